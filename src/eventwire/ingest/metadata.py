@@ -1,0 +1,126 @@
+"""Metadata written inside the text: a first-line date, a title line, a dateline.
+
+Recognised in place (offsets into the text, nothing cut out), so that the
+analysed text stays exactly the given text and offsets match other tools'.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December|"
+           "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
+
+# "June 16, 2018 13:44", "16 June 2018", "2018-06-16", "2018-06-16T13:44:00", "Sat, 16 Jun 2018"
+_DATE_LINE = re.compile(
+    rf"^\s*(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\w*,?\s+)?"
+    rf"(?:(?P<mdy>(?:{_MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}})|(?P<dmy>\d{{1,2}}\s+(?:{_MONTHS})\.?,?\s+\d{{4}})"
+    rf"|(?P<iso>\d{{4}}-\d{{2}}-\d{{2}}))"
+    rf"(?:[T\s,]+(?P<time>\d{{1,2}}:\d{{2}}(?::\d{{2}})?)(?:\s*(?:GMT|UTC|[+-]\d{{2}}:?\d{{2}}))?)?\s*$",
+    re.IGNORECASE)
+
+# Damascus, SANA-  |  Hama, SANA –
+_DATELINE_OUTLET_DASH = re.compile(
+    r"(?P<place>[A-Z][\w'’.\-]*(?:[ \-][A-Z][\w'’.\-]*){0,3})\s*,\s*(?P<outlet>[A-Z][A-Za-z]{1,14})\s*[-–—]")
+# BEIRUT (Reuters) -  |  GENEVA, June 3 (AFP) -  |  KYIV, Ukraine (AP) —
+_DATELINE_PAREN = re.compile(
+    rf"(?P<place>[A-Z][A-Za-z'’.\-]*(?:[ \-][A-Z][A-Za-z'’.\-]*){{0,3}})"
+    rf"(?:\s*,\s*[A-Z][A-Za-z]+(?:\s[A-Z][a-z]+)?)??"
+    rf"(?:\s*,\s*(?:{_MONTHS})\.?\s+\d{{1,2}})?"
+    rf"\s*\((?P<outlet>[^()\n]{{2,40}})\)\s*[-–—:]")
+# BAGHDAD — text   (an all-caps place, a dash, no outlet)
+_DATELINE_CAPS = re.compile(r"(?P<place>[A-Z][A-Z'’.\-]+(?:[ \-][A-Z][A-Z'’.\-]+){0,3})\s*[-–—]{1,2}\s")
+
+
+@dataclass
+class TextMeta:
+    published: str | None = None
+    published_span: tuple[int, int] | None = None
+    title: str | None = None
+    title_span: tuple[int, int] | None = None
+    dateline: tuple[int, int] | None = None  # the dateline place's span
+    dateline_outlet: str | None = None
+    dateline_outlet_span: tuple[int, int] | None = None
+
+
+def _lines(text: str, limit: int = 6) -> list[tuple[int, str]]:
+    """The first non-empty lines with their start offsets."""
+    out, pos = [], 0
+    for line in text.splitlines(keepends=True):
+        if line.strip():
+            out.append((pos, line.rstrip("\r\n")))
+            if len(out) >= limit:
+                break
+        pos += len(line)
+    return out
+
+
+def parse_date_line(line: str) -> str | None:
+    """An ISO date(time) if the whole line is a date, else None."""
+    m = _DATE_LINE.match(line)
+    if not m:
+        return None
+    raw = (m.group("mdy") or m.group("dmy") or m.group("iso")).replace(",", " ").replace(".", " ")
+    raw = " ".join(raw.split())
+    for fmt in ("%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d"):
+        try:
+            d = datetime.strptime(raw.replace("Sept ", "Sep "), fmt)
+            break
+        except ValueError:
+            continue
+    else:
+        return None
+    t = m.group("time")
+    if t:
+        parts = [int(x) for x in t.split(":")]
+        if parts[0] > 23 or parts[1] > 59:
+            return d.date().isoformat()
+        d = d.replace(hour=parts[0], minute=parts[1], second=parts[2] if len(parts) > 2 else 0)
+        return d.isoformat()
+    return d.date().isoformat()
+
+
+def find_text_meta(text: str) -> TextMeta:
+    """Date line, title line and dateline found at the head of the text."""
+    meta = TextMeta()
+    lines = _lines(text)
+    i = 0
+    if lines:
+        off, line = lines[0]
+        iso = parse_date_line(line)
+        if iso:
+            meta.published = iso
+            s = off + (len(line) - len(line.lstrip()))
+            meta.published_span = (s, off + len(line.rstrip()))
+            i = 1
+    # a title: a short line with no final full stop, followed by more text
+    if i < len(lines) - 1:
+        off, line = lines[i]
+        words = line.split()
+        if 2 <= len(words) <= 30 and not line.rstrip().endswith((".", ":", "-", "—")) \
+                and not _dateline_match(line):
+            s = off + (len(line) - len(line.lstrip()))
+            meta.title = line.strip()
+            meta.title_span = (s, s + len(meta.title))
+            i += 1
+    for off, line in lines[i:i + 3]:
+        m = _dateline_match(line)
+        if m:
+            lead = len(line) - len(line.lstrip())
+            meta.dateline = (off + lead + m.start("place"), off + lead + m.end("place"))
+            if "outlet" in m.groupdict() and m.group("outlet"):
+                meta.dateline_outlet = m.group("outlet").strip()
+                meta.dateline_outlet_span = (off + lead + m.start("outlet"), off + lead + m.end("outlet"))
+            break
+    return meta
+
+
+def _dateline_match(line: str) -> re.Match | None:
+    s = line.lstrip()
+    for rx in (_DATELINE_OUTLET_DASH, _DATELINE_PAREN, _DATELINE_CAPS):
+        m = rx.match(s)
+        if m:
+            return m
+    return None
