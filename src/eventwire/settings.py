@@ -35,6 +35,7 @@ SETTINGS: tuple[tuple[str, Any, str], ...] = (
     ("batch_size", lambda: 32, "documents per nlp.pipe batch"),
     ("n_process", lambda: 1, "processes for nlp.pipe in large batches"),
     ("layers", lambda: "all", "comma-separated eventwire layers to run (places,times,actors,claims,events,framing)"),
+    ("languages", lambda: "en", "accepted input languages: en checks that text is English; any turns the check off"),
 )
 
 
@@ -48,6 +49,7 @@ class Settings:
     batch_size: int = 32
     n_process: int = 1
     layers: str = "all"
+    languages: str = "en"
     sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def as_rows(self) -> list[tuple[str, Any, str]]:

@@ -1,21 +1,864 @@
-"""The claims layer (placeholder until its issue lands: registers the factory, adds nothing)."""
+"""The claims layer: who says what, through which channel, nested under whom.
+
+Writes ``Doc._.ew_claims``: plain dicts with ``kind`` (direct | indirect |
+according_to | document), ``speaker`` ({start, end, actor} or None), ``cue`` and
+``content`` ([start, end]), ``channel``, ``addressees`` (actor spans),
+``parent`` (index into the same list) and extras (``denial``, ``anonymous``,
+``sector``, ``hedge``, ``antecedent``). The events layer reads the content spans
+to tell what the outlet states from what it relays.
+
+Cues, hedges, channels and unnamed-source nouns are data (``data/lexicons``);
+this module holds only the grammar: the dependency tree gives the speaker
+(subject) and the content (the clause, object or to-clause the cue governs),
+and a character scan gives the quotations, which win over the parse when a quote
+sits next to its cue. Like PolNeAR/PARC, a cue inside someone's quotation or
+inside another claim's content is not a claim of its own: the outer claim
+already covers it.
+"""
 
 from __future__ import annotations
 
+import logging
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
 import eventwire.analysis.extensions  # noqa: F401
+from eventwire.data import read_csv
 
+log = logging.getLogger(__name__)
+
+OPEN_Q = "“«„"
+CLOSE_Q = "”»"
+STRAIGHT_Q = '"'
+EDGE_PUNCT = set(",.;:—–-―…|/()[]") | {" ", "\n", "\t", "\xa0"}
+PARA_RE = re.compile(r"\n\s*\n|\n(?=\s*[\"“])")
+DASH_RE = re.compile(r"\s*[―—–]\s*")
+SUBJ = ("nsubj", "csubj")
+CLAUSE_DEPS = ("ccomp", "csubj")
+OBJ_PREPS = ("of", "as", "for", "over", "about", "with", "against")
+PRONOUNS = {"he": "person", "she": "person", "it": "thing", "they": "group", "we": "group", "i": "person"}
+MAX_QUOTE_PARAS = 12
+
+
+# ----------------------------------------------------------------------------- data
+
+@dataclass(frozen=True)
+class Cue:
+    lemmas: tuple[str, ...]
+    kind: str
+    denial: bool
+    args: str
+
+
+@dataclass
+class Lexicon:
+    """All cue data, loaded once per component."""
+
+    verbs: dict[str, Cue] = field(default_factory=dict)
+    phrases: dict[str, list[Cue]] = field(default_factory=dict)
+    hedge_adverbs: set[str] = field(default_factory=set)
+    hedge_passives: set[str] = field(default_factory=set)
+    channels: dict[str, str] = field(default_factory=dict)
+    anonymous: dict[str, dict[str, str]] = field(default_factory=dict)
+    denial_nouns: set[str] = field(default_factory=set)
+    not_speakers: set[str] = field(default_factory=set)
+
+    @classmethod
+    def load(cls) -> Lexicon:
+        lex = cls()
+        for r in read_csv("lexicons/reporting_verbs.csv"):
+            lemmas = tuple(r["lemma"].lower().split())
+            cue = Cue(lemmas, r["kind"], r["denial"].strip() == "1", r["args"])
+            if len(lemmas) == 1:
+                lex.verbs[lemmas[0]] = cue
+            else:
+                lex.phrases.setdefault(lemmas[0], []).append(cue)
+        for r in read_csv("lexicons/hedges.csv"):
+            p = r["phrase"].lower()
+            (lex.hedge_adverbs if r["form"] == "adverb" else lex.hedge_passives).add(p.split()[0])
+        lex.channels = {r["word"].lower(): r["channel"] for r in read_csv("lexicons/channels.csv")}
+        for r in read_csv("lexicons/anonymous_sources.csv"):
+            lex.anonymous.setdefault(r["head"].lower(), {})[r["modifier"].lower()] = r["sector"] or ""
+        lex.denial_nouns = {r["noun"].lower() for r in read_csv("lexicons/denial_cues.csv")}
+        lex.not_speakers = {r["label"].lower() for r in read_csv("lexicons/speaker_labels.csv")}
+        return lex
+
+
+# --------------------------------------------------------------------------- quotes
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """Paragraph spans: blank lines, or a line break before an opening quote."""
+    out, pos = [], 0
+    for m in PARA_RE.finditer(text):
+        if m.start() > pos:
+            out.append((pos, m.start()))
+        pos = m.end()
+    if pos < len(text):
+        out.append((pos, len(text)))
+    return out
+
+
+def _para_quotes(text: str, s: int, e: int) -> tuple[list[tuple[int, int]], int | None]:
+    """Balanced quotes inside one paragraph, and the offset of a quote left open at its end."""
+    found: list[tuple[int, int]] = []
+    open_at: int | None = None
+    for i in range(s, e):
+        ch = text[i]
+        if ch in OPEN_Q:
+            open_at = i
+        elif ch in CLOSE_Q:
+            if open_at is not None:
+                found.append((open_at, i + 1))
+                open_at = None
+        elif ch == STRAIGHT_Q:
+            if open_at is None:
+                open_at = i
+            else:
+                found.append((open_at, i + 1))
+                open_at = None
+    return found, open_at
+
+
+def find_quotes(text: str) -> list[tuple[int, int]]:
+    """Quotations as [start, end) including the marks, merged across paragraphs.
+
+    The newswire convention for a quote running over paragraphs (no closing mark
+    at the end of a paragraph, an opening mark at the start of the next) is
+    followed; any other unbalanced mark is dropped, so it can never swallow the
+    rest of the article.
+    """
+    paras = paragraphs(text)
+    quotes: list[tuple[int, int]] = []
+    carry: int | None = None  # start of a quote still running from earlier paragraphs
+    carried = 0
+    for n, (s, e) in enumerate(paras):
+        lead = s
+        while lead < e and text[lead] in " \t\xa0":
+            lead += 1
+        starts_quote = lead < e and text[lead] in OPEN_Q + STRAIGHT_Q
+        if carry is not None and not starts_quote:
+            carry = None  # the open quote never continued: unbalanced, drop it
+        found, open_at = _para_quotes(text, s, e)
+        if carry is not None and found and found[0][0] == lead:
+            # the continuation paragraph: its first quote closes the running one
+            quotes.append((carry, found[0][1]))
+            found = found[1:]
+            carry = None
+        elif carry is not None and open_at == lead and not found:
+            open_at = carry  # still running through this paragraph
+        else:
+            carry = None
+        quotes.extend(found)
+        nxt = paras[n + 1][0] if n + 1 < len(paras) else None
+        if open_at is not None and nxt is not None:
+            carried = carried + 1 if carry is not None else 1
+            carry = open_at if carried <= MAX_QUOTE_PARAS else None
+        else:
+            carry, carried = None, 0
+    return sorted(quotes)
+
+
+# ------------------------------------------------------------------------- helpers
+
+def _trim(text: str, s: int, e: int, keep_quotes: bool = True) -> tuple[int, int]:
+    """Strip edge punctuation and spaces; closing quote marks stay (PARC includes them)."""
+    while s < e and (text[s] in EDGE_PUNCT or (not keep_quotes and text[s] in OPEN_Q + STRAIGHT_Q)):
+        s += 1
+    while e > s and (text[e - 1] in EDGE_PUNCT or (not keep_quotes and text[e - 1] in CLOSE_Q + STRAIGHT_Q)):
+        e -= 1
+    return s, e
+
+
+TRAIL_WORDS = ("and", "but", "or", "while", "as", "because", "so", "that", "which", "who")
+
+
+def _trim_words(text: str, s: int, e: int) -> tuple[int, int]:
+    """_trim, then drop a dangling conjunction left at the end ("... Clinton and")."""
+    s, e = _trim(text, s, e)
+    changed = True
+    while changed and e > s:
+        changed = False
+        for w in TRAIL_WORDS:
+            if text[s:e].lower().endswith(" " + w):
+                s, e = _trim(text, s, e - len(w) - 1)
+                changed = True
+    return s, e
+
+
+def _tok_span(a: Token, b: Token) -> tuple[int, int]:
+    return a.idx, b.idx + len(b.text)
+
+
+def _subtree_span(t: Token) -> tuple[int, int]:
+    return _tok_span(t.left_edge, t.right_edge)
+
+
+def _only_between(text: str, a: int, b: int, allowed: str) -> bool:
+    return a <= b and all(ch in allowed for ch in text[a:b])
+
+
+class Quotes:
+    """Sorted quote spans with lookups by offset."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = spans
+        self.starts = [s for s, _ in spans]
+
+    def containing(self, pos: int) -> tuple[int, int] | None:
+        i = bisect_right(self.starts, pos) - 1
+        if i >= 0 and self.spans[i][0] <= pos < self.spans[i][1]:
+            return self.spans[i]
+        return None
+
+    def ending_before(self, pos: int, text: str, allowed: str = " \n\t\xa0,.") -> tuple[int, int] | None:
+        i = bisect_right(self.starts, pos) - 1
+        while i >= 0:
+            q = self.spans[i]
+            if q[1] <= pos:
+                return q if _only_between(text, q[1], pos, allowed) else None
+            i -= 1
+        return None
+
+    def starting_after(self, pos: int, text: str, allowed: str = " \n\t\xa0,:—–―") -> tuple[int, int] | None:
+        i = bisect_right(self.starts, pos - 1)
+        if i < len(self.spans):
+            q = self.spans[i]
+            if q[0] >= pos and _only_between(text, pos, q[0], allowed):
+                return q
+        return None
+
+    def overlapping(self, s: int, e: int) -> list[tuple[int, int]]:
+        i = max(0, bisect_right(self.starts, s) - 1)
+        out = []
+        while i < len(self.spans) and self.spans[i][0] < e:
+            if self.spans[i][1] > s:
+                out.append(self.spans[i])
+            i += 1
+        return out
+
+
+# ----------------------------------------------------------------------- component
 
 class ClaimsComponent:
-    def __init__(self, nlp: Language, name: str, **cfg):
-        self.name = name
+    """Finds claims (quotes, reported speech, documents, hedges, denials) on a parsed Doc."""
 
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+        self.lex = Lexicon.load()
+
+    # -- entry point
     def __call__(self, doc: Doc) -> Doc:
+        try:
+            doc._.ew_claims = self.find(doc)
+        except Exception:  # a bad document loses its claims, never the pipeline
+            log.exception("claims layer failed on a document; no claims recorded")
+            doc._.ew_claims = []
         return doc
 
+    def find(self, doc: Doc) -> list[dict]:
+        text = self._text = doc.text
+        quotes = Quotes(find_quotes(text))
+        raw: list[dict] = []
+        for sent in doc.sents:
+            for tok in sent:
+                try:
+                    c = self._from_token(tok, quotes, text)
+                except Exception:  # one odd parse drops one claim
+                    log.debug("claim at %d skipped", tok.idx, exc_info=True)
+                    c = None
+                if c:
+                    raw.append(c)
+        raw.extend(self._colon_labels(doc, quotes))
+        raw.extend(self._dash_quotes(doc, quotes))
+        claims = self._nest(raw, quotes)
+        self._resolve(doc, claims)
+        for c in claims:
+            for k in [k for k in c if k.startswith("_")]:
+                del c[k]
+        return claims
 
-@Language.factory("eventwire_claims", default_config={})
+    # -- cue recognition
+    def _match_cue(self, tok: Token) -> tuple[Cue, list[Token]] | None:
+        lemma = tok.lemma_.lower()
+        low = tok.lower_
+        if low == "according" and tok.i + 1 < len(tok.doc) and tok.nbor(1).lower_ == "to":
+            cue = self.lex.phrases.get("according", [None])[0]
+            return (cue, [tok, tok.nbor(1)]) if cue else None
+        if tok.pos_ not in ("VERB",) and not (tok.pos_ == "AUX" and lemma == "say"):
+            if not (tok.tag_ in ("VBD", "VBZ", "VBP", "VBG", "VBN") and lemma in self.lex.verbs):
+                return None
+        for cue in self.lex.phrases.get(lemma, ()):
+            rest = cue.lemmas[1:]
+            toks = [tok]
+            cur = tok
+            ok = True
+            for want in rest:
+                nxt = [c for c in cur.children if c.dep_ in ("prep", "prt", "pcomp", "xcomp", "advcl")
+                       and (c.lemma_.lower() == want or c.lower_ == want) and c.i > cur.i]
+                if not nxt:
+                    ok = False
+                    break
+                cur = nxt[0]
+                toks.append(cur)
+            if ok and toks[-1].i - tok.i <= 3:
+                return cue, toks
+        cue = self.lex.verbs.get(lemma)
+        return (cue, [tok]) if cue else None
+
+    # -- one claim per cue token
+    def _from_token(self, tok: Token, quotes: Quotes, text: str) -> dict | None:
+        if quotes.containing(tok.idx):
+            return None
+        hedge = self._hedge(tok, quotes, text)
+        if hedge:
+            return hedge
+        denial = self._denial_noun(tok, text)
+        if denial:
+            return denial
+        m = self._match_cue(tok)
+        if not m:
+            return None
+        cue, ctoks = m
+        if cue.kind == "according_to":
+            return self._according_to(tok, ctoks, quotes, text)
+        last = ctoks[-1]
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+        speaker = None if passive else self._subject(tok)
+        if passive:
+            agent = [c for c in tok.children if c.dep_ == "agent"]
+            pobj = [g for g in agent[0].children if g.dep_ == "pobj"] if agent else []
+            speaker = pobj[0] if pobj else None
+        if speaker is None and not passive:
+            speaker = self._inverted_subject(tok)
+        addressees = self._addressees(tok, cue)
+        content = self._content(tok, last, cue, speaker, quotes, text)
+        if content is None:
+            return None
+        s, e = content
+        if e <= s:
+            return None
+        cue_span = _tok_span(ctoks[0], ctoks[-1])
+        kind = "direct" if self._is_quote(text, s, e, quotes) else "indirect"
+        claim = {"kind": kind, "speaker": self._speaker_dict(speaker), "cue": list(cue_span),
+                 "content": [s, e], "channel": None, "addressees": addressees, "parent": None,
+                 "_cue_tok": tok.i, "_speaker_tok": speaker.i if speaker is not None else None}
+        if cue.denial:
+            claim["denial"] = True
+        self._channel(tok, claim)
+        return claim
+
+    def _is_quote(self, text: str, s: int, e: int, quotes: Quotes) -> bool:
+        qs = quotes.overlapping(s, e)
+        covered = sum(min(e, b) - max(s, a) for a, b in qs)
+        return bool(qs) and text[s] in OPEN_Q + STRAIGHT_Q and covered >= 0.6 * (e - s)
+
+    # -- speakers
+    def _subject(self, tok: Token, depth: int = 0) -> Token | None:
+        for c in tok.children:
+            if c.dep_ in SUBJ:
+                return c
+        if depth < 3 and tok.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl") and tok.head.pos_ in ("VERB", "AUX"):
+            if tok.dep_ == "acl" and tok.head.pos_ != "VERB":
+                return None
+            return self._subject(tok.head, depth + 1)
+        return None
+
+    @staticmethod
+    def _inverted_subject(tok: Token) -> Token | None:
+        """'..., added the letter': a post-posed cue whose 'object' is its speaker."""
+        if not any(c.dep_ == "ccomp" and c.i < tok.i for c in tok.children):
+            return None
+        after = [c for c in tok.children if c.i > tok.i and c.dep_ in ("dobj", "attr", "npadvmod")]
+        if after and all(t.dep_ != "ccomp" for t in after[0].subtree):
+            return after[0]
+        return None
+
+    def _speaker_dict(self, sp: Token | None) -> dict | None:
+        if sp is None:
+            return None
+        doc = sp.doc
+        if sp.dep_ not in SUBJ and sp.dep_ not in ("pobj", "nsubjpass", "dobj", "attr", "npadvmod"):
+            # the head noun of a relative clause: keep its left part only
+            s, e = _tok_span(sp.left_edge, sp)
+        else:
+            s, e = _subtree_span(sp)
+        s, e = _trim(doc.text, s, e)
+        if e <= s:
+            return None
+        return {"start": s, "end": e, "actor": None}
+
+    def _addressees(self, tok: Token, cue: Cue) -> list[list[int]]:
+        out = []
+        if cue.args == "addressee":
+            for c in tok.children:
+                if c.dep_ in ("dobj", "dative"):
+                    out.append(list(_trim(tok.doc.text, *_tok_span(c.left_edge, c))))
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ in ("on", "upon"):
+                    for g in c.children:
+                        if g.dep_ == "pobj":
+                            out.append(list(_trim(tok.doc.text, *_tok_span(g.left_edge, g))))
+        return out
+
+    # -- content
+    def _content(self, tok: Token, last: Token, cue: Cue, speaker: Token | None, quotes: Quotes,
+                 text: str) -> tuple[int, int] | None:
+        kids = list(tok.children)
+        # the clause region of the cue: speaker, verb, particles, addressee
+        region = [tok, last]
+        if speaker is not None and speaker.head == tok:
+            region += [speaker.left_edge, speaker.right_edge]
+        for c in kids:
+            if c.dep_ in ("aux", "auxpass", "neg", "advmod", "dative", "npadvmod", "prt") or \
+                    (cue.args == "addressee" and c.dep_ == "dobj"):
+                region += [c.left_edge, c.right_edge]
+        r0 = min(t.i for t in region)
+        r1 = max(t.i for t in region)
+        doc = tok.doc
+        rs, re_ = doc[r0].idx, doc[r1].idx + len(doc[r1].text)
+        left = quotes.ending_before(rs, text)
+        if left and (tok.dep_ in ("advcl", "xcomp", "acl", "pcomp", "amod") or not self._opens_sentence(text, left[0])):
+            left = None
+        right = quotes.starting_after(re_, text)
+        if right and not _only_between(text, re_, right[0], " \n\t\xa0,:—–―"):
+            right = None
+        if right and right[0] > re_ and text[re_:right[0]].strip() == "" and not left:
+            right = None if r1 + 1 < len(doc) and doc[r1 + 1].text not in OPEN_Q + STRAIGHT_Q else right
+        if left and right:
+            lt = text[left[0]:left[1]].rstrip(CLOSE_Q + STRAIGHT_Q).rstrip()
+            if lt.endswith(","):
+                return left[0], right[1]
+            return left
+        if left:
+            # "“...,” he said" or "“...” - he said"; the quote must lie next to the cue clause
+            return left
+        ccomps = [c for c in kids if c.dep_ in ("ccomp",)]
+        if ccomps:
+            s = min(c.left_edge.idx for c in ccomps)
+            e = max(_subtree_span(c)[1] for c in ccomps)
+            return self._extend_quotes(*_trim(text, s, e), quotes, tok)
+        if tok.dep_ == "parataxis":
+            h = tok.head
+            if h.i < tok.i:
+                s, e = h.left_edge.idx, doc[r0].idx
+            else:  # "But to prevent problems, he said, officials should be vigilant"
+                s, e = _subtree_span(h)
+            return self._extend_quotes(*_trim(text, s, e), quotes, tok)
+        oprd = [c for c in kids if c.dep_ == "oprd" and c.i > tok.i]
+        if oprd:  # "called X deplorables", "described X as ..."
+            first = min([c.left_edge.i for c in kids if c.dep_ == "dobj" and c.i > tok.i] + [oprd[0].left_edge.i])
+            return self._extend_quotes(*_trim(text, doc[first].idx, _subtree_span(oprd[-1])[1]), quotes, tok)
+        if right:
+            return right
+        colon = self._after_colon(doc, r1, quotes, text)
+        if colon:
+            return colon
+        if cue.args in ("object", "addressee"):
+            got = self._object_content(tok, last, cue, text)
+            if got:
+                return self._extend_quotes(*got, quotes, tok)
+        elif cue.args == "clause" and any(c.dep_ in ("dobj", "npadvmod") for c in kids if c.i > tok.i):
+            # a misparsed clause ("said many of the examples ... are wrong"): the rest of the sentence
+            e = tok.sent.end_char
+            s = doc[r1 + 1].idx if r1 + 1 < len(doc) else e
+            if sum(1 for t in doc[r1 + 1:tok.sent.end] if t.pos_ in ("VERB", "AUX")) and \
+                    tok.sent.end - r1 > 5:
+                return self._extend_quotes(*_trim(text, s, e), quotes, tok)
+        if any(c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
+                 for c in kids) and tok.lemma_.lower() in ("say", "claim", "tell", "ask", "warn", "threaten"):
+            got = self._object_content(tok, last, cue, text)
+            if got:
+                return self._extend_quotes(*got, quotes, tok)
+        return None
+
+    @staticmethod
+    def _opens_sentence(text: str, pos: int) -> bool:
+        """A quote that opens a sentence or paragraph (not a scare quote inside a clause)."""
+        j = pos - 1
+        while j >= 0 and text[j] in " \t\xa0":
+            j -= 1
+        return j < 0 or text[j] in "\n.?!:;”\"—―–-…)"
+
+    def _after_colon(self, doc: Doc, r1: int, quotes: Quotes, text: str) -> tuple[int, int] | None:
+        """'X said:' followed by a quote, the rest of the sentence, or the next paragraph."""
+        j = r1 + 1
+        if j >= len(doc) or doc[j].text != ":":
+            return None
+        q = quotes.starting_after(doc[j].idx + 1, text, " \n\t\xa0")
+        if q:
+            return q
+        start = doc[j].idx + 1
+        para_end = text.find("\n\n", start)
+        para_end = len(text) if para_end < 0 else para_end
+        if text[start:para_end].strip():
+            return _trim(text, start, min(para_end, doc[j].sent.end_char if doc[j].sent.end_char > start
+                                          else para_end))
+        # the colon ends the paragraph: the next paragraph is the content
+        nxt = para_end
+        while nxt < len(text) and text[nxt] in "\n \t\xa0":
+            nxt += 1
+        end = text.find("\n\n", nxt)
+        end = len(text) if end < 0 else end
+        return _trim(text, nxt, end) if end > nxt else None
+
+    def _object_content(self, tok: Token, last: Token, cue: Cue, text: str) -> tuple[int, int] | None:
+        kids = [c for c in tok.children if c.i > tok.i]
+        if last is not tok:  # phrasal cue: "called for X", "called on X to Y"
+            pobj = [g for g in last.children if g.dep_ in ("pobj", "pcomp")]
+            kids2 = [c for c in kids if c.dep_ == "xcomp"]
+            if pobj:
+                s = pobj[0].left_edge.idx
+                e = _subtree_span(pobj[0])[1]
+                if kids2:
+                    e = max(e, _subtree_span(kids2[-1])[1])
+                return _trim(text, s, e)
+            return None
+        parts = []
+        for c in kids:
+            if c.dep_ in ("dobj", "xcomp", "oprd") and not (cue.args == "addressee" and c.dep_ == "dobj"):
+                parts.append(c)
+            elif c.dep_ == "prep" and c.lower_ in OBJ_PREPS and parts:
+                parts.append(c)
+            elif c.dep_ == "ccomp":
+                parts.append(c)
+        if not parts:
+            return None
+        s = min(p.left_edge.idx for p in parts)
+        e = max(_subtree_span(p)[1] for p in parts)
+        return _trim(text, s, e)
+
+    def _extend_quotes(self, s: int, e: int, quotes: Quotes, tok: Token) -> tuple[int, int] | None:
+        if e <= s:
+            return None
+        for a, b in quotes.overlapping(s, e):
+            if a <= tok.idx < b:
+                continue
+            if a < s and b > s and b - a < 4000:
+                s = a
+            if b > e and a < e and b - a < 4000:
+                e = b
+        return s, e
+
+    # -- according to
+    def _according_to(self, tok: Token, ctoks: list[Token], quotes: Quotes, text: str) -> dict | None:
+        to = ctoks[-1]
+        pobj = [g for g in to.children if g.dep_ == "pobj"]
+        src = pobj[0] if pobj else None
+        sent = tok.sent
+        phrase_end = _subtree_span(src)[1] if src is not None else to.idx + len(to.text)
+        phrase_start = tok.idx
+        before = _trim(text, sent.start_char, phrase_start)
+        after = _trim(text, phrase_end, sent.end_char)
+        if after[1] - after[0] >= before[1] - before[0]:
+            s, e = after
+        else:
+            s, e = before
+        if e - s < 3:
+            return None
+        speaker = None
+        if src is not None:
+            a, b = _trim(text, *_subtree_span(src))
+            speaker = {"start": a, "end": b, "actor": None}
+        claim = {"kind": "according_to", "speaker": speaker, "cue": list(_tok_span(ctoks[0], ctoks[-1])),
+                 "content": [s, e], "channel": None, "addressees": [], "parent": None,
+                 "_cue_tok": tok.i, "_speaker_tok": src.i if src is not None else None}
+        return claim
+
+    # -- hedges ("reportedly", "is said to")
+    def _hedge(self, tok: Token, quotes: Quotes, text: str) -> dict | None:
+        low = tok.lower_
+        if low in self.lex.hedge_adverbs and tok.dep_ == "advmod":
+            h = tok.head
+            while h.dep_ in ("aux", "auxpass") and h.head is not h:
+                h = h.head
+            s, e = _trim(text, *_subtree_span(h))
+            cue = [tok.idx, tok.idx + len(tok.text)]
+        elif (tok.lemma_.lower() in self.lex.hedge_passives
+              and any(c.dep_ == "nsubjpass" for c in tok.children)
+              and any(c.dep_ == "xcomp" for c in tok.children)
+              and not any(c.dep_ == "agent" for c in tok.children)):
+            subj = [c for c in tok.children if c.dep_ == "nsubjpass"][0]
+            xc = [c for c in tok.children if c.dep_ == "xcomp"][-1]
+            s, e = _trim(text, subj.left_edge.idx, _subtree_span(xc)[1])
+            cue = [tok.idx, tok.idx + len(tok.text)]
+        else:
+            return None
+        if e <= s:
+            return None
+        return {"kind": "indirect", "speaker": None, "cue": cue, "content": [s, e], "channel": None,
+                "addressees": [], "parent": None, "hedge": True, "_cue_tok": tok.i, "_speaker_tok": None}
+
+    # -- denials by a negated noun ("no operational reporting of a strike")
+    def _denial_noun(self, tok: Token, text: str) -> dict | None:
+        if tok.pos_ != "NOUN" or tok.lemma_.lower() not in self.lex.denial_nouns:
+            return None
+        neg = [c for c in tok.children if c.lower_ == "no" and c.dep_ in ("det", "neg")]
+        if not neg:
+            return None
+        of = [c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "to", "for")]
+        pobj = [g for g in of[0].children if g.dep_ == "pobj"] if of else []
+        if not pobj:
+            return None
+        s, e = _trim(text, *_subtree_span(pobj[0]))
+        h = tok.head
+        speaker = None
+        if h.pos_ in ("VERB", "AUX"):
+            subj = [c for c in h.children if c.dep_ in SUBJ and c.lower_ not in ("there", "it")]
+            speaker = subj[0] if subj else None
+        return {"kind": "indirect", "speaker": self._speaker_dict(speaker),
+                "cue": list(_tok_span(neg[0], tok)), "content": [s, e], "channel": None, "addressees": [],
+                "parent": None, "denial": True, "_cue_tok": tok.i,
+                "_speaker_tok": speaker.i if speaker is not None else None}
+
+    # -- channels and documents
+    def _channel(self, tok: Token, claim: dict) -> None:
+        """'in a letter (addressed) to X', 'in a statement', 'told X' set channel and addressees."""
+        text = tok.doc.text
+        cands = list(tok.children)
+        root = tok
+        while root.dep_ in ("advcl", "xcomp", "conj") and root.head is not root:
+            root = root.head
+            cands += [c for c in root.children if c.dep_ == "prep"]
+        for p in cands:
+            if p.dep_ != "prep" or p.lower_ not in ("in", "at", "during", "through", "via", "on"):
+                continue
+            for n in p.children:
+                if n.dep_ == "pobj" and n.lemma_.lower() in self.lex.channels:
+                    claim["channel"] = self.lex.channels[n.lemma_.lower()]
+                    claim["_document"] = n.i
+                    for a in self._to_addressees(n):
+                        claim["addressees"].append(list(_trim(text, *a)))
+                    return
+        sp = claim.get("_speaker_tok")
+        if sp is not None:
+            st = tok.doc[sp]
+            if st.lemma_.lower() in self.lex.channels and st.pos_ == "NOUN":
+                claim["channel"] = self.lex.channels[st.lemma_.lower()]
+
+    def _to_addressees(self, noun: Token) -> list[tuple[int, int]]:
+        out = []
+        heads = [noun] + [c for c in noun.children if c.dep_ == "acl"]
+        for h in heads:
+            for p in h.children:
+                if p.dep_ == "prep" and p.lower_ == "to":
+                    for g in p.children:
+                        if g.dep_ == "pobj":
+                            out.extend(self._conjuncts(g))
+        return out
+
+    def _conjuncts(self, t: Token) -> list[tuple[int, int]]:
+        items = [t] + [c for c in t.conjuncts if c.i > t.i]
+        out = []
+        for x in items:
+            right = x
+            for c in x.subtree:
+                if c.i > x.i and c.dep_ in ("cc", "conj"):
+                    break
+                right = c if c.i > right.i else right
+            out.append(_tok_span(x.left_edge, right))
+        return out
+
+    # -- headline / transcript labels and dash attributions
+    def _colon_labels(self, doc: Doc, quotes: Quotes) -> list[dict]:
+        """'PENCE: Well, ...' (transcripts) and 'Pence: Flowers won't be at debate' (headlines)."""
+        text = doc.text
+        out = []
+        for s, e in paragraphs(text):
+            lead = s
+            while lead < e and text[lead] in " \t\xa0\"“":
+                lead += 1
+            head = text[lead:min(e, lead + 60)]
+            m = re.match(r"([A-Z][\w.’'\-]*(?: [A-Z][\w.’'\-]*){0,3}):\s+(?=\S)", head)
+            if not m or m.group(1).lower() in self.lex.not_speakers:
+                continue
+            colon = lead + m.end(1)
+            cs, ce = _trim(text, colon + 1, e)
+            if ce - cs < 12 or len(text[cs:ce].split()) < 3:
+                continue
+            out.append({"kind": "direct", "speaker": {"start": lead, "end": colon, "actor": None},
+                        "cue": [colon, colon + 1], "content": [cs, ce], "channel": None, "addressees": [],
+                        "parent": None, "_cue_tok": None, "_speaker_tok": None})
+        return out
+
+    def _dash_quotes(self, doc: Doc, quotes: Quotes) -> list[dict]:
+        """'“...” ― Name': a quotation signed after a dash."""
+        text = doc.text
+        out = []
+        for qs, qe in quotes.spans:
+            m = DASH_RE.match(text, qe)
+            if not m or not any(ch in "―—–" for ch in m.group()):
+                continue
+            n = re.match(r"[A-Z][\w.’'\-]*(?:\s[A-Z][\w.’'\-]*){0,4}", text[m.end():m.end() + 80])
+            if not n:
+                continue
+            d = m.group().strip()
+            ds = text.index(d, qe)
+            out.append({"kind": "direct", "speaker": {"start": m.end(), "end": m.end() + n.end(), "actor": None},
+                        "cue": [ds, ds + len(d)], "content": [qs, qe], "channel": None, "addressees": [],
+                        "parent": None, "_cue_tok": None, "_speaker_tok": None})
+        return out
+
+    # -- nesting: drop cues inside another claim's content, link documents to their author
+    def _nest(self, raw: list[dict], quotes: Quotes) -> list[dict]:
+        raw.sort(key=lambda c: (c["cue"][0], c["cue"][1]))
+        seen = set()
+        uniq = []
+        for c in raw:
+            k = tuple(c["cue"])
+            if k in seen:
+                continue
+            seen.add(k)
+            uniq.append(c)
+        keep = []
+        for c in uniq:
+            outer = [o for o in uniq if o is not c and o["content"][0] <= c["cue"][0] < o["content"][1]
+                     and not (o["content"][0] <= o["cue"][0] < o["content"][1])]
+            if not outer:
+                keep.append(c)
+                continue
+            o = outer[0]
+            if c.get("denial") or c.get("hedge"):
+                c["_outer"] = o
+                keep.append(c)
+                continue
+            # PARC/PolNeAR never nest: a later reporting clause ("X says A and said B") ends the outer
+            # content; a cue at the very start of it ("X said Y claimed Z") belongs to the outer claim
+            region = min(c["cue"][0], c["speaker"]["start"] if c.get("speaker") else c["cue"][0])
+            if o["kind"] != "direct" and region > o["content"][0] and c["content"][0] >= region - 1:
+                s, e = _trim_words(self._text, o["content"][0], region)
+                if e - s >= 8:
+                    o["content"] = [s, e]
+                    keep.append(c)
+        index = {id(c): i for i, c in enumerate(keep)}
+        for c in keep:
+            o = c.pop("_outer", None)
+            if o is not None and id(o) in index:
+                c["parent"] = index[id(o)]
+                if c["speaker"] is None and c.get("denial"):
+                    c["speaker"] = dict(o["speaker"]) if o.get("speaker") else None
+        return keep
+
+    # -- speakers to actors, pronouns, anonymous sources, documents to their author
+    def _resolve(self, doc: Doc, claims: list[dict]) -> None:
+        text = doc.text
+        actors = sorted(doc.spans["actors"], key=lambda s: s.start_char) if "actors" in doc.spans else []
+        history: list[tuple[str, dict]] = []  # (type, speaker dict)
+        documents: dict[str, int] = {}  # channel -> index of the claim that introduced it
+        order = sorted(range(len(claims)), key=lambda i: claims[i]["cue"][0])
+        outlet = (doc._.ew_meta or {}).get("dateline_outlet")
+        for i in order:
+            c = claims[i]
+            c["addressees"] = [a for a in (self._actor_for(actors, x) for x in c["addressees"]) if a]
+            sp = c.get("speaker")
+            if sp and outlet and sp["start"] < outlet[1] <= sp["end"]:
+                # "Damascus, SANA-Foreign Ministry said": the outlet tag is not the speaker
+                sp["start"] = _trim(text, outlet[1], sp["end"])[0]
+                c["speaker"] = sp = sp if sp["start"] < sp["end"] else None
+            if not sp:
+                continue
+            stok = doc.char_span(sp["start"], sp["end"], alignment_mode="expand")
+            head = stok.root if stok is not None and len(stok) else None
+            low = text[sp["start"]:sp["end"]].lower()
+            sp["actor"] = self._actor_for(actors, [sp["start"], sp["end"]], head)
+            kind = self._speaker_type(head, low)
+            hl = head.lemma_.lower() if head is not None else ""
+            if head is not None and head.pos_ == "NOUN" and hl in self.lex.channels:
+                ch = self.lex.channels[hl]
+                c["channel"] = c.get("channel") or ch
+                if c["kind"] == "indirect":
+                    c["kind"] = "document"
+                author = documents.get(ch)
+                if author is not None and author != i:
+                    c["parent"] = author
+                    a_sp = claims[author].get("speaker") or {}
+                    sp["actor"] = sp["actor"] or a_sp.get("actor")
+                    if not sp["actor"] and a_sp:
+                        sp["author"] = [a_sp["start"], a_sp["end"]]
+                history.append(("thing", sp))
+            elif low in PRONOUNS:
+                ante = self._antecedent(history, PRONOUNS[low])
+                if ante:
+                    sp["actor"] = ante.get("actor")
+                    c["antecedent"] = [ante["start"], ante["end"]]
+            else:
+                anon = self._anonymous(stok) if stok is not None else None
+                if anon is not None:
+                    c["anonymous"] = True
+                    if anon:
+                        c["sector"] = anon
+                elif sp["actor"] is None and head is not None and head.pos_ == "NOUN":
+                    ante = self._definite(history, head)
+                    if ante:
+                        sp["actor"] = ante.get("actor")
+                        c["antecedent"] = [ante["start"], ante["end"]]
+                history.append((kind, sp))
+            if c.get("channel") and c.get("_document") is not None and not (head is not None and hl in self.lex.channels):
+                documents[c["channel"]] = i
+        for c in claims:
+            c.pop("_document", None)
+
+    @staticmethod
+    def _actor_for(actors: list[Span], key: list[int], head: Token | None = None) -> list[int] | None:
+        s, e = key
+        best = None
+        for a in actors:
+            if a.start_char < e and s < a.end_char:
+                if head is not None and a.start <= head.i < a.end:
+                    return [a.start_char, a.end_char]
+                best = best or [a.start_char, a.end_char]
+        return best
+
+    @staticmethod
+    def _speaker_type(head: Token | None, low: str) -> str:
+        if head is None:
+            return "thing"
+        if head.ent_type_ == "PERSON" or low.split()[0:1] in (["mr."], ["ms."], ["mrs."]):
+            return "person"
+        if head.tag_ in ("NNS", "NNPS"):
+            return "group"
+        if head.ent_type_ in ("ORG", "GPE", "NORP") or head.pos_ == "NOUN":
+            return "thing"
+        return "person" if head.pos_ == "PROPN" else "thing"
+
+    @staticmethod
+    def _antecedent(history: list[tuple[str, dict]], want: str) -> dict | None:
+        ok = {"person": ("person",), "thing": ("thing", "group"), "group": ("group", "thing")}[want]
+        for kind, sp in reversed(history):
+            if kind in ok:
+                return sp
+        return None
+
+    @staticmethod
+    def _definite(history: list[tuple[str, dict]], head: Token) -> dict | None:
+        """'the ministry' refers back to an earlier speaker whose name holds 'ministry'."""
+        if not any(c.lower_ in ("the", "this", "that") for c in head.children):
+            return None
+        h = head.lower_
+        text = head.doc.text
+        for _, sp in reversed(history):
+            if h in text[sp["start"]:sp["end"]].lower() and sp.get("actor"):
+                return sp
+        return None
+
+    def _anonymous(self, span: Span) -> str | None:
+        """The sector of an unnamed source ('a military source' -> MIL), '' if unknown; None if named."""
+        if any(t.pos_ == "PROPN" for t in span):
+            return None
+        head = span.root
+        table = self.lex.anonymous.get(head.lemma_.lower())
+        if table is None:
+            return None
+        for c in head.children:
+            if c.dep_ in ("amod", "compound") and c.lemma_.lower() in table:
+                return table[c.lemma_.lower()]
+        return table.get("*", "")
+
+
+@Language.factory("eventwire_claims", default_config={},
+                  assigns=["doc._.ew_claims"], requires=["token.dep", "token.lemma", "doc.sents"])
 def make_claims(nlp: Language, name: str) -> ClaimsComponent:
     return ClaimsComponent(nlp, name)

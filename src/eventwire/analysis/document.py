@@ -70,7 +70,7 @@ def to_document(doc: Doc, article: dict) -> records.Document:
         tid = f"t{len(times)}"
         time_ids[k] = tid
         times.append(records.Time(id=tid, text=sp.text, start=k[0], end=k[1],
-                                  **{f: info.get(f) for f in ("date", "end_date", "granularity")}))
+                                  **{"date": None, "end_date": None, "granularity": None, **info}))
 
     def actor_ref(v: Any) -> str | None:
         k = _key(v)

@@ -1,21 +1,903 @@
-"""The events layer (placeholder until its issue lands: registers the factory, adds nothing)."""
+"""The events layer: PLOVER events (who did what to whom, where, when, how many hurt).
+
+Writes ``Doc._.ew_events``: plain dicts with ``type``, ``mode``, ``context``,
+``actors``/``recipients`` ([start, end] of spans in ``doc.spans["actors"]``),
+``place`` ([start, end] of a place span or None), ``date``/``end_date``/
+``date_precision``, ``killed``/``injured`` ({min, max}), ``trigger``,
+``sentence``, ``status``, ``claim`` (index into ``Doc._.ew_claims``),
+``negated`` and, where the event is a stated intention, ``intended``
+({type, mode} of the action intended).
+
+Triggers, light verbs, modality cues and casualty words are data
+(``data/lexicons/triggers.yaml``, ``modality.csv``, ``casualties.yaml``); this
+module holds only the grammar. Precision comes first (automated coders are
+known for floods of false events), so a trigger counts only in an eventive
+frame: a verb with its arguments, or a nominalisation with an argument or a
+light verb ("launched an attack"); a noun modifying a noun ("attack
+helicopter") and a reporting verb ("said") are never events, and an action
+inside a promise, demand or threat is coded as that promise, demand or threat
+(PLOVER's convention), not as a second, unreal event.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass, field
+
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
 import eventwire.analysis.extensions  # noqa: F401
+from eventwire.analysis.extensions import meta
+from eventwire.data import read_csv, read_yaml
+
+log = logging.getLogger(__name__)
+
+COOP = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"}
+CONFLICT_ACTS = {"ASSAULT", "COERCE", "SANCTION", "PROTEST", "MOBILIZE"}
+# verbal types that take an action as their content: that action is intended, not done
+IRREALIS = {"AGREE", "REQUEST", "REJECT", "THREATEN"}
+CLAUSAL = {"ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "parataxis", "pcomp"}
+SUBJ = {"nsubj", "nsubjpass", "csubj"}
+AGENT_NOUN_INTRANS = {"PROTEST", "CONSULT", "AGREE", "RETREAT", "MOBILIZE", "COOPERATE"}
+PRONOUNS = {"it", "they", "he", "she", "we", "its", "their", "his", "her", "our", "them", "him"}
+REL_PRONOUNS = {"who", "which", "that", "whom"}
+PLACE_PREPS = {"in", "near", "at", "between", "outside", "across", "around", "inside", "into", "on", "off",
+               "from", "throughout", "along", "towards", "toward"}
+TIME_DEPS = {"prep", "npadvmod", "advmod", "tmod", "pobj", "nmod", "obl", "dobj", "appos", "compound", "nummod"}
+THREATEN_MODES = {"ASSAULT": "violence", "SANCTION": "relations", "PROTEST": None, "MOBILIZE": "violence"}
+DURATION_UNITS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
+CASUALTY_NUM = re.compile(r"^\d[\d,]*$")
+
+
+# ----------------------------------------------------------------------------- data
+
+@dataclass(frozen=True)
+class Entry:
+    """One trigger: a head lemma, the other lemmas it needs around it, its type and mode."""
+
+    head: str
+    extra: tuple[str, ...]
+    type: str
+    mode: str | None
+    context: tuple[str, ...]
+
+
+@dataclass
+class Lexicon:
+    verbs: dict[str, list[Entry]] = field(default_factory=dict)
+    nouns: dict[str, list[Entry]] = field(default_factory=dict)
+    recipient_preps: dict[str, set[str]] = field(default_factory=dict)
+    strike_military: set[str] = field(default_factory=set)
+    mode_cues: dict[str, str] = field(default_factory=dict)
+    light_verbs: set[str] = field(default_factory=set)
+    counter_verbs: set[str] = field(default_factory=set)
+    modality: dict[str, set[str]] = field(default_factory=dict)
+    killed: dict[str, set[str]] = field(default_factory=dict)
+    injured: dict[str, set[str]] = field(default_factory=dict)
+    numbers: dict[str, int] = field(default_factory=dict)
+    vague: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
+    bounds: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls) -> Lexicon:
+        lex = cls()
+        data = read_yaml("lexicons/triggers.yaml")
+        for typ, spec in data["types"].items():
+            lex.recipient_preps[typ] = set(spec.get("recipient_preps") or [])
+            base_ctx = tuple(spec.get("context") or [])
+            for ent in spec["entries"]:
+                ctx = base_ctx + tuple(ent.get("context") or [])
+                for key, table, head_last in (("verbs", lex.verbs, False), ("nouns", lex.nouns, True)):
+                    for phrase in ent.get(key) or []:
+                        words = str(phrase).lower().split()
+                        head = words[-1] if head_last else words[0]
+                        extra = tuple(words[:-1] if head_last else words[1:])
+                        table.setdefault(head, []).append(Entry(head, extra, typ, ent.get("mode"), ctx))
+        for table in (lex.verbs, lex.nouns):
+            for k in table:  # most specific first, file order otherwise (stable sort)
+                table[k].sort(key=lambda e: -len(e.extra))
+        lex.strike_military = {w.lower() for w in data.get("strike_military_modifiers") or []}
+        for mode, words in (data.get("assault_mode_cues") or {}).items():
+            for w in words:
+                lex.mode_cues[w.lower()] = mode
+        lex.light_verbs = set(data.get("light_verbs") or [])
+        lex.counter_verbs = {w.split()[0] for w in data.get("counter_verbs") or []}
+        for r in read_csv("lexicons/modality.csv"):
+            lex.modality.setdefault(r["kind"], set()).add(r["cue"].lower())
+        cas = read_yaml("lexicons/casualties.yaml")
+        lex.killed = {k: set(v) for k, v in cas["killed"].items()}
+        lex.injured = {k: set(v) for k, v in cas["injured"].items()}
+        lex.numbers = {str(k).lower(): int(v) for k, v in cas["numbers"].items()}
+        lex.vague = {str(k).lower(): (v[0], v[1]) for k, v in cas["vague"].items()}
+        lex.bounds = {str(k).lower(): v for k, v in cas["bounds"].items()}
+        return lex
+
+
+@dataclass
+class Cand:
+    """An event candidate while a sentence is being read."""
+
+    tok: Token
+    type: str
+    mode: str | None
+    context: list[str]
+    kind: str  # verb | noun | obligation
+    consumed: set[int] = field(default_factory=set)
+    light: Token | None = None
+    actors: list[Token] = field(default_factory=list)
+    recipients: list[Token] = field(default_factory=list)
+    own_actor: bool = False
+    status: str = "reported"
+    negated: bool = False
+    intended: dict | None = None
+    suppressed: bool = False
+    alleged_by: Token | None = None
+    killed: dict = field(default_factory=lambda: {"min": None, "max": None})
+    injured: dict = field(default_factory=lambda: {"min": None, "max": None})
+
+
+# ------------------------------------------------------------------------- helpers
+
+def _lem(t: Token) -> str:
+    return t.lemma_.lower()
+
+
+def _conjuncts(t: Token) -> list[Token]:
+    out = [t]
+    for c in t.children:
+        if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN", "PRON"):
+            out.extend(_conjuncts(c))
+    return out
+
+
+def _near(t: Token, depth: int = 2) -> list[Token]:
+    """Dependents of t down to `depth`, without crossing into clauses."""
+    out, frontier = [], [t]
+    for _ in range(depth):
+        nxt = []
+        for x in frontier:
+            for c in x.children:
+                if c.dep_ in CLAUSAL:
+                    continue
+                out.append(c)
+                nxt.append(c)
+        frontier = nxt
+    return out
 
 
 class EventsComponent:
-    def __init__(self, nlp: Language, name: str, **cfg):
-        self.name = name
+    """Finds PLOVER events on a parsed Doc whose places, times, actors and claims are set."""
 
+    def __init__(self, nlp: Language, name: str, hypothetical: bool = True, max_chars: int = 400):
+        self.name = name
+        self.lex = Lexicon.load()
+        self.keep_hypothetical = hypothetical
+        self.max_sentence_chars = max_chars
+
+    # ------------------------------------------------------------------ entry
     def __call__(self, doc: Doc) -> Doc:
+        try:
+            doc._.ew_events = self.find(doc)
+        except Exception:  # a bad document loses its events, never the pipeline
+            log.exception("events layer failed on a document; no events recorded")
+            doc._.ew_events = []
         return doc
 
+    def find(self, doc: Doc) -> list[dict]:
+        ctx = _DocContext(doc, self.lex)
+        events: list[dict] = []
+        for sent in doc.sents:
+            if ctx.in_title(sent):
+                continue
+            try:
+                events.extend(self._sentence(sent, ctx))
+            except Exception:  # one odd parse drops one sentence's events
+                log.debug("events skipped in sentence at %d", sent.start_char, exc_info=True)
+        return events
 
-@Language.factory("eventwire_events", default_config={})
-def make_events(nlp: Language, name: str) -> EventsComponent:
-    return EventsComponent(nlp, name)
+    # ------------------------------------------------------------- sentences
+    def _sentence(self, sent: Span, ctx: _DocContext) -> list[dict]:
+        cands = self._triggers(sent)
+        cands += self._obligations(sent, cands)
+        if not cands:
+            return []
+        by_tok = {c.tok.i: c for c in cands}
+        for c in cands:
+            self._modality(c, by_tok)
+        for c in cands:
+            self._roles(c, ctx)
+        cands = [c for c in cands if not c.suppressed and self._framed(c)]
+        self._wrap(cands)
+        cands = [c for c in cands if not c.suppressed]
+        self._merge(cands)
+        cands = [c for c in cands if not c.suppressed]
+        for c in cands:
+            self._assault_mode(c)
+        ctx.casualties(sent, cands)
+        out = []
+        for c in cands:
+            if c.status == "hypothetical" and not self.keep_hypothetical:
+                continue
+            out.append(ctx.record(c, sent))
+        return out
+
+    # ------------------------------------------------------------- triggers
+    def _match(self, tok: Token, entries: list[Entry], noun: bool) -> tuple[Entry, set[int]] | None:
+        for e in entries:
+            if not e.extra:
+                return e, set()
+            near = _near(tok, 3)
+            used: set[int] = set()
+            ok = True
+            for w in e.extra:
+                hit = [x for x in near if (_lem(x) == w or x.lower_ == w) and x.i not in used]
+                if noun:
+                    hit = [x for x in hit if x.i < tok.i]
+                if not hit:
+                    ok = False
+                    break
+                used.add(hit[0].i)
+            if ok:
+                return e, used
+        return None
+
+    def _triggers(self, sent: Span) -> list[Cand]:
+        lex = self.lex
+        out: list[Cand] = []
+        consumed: set[int] = set()
+        for tok in sent:
+            lem = _lem(tok)
+            if tok.pos_ == "VERB" and lem in lex.verbs:
+                if tok.dep_ in ("amod", "compound") or lem in lex.modality.get("reporting", ()):
+                    if not (tok.dep_ == "amod" and tok.tag_ == "VBG" and tok.head.pos_ == "NOUN" and False):
+                        continue
+                m = self._match(tok, lex.verbs[lem], noun=False)
+                if m:
+                    e, used = m
+                    if not e.extra and lem in lex.light_verbs:
+                        continue
+                    out.append(Cand(tok, e.type, e.mode, list(e.context), "verb", used))
+                    consumed |= used
+        for tok in sent:
+            if tok.i in consumed or tok.pos_ not in ("NOUN", "PROPN"):
+                continue
+            lem = _lem(tok)
+            entries = lex.nouns.get(lem)
+            if not entries:
+                continue
+            if tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN"):
+                continue  # "attack helicopter", "protest movement"
+            m = self._match(tok, entries, noun=True)
+            if not m:
+                continue
+            e, used = m
+            typ, mode = e.type, e.mode
+            if lem == "strike" and not e.extra:
+                mods = {_lem(c) for c in tok.children if c.dep_ in ("amod", "compound", "nmod", "poss")}
+                mods |= {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound", "nmod")}
+                if mods & lex.strike_military or tok.head.lemma_.lower() in ("launch", "carry", "conduct"):
+                    typ, mode = "ASSAULT", "aerial" if "air" in mods else None
+                else:
+                    typ, mode = "PROTEST", "strike"
+            out.append(Cand(tok, typ, mode, list(e.context), "noun", used))
+            consumed |= used
+        return [c for c in out if c.tok.i not in consumed or c.kind == "verb"]
+
+    def _obligations(self, sent: Span, cands: list[Cand]) -> list[Cand]:
+        """'X said Y must Z': X demands that Y Z (a REQUEST), PLOVER's reading of a stated obligation."""
+        out = []
+        oblig = self.lex.modality.get("obligation", set())
+        reporting = self.lex.modality.get("reporting", set())
+        have = {c.tok.i for c in cands}
+        for tok in sent:
+            if tok.pos_ not in ("VERB", "AUX") or tok.dep_ != "ccomp":
+                continue
+            if not any(c.dep_ == "aux" and _lem(c) in oblig and _lem(c) not in ("have", "need") for c in tok.children):
+                continue
+            if _lem(tok.head) not in reporting:
+                continue
+            c = Cand(tok, "REQUEST", None, [], "obligation")
+            if tok.i in have:
+                inner = next(x for x in cands if x.tok.i == tok.i)
+                inner.suppressed = True
+                c.intended = {"type": inner.type, "mode": inner.mode}
+            out.append(c)
+        return out
+
+    # ------------------------------------------------------------- modality
+    def _modality(self, c: Cand, by_tok: dict[int, Cand]) -> None:
+        mod = self.lex.modality
+        t = c.tok
+        verb = t if c.kind != "noun" else (c.light or (t.head if t.head.pos_ in ("VERB", "AUX") else None))
+        kids = list(t.children) + (list(verb.children) if verb is not None and verb is not t else [])
+        c.negated = any(k.dep_ == "neg" or (k.dep_ == "det" and k.lower_ == "no") for k in kids)
+        future = any(k.dep_ == "aux" and k.lower_ in mod.get("future", ()) for k in kids)
+        # intention words governing the trigger: "is willing to send", "plans to attack"
+        h = verb if verb is not None else t
+        if h.dep_ == "xcomp" and _lem(h.head) in mod.get("intent", ()):
+            future = True
+        if h.dep_ == "xcomp" and h.head.dep_ == "acomp" and _lem(h.head) in mod.get("intent", ()):
+            future = True
+        # conditional: inside an if/unless clause
+        x = h
+        while x.dep_ not in ("ROOT",) and x.head is not x:
+            if x.dep_ == "advcl" and any(k.dep_ == "mark" and _lem(k) in mod.get("conditional", ()) for k in x.children):
+                c.status = "hypothetical"
+                break
+            if x.dep_ in ("ccomp", "relcl"):
+                break
+            x = x.head
+        if future and c.kind != "obligation":
+            if c.type in COOP:
+                c.intended = {"type": c.type, "mode": c.mode}
+                c.type, c.mode = ("REJECT", None) if c.negated else ("AGREE", None)
+                c.negated = False
+            elif c.type in CONFLICT_ACTS:
+                c.intended = {"type": c.type, "mode": c.mode}
+                c.type, c.mode = "THREATEN", THREATEN_MODES.get(c.type, "restrict")
+            elif c.negated:
+                c.intended = {"type": c.type, "mode": c.mode}
+                c.type, c.mode, c.negated = "REJECT", None, False
+            if c.status == "reported":
+                c.status = "planned"
+
+    # ---------------------------------------------------------------- roles
+    def _subject(self, v: Token, depth: int = 0) -> tuple[list[Token], bool]:
+        """Subject heads of verb v (inherited through xcomp/advcl/conj/pcomp), and whether v is passive."""
+        passive = any(k.dep_ in ("nsubjpass", "auxpass") for k in v.children)
+        if passive:
+            ag = [g for k in v.children if k.dep_ == "agent" for g in k.children if g.dep_ == "pobj"]
+            return ag, True
+        subj = [k for k in v.children if k.dep_ in ("nsubj", "csubj")]
+        if subj:
+            s = subj[0]
+            if s.lower_ in REL_PRONOUNS and v.dep_ == "relcl":
+                return [v.head], False
+            return [s], False
+        if depth < 4 and v.dep_ in ("xcomp", "advcl", "conj", "pcomp", "acl", "prep") and v.head is not v:
+            h = v.head
+            if v.dep_ == "pcomp" or h.pos_ == "ADP":
+                h = h.head
+            if v.dep_ == "acl" and h.pos_ in ("NOUN", "PROPN"):
+                return [h], False
+            if v.dep_ == "xcomp":  # object control: "urged X to", "asked X to"
+                obj = [k for k in h.children if k.dep_ == "dobj"]
+                if obj and _lem(h) not in self.lex.modality.get("intent", ()):
+                    return obj, False
+            if h.pos_ in ("VERB", "AUX"):
+                return self._subject(h, depth + 1)[0], False
+        return [], passive
+
+    def _prep_objs(self, t: Token, preps: set[str]) -> list[Token]:
+        out = []
+        for k in t.children:
+            if k.dep_ in ("prep", "agent") and k.lower_ in preps:
+                out += [g for g in k.children if g.dep_ == "pobj"]
+            elif k.dep_ == "prt" and k.lower_ in preps:  # "called on X" parsed as a particle
+                out += [g for g in t.children if g.dep_ == "dobj"]
+        return out
+
+    def _roles(self, c: Cand, ctx: _DocContext) -> None:
+        t = c.tok
+        rp = self.lex.recipient_preps.get(c.type, set())
+        actors: list[Token] = []
+        recips: list[Token] = []
+        if c.kind == "obligation":
+            actors = self._subject(t.head)[0]
+            recips = [k for k in t.children if k.dep_ in SUBJ]
+        elif c.kind == "verb":
+            subj, passive = self._subject(t)
+            actors = subj
+            if passive:
+                recips = [k for k in t.children if k.dep_ == "nsubjpass"]
+            else:
+                recips = [k for k in t.children if k.dep_ in ("dobj", "dative") and k.i not in c.consumed]
+            recips += self._prep_objs(t, rp)
+            for k in t.children:  # "urged X", "accused X of", also dobj consumed by a phrase
+                if k.dep_ == "dobj" and k.i in c.consumed:
+                    recips += self._prep_objs(k, rp)
+            c.own_actor = any(k.dep_ in SUBJ or k.dep_ == "agent" for k in t.children)
+        else:
+            own = [k for k in t.children if k.dep_ == "poss"]
+            own += [k for k in t.children if k.dep_ in ("compound", "amod", "nmod") and ctx.actor_at(k) is not None
+                    and k.i not in c.consumed]
+            own += self._prep_objs(t, {"by"})
+            of = self._prep_objs(t, {"of"})
+            if c.type in AGENT_NOUN_INTRANS:
+                own += of
+            else:
+                recips += [o for o in of if ctx.actor_at(o) is not None or o.pos_ == "PROPN"]
+            recips += self._prep_objs(t, rp - {"of"})
+            c.own_actor = bool(own)
+            actors = own
+            h = t.head
+            if h.pos_ == "ADP" and h.dep_ == "prep":
+                h = h.head
+            if h.pos_ in ("VERB", "AUX") and (_lem(h) in self.lex.light_verbs or t.dep_ in ("dobj", "attr")):
+                if t.dep_ in ("dobj", "attr", "pobj", "nsubjpass") and (t.dep_ != "pobj" or t.head.lower_ in ("in", "of")):
+                    c.light = h if _lem(h) in self.lex.light_verbs else None
+                    if not actors and c.light is not None:
+                        actors = self._subject(h)[0]
+                    if c.light is not None:
+                        recips += self._prep_objs(h, rp)
+                        recips += [k for k in h.children if k.dep_ == "dative"]
+                if (_lem(h) in self.lex.counter_verbs and not recips):
+                    recips = self._subject(h)[0]
+        c.actors = [x for a in actors for x in _conjuncts(a)]
+        c.recipients = [x for r in recips for x in _conjuncts(r) if x not in c.actors]
+
+    def _framed(self, c: Cand) -> bool:
+        """A nominal trigger must be an event in context: an argument, a light verb, or an event verb's subject."""
+        if c.kind != "noun":
+            return True
+        t = c.tok
+        if c.light is not None or c.actors or c.recipients:
+            return True
+        if t.dep_ == "nsubj" and t.head.pos_ == "VERB":
+            return True
+        return False
+
+    def _wrap(self, cands: list[Cand]) -> None:
+        """An action inside a promise/demand/refusal/threat is its content: keep the speech act only."""
+        for outer in cands:
+            if outer.type not in IRREALIS or outer.kind == "noun" and outer.light is None:
+                continue
+            for inner in cands:
+                if inner is outer or inner.suppressed or not outer.tok.is_ancestor(inner.tok):
+                    continue
+                path = inner.tok
+                blocked = False
+                while path.head is not outer.tok and path.head is not path:
+                    path = path.head
+                    if path.i in {x.tok.i for x in cands if x is not inner}:
+                        blocked = True
+                        break
+                if blocked or path.dep_ in ("advcl", "relcl", "conj") and inner.kind != "noun":
+                    continue
+                if path.dep_ in ("prep",) and path.lower_ not in ("to", "for", "of", "on"):
+                    continue
+                inner.suppressed = True
+                outer.intended = {"type": inner.type, "mode": inner.mode}
+                if outer.type == "THREATEN" and outer.mode is None:
+                    outer.mode = THREATEN_MODES.get(inner.type, "restrict" if inner.type == "COERCE" else None)
+                    if inner.type == "COERCE" and inner.mode == "arrest":
+                        outer.mode = "arrest"
+                if not outer.recipients and inner.recipients:
+                    outer.recipients = inner.recipients
+        for outer in cands:
+            if outer.type == "ACCUSE" and outer.mode == "allege":
+                for inner in cands:
+                    if inner is not outer and outer.tok.is_ancestor(inner.tok):
+                        inner.alleged_by = outer.tok
+
+    def _merge(self, cands: list[Cand]) -> None:
+        """One act told twice in a clause ('killed ... in a bomb attack') is one event."""
+        for a in cands:
+            if a.suppressed:
+                continue
+            for b in cands:
+                if b is a or b.suppressed or b.type != a.type or not a.tok.is_ancestor(b.tok):
+                    continue
+                if b.own_actor and b.actors and a.actors and {x.i for x in b.actors} != {x.i for x in a.actors}:
+                    continue
+                if b.own_actor and b.actors and not a.actors:
+                    a.actors = b.actors
+                b.suppressed = True
+                if a.mode is None:
+                    a.mode = b.mode
+                if not a.recipients:
+                    a.recipients = b.recipients
+                for key in ("killed", "injured"):
+                    for k in ("min", "max"):
+                        if getattr(a, key)[k] is None:
+                            getattr(a, key)[k] = getattr(b, key)[k]
+
+    def _assault_mode(self, c: Cand) -> None:
+        if c.type != "ASSAULT" or c.mode is not None:
+            return
+        words = []
+        for a in c.actors:
+            words += [a] + _near(a, 2)
+        for k in c.tok.children:
+            if k.dep_ == "prep" and k.lower_ in ("with", "using", "in", "by"):
+                words += [g for g in k.subtree]
+            if k.dep_ in ("advcl", "xcomp") and _lem(k) in ("use", "fire"):
+                words += list(k.subtree)
+        for w in words:
+            m = self.lex.mode_cues.get(_lem(w)) or self.lex.mode_cues.get(w.lower_)
+            if m:
+                c.mode = m
+                return
+
+
+class _DocContext:
+    """Per-document lookups: spans of the other layers, claims, publication date."""
+
+    def __init__(self, doc: Doc, lex: Lexicon):
+        self.doc = doc
+        self.lex = lex
+        m = meta(doc)
+        self.title = m.get("title")
+        self.published = (m.get("published") or "")[:10] or None
+        if "actors" not in doc.spans:
+            doc.spans["actors"] = []
+        self.actor_tok: dict[int, Span] = {}
+        for sp in sorted(doc.spans["actors"], key=lambda s: -(s.end - s.start)):
+            for i in range(sp.start, sp.end):
+                self.actor_tok[i] = sp  # smallest span wins
+        self.place_tok: dict[int, Span] = {}
+        for sp in doc.spans["places"] if "places" in doc.spans else []:
+            for i in range(sp.start, sp.end):
+                self.place_tok[i] = sp
+        self.time_tok: dict[int, Span] = {}
+        for sp in doc.spans["times"] if "times" in doc.spans else []:
+            for i in range(sp.start, sp.end):
+                self.time_tok[i] = sp
+        self.claims = [c for c in (doc._.ew_claims or []) if isinstance(c, dict) and c.get("content")]
+        from eventwire.gazetteer.countries import name_index
+
+        self.countries = name_index()
+
+    def in_title(self, sent: Span) -> bool:
+        return bool(self.title) and sent.start_char < self.title[1] and sent.end_char > self.title[0]
+
+    # -------------------------------------------------------------- actors
+    def actor_at(self, t: Token) -> Span | None:
+        return self.actor_tok.get(t.i)
+
+    def _antecedent(self, t: Token) -> Span | None:
+        """A pronoun's referent: the subject of the clause that reports it, else the last actor before it."""
+        h = t.head
+        while h.head is not h and h.dep_ not in ("ccomp",):
+            h = h.head
+        if h.dep_ == "ccomp":
+            for k in h.head.children:
+                if k.dep_ in ("nsubj",) and k.i != t.i:
+                    sp = self.actor_at(k)
+                    if sp is not None:
+                        return sp
+        best = None
+        for i in range(t.i - 1, max(-1, t.i - 60), -1):
+            sp = self.actor_tok.get(i)
+            if sp is not None and sp.end <= t.i:
+                best = sp
+                break
+        return best
+
+    def resolve(self, t: Token, role: str) -> Span | None:
+        """The actor span a role head points to, found or (for a name-like head) made."""
+        sp = self.actor_at(t)
+        if sp is not None:
+            return sp
+        if t.lower_ in PRONOUNS or t.pos_ == "PRON":
+            return self._antecedent(t) if t.lower_ in PRONOUNS else None
+        near = sorted(_near(t, 2), key=lambda x: abs(x.i - t.i))
+        for x in near:
+            if x.dep_ in ("poss", "compound", "amod", "nmod", "pobj", "appos", "conj") or x.head is t:
+                sp = self.actor_at(x)
+                if sp is not None:
+                    return sp
+                if x.dep_ == "poss" and x.lower_ in PRONOUNS:
+                    return self._antecedent(x)
+        return self._make(t)
+
+    def _make(self, t: Token) -> Span | None:
+        """A new actor span for a name-like role head the actors layer did not cover."""
+        named = t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+        if not named:
+            return None
+        place = self.place_tok.get(t.i)
+        if place is not None and (place._.ew_place or {}).get("kind") == "demonym":
+            place = None
+        left = t
+        for x in t.subtree:
+            if x.i < left.i and x.dep_ in ("compound", "amod", "det", "poss", "nmod", "nummod", "case", "quantmod") \
+                    and all(y.i >= x.i for y in []):
+                left = x
+        left = min([t] + [x for x in t.lefts if x.dep_ in ("compound", "amod", "det", "poss", "nmod")],
+                   key=lambda x: x.left_edge.i).left_edge if any(True for _ in t.lefts) else t
+        while left.i < t.i and (left.is_punct or left.dep_ == "cc"):
+            left = left.doc[left.i + 1]
+        right = t
+        for x in t.rights:
+            if x.dep_ in ("compound", "flat", "appos") and x.i == right.i + 1:
+                right = x
+        span = Span(t.doc, left.i, right.i + 1, label="ACTOR")
+        for i in range(span.start, span.end):
+            if self.actor_tok.get(i) is not None:
+                return self.actor_tok[i]
+        country = None
+        if place is not None:
+            country = (place._.ew_place or {}).get("country")
+        if country is None:
+            for x in span:
+                hit = self.countries.get(x.text.lower()) or self.countries.get(x.lemma_.lower())
+                if hit:
+                    country = hit[0]
+                    break
+        if country is None:
+            hit = self.countries.get(span.text.lower())
+            country = hit[0] if hit else None
+        span._.ew_actor = {"name": span.text, "country": country, "sector": None, "entity": None}
+        self.doc.spans["actors"].append(span)
+        for i in range(span.start, span.end):
+            self.actor_tok[i] = span
+        return span
+
+    # -------------------------------------------------------------- place, time
+    def _clause_tokens(self, c: Cand) -> list[Token]:
+        """Tokens of the event's clause, nearest first: its own phrase, then its light verb's."""
+        roots = [c.tok]
+        if c.light is not None:
+            roots.append(c.light)
+        elif c.kind == "noun" and c.tok.head.pos_ in ("VERB", "AUX"):
+            roots.append(c.tok.head)
+        elif c.kind == "noun" and c.tok.head.pos_ == "ADP":
+            roots.append(c.tok.head.head)
+        elif c.tok.dep_ in ("advcl", "xcomp", "conj") and c.tok.head.pos_ in ("VERB", "AUX"):
+            roots.append(c.tok.head)
+        out, seen = [], set()
+        for r in roots:
+            stack = [r]
+            while stack:
+                x = stack.pop()
+                if x.i in seen:
+                    continue
+                seen.add(x.i)
+                out.append(x)
+                for k in x.children:
+                    if k.dep_ in ("ccomp", "relcl", "csubj", "parataxis") or (k.dep_ == "advcl" and k is not c.tok):
+                        continue
+                    stack.append(k)
+        out.sort(key=lambda x: abs(x.i - c.tok.i))
+        return out
+
+    def place_of(self, c: Cand) -> list[int] | None:
+        role_toks = {i for a in c.actors + c.recipients for i in range(a.i, a.i + 1)}
+        for x in self._clause_tokens(c):
+            sp = self.place_tok.get(x.i)
+            if sp is None or x.i in role_toks:
+                continue
+            info = sp._.ew_place or {}
+            if info.get("kind") == "demonym":
+                continue
+            # a place must be a location of the event, not a modifier of an actor ("Iraqi" -> no)
+            h = x
+            while h.head is not h and h.i in range(sp.start, sp.end):
+                h = h.head
+            if h.pos_ == "ADP" and h.lower_ not in PLACE_PREPS:
+                if not (h.lower_ == "of" and h.head.pos_ == "NOUN"):
+                    continue
+            return [sp.start_char, sp.end_char]
+        return None
+
+    def date_of(self, c: Cand) -> tuple[str | None, str | None, str | None, Span | None]:
+        toks = self._clause_tokens(c)
+        for x in toks:
+            sp = self.time_tok.get(x.i)
+            if sp is not None:
+                info = sp._.ew_time or {}
+                if info.get("date"):
+                    return info.get("date"), info.get("end_date"), info.get("granularity"), sp
+        # the nearest governing clause's time
+        h = c.tok
+        for _ in range(8):
+            if h.head is h:
+                break
+            h = h.head
+            sp = self.time_tok.get(h.i)
+            if sp is None:
+                for k in h.children:
+                    if k.dep_ in TIME_DEPS and k.dep_ not in CLAUSAL:
+                        for y in k.subtree:
+                            if y.i in self.time_tok:
+                                sp = self.time_tok[y.i]
+                                break
+                    if sp is not None:
+                        break
+            if sp is not None and (sp._.ew_time or {}).get("date"):
+                info = sp._.ew_time
+                return info.get("date"), info.get("end_date"), info.get("granularity"), sp
+        return self.published, None, "published" if self.published else None, None
+
+    # -------------------------------------------------------------- claims
+    def claim_of(self, start: int) -> tuple[int | None, dict | None]:
+        best, best_len = None, None
+        for i, cl in enumerate(self.doc._.ew_claims or []):
+            if not isinstance(cl, dict) or not cl.get("content"):
+                continue
+            s, e = cl["content"][0], cl["content"][1]
+            if s <= start < e and (best_len is None or e - s < best_len):
+                best, best_len = i, e - s
+        return best, (self.doc._.ew_claims[best] if best is not None else None)
+
+    def claim_by_cue(self, tok: Token) -> int | None:
+        for i, cl in enumerate(self.doc._.ew_claims or []):
+            cue = cl.get("cue") if isinstance(cl, dict) else None
+            if cue and cue[0] <= tok.idx < cue[1]:
+                return i
+        return None
+
+    # -------------------------------------------------------------- casualties
+    def _number(self, q: Token) -> tuple[int | None, int | None] | None:
+        """The count a quantity token names, as [min, max]."""
+        lex = self.lex
+        low = q.lower_.replace(",", "")
+        toks = [q]
+        for k in q.children:
+            if k.dep_ in ("compound", "nummod", "quantmod") and k.like_num and k.i < q.i:
+                toks.insert(0, k)
+        value = None
+        if low in lex.vague:
+            rng = lex.vague[low]
+        else:
+            total, cur = 0, 0
+            for t in toks:
+                w = t.lower_.replace(",", "")
+                parts = w.split("-")
+                for p in parts:
+                    if CASUALTY_NUM.match(p):
+                        cur += int(p)
+                    elif p in lex.numbers:
+                        n = lex.numbers[p]
+                        if n >= 100:
+                            cur = max(cur, 1) * n
+                            if n >= 1000:
+                                total += cur
+                                cur = 0
+                        else:
+                            cur += n
+                    else:
+                        return None
+            value = total + cur
+            if not value:
+                return None
+            rng = (value, value)
+        # bound words before the number ("at least", "more than", "up to")
+        first = toks[0]
+        before = " ".join(t.lower_ for t in first.doc[max(first.sent.start, first.i - 3):first.i])
+        for phrase, kind in sorted(lex.bounds.items(), key=lambda kv: -len(kv[0])):
+            if before.endswith(phrase):
+                lo, hi = rng
+                if kind == "min":
+                    rng = (lo if lo is not None else hi, None)
+                elif kind == "max":
+                    rng = (None, hi if hi is not None else lo)
+                break
+        return rng
+
+    def _quantity(self, np: Token) -> tuple[int | None, int | None] | None:
+        if np.like_num or np.lower_ in self.lex.vague or np.lower_ in self.lex.numbers:
+            r = self._number(np)
+            if r:
+                return r
+        for k in np.children:
+            if k.dep_ in ("nummod", "amod", "det", "quantmod") and (
+                    k.like_num or k.lower_ in self.lex.vague or k.lower_ in self.lex.numbers):
+                if k.lower_ in ("a", "an"):
+                    continue
+                r = self._number(k)
+                if r:
+                    return r
+        for k in np.children:  # "scores of civilians" parsed with "of" on the number
+            if k.dep_ == "prep" and k.lower_ == "of":
+                pass
+        return None
+
+    def _victims(self, t: Token, table: dict[str, set[str]]) -> list[Token]:
+        lem = _lem(t)
+        if t.pos_ == "VERB" and lem in table.get("verbs", ()):
+            if lem in ("die", "perish"):
+                return [k for k in t.children if k.dep_ == "nsubj"]
+            passive = [k for k in t.children if k.dep_ == "nsubjpass"]
+            if passive:
+                return passive
+            if t.dep_ == "amod" or t.dep_ == "acl":
+                return [t.head]
+            return [k for k in t.children if k.dep_ in ("dobj",)]
+        if t.pos_ in ("ADJ", "VERB") and (t.lower_ in table.get("adjectives", ()) or lem in table.get("adjectives", ())):
+            subj = [k for k in t.children if k.dep_ in ("nsubj", "nsubjpass")]
+            if subj:
+                return subj
+            h = t.head
+            if t.dep_ in ("oprd", "ccomp", "xcomp", "acomp", "advcl", "conj"):
+                if t.dep_ == "conj":
+                    return self._victims(h, table) if h is not t else []
+                return [k for k in h.children if k.dep_ in ("dobj", "nsubj", "nsubjpass")]
+            if t.dep_ == "amod":
+                return [h]
+        return []
+
+    def casualties(self, sent: Span, cands: list[Cand]) -> None:
+        if not cands:
+            return
+        for key, table in (("killed", self.lex.killed), ("injured", self.lex.injured)):
+            for t in sent:
+                for v in self._victims(t, table):
+                    rng = self._quantity(v)
+                    if rng is None:
+                        continue
+                    ev = self._event_for(t, cands)
+                    if ev is None:
+                        continue
+                    cur = getattr(ev, key)
+                    if cur["min"] is None and cur["max"] is None:
+                        cur["min"], cur["max"] = rng
+
+    @staticmethod
+    def _event_for(t: Token, cands: list[Cand]) -> Cand | None:
+        for c in cands:
+            if c.tok.i == t.i:
+                return c
+        anc = [c for c in cands if c.tok.is_ancestor(t)]
+        if anc:
+            return max(anc, key=lambda c: c.tok.i if c.tok.i < t.i else -c.tok.i)
+        assaults = [c for c in cands if c.type == "ASSAULT"]
+        if assaults:
+            return min(assaults, key=lambda c: abs(c.tok.i - t.i))
+        return None
+
+    # -------------------------------------------------------------- output
+    def record(self, c: Cand, sent: Span) -> dict:
+        t = c.tok
+        actors, recips = [], []
+        for lst, out, role in ((c.actors, actors, "actor"), (c.recipients, recips, "recipient")):
+            for h in lst:
+                sp = self.resolve(h, role)
+                if sp is not None:
+                    k = [sp.start_char, sp.end_char]
+                    if k not in out:
+                        out.append(k)
+        recips = [r for r in recips if r not in actors]
+        date, end, prec, _ = self.date_of(c)
+        status, claim = c.status, None
+        idx, cl = self.claim_of(t.idx)
+        if idx is not None and status == "reported":
+            status = "denied" if cl.get("denial") else "alleged"
+        if idx is not None:
+            claim = idx
+        if c.alleged_by is not None and status == "reported":
+            status = "alleged"
+        if claim is None and status == "reported":
+            cue = self._reporting_governor(t)
+            if cue is not None:
+                status = "alleged"
+                claim = self.claim_by_cue(cue)
+        ctx = list(dict.fromkeys(c.context))
+        ev = {
+            "type": c.type, "mode": c.mode, "context": ctx, "actors": actors, "recipients": recips,
+            "place": self.place_of(c), "date": date, "end_date": end, "date_precision": prec,
+            "killed": dict(c.killed), "injured": dict(c.injured),
+            "trigger": [t.idx, t.idx + len(t.text)], "sentence": [sent.start_char, sent.end_char],
+            "status": status, "claim": claim, "negated": c.negated,
+        }
+        if c.intended:
+            ev["intended"] = c.intended
+        return ev
+
+    def _reporting_governor(self, t: Token) -> Token | None:
+        """A reporting verb ('citing', 'said') that governs the event through a participle: a relayed act."""
+        rep = self.lex.modality.get("reporting", set())
+        h = t
+        seen_clause = False
+        for _ in range(8):
+            if h.head is h:
+                return None
+            if h.dep_ in ("ccomp", "advcl", "xcomp", "dobj", "relcl", "acl"):
+                seen_clause = True
+            h = h.head
+            if h.pos_ == "VERB" and _lem(h) in rep and seen_clause and h.i != t.i:
+                subj = [k for k in h.children if k.dep_ == "nsubj"]
+                if h.tag_ == "VBG" or subj:
+                    return h
+        return None
+
+
+@Language.factory("eventwire_events", default_config={"hypothetical": True, "max_chars": 400},
+                  assigns=["doc._.ew_events", "doc.spans"],
+                  requires=["token.dep", "token.lemma", "doc.sents"])
+def make_events(nlp: Language, name: str, hypothetical: bool, max_chars: int) -> EventsComponent:
+    return EventsComponent(nlp, name, hypothetical, max_chars)

@@ -1,21 +1,363 @@
-"""The places layer (placeholder until its issue lands: registers the factory, adds nothing)."""
+"""The places layer: find toponyms and demonyms and resolve them to GeoNames entries.
+
+Recognition joins two sources: spaCy's entities (GPE/LOC/FAC; NORP for
+demonyms; ORG/PERSON only where the gazetteer knows the whole name, since the
+small model calls "al-Hasaka" an organisation) and a gazetteer scan of
+capitalised token n-grams, kept only with tagger evidence (a proper noun) and
+for notable places, so common words that are also towns ("Police", "Reading")
+stay out. The dateline place is always a mention.
+
+Resolution ranks each mention's candidates by a prior (feature class and
+population) plus document context: the countries and provinces of the other
+mentions, the dateline place, the outlet's country, and "Town, State" pairs.
+It runs twice: the first pass gives the context the second pass uses.
+A name the gazetteer cannot resolve stays a place without coordinates; it never
+drops the others.
+"""
 
 from __future__ import annotations
 
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
+from spacy.util import ensure_path
 
 import eventwire.analysis.extensions  # noqa: F401
+from eventwire.analysis.extensions import meta
+from eventwire.data import read_csv
+from eventwire.gazetteer.index import Gazetteer, load, precision_of
+
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# words after a name that make it the name's administrative unit ("Deir Ezzor countryside")
+ADMIN_SUFFIXES = {"countryside", "province", "governorate", "region", "district", "county", "state",
+                  "oblast", "prefecture", "department"}
+_CONNECT = {"of", "de", "del", "la", "le", "du", "al", "el", "the", "-", "'", "upon", "on", "am", "an", "sur",
+            "y", "da", "do", "dos", "das", "and"}
+_ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|ed|er|es|ez)$", re.I)
+
+
+@dataclass
+class Mention:
+    start: int  # char offsets
+    end: int
+    text: str
+    source: str  # "ner", "gazetteer", "dateline"
+    label: str = ""
+    kind: str = "toponym"
+    admin_only: bool = False
+    cands: list[dict] = field(default_factory=list)
+    best: dict | None = None
+    score: float = 0.0
+
+
+def _prior(p: dict) -> float:
+    """Feature class and population: what a reader assumes without context."""
+    fc = p.get("feature_code") or "PPL"
+    pop = p.get("population") or 0
+    base = math.log10(pop + 10) / 6.0
+    return base + {"PCLI": 0.55, "CONT": 0.45, "ADM1": 0.35, "PPLC": 0.5, "ADM2": 0.0,
+                   "LCTY": 0.3}.get(fc, 0.0) + (0.3 if p.get("source") == "supplement" else 0.0)
 
 
 class PlacesComponent:
-    def __init__(self, nlp: Language, name: str, **cfg):
-        self.name = name
+    """Writes doc.spans[spans_key] with Span._.ew_place dicts (see extensions.py)."""
 
+    def __init__(self, nlp: Language, name: str, cache_dir: str | None = None, fuzzy_threshold: float = 88.0,
+                 min_score: float = 0.2, spans_key: str = "places"):
+        self.name = name
+        self.cache_dir = cache_dir
+        self.fuzzy_threshold = float(fuzzy_threshold)
+        self.min_score = float(min_score)
+        self.spans_key = spans_key
+        self._gaz: Gazetteer | None = None
+        self._persons: set[str] = set()
+        self.skip = {r["word"].lower() for r in read_csv("places_stopwords.csv")}
+
+    @property
+    def gaz(self) -> Gazetteer:
+        if self._gaz is None:
+            self._gaz = load(self.cache_dir)
+        return self._gaz
+
+    # ------------------------------------------------------------------ candidates
+    def _places_for(self, surface: str, fuzzy: bool, by_key: bool = True) -> list[dict]:
+        hits = self.gaz.lookup(surface)
+        if not by_key:
+            hits = tuple(h for h in hits if not h[2])
+        out = []
+        for gid, kind, by_key in hits:
+            p = self.gaz.place(gid)
+            if p and p.get("lat") is not None:
+                out.append({**p, "_kind": kind, "_match": 0.92 if by_key else 1.0})
+        if not out and fuzzy and len(surface) >= 6:
+            for gid, sim in self.gaz.fuzzy(surface, self.fuzzy_threshold):
+                p = self.gaz.place(gid)
+                if p and p.get("lat") is not None:
+                    out.append({**p, "_kind": "name", "_match": sim / 100.0 * 0.9})
+        return out
+
+    def _gazetteer_scan(self, doc: Doc, taken: list[bool]) -> list[Mention]:
+        """Capitalised n-grams (<= 5 tokens) that the gazetteer knows, longest first, left to right."""
+        out: list[Mention] = []
+        n = len(doc)
+        i = 0
+        while i < n:
+            t = doc[i]
+            starts = (t.is_title or (t.is_upper and len(t) > 1) or
+                      (_ARTICLE_PREFIX.match(t.text) and i + 2 < n and doc[i + 1].text == "-"))
+            if not starts or taken[i] or t.is_punct:
+                i += 1
+                continue
+            found = None
+            for j in range(min(n, i + 5), i, -1):
+                span = doc[i:j]
+                last = doc[j - 1]
+                if any(taken[k] for k in range(i, j)):
+                    continue
+                if not (last.is_title or last.is_upper or (last.text.endswith(".") and last.text[:1].isupper())):
+                    continue
+                if any(not (x.is_title or x.is_upper or x.lower_ in _CONNECT or x.text == "-")
+                       for x in span[1:-1]):
+                    continue
+                if j - i == 1 and (t.lower_ in self.skip or t.is_stop):
+                    continue
+                if span.text in self._persons:
+                    continue
+                cands = self._places_for(span.text, fuzzy=False, by_key=False)
+                if cands:
+                    found = (j, cands)
+                    break
+            if found is None:
+                i += 1
+                continue
+            j, cands = found
+            span = doc[i:j]
+            if self._plausible(span, cands):
+                out.append(Mention(span.start_char, span.end_char, span.text, "gazetteer", cands=cands,
+                                   kind="demonym" if all(c["_kind"] == "demonym" for c in cands) else "toponym"))
+                for k in range(i, j):
+                    taken[k] = True
+            i = j
+        return out
+
+    def _inner(self, span: Span) -> tuple[Span, list[dict]]:
+        """The longest known sub-name of an entity the gazetteer does not know whole
+        ("Far North Queensland" -> "Queensland", "Sichuan province" -> "Sichuan")."""
+        n = len(span)
+        for size in range(n - 1, 0, -1):
+            for i in range(0, n - size + 1):
+                sub = span[i:i + size]
+                if not (sub[0].is_title or sub[0].is_upper) or sub[-1].is_punct or sub[0].is_stop:
+                    continue
+                cands = self._places_for(sub.text, fuzzy=False, by_key=False)
+                if cands:
+                    return sub, cands
+        return span, []
+
+    def _plausible(self, span: Span, cands: list[dict]) -> bool:
+        """A gazetteer-only match needs a proper-noun reading and a place worth naming."""
+        if not any(x.pos_ == "PROPN" for x in span) and not all(c["_kind"] == "demonym" for c in cands):
+            return False
+        if span[0].lower_ in self.skip and len(span) == 1:
+            return False
+        notable = any((c.get("feature_code") in ("PCLI", "ADM1", "CONT", "LCTY", "PPLC")
+                       or (c.get("population") or 0) >= 5000 or c.get("source") == "supplement"
+                       or c.get("feature_code") == "ADM2" and len(span) > 1) for c in cands)
+        if not notable:
+            return False
+        if span.start > 0 and span.doc[span.start - 1].text in ("Mr.", "Mrs.", "Ms.", "Dr.", "St.", "Gen."):
+            return False
+        return True
+
+    def _mentions(self, doc: Doc) -> list[Mention]:
+        mentions: list[Mention] = []
+        taken = [False] * len(doc)
+
+        def take(span: Span, m: Mention) -> None:
+            mentions.append(m)
+            for k in range(span.start, span.end):
+                taken[k] = True
+
+        dl = meta(doc).get("dateline")
+        if dl:
+            span = doc.char_span(int(dl[0]), int(dl[1]), alignment_mode="expand")
+            if span is not None and span.text.strip():
+                cands = self._places_for(span.text, fuzzy=True)
+                take(span, Mention(span.start_char, span.end_char, span.text, "dateline", cands=cands))
+        # names of people: a surname alone later in the text ("Walsh said") is not the county
+        self._persons = {t.text for e in doc.ents if e.label_ == "PERSON" for t in e if t.is_title}
+        self._persons |= {e.text for e in doc.ents if e.label_ == "PERSON"}
+        for ent in doc.ents:
+            if any(taken[k] for k in range(ent.start, ent.end)):
+                continue
+            span = ent
+            if span[0].lower_ == "the" and len(span) > 1:
+                span = span[1:]
+            text = span.text
+            if ent.label_ in PLACE_LABELS:
+                cands = self._places_for(text, fuzzy=True)
+                if not cands and text.endswith("'s"):
+                    span = span[:-1]
+                    cands = self._places_for(span.text, fuzzy=True)
+                if not cands and len(span) > 1:
+                    span, cands = self._inner(span)
+                kind = "demonym" if cands and all(c["_kind"] == "demonym" for c in cands) else "toponym"
+                take(span, Mention(span.start_char, span.end_char, span.text, "ner", ent.label_, kind, cands=cands))
+            elif ent.label_ == "NORP":
+                cands = [c for c in self._places_for(text, fuzzy=False) if c["_kind"] == "demonym"]
+                if cands:
+                    take(span, Mention(span.start_char, span.end_char, span.text, "ner", ent.label_, "demonym",
+                                       cands=cands))
+            elif ent.label_ in ("ORG", "PERSON"):
+                cands = [c for c in self._places_for(text, fuzzy=False) if c["_kind"] == "name"]
+                strong = [c for c in cands if c.get("feature_code") in ("PCLI", "ADM1")
+                          or (c.get("population") or 0) >= (20_000 if ent.label_ == "ORG" else 200_000)
+                          or c.get("source") == "supplement" or _ARTICLE_PREFIX.match(span[0].text)]
+                if strong and (ent.label_ == "ORG" or len(span) == 1) and span.text not in self._persons - {ent.text}:
+                    take(span, Mention(span.start_char, span.end_char, span.text, "ner", ent.label_, cands=cands))
+                    continue
+            if ent.label_ not in PLACE_LABELS:  # another entity's words are not scanned for places
+                for k in range(ent.start, ent.end):
+                    taken[k] = True
+        mentions += self._gazetteer_scan(doc, taken)
+        # "X countryside/province": the admin unit
+        for m in mentions:
+            nxt = doc.char_span(m.end + 1, m.end + 1 + 16, alignment_mode="expand") if m.end + 1 < len(doc.text) else None
+            if nxt is not None and len(nxt) and nxt[0].lower_ in ADMIN_SUFFIXES and doc.text[m.end:m.end + 1] == " ":
+                admin = [c for c in m.cands if c.get("feature_code") in ("ADM1", "ADM2")]
+                if admin:
+                    m.cands, m.admin_only = admin, True
+        return sorted(mentions, key=lambda m: m.start)
+
+    # ------------------------------------------------------------------ resolution
+    def _resolve(self, doc: Doc, mentions: list[Mention]) -> None:
+        outlet = (meta(doc).get("outlet") or {}).get("country")
+        countries: Counter = Counter()
+        admins: Counter = Counter()
+        if outlet and len(outlet) == 3:
+            countries[outlet] += 1.0
+        # unambiguous evidence first: single-candidate mentions, country names, demonyms
+        for m in mentions:
+            if len({c.get("country") for c in m.cands}) == 1 and m.cands:
+                c0 = m.cands[0]
+                w = 2.0 if m.source == "dateline" else 1.0
+                countries[c0.get("country")] += w
+                if len({c.get("admin1_gid") for c in m.cands}) == 1 and c0.get("admin1_gid"):
+                    admins[c0["admin1_gid"]] += w
+        # "Town, State" pairs: the second name constrains the first
+        pair_ctx: dict[int, tuple[set, set]] = {}
+        for a, b in zip(mentions, mentions[1:], strict=False):
+            gap = doc.text[a.end:b.start]
+            if gap.strip() == "," and len(gap) <= 3:
+                units = [c for c in b.cands if c.get("feature_code") in ("ADM1", "PCLI", "ADM2")]
+                if units:
+                    pair_ctx[id(a)] = ({c["geonameid"] for c in units if c["feature_code"] != "PCLI"},
+                                       {c.get("country") for c in units})
+        for _pass in range(2):
+            new_c: Counter = Counter(countries)
+            new_a: Counter = Counter(admins)
+            for m in mentions:
+                if not m.cands:
+                    continue
+                scored = []
+                for c in m.cands:
+                    s = _prior(c) * c["_match"]
+                    s += 0.25 * min(countries.get(c.get("country"), 0), 3) / 3 + (0.1 if countries.get(c.get("country")) else 0)
+                    a1 = c.get("admin1_gid")
+                    if a1 and admins.get(a1) and a1 != c["geonameid"]:
+                        s += 0.25 + 0.25 * min(admins[a1], 3) / 3
+                    if id(m) in pair_ctx:
+                        units, ccs = pair_ctx[id(m)]
+                        if a1 in units or c["geonameid"] in units:
+                            s += 1.5
+                        elif c.get("country") in ccs:
+                            s += 0.6
+                    if m.admin_only and c.get("feature_code") == "ADM1":
+                        s += 0.2
+                    if "county" in m.text.lower() and c.get("feature_code") == "ADM2":
+                        s += 0.5
+                    scored.append((s, c))
+                scored.sort(key=lambda x: (-x[0], -(x[1].get("population") or 0), x[1]["geonameid"]))
+                best_s, best = scored[0]
+                second = scored[1][0] if len(scored) > 1 else 0.0
+                m.best = best
+                m.score = max(0.05, min(1.0, best["_match"] * (0.6 + (best_s - second) if len(scored) > 1 else 0.95)))
+                w = 0.5 if m.kind == "demonym" else 1.0
+                new_c[best.get("country")] += w * 0.5
+                if best.get("admin1_gid"):
+                    new_a[best["admin1_gid"]] += 0.5
+            countries, admins = new_c, new_a
+
+    # ------------------------------------------------------------------ component
     def __call__(self, doc: Doc) -> Doc:
+        try:
+            mentions = self._mentions(doc)
+            self._resolve(doc, mentions)
+        except Exception:  # noqa: BLE001 - one bad document must not stop a batch
+            mentions = []
+        spans = []
+        for m in mentions:
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is None:
+                continue
+            if m.source == "gazetteer" and m.best is not None and m.score < self.min_score:
+                continue
+            b = m.best
+            if b is None:
+                info = {"geonameid": None, "name": None, "lat": None, "lon": None, "country": None, "admin1": None,
+                        "feature_code": None, "precision": None, "kind": m.kind, "score": 0.0}
+            else:
+                gid = b["geonameid"]
+                info = {"geonameid": gid if gid and gid > 0 else None, "name": b["name"], "lat": b["lat"],
+                        "lon": b["lon"], "country": b.get("country"), "admin1": b.get("admin1"),
+                        "feature_code": b.get("feature_code"), "precision": precision_of(b),
+                        "kind": m.kind, "score": round(m.score, 3)}
+            span._.ew_place = info
+            spans.append(span)
+        doc.spans[self.spans_key] = spans
         return doc
 
+    # ------------------------------------------------------------------ serialisation
+    def to_disk(self, path: str | Path, exclude: tuple = ()) -> None:
+        """Save the supplement and the gazetteer's identity (not the big index, which lives in the cache)."""
+        import srsly
 
-@Language.factory("eventwire_places", default_config={"cache_dir": None})
-def make_places(nlp: Language, name: str, cache_dir: str | None) -> PlacesComponent:
-    return PlacesComponent(nlp, name, cache_dir=cache_dir)
+        from eventwire.gazetteer.build import supplement_rows, write_supplement
+
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        write_supplement(supplement_rows(), path / "supplement.csv")
+        srsly.write_json(path / "gazetteer.json", {"build_id": self.gaz.build_id, **self.gaz.meta,
+                                                   "fuzzy_threshold": self.fuzzy_threshold,
+                                                   "min_score": self.min_score})
+
+    def from_disk(self, path: str | Path, exclude: tuple = ()) -> PlacesComponent:
+        import srsly
+
+        path = ensure_path(path)
+        info_path = path / "gazetteer.json"
+        if not info_path.is_file():
+            raise ValueError(f"eventwire_places: no gazetteer.json in {path}")
+        info = srsly.read_json(info_path)
+        if info.get("build_id") != self.gaz.build_id:
+            raise ValueError(f"eventwire_places: the pipeline at {path} was saved with gazetteer build "
+                             f"{info.get('build_id')}, but this installation compiles {self.gaz.build_id}: "
+                             f"the source packages or the supplement differ")
+        return self
+
+
+@Language.factory(
+    "eventwire_places",
+    default_config={"cache_dir": None, "fuzzy_threshold": 88.0, "min_score": 0.2, "spans_key": "places"},
+    assigns=["doc.spans"],
+    requires=["doc.ents", "token.pos"],
+)
+def make_places(nlp: Language, name: str, cache_dir: str | None, fuzzy_threshold: float, min_score: float,
+                spans_key: str) -> PlacesComponent:
+    return PlacesComponent(nlp, name, cache_dir=cache_dir, fuzzy_threshold=fuzzy_threshold,
+                           min_score=min_score, spans_key=spans_key)

@@ -36,6 +36,11 @@ def countries() -> tuple[dict, ...]:
             continue
         latlng = d.get("latlng") or [None, None]
         dem = d.get("demonym")
+        prev = rows.get(iso3)
+        if prev is not None and (prev["population"] >= int(d.get("population") or 0)):
+            # countryinfo lists some codes twice ("United Kingdom" and "Wales" as GBR): keep the
+            # populated entry (the other is a constituent or an old name, not the country)
+            continue
         rows[iso3] = {
             "iso3": iso3, "iso2": iso.get("alpha2"), "name": d.get("name"),
             "aliases": _clean([d.get("name"), *(d.get("altSpellings") or [])]),

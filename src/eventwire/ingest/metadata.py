@@ -13,25 +13,39 @@ from datetime import datetime
 _MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December|"
            "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
 
-# "June 16, 2018 13:44", "16 June 2018", "2018-06-16", "2018-06-16T13:44:00", "Sat, 16 Jun 2018"
+_DAYS = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+"
+_TIME = r"(?P<time>\d{1,2}[:.]\d{2}(?::\d{2})?)\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?"
+_ZONE = r"(?:\s*(?:GMT|UTC|Z|[A-Z]{2,4})?\s*(?:[+-]\d{1,2}(?::?\d{2})?)?)"
+
+# "June 16, 2018 13:44", "Saturday, June 16, 2018", "16 June 2018", "2018-06-16T13:44:00",
+# "Published: June 16, 2018 at 1:44 pm GMT", "Sat 16 Jun 2018 13.44 BST", "16.06.2018"
 _DATE_LINE = re.compile(
-    rf"^\s*(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\w*,?\s+)?"
-    rf"(?:(?P<mdy>(?:{_MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}})|(?P<dmy>\d{{1,2}}\s+(?:{_MONTHS})\.?,?\s+\d{{4}})"
-    rf"|(?P<iso>\d{{4}}-\d{{2}}-\d{{2}}))"
-    rf"(?:[T\s,]+(?P<time>\d{{1,2}}:\d{{2}}(?::\d{{2}})?)(?:\s*(?:GMT|UTC|[+-]\d{{2}}:?\d{{2}}))?)?\s*$",
+    rf"^\s*(?:(?:Published|Posted|Updated|Last updated|Date)(?:\s+on)?\s*:?\s*)?(?:{_DAYS})?"
+    rf"(?:(?P<mdy>(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
+    rf"|(?P<dmy>\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\.?,?\s+\d{{4}})"
+    rf"|(?P<iso>\d{{4}}-\d{{2}}-\d{{2}})|(?P<dotted>\d{{1,2}}\.\d{{1,2}}\.\d{{4}}))"
+    rf"(?:\s*(?:[T,|\-–—]|\bat\b)?\s*{_TIME}{_ZONE})?\s*$",
     re.IGNORECASE)
 
-# Damascus, SANA-  |  Hama, SANA –
-_DATELINE_OUTLET_DASH = re.compile(
-    r"(?P<place>[A-Z][\w'’.\-]*(?:[ \-][A-Z][\w'’.\-]*){0,3})\s*,\s*(?P<outlet>[A-Z][A-Za-z]{1,14})\s*[-–—]")
-# BEIRUT (Reuters) -  |  GENEVA, June 3 (AFP) -  |  KYIV, Ukraine (AP) —
+# The pieces of a dateline: PLACE[, Region][, Date] then an outlet mark, then a separator.
+_PLACE = r"(?P<place>[A-ZÀ-Þ][\w'’.\-]*(?:[ \-][A-ZÀ-Þ][\w'’.\-]*){0,3})"
+_REGION = r"(?:\s*,\s*[A-Z][A-Za-z]+(?:\s[A-Z][a-z]+)?)"
+_DL_DATE = (rf"(?:\s*,\s*(?:(?:{_MONTHS})\.?\s+\d{{1,2}}|\d{{1,2}}\s+(?:{_MONTHS})\.?)"
+            rf"(?:\s*,\s*\d{{4}})?\.?)")
+_SEP = r"\s*(?:--|[-–—_:]|•)"
+# BEIRUT (Reuters) -  |  GENEVA, June 3 (AFP) -  |  KYIV, Ukraine (AP) —  |  Gaza City, Oct. 7, 2023 (WAFA) --
 _DATELINE_PAREN = re.compile(
-    rf"(?P<place>[A-Z][A-Za-z'’.\-]*(?:[ \-][A-Z][A-Za-z'’.\-]*){{0,3}})"
-    rf"(?:\s*,\s*[A-Z][A-Za-z]+(?:\s[A-Z][a-z]+)?)??"
-    rf"(?:\s*,\s*(?:{_MONTHS})\.?\s+\d{{1,2}})?"
-    rf"\s*\((?P<outlet>[^()\n]{{2,40}})\)\s*[-–—:]")
-# BAGHDAD — text   (an all-caps place, a dash, no outlet)
-_DATELINE_CAPS = re.compile(r"(?P<place>[A-Z][A-Z'’.\-]+(?:[ \-][A-Z][A-Z'’.\-]+){0,3})\s*[-–—]{1,2}\s")
+    rf"{_PLACE}{_REGION}{{0,2}}?{_DL_DATE}?\s*\((?P<outlet>[^()\n]{{2,40}})\){_SEP}")
+# MOSCOW, June 5. /TASS/.  |  NEW YORK, June 3, 2018 /PRNewswire/ --
+_DATELINE_SLASH = re.compile(
+    rf"{_PLACE}{_REGION}{{0,2}}?{_DL_DATE}?\s*/(?P<outlet>[^/\n]{{2,40}})/\s*(?:\.|--|[-–—:])")
+# Damascus, SANA-  |  Hama, SANA –  |  Hasaka, SANA_  |  Sana'a: Saba -  |  Kyiv • Ukrinform.
+_DATELINE_OUTLET = re.compile(
+    rf"{_PLACE}\s*[,:•]\s*(?P<outlet>[A-Z][\w\-]{{1,20}}(?:\s[A-Z][\w\-]+)?)\s*(?:--|[-–—_:.])")
+# BAGHDAD — text  |  DEIR EZZOR, Syria — text   (an all-caps place, a dash, no outlet)
+_DATELINE_CAPS = re.compile(
+    r"(?P<place>[A-Z][A-Z'’.\-]+(?:[ \-][A-Z][A-Z'’.\-]+){0,3})"
+    rf"{_REGION}{{0,2}}?{_DL_DATE}?\s*(?:--|[-–—])\s")
 
 
 @dataclass
@@ -62,19 +76,32 @@ def parse_date_line(line: str) -> str | None:
     m = _DATE_LINE.match(line)
     if not m:
         return None
-    raw = (m.group("mdy") or m.group("dmy") or m.group("iso")).replace(",", " ").replace(".", " ")
-    raw = " ".join(raw.split())
-    for fmt in ("%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d"):
+    if m.group("dotted"):
+        day, month, year = (int(x) for x in m.group("dotted").split("."))
         try:
-            d = datetime.strptime(raw.replace("Sept ", "Sep "), fmt)
-            break
+            d = datetime(year, month, day)
         except ValueError:
-            continue
+            return None
     else:
-        return None
+        raw = (m.group("mdy") or m.group("dmy") or m.group("iso")).replace(",", " ").replace(".", " ")
+        raw = re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", raw, flags=re.IGNORECASE)
+        raw = " ".join(raw.split()).replace("Sept ", "Sep ").replace("sept ", "sep ")
+        for fmt in ("%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d"):
+            try:
+                d = datetime.strptime(raw, fmt)
+                break
+            except ValueError:
+                continue
+        else:
+            return None
     t = m.group("time")
     if t:
-        parts = [int(x) for x in t.split(":")]
+        parts = [int(x) for x in re.split(r"[:.]", t)]
+        ampm = (m.group("ampm") or "").lower().replace(".", "")
+        if ampm == "pm" and parts[0] < 12:
+            parts[0] += 12
+        elif ampm == "am" and parts[0] == 12:
+            parts[0] = 0
         if parts[0] > 23 or parts[1] > 59:
             return d.date().isoformat()
         d = d.replace(hour=parts[0], minute=parts[1], second=parts[2] if len(parts) > 2 else 0)
@@ -119,8 +146,19 @@ def find_text_meta(text: str) -> TextMeta:
 
 def _dateline_match(line: str) -> re.Match | None:
     s = line.lstrip()
-    for rx in (_DATELINE_OUTLET_DASH, _DATELINE_PAREN, _DATELINE_CAPS):
+    for rx in (_DATELINE_PAREN, _DATELINE_SLASH):
         m = rx.match(s)
         if m:
             return m
-    return None
+    m = _DATELINE_OUTLET.match(s)
+    if m and _looks_like_outlet(m.group("outlet")):
+        return m
+    return _DATELINE_CAPS.match(s)
+
+
+def _looks_like_outlet(name: str) -> bool:
+    """`Damascus, SANA-` names an outlet; `DEIR EZZOR, Syria -` names a country."""
+    from eventwire.ingest.outlets import resolve_outlet
+
+    name = name.strip()
+    return resolve_outlet(name) is not None or (name.isupper() and len(name) <= 8)

@@ -6,6 +6,7 @@ stops a batch: the caller writes an error record in its place and goes on.
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -148,6 +149,22 @@ def _bounded_lines(fh: BinaryIO, limit: int) -> Iterator[bytes]:
         yield line
 
 
+def read_feed(path: Path, limit: int) -> Iterator[Item]:
+    """An RSS/Atom file: one Article per entry (feedparser)."""
+    from eventwire.ingest.feeds import articles_from_feed
+
+    source = str(path)
+    try:
+        with path.open("rb") as fh:
+            data = read_limited(fh, limit, source)
+        if not data.strip():
+            raise EmptyText("input is empty; nothing to analyse", source=source)
+    except InputError as exc:
+        yield exc
+        return
+    yield from articles_from_feed(data, source)
+
+
 def read_dir(path: Path, limit: int) -> Iterator[Item]:
     for child in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
         reader = READERS.get(child.suffix.lower().lstrip("."))
@@ -163,17 +180,56 @@ READERS: dict[str, Reader] = {
     "htm": read_html,
     "jsonl": read_jsonl,
     "ndjson": read_jsonl,
+    "rss": read_feed,
+    "atom": read_feed,
+    "xml": read_feed,
     "dir": read_dir,
 }
 
 
+def read_stdin(fh: BinaryIO, limit: int) -> Iterator[Item]:
+    """`-`: JSON lines (CONTRACT.md); input not starting with `{` is one plain-text article."""
+    if not hasattr(fh, "peek"):
+        fh = io.BufferedReader(fh)  # type: ignore[arg-type]
+    head = fh.peek(64)[:64]
+    if head and not head.lstrip().startswith(b"{") and head.strip():
+        try:
+            yield Article(text=(text := decode_text(read_limited(fh, limit, "-"), "-")), source="-",
+                          kind="txt", raw=text)
+        except InputError as exc:
+            yield exc
+        return
+    yield from iter_json_lines(_bounded_lines(fh, limit), "-", limit)
+
+
+def _checked(items: Iterable[Item], languages: str) -> Iterator[Item]:
+    """Articles that fail the language check become NotEnglish errors."""
+    from eventwire.ingest.language import check_english
+
+    for it in items:
+        if isinstance(it, Article) and languages not in ("any", "all", "*", ""):
+            try:
+                check_english(it.text, source=it.source, item_id=it.id, declared=it.language)
+            except InputError as exc:
+                yield exc
+                continue
+        yield it
+
+
 def iter_articles(paths: Iterable[str], limit: int = DEFAULT_MAX_BYTES,
-                  stdin: BinaryIO | None = None) -> Iterator[Item]:
-    """Every input item, in input order: `-` is JSON lines on stdin."""
+                  stdin: BinaryIO | None = None, languages: str = "en") -> Iterator[Item]:
+    """Every input item, in input order: `-` is JSON lines (or one text) on stdin.
+
+    `languages="any"` turns the English check off.
+    """
+    yield from _checked(_iter_raw(paths, limit, stdin), languages)
+
+
+def _iter_raw(paths: Iterable[str], limit: int, stdin: BinaryIO | None) -> Iterator[Item]:
     for p in paths:
         if p == "-":
             fh = stdin if stdin is not None else sys.stdin.buffer
-            yield from iter_json_lines(_bounded_lines(fh, limit), "-", limit)
+            yield from read_stdin(fh, limit)
             continue
         path = Path(p)
         if path.is_dir():

@@ -1,0 +1,71 @@
+"""Clustering: candidate pairs above the threshold become incidents.
+
+Greedy average linkage with a cannot-link constraint. Edges are taken strongest
+first; two clusters merge only when (a) no two of their reports come from one
+article unless those two are the same mention repeated (`score.same_mention`),
+and (b) the mean score over all their cross pairs stays above
+`AVERAGE_FACTOR * threshold` (pairs that blocking never proposed count as
+`UNBLOCKED`), so one strong link cannot chain two different incidents together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from eventwire.link.reports import Report
+from eventwire.link.score import DEFAULT, Weights, same_mention, score_pair
+
+AVERAGE_FACTOR = 0.5
+UNBLOCKED = -3.0
+
+
+def score_pairs(reports: Sequence[Report], pairs, idf: dict[str, float],
+                w: Weights = DEFAULT) -> dict[tuple[int, int], float]:
+    """Scores of the candidate pairs."""
+    return {p: score_pair(reports[p[0]], reports[p[1]], idf, w) for p in pairs}
+
+
+def cluster(reports: Sequence[Report], scores: dict[tuple[int, int], float],
+            w: Weights = DEFAULT) -> list[list[int]]:
+    """Incidents as lists of report positions (each list sorted; lists in order of first member)."""
+    n = len(reports)
+    parent = list(range(n))
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def pair_score(x: int, y: int) -> float:
+        return scores.get((x, y) if x < y else (y, x), UNBLOCKED)
+
+    edges = sorted(((s, p) for p, s in scores.items() if s >= w.threshold), key=lambda e: (-e[0], e[1]))
+    floor = AVERAGE_FACTOR * w.threshold
+    for _s, (a, b) in edges:
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            continue
+        ma, mb = members[ra], members[rb]
+        total, ok = 0.0, True
+        for x in ma:
+            rx = reports[x]
+            for y in mb:
+                ry = reports[y]
+                if rx.article == ry.article and not same_mention(rx, ry, w):
+                    ok = False
+                    break
+                total += pair_score(x, y)
+            if not ok:
+                break
+        if not ok or total / (len(ma) * len(mb)) < floor:
+            continue
+        if len(ma) < len(mb):
+            ra, rb, ma, mb = rb, ra, mb, ma
+        parent[rb] = ra
+        ma.extend(mb)
+        del members[rb]
+    out = [sorted(m) for m in members.values()]
+    out.sort(key=lambda m: m[0])
+    return out

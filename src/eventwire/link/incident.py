@@ -1,0 +1,107 @@
+"""Assemble the `eventwire/incident/1` record of one cluster of reports.
+
+The incident's type, mode, place and date are read from the reports that say it
+happened (denials only add to the grade): the most precise place, the narrowest
+date window, the most common type and mode. Casualties are the range across
+reports: the lowest figure any report gives to the highest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date as _date
+
+from eventwire.link.origins import Origin
+from eventwire.link.reports import Report, actor_key
+
+PLACE_FIELDS = ("text", "name", "geonameid", "lat", "lon", "country", "admin1", "feature_code", "precision")
+_PRECISION_RANK = {"point": 0, "village": 1, "town": 2, "city": 3, "district": 4, "province": 5,
+                   "country": 6, "region": 7}
+
+
+def new_incident_id(keys: Sequence[str]) -> str:
+    """A deterministic id from the incident's first report key."""
+    return "inc-" + hashlib.sha1(min(keys).encode()).hexdigest()[:12]
+
+
+def _iso(o: int) -> str:
+    return _date.fromordinal(o).isoformat()
+
+
+def _casualties(reports: Sequence[Report], attr: str) -> dict:
+    lows, highs = [], []
+    for r in reports:
+        lo, hi = getattr(r, attr)
+        if lo is None and hi is None:
+            continue
+        lows.append(lo if lo is not None else hi)
+        highs.append(hi if hi is not None else lo)
+    return {"min": min(lows) if lows else None, "max": max(highs) if highs else None}
+
+
+def _actors(reports: Sequence[Report], attr: str) -> list[dict]:
+    out, seen = [], set()
+    for r in reports:
+        for a in getattr(r, attr):
+            k = actor_key(a)
+            if k and k not in seen:
+                seen.add(k)
+                out.append({"name": a.get("name") or a.get("text"), "entity": a.get("entity"),
+                            "country": a.get("country"), "sector": a.get("sector")})
+    return out
+
+
+def _place(reports: Sequence[Report]) -> dict | None:
+    placed = [r for r in reports if r.place]
+    if not placed:
+        return None
+    ids = Counter(r.geonameid for r in placed if r.geonameid is not None)
+    best = min(placed, key=lambda r: (_PRECISION_RANK.get(r.precision or "", 8), r.lat is None,
+                                      -ids.get(r.geonameid, 0), r.idx))
+    return {f: best.place.get(f) for f in PLACE_FIELDS}
+
+
+def _dates(reports: Sequence[Report]) -> tuple[str | None, str | None, str | None]:
+    dated = [r for r in reports if r.lo is not None]
+    if not dated:
+        return None, None, None
+    width = min(r.hi - r.lo for r in dated)
+    narrow = [r for r in dated if r.hi - r.lo == width]
+    lo, hi = min(r.lo for r in narrow), max(r.hi for r in narrow)
+    if width == 0:
+        return _iso(lo), (_iso(hi) if hi != lo else None), "day"
+    precs = Counter((r.date_precision or "publication") for r in narrow)
+    return _iso(lo), _iso(hi), precs.most_common(1)[0][0]
+
+
+def build_incident(iid: str, reports: Sequence[Report], origins: dict[str, Origin],
+                   per_report: dict[str, list[str]], grade: str, reason: str) -> dict:
+    """The incident record (CONTRACT.md "Incidents"), with every report and its status."""
+    base = [r for r in reports if r.asserting] or list(reports)
+    types = Counter(r.type for r in base)
+    modes = Counter(r.mode for r in base if r.mode)
+    date, end_date, date_precision = _dates(base)
+    asserting = [o for o in origins.values() if o.asserting]
+    return {
+        "schema": "eventwire/incident/1",
+        "id": iid,
+        "type": types.most_common(1)[0][0] if types else None,
+        "mode": modes.most_common(1)[0][0] if modes else None,
+        "date": date, "end_date": end_date, "date_precision": date_precision,
+        "place": _place(base),
+        "actors": _actors(base, "actors"),
+        "recipients": _actors(base, "recipients"),
+        "killed": _casualties(base, "killed"),
+        "injured": _casualties(base, "injured"),
+        "grade": grade,
+        "grade_reason": reason,
+        "origins": len(asserting),
+        "origins_all": len(origins),
+        "origin_list": [o.to_dict() for o in origins.values()],
+        "reports": [{"article": r.article, "event": r.event, "outlet": r.outlet_id,
+                     "outlet_name": r.outlet_name, "status": r.status, "published": r.published,
+                     "date": r.date, "killed": {"min": r.killed[0], "max": r.killed[1]},
+                     "origins": per_report.get(r.key, [])} for r in reports],
+    }

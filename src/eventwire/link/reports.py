@@ -1,0 +1,258 @@
+"""Flatten contract Documents into one `Report` per event: what the linker compares.
+
+The linker works on plain contract dicts (stored document JSON, or `extract`
+output), never on the database or the spaCy Doc, so every step is pure and can be
+tested on hand-written records. A report keeps only what linking, origin counting
+and grading read: the date as a window of day ordinals (wide when the date is
+only a month or the publication date), the place with its precision, actor keys,
+casualty ranges, the event sentence and the claim chain's speakers.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date as _date
+from typing import Any
+
+# Events that did not (or not yet) happen are not reports of an incident.
+LINKABLE_STATUS = frozenset({"reported", "alleged", "denied"})
+ASSERTING_STATUS = frozenset({"reported", "alleged"})
+# Days before publication an event dated only by the publication date may have happened.
+PUBLICATION_LOOKBACK = 3
+# Windows wider than this (a year, an open range) are too vague to block on.
+MAX_WINDOW_DAYS = 62
+# Place radius in km by precision: two places closer than the larger radius are "the same place".
+RADIUS_KM: dict[str, float] = {
+    "point": 2.0, "village": 4.0, "town": 8.0, "city": 20.0, "district": 40.0,
+}
+COARSE = frozenset({"province", "country", "region"})
+# Sectors of state bodies: their actors are keyed by country (army, ministry, police of one state).
+STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY", "GOVMIL"})
+_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+
+
+@dataclass(slots=True)
+class Report:
+    """One event of one article, as the linker sees it."""
+
+    key: str                      # "<article id>:<event id>", unique
+    article: str
+    event: str
+    idx: int = 0                  # position in the list being linked
+    outlet_id: str | None = None
+    outlet_name: str | None = None
+    outlet_country: str | None = None
+    affiliation: str | None = None
+    published: str | None = None
+    type: str = ""
+    mode: str | None = None
+    status: str = "reported"
+    lo: int | None = None         # date window, day ordinals, inclusive
+    hi: int | None = None
+    date: str | None = None
+    end_date: str | None = None
+    date_precision: str | None = None
+    place: dict | None = None     # the contract place record
+    lat: float | None = None
+    lon: float | None = None
+    precision: str | None = None
+    radius: float | None = None   # km for fine places, None for coarse or missing
+    admin1: str | None = None
+    country: str | None = None
+    geonameid: int | None = None
+    actors: list[dict] = field(default_factory=list)      # contract actor records
+    recipients: list[dict] = field(default_factory=list)
+    actor_keys: frozenset = frozenset()
+    recipient_keys: frozenset = frozenset()
+    killed: tuple = (None, None)
+    injured: tuple = (None, None)
+    sentence: str = ""
+    words: frozenset = frozenset()
+    speakers: list[dict] = field(default_factory=list)    # claim chain, innermost first
+    speaker_keys: frozenset = frozenset()
+    text: str = ""                # the article text (near-duplicate detection)
+    negated: bool = False
+    citations: tuple = ()         # filled by origins.py
+
+    @property
+    def asserting(self) -> bool:
+        return self.status in ASSERTING_STATUS and not self.negated
+
+    @property
+    def fine(self) -> bool:
+        return self.radius is not None and self.lat is not None and self.lon is not None
+
+
+def _ordinal(s: str | None) -> tuple[int, int] | None:
+    """(first, last) day ordinal of an ISO date, month (YYYY-MM) or year (YYYY)."""
+    if not s or not isinstance(s, str):
+        return None
+    s = s.strip()[:10]
+    try:
+        parts = [int(p) for p in s.split("-") if p]
+        if len(parts) >= 3:
+            d = _date(parts[0], parts[1], parts[2]).toordinal()
+            return d, d
+        if len(parts) == 2:
+            last = calendar.monthrange(parts[0], parts[1])[1]
+            return _date(parts[0], parts[1], 1).toordinal(), _date(parts[0], parts[1], last).toordinal()
+        if len(parts) == 1:
+            return _date(parts[0], 1, 1).toordinal(), _date(parts[0], 12, 31).toordinal()
+    except (ValueError, TypeError):
+        return None
+    return None
+
+
+def date_window(ev: dict, published: str | None) -> tuple[int | None, int | None]:
+    """The days the event may have happened on, from its date, end date and precision.
+
+    A day (or minute) date is one day; a month date the whole month; an event dated
+    only by the publication date (``date_precision`` other than day/minute/month/year,
+    or no date) the few days before publication.
+    """
+    prec = (ev.get("date_precision") or "").lower()
+    d = _ordinal(ev.get("date"))
+    pub = _ordinal(published)
+    if d is None or prec not in ("day", "minute", "month", "year", ""):
+        if d is None and pub is None:
+            return None, None
+        base = (d or pub)[1]
+        return base - PUBLICATION_LOOKBACK, base
+    lo, hi = d
+    if prec == "month":
+        m = _ordinal((ev.get("date") or "")[:7])
+        lo, hi = m or d
+    elif prec == "year":
+        y = _ordinal((ev.get("date") or "")[:4])
+        lo, hi = y or d
+    end = _ordinal(ev.get("end_date"))
+    if end and end[1] >= lo:
+        hi = max(hi, end[1])
+    if pub and hi > pub[1] and prec in ("month", "year"):
+        hi = pub[1]  # a month-dated past event cannot come after the article
+    return lo, hi
+
+
+def actor_key(a: dict) -> str | None:
+    """A stable key of an actor for comparing reports.
+
+    State bodies (army, ministry, police) collapse to their country, so "the Syrian
+    army" and "Syrian government forces" match; other actors use their entity id,
+    else their name.
+    """
+    sector = (a.get("sector") or "").upper()
+    country = a.get("country")
+    if country and sector in STATE_SECTORS and country not in ("IGO", "UNO", "NGO", "IMG", "MNC"):
+        return "c:" + country
+    if a.get("entity"):
+        return "e:" + str(a["entity"]).lower()
+    if country and sector in ("", "MIL", "GOV"):
+        return "c:" + country
+    name = (a.get("name") or a.get("text") or "").strip().lower()
+    return "n:" + name if name else None
+
+
+def perpetrator_key(a: dict) -> str | None:
+    """Like `actor_key`, but only for actors specific enough to name a perpetrator."""
+    if not (a.get("entity") or a.get("country")):
+        return None
+    sector = (a.get("sector") or "").upper()
+    if sector in ("CVL", "REF", "MED", "BUS", "EDU", "HLH"):
+        return None
+    return actor_key(a)
+
+
+def words(text: str) -> frozenset:
+    """Lower-case words of three letters or more (text similarity of event sentences)."""
+    return frozenset(w.lower() for w in _WORD.findall(text or ""))
+
+
+def _range(v: Any) -> tuple[int | None, int | None]:
+    if not isinstance(v, dict):
+        return None, None
+    lo, hi = v.get("min"), v.get("max")
+    lo = lo if isinstance(lo, int) and lo >= 0 else None
+    hi = hi if isinstance(hi, int) and hi >= 0 else None
+    return lo, hi
+
+
+def _claim_chain(claims: dict[str, dict], cid: str | None) -> list[dict]:
+    chain, seen = [], set()
+    while cid and cid in claims and cid not in seen:
+        seen.add(cid)
+        chain.append(claims[cid])
+        cid = claims[cid].get("parent")
+    return chain
+
+
+def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
+    """One report per linkable event of a contract document (a dict); bad items are skipped."""
+    art = doc.get("article") or {}
+    aid = str(art.get("id") or "")
+    text = art.get("text") or ""
+    outlet = art.get("outlet") or {}
+    published = art.get("published")
+    places = {p.get("id"): p for p in doc.get("places") or [] if isinstance(p, dict)}
+    actors = {a.get("id"): a for a in doc.get("actors") or [] if isinstance(a, dict)}
+    claims = {c.get("id"): c for c in doc.get("claims") or [] if isinstance(c, dict)}
+    out: list[Report] = []
+    for ev in doc.get("events") or []:
+        if not isinstance(ev, dict) or not ev.get("id") or not ev.get("type"):
+            continue
+        status = ev.get("status") or "reported"
+        if status not in LINKABLE_STATUS:
+            continue
+        lo, hi = date_window(ev, published)
+        pl = places.get(ev.get("place"))
+        if pl and pl.get("kind") == "demonym":
+            pl = None
+        lat = lon = None
+        if pl and isinstance(pl.get("lat"), int | float) and isinstance(pl.get("lon"), int | float):
+            lat, lon = float(pl["lat"]), float(pl["lon"])
+        prec = pl.get("precision") if pl else None
+        acts = [actors[x] for x in ev.get("actors") or [] if x in actors]
+        recs = [actors[x] for x in ev.get("recipients") or [] if x in actors]
+        sent = ev.get("sentence") or {}
+        s0, s1 = sent.get("start"), sent.get("end")
+        sentence = text[s0:s1] if isinstance(s0, int) and isinstance(s1, int) and 0 <= s0 < s1 else ""
+        chain = _claim_chain(claims, ev.get("claim"))
+        speakers = []
+        for c in chain:
+            sp = c.get("speaker") or {}
+            rec = {"text": sp.get("text") or "", "kind": c.get("kind"), "claim": c.get("id")}
+            if sp.get("actor") in actors:
+                rec["actor"] = actors[sp["actor"]]
+            speakers.append(rec)
+        out.append(Report(
+            key=f"{aid}:{ev['id']}", article=aid, event=str(ev["id"]), idx=start + len(out),
+            outlet_id=outlet.get("id"), outlet_name=outlet.get("name"),
+            outlet_country=outlet.get("country"), affiliation=outlet.get("affiliation"),
+            published=published, type=str(ev["type"]), mode=ev.get("mode"), status=status,
+            lo=lo, hi=hi, date=ev.get("date"), end_date=ev.get("end_date"),
+            date_precision=ev.get("date_precision"), place=pl, lat=lat, lon=lon, precision=prec,
+            radius=RADIUS_KM.get(prec) if lat is not None else None,
+            admin1=(pl or {}).get("admin1"), country=(pl or {}).get("country"),
+            geonameid=(pl or {}).get("geonameid"),
+            actors=acts, recipients=recs,
+            actor_keys=frozenset(k for k in map(actor_key, acts) if k),
+            recipient_keys=frozenset(k for k in map(actor_key, recs) if k),
+            killed=_range(ev.get("killed")), injured=_range(ev.get("injured")),
+            sentence=sentence, words=words(sentence), speakers=speakers,
+            speaker_keys=frozenset(k for k in (perpetrator_key(s["actor"]) for s in speakers
+                                               if s.get("actor")) if k),
+            text=text, negated=bool(ev.get("negated")),
+        ))
+    return out
+
+
+def reports_from_documents(docs) -> list[Report]:
+    """Reports of many documents, numbered in order (`Report.idx`)."""
+    out: list[Report] = []
+    for d in docs:
+        try:
+            out.extend(reports_from_document(d, start=len(out)))
+        except Exception:  # noqa: BLE001 - a malformed stored document drops only itself
+            continue
+    return out

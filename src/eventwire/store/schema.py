@@ -1,0 +1,192 @@
+"""The database schema as SQLAlchemy Core tables: one place for every column.
+
+Column names are the contract's field names (CONTRACT.md), so a stored value
+can be found under the same name in the CLI, the API and the document JSON.
+Nested contract values (spans, ranges, id lists) are JSON columns; the whole
+document is kept on the article row, so `get_document` returns exactly what
+`extract` printed. Every schema change is an Alembic revision in
+`store/migrations/versions/`; a test checks that the revisions and this module
+agree.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+# Stable constraint names, so migrations can refer to them on every backend.
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+# JSON on SQLite, JSONB on PostgreSQL (indexable, compact).
+Json = JSON().with_variant(JSONB(), "postgresql")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _article_fk() -> Column:
+    return Column("article_id", String(200), ForeignKey("articles.id", ondelete="CASCADE"),
+                  primary_key=True)
+
+
+articles = Table(
+    "articles", metadata,
+    Column("id", String(200), primary_key=True, comment="given id, else sha256 of the text"),
+    Column("url", Text),
+    Column("title", Text),
+    Column("published", String(32), comment="ISO date or datetime"),
+    Column("outlet_id", String(100)),
+    Column("outlet_name", Text),
+    Column("outlet_country", String(3)),
+    Column("outlet_affiliation", String(32)),
+    Column("language", String(16)),
+    Column("dateline_place", String(16)),
+    Column("source", Text, comment="where the input came from: path, path:line, -:n"),
+    Column("kind", String(16), comment="reader that produced it: txt, html, jsonl, rss"),
+    Column("text", Text, nullable=False),
+    Column("raw", Text, comment="the input as received (HTML page, JSON line, text)"),
+    Column("document", Json, nullable=False, comment="the eventwire/document/1 record"),
+    Column("created_at", DateTime(timezone=True), nullable=False, default=_now),
+)
+Index("ix_articles_published", articles.c.published)
+Index("ix_articles_outlet_id", articles.c.outlet_id)
+
+places = Table(
+    "places", metadata,
+    _article_fk(),
+    Column("id", String(16), primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("geonameid", Integer),
+    Column("name", Text),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("country", String(3)),
+    Column("admin1", Text),
+    Column("feature_code", String(10)),
+    Column("precision", String(16)),
+    Column("kind", String(16)),
+    Column("score", Float),
+)
+Index("ix_places_geonameid", places.c.geonameid)
+
+times = Table(
+    "times", metadata,
+    _article_fk(),
+    Column("id", String(16), primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("date", String(32)),
+    Column("end_date", String(32)),
+    Column("granularity", String(16)),
+)
+
+actors = Table(
+    "actors", metadata,
+    _article_fk(),
+    Column("id", String(16), primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("name", Text),
+    Column("country", String(3)),
+    Column("sector", String(16)),
+    Column("entity", String(100)),
+)
+Index("ix_actors_entity", actors.c.entity)
+
+claims = Table(
+    "claims", metadata,
+    _article_fk(),
+    Column("id", String(16), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("speaker", Json, comment="{text, start, end, actor} or null"),
+    Column("cue", Json, nullable=False),
+    Column("content", Json, nullable=False),
+    Column("channel", String(32)),
+    Column("addressees", Json),
+    Column("parent", String(16)),
+)
+
+events = Table(
+    "events", metadata,
+    _article_fk(),
+    Column("id", String(16), primary_key=True),
+    Column("type", String(16), nullable=False),
+    Column("mode", String(32)),
+    Column("context", Json),
+    Column("actors", Json),
+    Column("recipients", Json),
+    Column("place", String(16)),
+    Column("date", String(32)),
+    Column("end_date", String(32)),
+    Column("date_precision", String(16)),
+    Column("killed", Json),
+    Column("injured", Json),
+    Column("trigger", Json, nullable=False),
+    Column("sentence", Json, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("claim", String(16)),
+    Column("negated", Boolean, nullable=False, default=False),
+    # flat copies of the ranges and the place, for linking and filtering in SQL
+    Column("killed_min", Integer),
+    Column("killed_max", Integer),
+    Column("injured_min", Integer),
+    Column("injured_max", Integer),
+    Column("lat", Float),
+    Column("lon", Float),
+)
+Index("ix_events_type_date", events.c.type, events.c.date)
+
+framing = Table(
+    "framing", metadata,
+    _article_fk(),
+    Column("n", Integer, primary_key=True, comment="position in the document's framing list"),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("technique", String(64), nullable=False),
+    Column("about", String(16)),
+)
+
+ingest_errors = Table(
+    "ingest_errors", metadata,
+    Column("key", String(64), primary_key=True,
+           comment="sha256 of source, item id, code and message: the same failure is kept once"),
+    Column("source", Text),
+    Column("item_id", Text),
+    Column("code", String(32), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False, default=_now),
+)
+
+# The child tables of an article, keyed by the document section they hold.
+SECTIONS: dict[str, Table] = {
+    "places": places, "times": times, "actors": actors, "claims": claims, "events": events,
+    "framing": framing,
+}

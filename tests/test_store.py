@@ -1,0 +1,121 @@
+"""The SQLite store: migrations match the schema, writes are idempotent, reads give back what was written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, inspect, select
+from store_helpers import sample_document
+
+from eventwire import records
+from eventwire.store import engine_for, head_revision, open_store, repo, upgrade
+from eventwire.store import schema as s
+
+TEXT = ("Damascus, SANA-The ministry said the Coalition targeted villages on May 24, "
+        "atrocities that left scores dead.")
+
+
+@pytest.fixture()
+def engine(tmp_path: Path):
+    return open_store("sqlite:///" + str(tmp_path / "t.db"))
+
+
+def _shape(engine) -> dict:
+    ins = inspect(engine)
+    out = {}
+    for t in ins.get_table_names():
+        if t == "alembic_version":
+            continue
+        cols = {c["name"]: (str(c["type"]), c["nullable"]) for c in ins.get_columns(t)}
+        out[t] = {
+            "columns": cols,
+            "pk": tuple(ins.get_pk_constraint(t)["constrained_columns"]),
+            "fks": sorted((tuple(f["constrained_columns"]), f["referred_table"]) for f in ins.get_foreign_keys(t)),
+            "indexes": sorted((i["name"], tuple(i["column_names"])) for i in ins.get_indexes(t)),
+        }
+    return out
+
+
+def test_alembic_upgrade_matches_create_all(tmp_path: Path):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    migrated = engine_for("sqlite:///" + str(tmp_path / "migrated.db"))
+    assert upgrade(migrated) == head_revision()
+    created = create_engine("sqlite:///" + str(tmp_path / "created.db"))
+    s.metadata.create_all(created)
+    assert _shape(migrated) == _shape(created)
+    with migrated.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), s.metadata)
+    assert diff == [], f"schema.py and the migrations differ: {diff}"
+
+
+def test_save_is_idempotent_and_round_trips(engine):
+    doc = sample_document(TEXT)
+    with engine.begin() as conn:
+        assert repo.save_document(conn, doc, raw=TEXT, source="x.txt", kind="txt") is True
+    with engine.begin() as conn:
+        assert repo.save_document(conn, doc, raw=TEXT, source="x.txt", kind="txt") is False
+        assert repo.stats(conn)["articles"] == 1
+        for name in s.SECTIONS:
+            assert repo.stats(conn)[name] == 1, name
+        assert repo.get_document(conn, doc.article.id) == doc.to_dict()
+        assert repo.get_raw(conn, doc.article.id) == TEXT
+        assert records.Document.model_validate(repo.get_document(conn, doc.article.id)) == doc
+
+
+def test_item_rows_use_contract_names(engine):
+    doc = sample_document(TEXT)
+    with engine.begin() as conn:
+        repo.save_document(conn, doc)
+        place = conn.execute(select(s.places)).mappings().one()
+        assert (place["text"], place["geonameid"], place["country"]) == ("Damascus", 170654, "SYR")
+        assert TEXT[place["start"]:place["end"]] == "Damascus"
+        ev = conn.execute(select(s.events)).mappings().one()
+        assert (ev["type"], ev["mode"], ev["status"], ev["place"], ev["killed_min"]) == (
+            "ASSAULT", "aerial", "alleged", "p0", 40)
+        assert (ev["lat"], ev["lon"]) == (33.51, 36.29)
+        assert ev["actors"] == ["a0"]
+
+
+def test_list_and_resolve(engine):
+    a = sample_document(TEXT)
+    b = sample_document(TEXT + " More.", "doc-2")
+    b.article.published = "2019-01-01"
+    with engine.begin() as conn:
+        repo.save_document(conn, a)
+        repo.save_document(conn, b)
+        rows = list(repo.list_articles(conn))
+        assert [r["id"] for r in rows] == ["doc-2", "doc-1"]  # newest first
+        assert rows[1]["places"] == 1 and rows[1]["events"] == 1
+        assert repo.resolve_id(conn, "doc-") == ["doc-1", "doc-2"]
+        assert repo.resolve_id(conn, "doc-2") == ["doc-2"]
+        assert repo.resolve_id(conn, "%") == []  # LIKE wildcards are escaped
+        assert [r["id"] for r in repo.list_articles(conn, since="2019")] == ["doc-2"]
+
+
+def test_errors_are_kept_once(engine):
+    err = records.ErrorRecord(id="bad.txt", error="bad.txt: input is empty", code="empty", source="bad.txt")
+    with engine.begin() as conn:
+        assert repo.save_error(conn, err) is True
+        assert repo.save_error(conn, err) is False
+        assert conn.execute(select(func.count()).select_from(s.ingest_errors)).scalar_one() == 1
+        (row,) = repo.list_errors(conn)
+        assert row["code"] == "empty" and "empty" in row["message"]
+
+
+def test_deleting_an_article_removes_its_items(engine):
+    with engine.begin() as conn:
+        repo.save_document(conn, sample_document(TEXT))
+        conn.execute(s.articles.delete().where(s.articles.c.id == "doc-1"))
+        assert conn.execute(select(func.count()).select_from(s.places)).scalar_one() == 0
+
+
+def test_open_store_upgrades_once(tmp_path: Path):
+    url = "sqlite:///" + str(tmp_path / "nested" / "dir" / "x.db")
+    e1 = open_store(url)
+    e2 = open_store(url)  # already at head: nothing to do
+    with e2.connect() as conn:
+        assert repo.stats(conn)["articles"] == 0
+    assert Path(e1.url.database).is_file()
