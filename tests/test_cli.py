@@ -101,14 +101,15 @@ def test_db_upgrade(db: str):
     assert "already at revision" in r.stdout
 
 
-def test_gazetteer_build(tmp_path: Path):
-    gz = pytest.importorskip("eventwire.gazetteer")
-    if not hasattr(gz, "build"):
-        pytest.skip("eventwire.gazetteer.build is not written yet")
+def test_gazetteer_build():
+    try:
+        from eventwire.gazetteer import build  # noqa: F401 - being written by the gazetteer work
+    except ImportError:
+        pytest.skip("eventwire.gazetteer.build is not available yet")
     # the default cache: built once there (the same build the places layer loads), reused afterwards
-    r = run(["gazetteer", "build"], env={"EVENTWIRE_LAYERS": None})
+    r = run(["gazetteer", "build"])
     assert r.exit_code == 0, r.output
-    assert "gazetteer" in r.stdout
+    assert r.stdout.startswith("gazetteer")
 
 
 def test_settings_lists_every_setting_with_its_source(db: str):

@@ -322,7 +322,12 @@ def gazetteer_build(ctx: click.Context, cache_dir: str | None, force: bool) -> N
         from eventwire.gazetteer import build
     except ImportError as exc:
         raise click.ClickException(f"the gazetteer builder is not available: {exc}") from None
-    result = build(cache_dir=settings.cache_dir, force=force, progress=True)
+    if not callable(build):  # the package may expose the builder module rather than the function
+        build = build.build
+    try:
+        result = build(cache_dir=settings.cache_dir, force=force, progress=True)
+    except RuntimeError as exc:  # GazetteerBuildError: says what is missing and what to do
+        raise click.ClickException(str(exc)) from None
     click.echo(f"gazetteer: {result}" if result is not None else f"gazetteer built in {settings.cache_dir}")
 
 

@@ -179,6 +179,7 @@ class Document(Record):
     claims: list[Claim] = Field(default_factory=list)
     events: list[Event] = Field(default_factory=list)
     framing: list[Framing] = Field(default_factory=list)
+    framing_summary: dict | None = None
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 

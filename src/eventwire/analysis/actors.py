@@ -1,21 +1,612 @@
-"""The actors layer (placeholder until its issue lands: registers the factory, adds nothing)."""
+"""The actors layer: who acts and who is acted on, coded CAMEO/PLOVER-style.
+
+Every actor mention becomes a span in ``doc.spans["actors"]`` with
+``Span._.ew_actor = {name, country, sector, entity, ...}``. Mentions come from
+three sources, all compiled once from data files:
+
+* the actor dictionary (``data/actors.yaml``: international bodies, armed groups
+  with their aliases, coalitions, named institutions, well-known office holders)
+  and the countries of ``eventwire.gazetteer.countries`` (names, demonyms,
+  capitals), matched with PhraseMatchers;
+* head nouns (``data/lexicons/actor_patterns.yaml``): "ministry", "army",
+  "civilians", "president" ... make their noun phrase an actor, whose country
+  comes from a modifier ("Syrian", "Russia's"), an "of X", the antecedent of
+  "its", or the document's country context (dateline, state outlet, the most
+  mentioned country);
+* spaCy NER (PERSON, ORG, NORP) for names the dictionary lacks.
+
+A phrase is one mention, spanning its left modifiers ("the Syrian Arab army",
+"Daesh terrorists" -> the Islamic State, with a ``label``). Short references
+("the ministry", "the Coalition", "its warplanes", "it") take their antecedent's
+entity and carry ``antecedent`` = [start, end]. A known place is an actor only as
+a metonym subject ("Damascus said"); country names are actors (CAMEO codes states
+by their country) except after a locative preposition ("killed in Syria").
+"""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
 
 import eventwire.analysis.extensions  # noqa: F401
+from eventwire.analysis.extensions import meta
+from eventwire.data import read_yaml
+
+# dependency labels of left modifiers that belong to a head's phrase
+_LEFT_DEPS = {"det", "amod", "compound", "poss", "nummod", "quantmod", "nmod", "predet", "npadvmod",
+              "advmod", "punct", "case", "cc", "conj", "appos"}
+_MOD_DEPS = {"compound", "amod", "nmod", "npadvmod", "poss"}
+_SUBJ = {"nsubj", "nsubjpass"}
+# heads that make an actor only with a modifier other than a determiner ("the group" alone is not one)
+_NEEDS_MOD = {"group", "groups", "force", "office", "department", "union", "unions", "community", "communities",
+              "family", "families", "head", "media", "press", "agency", "mission", "delegation", "front",
+              "movement", "alliance", "bloc", "cell", "cells", "division", "organization", "organisation",
+              "organisations", "organizations", "population", "television", "newspaper", "business",
+              "businesses", "company", "companies", "bank", "banks", "church", "terror", "insurgency",
+              "peacekeeping", "vice", "chief", "men", "man", "woman", "person", "persons", "individuals",
+              "boy", "girl", "boys", "girls", "security", "guard", "major", "general", "captain", "party",
+              "parties", "coalition", "coalitions", "crowd", "crowds", "executive", "assembly", "authority",
+              "guards", "jet", "drone", "drones", "aircraft", "tanks", "artillery", "helicopter",
+              "helicopters", "representative", "representatives", "director", "head", "minority",
+              "minorities", "expert", "experts", "observer", "observers", "suspect", "suspects", "source",
+              "member", "members", "leader", "leaders", "people", "children", "women", "nations", "countries",
+              "states", "allies", "partners", "donors", "powers", "neighbours", "neighbors", "staff", "crew",
+              "crews", "personnel"}
+# "X-backed" / "X-led" name the patron of a group, not its country
+_PATRON = {"led", "backed", "allied", "sponsored", "supported", "trained", "funded", "armed", "aligned",
+           "controlled", "held"}
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def _slug(text: str) -> str:
+    return _SLUG.sub("_", text.lower()).strip("_")
+
+
+@dataclass
+class Mention:
+    """One actor phrase before it becomes a span."""
+
+    start: int  # token indices, end exclusive
+    end: int
+    head: int
+    info: dict[str, Any]
+    kind: str  # named, person, country, capital, institution, title, group, org, norp, pronoun
+    plural: bool = False
+    extras: dict[str, Any] = field(default_factory=dict)
 
 
 class ActorsComponent:
-    def __init__(self, nlp: Language, name: str, **cfg):
-        self.name = name
+    """Writes doc.spans["actors"] with Span._.ew_actor dicts (see extensions.py)."""
 
+    def __init__(self, nlp: Language, name: str, spans_key: str = "actors", pronouns: str = "cross_sentence"):
+        self.name = name
+        self.spans_key = spans_key
+        self.cross_sentence_pronouns_only = pronouns == "cross_sentence"
+        self.pronouns = pronouns != "none"
+        pats = read_yaml("lexicons/actor_patterns.yaml")
+        self.heads: dict[str, dict] = {}
+        for row in pats["heads"]:
+            for w in row["words"]:
+                self.heads.setdefault(w.lower(), {k: v for k, v in row.items() if k != "words"})
+        self.mod_sector = {w.lower(): r["sector"] for r in pats["modifier_sectors"] for w in r["words"]}
+        self.role_heads = {w.lower() for w in pats["role_heads"]}
+        self.ministry_kinds = {w: r["kind"] for r in pats["ministry_kinds"] for w in r["words"]}
+        self.sg_pron = set(pats["pronouns"]["singular"])
+        self.pl_pron = set(pats["pronouns"]["plural"])
+        self.dets = set(pats["determiners"])
+        self.loc_preps = set(pats["location_preps"])
+        self.infos: list[dict] = []
+        self.cs = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.ci = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._load_named(nlp)
+        self._load_countries(nlp, pats.get("capital_aliases") or [])
+
+    # ------------------------------------------------------------------ compile
+    def _add(self, nlp: Language, alias: str, info: dict, case_sensitive: bool | None = None) -> None:
+        doc = nlp.make_doc(alias)
+        if not len(doc):
+            return
+        if case_sensitive is None:
+            case_sensitive = len(doc) == 1 and alias != alias.lower()
+        key = f"A{len(self.infos)}"
+        self.infos.append(info)
+        (self.cs if case_sensitive else self.ci).add(key, [doc])
+
+    def _load_named(self, nlp: Language) -> None:
+        for e in read_yaml("actors.yaml")["actors"]:
+            info = {"name": e["name"], "country": e.get("country"), "sector": e.get("sector"),
+                    "entity": e["entity"], "kind": e.get("kind", "org")}
+            for alias in e.get("aliases") or []:
+                alias = str(alias)
+                cs = True if info["kind"] == "person" or (alias.isupper() and len(alias) <= 5) else None
+                self._add(nlp, alias, {**info, "match": "named"}, cs)
+
+    def _load_countries(self, nlp: Language, capital_aliases: list[dict]) -> None:
+        from eventwire.gazetteer.countries import countries
+
+        seen: set[str] = set()
+        for c in sorted(countries(), key=lambda c: -c["population"]):
+            base = {"name": c["name"], "country": c["iso3"], "entity": c["iso3"].lower()}
+            for alias in c["aliases"]:
+                if alias in seen or (alias.isupper() and alias == c["iso3"]):
+                    continue
+                seen.add(alias)
+                self._add(nlp, alias, {**base, "match": "country"}, True)
+            for dem in c["demonyms"]:
+                if dem in seen:
+                    continue
+                seen.add(dem)
+                self._add(nlp, dem, {**base, "match": "demonym"}, True)
+                if dem[-1:] in "ni" and dem + "s" not in seen:  # "Syrians", "Iraqis", "Palestinians"
+                    seen.add(dem + "s")
+                    self._add(nlp, dem + "s", {**base, "match": "people"}, True)
+            caps = c["capital"] if isinstance(c["capital"], list) else [c["capital"]]
+            if c["population"] >= 500_000:
+                for cap in caps:
+                    if cap and cap not in seen:
+                        seen.add(cap)
+                        self._add(nlp, cap, {**base, "match": "capital"}, True)
+        from eventwire.gazetteer.countries import by_iso3
+
+        for row in capital_aliases:
+            c = by_iso3().get(row["country"])
+            if c and row["name"] not in seen:
+                seen.add(row["name"])
+                self._add(nlp, row["name"], {"name": c["name"], "country": c["iso3"],
+                                             "entity": c["iso3"].lower(), "match": "capital"}, True)
+
+    # ------------------------------------------------------------------ per doc
     def __call__(self, doc: Doc) -> Doc:
+        try:
+            self._run(doc)
+        except Exception:  # a layer failure must never lose the document: no actors, not no record
+            doc.spans[self.spans_key] = []
         return doc
 
+    def _matches(self, doc: Doc) -> dict[int, tuple[int, int, dict]]:
+        """Dictionary matches, longest first, as token -> (start, end, info) for their tokens."""
+        found = []
+        for matcher in (self.cs, self.ci):
+            for key, s, e in matcher(doc):
+                found.append((s, e, self.infos[int(doc.vocab.strings[key][1:])]))
+        rank = {"named": 0, "country": 1, "people": 1, "demonym": 2, "capital": 3}
+        found.sort(key=lambda m: (-(m[1] - m[0]), rank.get(m[2]["match"], 9), m[0]))
+        tok: dict[int, tuple[int, int, dict]] = {}
+        for s, e, info in found:
+            if any(i in tok for i in range(s, e)):
+                continue
+            for i in range(s, e):
+                tok[i] = (s, e, info)
+        return tok
 
-@Language.factory("eventwire_actors", default_config={})
-def make_actors(nlp: Language, name: str) -> ActorsComponent:
-    return ActorsComponent(nlp, name)
+    def _toponyms(self, doc: Doc) -> set[int]:
+        out: set[int] = set()
+        if "places" not in doc.spans:
+            return out
+        for sp in doc.spans["places"]:
+            info = sp._.ew_place or {}
+            if (info.get("kind") or "toponym") == "toponym":
+                out.update(range(sp.start, sp.end))
+        return out
+
+    def _context_country(self, doc: Doc, matches: dict) -> str | None:
+        """The country an unmodified institution belongs to: dateline, state outlet, most mentioned."""
+        m = meta(doc)
+        dl = m.get("dateline")
+        places = list(doc.spans["places"]) if "places" in doc.spans else []
+        if dl:
+            for sp in places:
+                if sp.start_char <= dl[0] < sp.end_char and (sp._.ew_place or {}).get("country"):
+                    return sp._.ew_place["country"]
+        outlet = m.get("outlet") or {}
+        if outlet.get("affiliation") in ("state", "state-affiliated") and len(outlet.get("country") or "") == 3 \
+                and outlet["country"] not in ("IGO", "UNO", "NGO", "IMG", "MNC"):
+            return outlet["country"]
+        counts: Counter = Counter()
+        first: dict[str, int] = {}
+        seen = set()
+        for i, (s, _e, info) in matches.items():
+            if s in seen or info["match"] == "named":
+                continue
+            seen.add(s)
+            counts[info["country"]] += 1
+            first.setdefault(info["country"], i)
+        for sp in places:
+            c = (sp._.ew_place or {}).get("country")
+            if c and not any(i in matches for i in range(sp.start, sp.end)):
+                counts[c] += 1
+                first.setdefault(c, sp.start)
+        if not counts:
+            return None
+        return min(counts, key=lambda c: (-counts[c], first[c]))
+
+    def _head_info(self, t: Token) -> dict | None:
+        if t.pos_ not in ("NOUN", "PROPN"):
+            return None
+        return self.heads.get(t.lower_) or self.heads.get(t.text)
+
+    def _barriers(self, doc: Doc) -> set[int]:
+        """Tokens a phrase never extends over: line breaks and the dateline/outlet lead."""
+        out = {t.i for t in doc if t.is_space or "\n" in t.whitespace_}
+        m = meta(doc)
+        for key in ("dateline", "dateline_outlet"):
+            span = m.get(key)
+            if span:
+                sp = doc.char_span(span[0], span[1], alignment_mode="expand")
+                if sp is not None:
+                    out.update(range(sp.start, sp.end))
+        return out
+
+    def _run(self, doc: Doc) -> None:
+        matches = self._matches(doc)
+        self._barrier = self._barriers(doc)
+        topo = self._toponyms(doc)
+        ctx_country = self._context_country(doc, matches)
+        ents = {}
+        for ent in doc.ents:
+            if ent.label_ in ("PERSON", "ORG", "NORP"):
+                end = ent.end
+                while end > ent.start and (doc[end - 1].dep_ == "case" or doc[end - 1].is_punct):
+                    end -= 1  # "the UN Security Council’s": the possessive is not part of the name
+                if end == ent.start or any(i in matches for i in range(ent.start, end)):
+                    continue  # the dictionary knows this name better than the tagger
+                ent = doc[ent.start:end]
+                for i in range(ent.start, ent.end):
+                    ents[i] = ent
+        cand: dict[int, str] = {}
+        for t in doc:
+            i = t.i
+            m = matches.get(i)
+            if m and m[1] - 1 == i:
+                kind = {"named": "named", "country": "country", "people": "norp", "demonym": "demonym",
+                        "capital": "capital"}[m[2]["match"]]
+                if m[2].get("kind") == "person":
+                    kind = "person"
+                cand[i] = kind
+                continue
+            if m:
+                continue
+            hi = self._head_info(t)
+            if hi:
+                cand[i] = hi["kind"]
+                continue
+            ent = ents.get(i)
+            if ent is None and t.is_upper and t.is_alpha and 2 <= len(t) <= 6 and t.pos_ == "PROPN" \
+                    and t.dep_ in _SUBJ | {"dobj", "pobj", "conj"} and i not in topo:
+                cand[i] = "org"  # an unknown acronym in an argument position ("IMA said", "DPKO is ...")
+                ents[i] = doc[i:i + 1]
+                continue
+            if ent is not None and ent.end - 1 == i:
+                if ent.label_ == "PERSON" and t.pos_ in ("PROPN", "NOUN"):
+                    cand[i] = "person"
+                elif ent.label_ == "ORG":
+                    cand[i] = "org"
+                elif ent.label_ == "NORP" and t.pos_ in ("NOUN", "PROPN") and t.dep_ not in ("amod", "compound"):
+                    cand[i] = "norp"
+        # heads absorbed by a following actor head they modify ("Syrian army", "Daesh terrorists")
+        heads = []
+        for i, kind in cand.items():
+            t = doc[i]
+            if kind == "demonym" or i in self._barrier:
+                continue  # a demonym is a modifier, never an actor on its own
+            if t.dep_ in _MOD_DEPS and t.head.i > i and t.head.i in cand and cand[t.head.i] != "demonym" \
+                    and t.head.sent == t.sent:
+                continue
+            heads.append(i)
+        mentions = []
+        for i in sorted(heads):
+            men = self._mention(doc, i, cand, matches, ents, topo)
+            if men is not None:
+                mentions.append(men)
+        self._resolve(doc, mentions, matches, ctx_country)
+        spans = []
+        taken: set[tuple[int, int]] = set()
+        for men in mentions:
+            if not men.info or (men.start, men.end) in taken:
+                continue
+            taken.add((men.start, men.end))
+            sp = Span(doc, men.start, men.end, label="ACTOR")
+            info = {k: men.info.get(k) for k in ("name", "country", "sector", "entity")}
+            info.update({k: v for k, v in men.extras.items() if v is not None})
+            sp._.ew_actor = info
+            spans.append(sp)
+        doc.spans[self.spans_key] = spans
+
+    # ------------------------------------------------------------------ one phrase
+    def _extent(self, doc: Doc, i: int, lo: int) -> int:
+        """Leftmost token of the phrase headed by token i (its left modifiers), not before lo."""
+        t = doc[i]
+        start = i
+        for child in t.lefts:
+            if child.dep_ in _LEFT_DEPS and child.i >= lo:
+                start = min(start, max(child.left_edge.i, lo))
+        for j in range(i - 1, start - 1, -1):
+            if j in self._barrier:
+                start = j + 1
+                break
+        while start < i and (doc[start].is_punct or doc[start].dep_ in ("cc", "case")) \
+                and doc[start].text not in ("(", "“", '"'):
+            start += 1
+        return start
+
+    def _mention(self, doc: Doc, i: int, cand: dict, matches: dict, ents: dict, topo: set) -> Mention | None:
+        t = doc[i]
+        kind = cand[i]
+        m = matches.get(i)
+        sent_start = t.sent.start
+        first = m[0] if m else i
+        ent = ents.get(i)
+        if kind in ("person", "org", "norp") and ent is not None and not m:
+            first = ent.start
+        start = min(first, self._extent(doc, i, sent_start))
+        if kind in ("named", "org") and start < first:
+            # keep a named phrase's own modifiers only when they are plain words ("the", "illegitimate")
+            pass
+        # a known place is an actor only as a metonym subject; country names are actors
+        head_in_place = i in topo
+        locative = False
+        if kind == "capital" or (head_in_place and kind in ("org", "person", "norp")):
+            if not self._is_subject(t):
+                return None
+            if kind != "capital":
+                return None
+        if kind == "country":
+            locative = t.dep_ == "pobj" and t.head.lower_ in self.loc_preps
+            if t.dep_ in ("compound", "amod", "nmod", "npadvmod") and t.head.i > i:
+                return None  # "Syria-related topics": a modifier of a non-actor
+            if t.dep_ == "pobj" and t.head.dep_ == "prep" and t.head.head.i in cand \
+                    and t.head.lower_ == "of" and cand.get(t.head.head.i) in ("title", "institution", "person"):
+                return None  # "President ... of Turkey": part of the title
+        hi = self._head_info(t) if kind in ("institution", "title", "group") else None
+        needs_ante = False
+        if hi is not None and t.lower_ in _NEEDS_MOD:
+            if not any(c.dep_ in _MOD_DEPS | {"nummod"} for c in t.lefts) \
+                    and not any(c.dep_ == "prep" and c.lower_ == "of" for c in t.rights):
+                if not any(c.dep_ == "det" for c in t.lefts):
+                    return None
+                needs_ante = True  # "the Coalition": an actor only as a reference to an earlier one
+        plural = t.tag_ in ("NNS", "NNPS") or kind == "norp"
+        men = Mention(start, i + 1, i, {}, kind, plural=plural)
+        if needs_ante:
+            men.extras["_needs_ante"] = True
+        if kind in ("named", "person") and m:
+            men.info = {k: m[2].get(k) for k in ("name", "country", "sector", "entity")}
+            self._title_sector(doc, men, hi=None)
+        elif kind == "country":
+            men.info = {"name": m[2]["name"], "country": m[2]["country"], "sector": None, "entity": m[2]["entity"]}
+            if locative:
+                # "killed in Syria": CAMEO coders (and the ConfliBERT gold) code it as the target
+                # country; the flag lets a consumer treat it as a location instead
+                men.extras["locative"] = True
+        elif kind == "capital":
+            men.info = {"name": m[2]["name"] + " government", "country": m[2]["country"], "sector": "GOV",
+                        "entity": m[2]["entity"] + "_government"}
+            men.extras["metonym"] = True
+        elif kind == "norp":
+            c = m[2]["country"] if m else None
+            men.info = {"name": t.text, "country": c, "sector": None,
+                        "entity": (m[2]["entity"] + "_people") if m else _slug(doc[first:i + 1].text)}
+        else:
+            men.extras["_hi"] = hi
+        return men
+
+    def _is_subject(self, t: Token) -> bool:
+        if t.dep_ in _SUBJ:
+            return True
+        return t.dep_ == "conj" and t.head.dep_ in _SUBJ
+
+    def _title_sector(self, doc: Doc, men: Mention, hi: dict | None) -> None:
+        for j in range(men.start, men.head):
+            w = doc[j].lower_
+            h = self.heads.get(w)
+            if h and h["kind"] == "title" and men.info.get("sector") in (None, "GOV", "MIL"):
+                men.info["sector"] = self.mod_sector.get(w, h["sector"]) if w not in self.role_heads else \
+                    men.info.get("sector") or h["sector"]
+
+    # ------------------------------------------------------------------ countries, sectors, references
+    def _modifiers(self, doc: Doc, men: Mention, matches: dict) -> tuple[dict | None, dict | None, str | None]:
+        """(named actor, country ref, possessive pronoun) among the phrase's modifiers."""
+        named = country = None
+        pron = None
+        for j in range(men.start, men.head):
+            m = matches.get(j)
+            if m is not None and m[1] <= men.head:
+                info = m[2]
+                if m[1] + 1 < len(doc) and doc[m[1]].text == "-" and doc[m[1] + 1].lower_ in _PATRON:
+                    continue  # "US-allied militias", "government-backed troops": the backer, not the actor
+                if info["match"] == "named" and named is None:
+                    named = info
+                elif info["match"] in ("country", "demonym", "capital", "people") and country is None:
+                    country = info
+            lw = doc[j].lower_
+            if doc[j].dep_ == "poss" and lw in self.sg_pron | self.pl_pron:
+                pron = lw
+        head = doc[men.head]
+        if country is None and named is None:
+            for child in head.rights:  # "President ... of Turkey", "police in Kenya"
+                if child.dep_ == "prep" and child.lower_ in ("of", "in", "from"):
+                    for g in child.children:
+                        if g.dep_ == "pobj":
+                            m = matches.get(g.i)
+                            if m is not None:
+                                if m[2]["match"] == "named":
+                                    named = named or (m[2] if child.lower_ == "of" else None)
+                                else:
+                                    country = m[2]
+        return named, country, pron
+
+    def _resolve(self, doc: Doc, mentions: list[Mention], matches: dict, ctx_country: str | None) -> None:
+        history: list[Mention] = []
+        for men in mentions:
+            head = doc[men.head]
+            if men.kind in ("institution", "title", "group", "org", "person") and not men.info.get("entity"):
+                self._code_phrase(doc, men, matches, history, ctx_country)
+            elif men.kind in ("named", "person"):
+                named, country, _ = self._modifiers(doc, men, matches)
+                if men.kind == "person" and men.info.get("country") is None and country:
+                    men.info["country"] = country["country"]
+            men.extras.pop("_hi", None)
+            if men.info:
+                history.append(men)
+            del head
+        # stand-alone pronoun subjects ("it said", "they attacked") refer back too
+        extra = []
+        taken = {(m.start, m.end) for m in mentions}
+        for t in doc:
+            lw = t.lower_
+            if lw in ("it", "they") and t.dep_ in _SUBJ and (t.i, t.i + 1) not in taken and self.pronouns:
+                ante = self._antecedent(doc, [m for m in mentions if m.end <= t.i], t, lw == "they")
+                if ante is not None and self.cross_sentence_pronouns_only and doc[ante.head].sent == t.sent:
+                    ante = None  # the antecedent is in the same sentence: a role finder sees it there
+                if ante is not None:
+                    extra.append(Mention(t.i, t.i + 1, t.i, dict(ante.info), "pronoun",
+                                         extras={"antecedent": [doc[ante.start].idx,
+                                                                doc[ante.end - 1].idx + len(doc[ante.end - 1])],
+                                                 "reference": True}))
+        mentions.extend(extra)
+        mentions.sort(key=lambda m: m.start)
+
+    def _antecedent(self, doc: Doc, before: list[Mention], t: Token, plural: bool) -> Mention | None:
+        """The last compatible actor: in the pronoun's sentence a subject first, else the most recent."""
+        def ok(m: Mention) -> bool:
+            if not m.info or m.kind == "pronoun":
+                return False
+            if plural:
+                return m.plural or m.kind in ("named", "country", "institution")
+            return not m.plural and m.kind not in ("person",) and m.info.get("sector") not in ("CVL", "REF")
+
+        cands = [m for m in before if ok(m)]
+        if not cands:
+            return None
+        same = [m for m in cands if doc[m.head].sent == t.sent]
+        subj = [m for m in same if self._is_subject(doc[m.head])]
+        if subj:
+            return subj[-1]
+        if same:
+            return same[-1]
+        prev_subj = [m for m in cands if self._is_subject(doc[m.head])]
+        last_sent = cands[-1]
+        if prev_subj and doc[prev_subj[-1].head].sent == doc[last_sent.head].sent:
+            return prev_subj[-1]
+        return last_sent
+
+    def _code_phrase(self, doc: Doc, men: Mention, matches: dict, history: list[Mention],
+                     ctx_country: str | None) -> None:
+        head = doc[men.head]
+        hi = men.extras.get("_hi") or {}
+        named, country, pron = self._modifiers(doc, men, matches)
+        sector = hi.get("sector")
+        mod_words = [doc[j].lower_ for j in range(men.start, men.head)]
+        for w in mod_words:
+            if w in self.mod_sector and (hi.get("kind") != "institution" or self.mod_sector[w] in ("REB", "OPP")
+                                         or head.lower_ in self.role_heads):
+                sector = self.mod_sector[w]
+                break
+        if hi.get("label"):
+            men.extras["label"] = head.lower_
+        canon = hi.get("canon") or "actor"
+        if canon == "ministry":
+            kinds = [self.ministry_kinds[w] for w in mod_words if w in self.ministry_kinds]
+            canon = "ministry_" + (kinds[0] if kinds else _slug("_".join(
+                w for w in mod_words if w not in self.dets and w not in ("and", "of", "'s")) or "unknown"))
+        only_det = all(w in self.dets for w in mod_words)
+        plain = all(w in self.dets or doc[j].is_punct or doc[j].dep_ == "amod" and doc[j].pos_ == "ADJ"
+                    for j, w in zip(range(men.start, men.head), mod_words))
+        needs_ante = men.extras.pop("_needs_ante", False)
+        # a short reference ("the ministry", "the Coalition", "its warplanes") takes its antecedent
+        if named is None and country is None and men.kind in ("institution", "title", "group"):
+            ante = None
+            if plain and mod_words and mod_words[0] in self.dets and hi.get("kind") != "title":
+                for prev in reversed(history):
+                    if prev.kind == "pronoun":
+                        continue
+                    pt = doc[prev.start:prev.end].text.lower()
+                    if doc[prev.head].lower_ == head.lower_ or (prev.kind == "named" and head.lower_ in pt):
+                        ante = prev
+                        break
+            if ante is None and pron is not None:
+                ante = self._antecedent(doc, [m for m in history if m.end <= men.start], head, pron in self.pl_pron)
+            if ante is not None:
+                men.extras["antecedent"] = [doc[ante.start].idx, doc[ante.end - 1].idx + len(doc[ante.end - 1])]
+                men.extras["reference"] = True
+                a = ante.info
+                if ante.kind in ("country", "capital") or (plain and mod_words and pron is None):
+                    if ante.kind in ("country", "capital"):
+                        men.info = {"name": f"{a['name']} {canon.replace('_', ' ')}", "country": a["country"],
+                                    "sector": sector, "entity": f"{a['country'].lower()}_{canon}"}
+                    else:
+                        men.info = dict(a)
+                else:
+                    men.info = dict(a)
+                    if a.get("sector") in (None, "GOV") and sector:
+                        men.info["sector"] = sector
+                return
+            if needs_ante:
+                men.info = {}
+                return
+        if men.kind == "person":
+            c = country["country"] if country else (named or {}).get("country")
+            self._code_person(doc, men, c, (named or {}).get("sector"))
+            return
+        if named is not None:
+            if hi.get("kind") == "title" and named.get("kind") != "person":
+                # "NATO Secretary General", "President of the UN Security Council": an officer of the body
+                men.info = {"name": f"{named['name']} {head.text.lower()}", "country": named.get("country"),
+                            "sector": named.get("sector") if named.get("country") in ("UNO", "IGO", "NGO", "IMG")
+                            else sector, "entity": f"{named['entity']}_{canon}"}
+                return
+            if named.get("kind") == "person":
+                c = named.get("country")
+                men.info = {"name": f"{named['name']} {canon.replace('_', ' ')}", "country": c, "sector": sector,
+                            "entity": f"{(c or 'xxx').lower()}_{canon}"}
+            else:
+                men.info = {k: named.get(k) for k in ("name", "country", "sector", "entity")}
+                if head.lower_ in self.role_heads or hi.get("kind") == "title":
+                    men.info["sector"] = named.get("sector")
+            return
+        c = country["country"] if country else None
+        if c is None and hi.get("kind") in ("institution", "title") and men.kind != "person":
+            c = ctx_country
+            if c:
+                men.extras["country_from"] = "context"
+        if men.kind == "org":
+            text = doc[men.start:men.end].text
+            words = [self.heads.get(doc[j].lower_) for j in range(men.start, men.end)]
+            sec = next((w["sector"] for w in reversed(words) if w), None)
+            men.info = {"name": text, "country": c, "sector": sec, "entity": _slug(text)}
+            return
+        name = canon.replace("_", " ")
+        if c:
+            from eventwire.gazetteer.countries import by_iso3
+
+            cname = (by_iso3().get(c) or {}).get("name") or c
+            name = f"{cname} {name}"
+        men.info = {"name": name, "country": c, "sector": sector, "entity": f"{c.lower()}_{canon}" if c else canon}
+
+    def _code_person(self, doc: Doc, men: Mention, country: str | None, sector: str | None) -> None:
+        title_sector = None
+        first_name = men.start
+        for j in range(men.start, men.head + 1):
+            h = self.heads.get(doc[j].lower_)
+            if h and h["kind"] == "title" and doc[j].ent_type_ != "PERSON":
+                title_sector = title_sector or h["sector"]
+                first_name = j + 1
+            elif doc[j].lower_ in self.mod_sector and doc[j].ent_type_ != "PERSON":
+                title_sector = self.mod_sector[doc[j].lower_]
+        name_toks = [doc[j] for j in range(first_name, men.head + 1) if doc[j].ent_type_ == "PERSON"]
+        name = " ".join(x.text for x in name_toks) or doc[men.head].text
+        men.info = {"name": name, "country": country, "sector": title_sector or sector, "entity": _slug(name)}
+
+
+@Language.factory("eventwire_actors", default_config={"spans_key": "actors", "pronouns": "cross_sentence"},
+                  assigns=["doc.spans"], requires=["token.dep", "token.pos", "doc.ents"])
+def make_actors(nlp: Language, name: str, spans_key: str, pronouns: str) -> ActorsComponent:
+    """pronouns: "all" adds every resolved subject "it"/"they" as an actor; "cross_sentence" (default)
+    only those whose antecedent is in an earlier sentence; "none" adds none."""
+    return ActorsComponent(nlp, name, spans_key=spans_key, pronouns=pronouns)

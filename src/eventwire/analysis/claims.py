@@ -66,6 +66,7 @@ class Lexicon:
     anonymous: dict[str, dict[str, str]] = field(default_factory=dict)
     denial_nouns: set[str] = field(default_factory=set)
     not_speakers: set[str] = field(default_factory=set)
+    nouns: dict[str, bool] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> Lexicon:
@@ -84,6 +85,7 @@ class Lexicon:
         for r in read_csv("lexicons/anonymous_sources.csv"):
             lex.anonymous.setdefault(r["head"].lower(), {})[r["modifier"].lower()] = r["sector"] or ""
         lex.denial_nouns = {r["noun"].lower() for r in read_csv("lexicons/denial_cues.csv")}
+        lex.nouns = {r["noun"].lower(): r["denial"].strip() == "1" for r in read_csv("lexicons/noun_cues.csv")}
         lex.not_speakers = {r["label"].lower() for r in read_csv("lexicons/speaker_labels.csv")}
         return lex
 
@@ -319,6 +321,9 @@ class ClaimsComponent:
         denial = self._denial_noun(tok, text)
         if denial:
             return denial
+        noun = self._noun_cue(tok, text)
+        if noun:
+            return noun
         m = self._match_cue(tok)
         if not m:
             return None
@@ -335,13 +340,18 @@ class ClaimsComponent:
         if speaker is None and not passive:
             speaker = self._inverted_subject(tok)
         addressees = self._addressees(tok, cue)
-        content = self._content(tok, last, cue, speaker, quotes, text)
+        subjpass = [c for c in tok.children if c.dep_ == "nsubjpass"]
+        if passive and speaker is not None and subjpass:
+            # "was first reported by The Post", "is backed by X": the passive subject is the content
+            content = _trim(text, *_subtree_span(subjpass[0]))
+        else:
+            content = self._content(tok, last, cue, speaker, quotes, text)
         if content is None:
             return None
         s, e = content
         if e <= s:
             return None
-        cue_span = _tok_span(ctoks[0], ctoks[-1])
+        cue_span = self._cue_span(ctoks)
         kind = "direct" if self._is_quote(text, s, e, quotes) else "indirect"
         claim = {"kind": kind, "speaker": self._speaker_dict(speaker), "cue": list(cue_span),
                  "content": [s, e], "channel": None, "addressees": addressees, "parent": None,
@@ -350,6 +360,20 @@ class ClaimsComponent:
             claim["denial"] = True
         self._channel(tok, claim)
         return claim
+
+    @staticmethod
+    def _cue_span(ctoks: list[Token]) -> tuple[int, int]:
+        """The cue with its auxiliaries, negation and adjacent adverbs ("has also said"), and a colon."""
+        first, last = ctoks[0], ctoks[-1]
+        doc = first.doc
+        i = first.i - 1
+        while i >= 0 and doc[i].head.i == first.i and doc[i].dep_ in ("aux", "auxpass", "neg", "advmod") \
+                and doc[i].pos_ != "PUNCT" and doc[i].lower_ not in ("when", "where", "why", "how"):
+            first = doc[i]
+            i -= 1
+        if last.i + 1 < len(doc) and doc[last.i + 1].text == ":":
+            last = doc[last.i + 1]
+        return _tok_span(first, last)
 
     def _is_quote(self, text: str, s: int, e: int, quotes: Quotes) -> bool:
         qs = quotes.overlapping(s, e)
@@ -613,6 +637,33 @@ class ClaimsComponent:
                 "cue": list(_tok_span(neg[0], tok)), "content": [s, e], "channel": None, "addressees": [],
                 "parent": None, "denial": True, "_cue_tok": tok.i,
                 "_speaker_tok": speaker.i if speaker is not None else None}
+
+    # -- nominal cues ("Trump's claim that ...", "a call to end ...")
+    def _noun_cue(self, tok: Token, text: str) -> dict | None:
+        if tok.pos_ != "NOUN" or tok.lemma_.lower() not in self.lex.nouns:
+            return None
+        clause = [c for c in tok.children if c.i > tok.i and c.dep_ in ("acl", "ccomp", "relcl")
+                  and any(g.dep_ in ("mark", "aux") and g.lower_ in ("that", "to") for g in c.children)]
+        if not clause or clause[0].dep_ == "relcl" and not any(g.lower_ == "that" and g.dep_ == "mark"
+                                                               for g in clause[0].children):
+            return None
+        s, e = _trim(text, *_subtree_span(clause[0]))
+        src = [c for c in tok.children if c.dep_ == "poss"]
+        if not src:
+            by = [c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("by", "from")]
+            src = [g for g in by[0].children if g.dep_ == "pobj"] if by else []
+        speaker = src[0] if src else None
+        claim = {"kind": "indirect", "speaker": self._speaker_dict(speaker) if speaker is not None else None,
+                 "cue": [tok.idx, tok.idx + len(tok.text)], "content": [s, e], "channel": None,
+                 "addressees": [], "parent": None, "_cue_tok": tok.i,
+                 "_speaker_tok": speaker.i if speaker is not None else None}
+        if speaker is not None and speaker.dep_ == "poss":
+            a, b = _trim(text, *_tok_span(speaker.left_edge, speaker))
+            b = a + len(text[a:b].removesuffix("’s").removesuffix("'s"))
+            claim["speaker"] = {"start": a, "end": b, "actor": None}
+        if self.lex.nouns[tok.lemma_.lower()]:
+            claim["denial"] = True
+        return claim
 
     # -- channels and documents
     def _channel(self, tok: Token, claim: dict) -> None:

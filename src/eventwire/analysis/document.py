@@ -131,4 +131,5 @@ def to_document(doc: Doc, article: dict) -> records.Document:
     for k, v in extra.items():
         setattr(art, k, v)
     return records.Document(article=art, places=places, actors=actors, times=times, claims=claims,
-                            events=events, framing=framing)
+                            events=events, framing=framing,
+                            framing_summary=getattr(doc._, "ew_framing_summary", None))

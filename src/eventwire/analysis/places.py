@@ -60,7 +60,7 @@ def _prior(p: dict) -> float:
     fc = p.get("feature_code") or "PPL"
     pop = p.get("population") or 0
     base = math.log10(pop + 10) / 6.0
-    return base + {"PCLI": 0.55, "CONT": 0.45, "ADM1": 0.35, "PPLC": 0.5, "ADM2": 0.0,
+    return base + {"PCLI": 0.55, "CONT": 0.45, "ADM1": 0.35, "PPLC": 0.3, "ADM2": 0.0,
                    "LCTY": 0.3}.get(fc, 0.0) + (0.3 if p.get("source") == "supplement" else 0.0)
 
 
@@ -76,6 +76,8 @@ class PlacesComponent:
         self.spans_key = spans_key
         self._gaz: Gazetteer | None = None
         self._persons: set[str] = set()
+        self.w_country, self.w_admin = 0.45, 0.3
+        self._in_org: set[int] = set()
         self.skip = {r["word"].lower() for r in read_csv("places_stopwords.csv")}
 
     @property
@@ -86,12 +88,17 @@ class PlacesComponent:
 
     # ------------------------------------------------------------------ candidates
     def _places_for(self, surface: str, fuzzy: bool, by_key: bool = True) -> list[dict]:
+        if surface.lower() in self.skip:
+            return []
         hits = self.gaz.lookup(surface)
         if not by_key:
             hits = tuple(h for h in hits if not h[2])
         out = []
+        one_word = len(surface.split()) == 1
         for gid, kind, by_key in hits:
             p = self.gaz.place(gid)
+            if p and p.get("feature_code") == "ADM2" and one_word and len(p["name"].split()) > 1:
+                continue  # "Brown" is a surname far more often than Brown County
             if p and p.get("lat") is not None:
                 out.append({**p, "_kind": kind, "_match": 0.92 if by_key else 1.0})
         if not out and fuzzy and len(surface) >= 6:
@@ -170,6 +177,11 @@ class PlacesComponent:
                        or c.get("feature_code") == "ADM2" and len(span) > 1) for c in cands)
         if not notable:
             return False
+        org_head = span.start in self._in_org and (span.start == 0 or span.start - 1 not in self._in_org)
+        if span.start in self._in_org and not org_head and not any(
+                c.get("feature_code") in ("PCLI", "ADM1", "PPLC") or (c.get("population") or 0) >= 100_000
+                for c in cands):
+            return False
         if span.start > 0 and span.doc[span.start - 1].text in ("Mr.", "Mrs.", "Ms.", "Dr.", "St.", "Gen."):
             return False
         return True
@@ -192,6 +204,7 @@ class PlacesComponent:
         # names of people: a surname alone later in the text ("Walsh said") is not the county
         self._persons = {t.text for e in doc.ents if e.label_ == "PERSON" for t in e if t.is_title}
         self._persons |= {e.text for e in doc.ents if e.label_ == "PERSON"}
+        self._in_org: set[int] = set()
         for ent in doc.ents:
             if any(taken[k] for k in range(ent.start, ent.end)):
                 continue
@@ -208,22 +221,30 @@ class PlacesComponent:
                     span, cands = self._inner(span)
                 kind = "demonym" if cands and all(c["_kind"] == "demonym" for c in cands) else "toponym"
                 take(span, Mention(span.start_char, span.end_char, span.text, "ner", ent.label_, kind, cands=cands))
-            elif ent.label_ == "NORP":
+                continue
+            if ent.label_ == "NORP":
                 cands = [c for c in self._places_for(text, fuzzy=False) if c["_kind"] == "demonym"]
                 if cands:
                     take(span, Mention(span.start_char, span.end_char, span.text, "ner", ent.label_, "demonym",
                                        cands=cands))
-            elif ent.label_ in ("ORG", "PERSON"):
+                    continue
+            if ent.label_ in ("ORG", "PERSON", "NORP"):
                 cands = [c for c in self._places_for(text, fuzzy=False) if c["_kind"] == "name"]
                 strong = [c for c in cands if c.get("feature_code") in ("PCLI", "ADM1")
-                          or (c.get("population") or 0) >= (20_000 if ent.label_ == "ORG" else 200_000)
+                          or (c.get("population") or 0) >= (20_000 if ent.label_ != "NORP" else 200_000)
                           or c.get("source") == "supplement" or _ARTICLE_PREFIX.match(span[0].text)]
-                if strong and (ent.label_ == "ORG" or len(span) == 1) and span.text not in self._persons - {ent.text}:
+                others = {t.text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
+                if strong and (ent.label_ == "ORG" or len(span) == 1) and span.text not in others:
                     take(span, Mention(span.start_char, span.end_char, span.text, "ner", ent.label_, cands=cands))
                     continue
-            if ent.label_ not in PLACE_LABELS:  # another entity's words are not scanned for places
+            if ent.label_ not in ("ORG", "FAC", "WORK_OF_ART", "EVENT", "PRODUCT"):
+                # a person's, a date's or a number's words are not scanned for places; an
+                # organisation's are ("University of Kentucky"), for notable places only
                 for k in range(ent.start, ent.end):
                     taken[k] = True
+            else:
+                for k in range(ent.start, ent.end):
+                    self._in_org.add(k)
         mentions += self._gazetteer_scan(doc, taken)
         # "X countryside/province": the admin unit
         for m in mentions:
@@ -267,10 +288,10 @@ class PlacesComponent:
                 scored = []
                 for c in m.cands:
                     s = _prior(c) * c["_match"]
-                    s += 0.25 * min(countries.get(c.get("country"), 0), 3) / 3 + (0.1 if countries.get(c.get("country")) else 0)
+                    s += self.w_country * min(countries.get(c.get("country"), 0), 3) / 3 + (0.1 if countries.get(c.get("country")) else 0)
                     a1 = c.get("admin1_gid")
                     if a1 and admins.get(a1) and a1 != c["geonameid"]:
-                        s += 0.25 + 0.25 * min(admins[a1], 3) / 3
+                        s += self.w_admin * (1 + min(admins[a1], 3) / 3)
                     if id(m) in pair_ctx:
                         units, ccs = pair_ctx[id(m)]
                         if a1 in units or c["geonameid"] in units:
@@ -288,9 +309,9 @@ class PlacesComponent:
                 m.best = best
                 m.score = max(0.05, min(1.0, best["_match"] * (0.6 + (best_s - second) if len(scored) > 1 else 0.95)))
                 w = 0.5 if m.kind == "demonym" else 1.0
-                new_c[best.get("country")] += w * 0.5
+                new_c[best.get("country")] += w
                 if best.get("admin1_gid"):
-                    new_a[best["admin1_gid"]] += 0.5
+                    new_a[best["admin1_gid"]] += 1.0
             countries, admins = new_c, new_a
 
     # ------------------------------------------------------------------ component

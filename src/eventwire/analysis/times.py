@@ -146,12 +146,13 @@ class Grammar:
             ("d_range", rf"{D} ?(?:-|–|—|to|and) ?{D} ({M})(?:,? {Y})?"),
             ("y_range", rf"{Y} ?(?:-|–|—|to|through|until) ?{Y}"),
             ("month", rf"{E}({M})(?:,? {Y})?"),
+            ("rel_month", rf"(last|this past|this|next|this coming|past) ({M})"),
             ("year", rf"{E}(?:the year )?{Y}"),
             ("decade", r"(?:the )?(?:(early|mid|late)[ -])?(\d\d)?(\d)0'?s"),
             ("weekday", rf"(?:(last|next|this|coming|this coming|previous|past|this past) )?({W})(?:'s)?{P}"),
             ("day_word", rf"({alt(self.day_words)})(?:'s)?{P}"),
             ("calendar", r"(?:(earlier|later|end of|the end of|beginning of|the beginning of|start of|"
-                         r"the start of|middle of|the middle of) )?(last|this|next|coming) "
+                         r"the start of|middle of|the middle of) )?(last|this|next|coming|this past|past) "
                          r"(week|month|year|weekend)(?:'s)?"),
             ("weekend", r"(?:the )?weekend"),
             ("ago", rf"({N}) ({U}) ago"),
@@ -196,12 +197,17 @@ class Grammar:
         return bool(toks) and toks[-1] in self.units and not any(w in self.offset_words for w in toks)
 
     # -- the normaliser
-    def read(self, text: str, base: date | None, future: bool = False) -> Info | None:
-        """The normalised value of a time expression, or None if the grammar does not read it."""
+    def read(self, text: str, base: date | None, future: bool = False, present: bool = False) -> Info | None:
+        """The normalised value of a time expression, or None if the grammar does not read it.
+
+        `future`: the governing verb is future; `present`: it is present tense, which makes a date
+        without a year ('takes effect on Jan. 1') a coming one but not a weekday (headline present)."""
         t = _norm(text)
         for name, rx in self.rules:
             m = rx.fullmatch(t)
             if m:
+                if present and name in ("mdy", "dmy", "m_range", "m_range2", "d_range", "month"):
+                    future = True
                 try:
                     return getattr(self, "_r_" + name)(m, base, future)
                 except (ValueError, KeyError, IndexError, OverflowError):
@@ -278,6 +284,20 @@ class Grammar:
             out["modifier"] = m[1]
         return out
 
+    def _r_rel_month(self, m: re.Match, base: date | None, future: bool) -> Info:
+        """'last December': the latest such month strictly before the current one ('next': after)."""
+        rel, mo = m[1], self.month(m[2])
+        fut = rel in ("next", "this coming") or (rel == "this" and future)
+        if base is None:
+            return _info("relative", None, "month", direction=_FUTURE if fut else _PAST)
+        if fut:
+            y = base.year + (1 if mo <= base.month else 0)
+        elif rel == "this":
+            y = base.year if mo <= base.month else base.year - 1
+        else:
+            y = base.year if mo < base.month else base.year - 1
+        return _info("relative", date(y, mo, 1), "month", direction=_FUTURE if fut else _PAST)
+
     def _r_year(self, m: re.Match, base: date | None, future: bool) -> Info:
         return _info("absolute", date(int(m[2]), 1, 1), "year", modifier=m[1])
 
@@ -298,8 +318,10 @@ class Grammar:
         direction = _FUTURE if fut else _PAST
         if base is None:
             return _info("relative", None, "day", direction=direction)
-        if fut:
+        if fut and rel in ("next", "coming", "this coming"):
             dt = base + timedelta(days=(wd - base.weekday() - 1) % 7 + 1)
+        elif fut:  # "will vote Friday", said on a Friday: that day
+            dt = base + timedelta(days=(wd - base.weekday()) % 7)
         else:
             back = (base.weekday() - wd) % 7
             if back == 0 and rel in ("last", "previous"):
@@ -314,7 +336,7 @@ class Grammar:
 
     def _r_calendar(self, m: re.Match, base: date | None, future: bool) -> Info:
         edge, rel, unit = (m[1] or "").removeprefix("the "), m[2], m[3]
-        step = {"last": -1, "this": 0, "next": 1, "coming": 1}[rel]
+        step = {"last": -1, "this": 0, "next": 1, "coming": 1, "this past": -1, "past": -1}[rel]
         direction = _FUTURE if step > 0 or edge == "later" else _PAST
         edge_mod = edge.replace(" of", "") if edge and edge not in ("earlier", "later") else None
         if unit == "weekend":
@@ -383,6 +405,14 @@ class Grammar:
         if unit in ("hour", "minute"):
             n, unit, mult = max(1, (n * mult) // (24 if unit == "hour" else 1440)), "day", 1
         return _info("relative", _add(base, -n * mult, unit), "day", base, direction=_PAST)
+
+
+def _valid(d: date, year: int) -> bool:
+    try:
+        d.replace(year=year)
+    except ValueError:
+        return False
+    return True
 
 
 def _norm(text: str) -> str:
@@ -474,6 +504,10 @@ class TimesComponent:
         for match_id, s, e in self.matcher(doc):
             name = doc.vocab.strings[match_id]
             s += self.trim.get(name, 0)
+            while s < e and doc[s].is_punct:  # optional commas/dashes matched at an edge
+                s += 1
+            while e > s and doc[e - 1].is_punct:
+                e -= 1
             if s >= e:
                 continue
             (clocks if name in self.clock_names else dates).append(Span(doc, s, e, label=name))
@@ -491,24 +525,30 @@ class TimesComponent:
         clocks = [c for c in filter_spans(clocks) if not any(i in used for i in range(c.start, c.end))]
         return dates, clocks
 
-    def _future(self, span: Span) -> bool:
-        """Whether the verb governing `span` is future ('will meet on Tuesday', 'is scheduled for')."""
+    def _tense(self, span: Span) -> str | None:
+        """'future' if the verb governing `span` is future ('will meet on Tuesday', 'is expected to vote
+        in late January'), 'present' for a present-tense finite verb ('takes effect on Jan. 1'), else None.
+        Climbs non-finite verbs up to the first finite one."""
         tok = span.root
-        for _ in range(4):
+        for _ in range(8):
             if tok.pos_ in ("VERB", "AUX"):
                 if tok.lemma_.lower() in self.future_heads:
-                    return True
-                for ch in tok.children:
-                    if ch.dep_ in ("aux", "auxpass") and ch.lower_ in self.future_aux:
-                        return True
-                    if ch.lower_ == "going" and any(g.lower_ == "to" for g in ch.children):
-                        return True
+                    return "future"
+                auxes = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
+                perfect = any(c.lower_ in ("have", "has", "had", "'ve") for c in auxes)
+                if not perfect and any(c.lower_ in self.future_aux for c in auxes):
+                    return "future"
+                if any(c.lower_ == "going" and any(g.lower_ == "to" for g in c.children) for c in tok.children):
+                    return "future"
+                finite = [x.tag_ for x in [tok, *auxes] if x.tag_ in ("VBD", "VBZ", "VBP", "MD")]
+                if finite:
+                    return "present" if "VBD" not in finite and tok.tag_ in ("VBZ", "VBP") else None
             if tok.head is tok:
                 break
             tok = tok.head
-        return False
+        return None
 
-    def _read(self, span: Span, base: date | None) -> Info | None:
+    def _read(self, span: Span, base: date | None, dateline: tuple[int, int] | None = None) -> Info | None:
         g = self.grammar
         text = span.text
         if span.label_ == "ner":
@@ -519,13 +559,23 @@ class TimesComponent:
         prev = span.doc[span.start - 1].lower_ if span.start > 0 else ""
         if prev in g.duration_cues and span.label_ == "ner":
             return None
-        future = self._future(span)
-        key = (text, base, future)
+        if dateline and dateline[0] <= span.start_char < dateline[1] and base:
+            info = g.read(text, base)
+            if info and info["kind"] == "partial" and info["granularity"] == "day" and info["date"]:
+                # "GENEVA, June 3 (AFP) -": the dateline's date is the day of publication, give or take
+                # a time zone; take the occurrence nearest to it, not the latest before it
+                d = date.fromisoformat(info["date"])
+                near = min((d.replace(year=d.year + k) for k in (0, 1) if _valid(d, d.year + k)),
+                           key=lambda x: abs((x - base).days))
+                return dict(info, date=near.isoformat(), direction=None, role="dateline")
+            return info
+        tense = self._tense(span)
+        key = (text, base, tense)
         info = self._cache.get(key, False)
         if info is False:
             if len(self._cache) > 50_000:
                 self._cache.clear()
-            info = self._cache[key] = g.read(text, base, future)
+            info = self._cache[key] = g.read(text, base, tense == "future", tense == "present")
         if info is not None:
             return dict(info)
         if span.label_ != "ner" or g.is_duration_or_age(text):
@@ -561,11 +611,16 @@ class TimesComponent:
             has_time = bool(re.search(r"\d[:.]\d\d", pub_span.text))
             found.append((pub_span, _info("absolute", base, "minute" if has_time else "day", role="published",
                                           time=pub.strftime("%H:%M") if has_time else None)))
+        dl = meta.get("dateline")
+        dl_zone = None
+        if dl:
+            nl = doc.text.find("\n", dl[0])
+            dl_zone = (dl[0], min(dl[0] + 60, nl if nl >= 0 else len(doc.text)))
         dates, clocks = self._candidates(doc)
         for sp in dates:
             if pub_span is not None and sp.start < pub_span.end and pub_span.start < sp.end:
                 continue
-            info = self._read(sp, base)
+            info = self._read(sp, base, dl_zone)
             if info is not None:
                 found.append((sp, info))
         found.sort(key=lambda x: x[0].start)
@@ -575,6 +630,7 @@ class TimesComponent:
         spans = []
         for sp, info in found:
             info = {k: v for k, v in info.items() if not k.startswith("_")}
+            info = {k: v for k, v in info.items() if v is not None or k in ("date", "end_date")}
             if info.get("direction") == _PAST and base and info.get("date") and info["date"] > base.isoformat():
                 info["date"], info["end_date"] = None, None  # never a past expression after publication
             out = Span(doc, sp.start, sp.end, label="TIME")

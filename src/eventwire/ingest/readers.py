@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -82,25 +83,30 @@ def read_html(path: Path, limit: int) -> Iterator[Item]:
         yield exc
 
 
+_ID_IN_BROKEN_LINE = re.compile(r'^\s*\{\s*"id"\s*:\s*"([^"\\]{1,200})"')
+
+
 def parse_json_line(line: str, lineno: int, source: str) -> Item:
     """One JSON line as an Article, or the error that says what is wrong with it."""
     where = f"{source}:{lineno}"
     try:
-        obj = json.loads(line)
+        obj = json.loads(line.rstrip("\r\n"))
     except json.JSONDecodeError as exc:
-        return BadJsonLine(f"line {lineno}: not valid JSON ({exc.msg}: column {exc.colno}); "
-                           f"each line needs a JSON object with a 'text' string", source=where)
+        m = _ID_IN_BROKEN_LINE.search(line)  # keep the item's id in its error record where one is legible
+        return BadJsonLine(f"not valid JSON ({exc.msg}: column {exc.colno}); "
+                           f"each line needs a JSON object with a 'text' string", source=where,
+                           item_id=m.group(1) if m else None)
     if not isinstance(obj, dict):
-        return BadJsonLine(f"line {lineno}: not a JSON object; each line needs "
+        return BadJsonLine(f"not a JSON object; each line needs "
                            f"{{\"text\": \"...\"}}", source=where)
     item_id = obj.get("id")
     item_id = str(item_id) if item_id is not None else None
     text = obj.get("text")
     if not isinstance(text, str):
-        return MissingField(f"line {lineno}: no 'text' string; each line needs one", source=where,
+        return MissingField(f"no 'text' string; each line needs one", source=where,
                             item_id=item_id)
     if not text.strip():
-        return EmptyText(f"line {lineno}: 'text' is empty; nothing to analyse", source=where,
+        return EmptyText(f"'text' is empty; nothing to analyse", source=where,
                          item_id=item_id)
     published = obj.get("published")
     return Article(
@@ -117,12 +123,12 @@ def _str(v: object) -> str | None:
 def iter_json_lines(lines: Iterable[bytes], source: str, limit: int) -> Iterator[Item]:
     for n, raw in enumerate(lines, 1):
         if len(raw) > limit:
-            yield TooLarge(f"line {n}: larger than {limit:,} bytes", source=f"{source}:{n}")
+            yield TooLarge(f"larger than {limit:,} bytes", source=f"{source}:{n}")
             continue
         try:
             line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
         except UnicodeDecodeError as exc:
-            yield NotUtf8(f"line {n}: not valid UTF-8 (byte {exc.start})", source=f"{source}:{n}")
+            yield NotUtf8(f"not valid UTF-8 (byte {exc.start})", source=f"{source}:{n}")
             continue
         if not line.strip():
             continue
