@@ -79,8 +79,10 @@ def test_yaml_parses_and_entries_have_sources(name: str):
     data = yaml.safe_load(text)
     assert data, f"{name}: empty"
     entries = data if isinstance(data, list) else [v for v in data.values() if isinstance(v, dict)]
-    dicts = [e for e in entries if isinstance(e, dict)]
-    if dicts and any("source" in e for e in dicts):
+    # entries: dicts that hold data (named things, value tables, term lists), not helper blocks such as macros
+    data_keys = {"entity", "id", "name", "values", "aliases", "terms", "lemmas", "patterns", "words", "text"}
+    dicts = [e for e in entries if isinstance(e, dict) and data_keys & set(e)]
+    if dicts:
         missing = [e.get("entity") or e.get("id") or e.get("name") for e in dicts if not e.get("source")]
         assert not missing, f"{name}: entries without a source: {missing[:10]}"
 

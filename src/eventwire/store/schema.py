@@ -190,3 +190,7 @@ SECTIONS: dict[str, Table] = {
     "places": places, "times": times, "actors": actors, "claims": claims, "events": events,
     "framing": framing,
 }
+
+# The incident tables (eventwire.link) live on this MetaData too; importing them here keeps
+# `metadata` complete for create_all and the migration check.
+from eventwire.store import incidents as _incidents  # noqa: E402,F401

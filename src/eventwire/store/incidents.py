@@ -1,0 +1,225 @@
+"""Incident tables and their repository functions (load reports, save incidents, corrections).
+
+The tables live on the same `MetaData` as `store/schema.py` (Alembic revision
+0002_incidents adds them). The linker itself is pure (`eventwire.link`); this
+module only loads the stored documents for it and saves what it returns:
+
+* ``incidents``: one row per incident, the whole `eventwire/incident/1` record in
+  ``record`` plus flat columns to filter on (grade, type, date, place);
+* ``incident_reports``: which event of which article belongs to which incident,
+  with the outlet and status (re-linking keeps incident ids stable through it);
+* ``incident_corrections``: merges, splits and grades made by people, with who
+  and when; they are re-applied after every re-link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    delete,
+    exists,
+    insert,
+    select,
+)
+
+from eventwire.store.schema import Json, articles, events, metadata
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+incidents = Table(
+    "incidents", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("type", String(16)),
+    Column("mode", String(32)),
+    Column("date", String(32)),
+    Column("end_date", String(32)),
+    Column("date_precision", String(16)),
+    Column("place", Json),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("country", String(3)),
+    Column("admin1", Text),
+    Column("actors", Json),
+    Column("recipients", Json),
+    Column("killed_min", Integer),
+    Column("killed_max", Integer),
+    Column("injured_min", Integer),
+    Column("injured_max", Integer),
+    Column("grade", String(16), nullable=False),
+    Column("grade_reason", Text),
+    Column("origins", Integer, nullable=False, default=0),
+    Column("n_reports", Integer, nullable=False, default=0),
+    Column("record", Json, nullable=False, comment="the eventwire/incident/1 record"),
+    Column("linked_at", DateTime(timezone=True), nullable=False, default=_now),
+)
+Index("ix_incidents_grade", incidents.c.grade)
+Index("ix_incidents_date", incidents.c.date)
+
+incident_reports = Table(
+    "incident_reports", metadata,
+    Column("article_id", String(200), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("event_id", String(16), primary_key=True),
+    Column("incident_id", String(64), ForeignKey("incidents.id", ondelete="CASCADE"), nullable=False),
+    Column("outlet", String(100)),
+    Column("status", String(16)),
+)
+Index("ix_incident_reports_incident_id", incident_reports.c.incident_id)
+
+incident_corrections = Table(
+    "incident_corrections", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("action", String(16), nullable=False, comment="merge, split or grade"),
+    Column("incident", String(64), nullable=False, comment="the incident id as the person named it"),
+    Column("other", String(64), comment="merge: the incident merged into it"),
+    Column("event", Text, comment="split: the report key <article>:<event> taken out"),
+    Column("grade", String(16), comment="grade: the grade set"),
+    Column("note", Text),
+    Column("anchors", Json, nullable=False, comment="report keys of the incidents when corrected"),
+    Column("by", String(200), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False, default=_now),
+)
+
+TABLES = (incidents, incident_reports, incident_corrections)
+
+
+def load_documents(conn: Connection) -> Iterator[dict]:
+    """The stored documents that have at least one event (what the linker reads)."""
+    has_events = exists().where(events.c.article_id == articles.c.id)
+    q = select(articles.c.document).where(has_events).order_by(articles.c.id)
+    for (doc,) in conn.execute(q):
+        if isinstance(doc, dict):
+            yield doc
+
+
+def previous_assignment(conn: Connection) -> dict[str, str]:
+    """Report key -> incident id from the last link run."""
+    r = incident_reports.c
+    return {f"{a}:{e}": i for a, e, i in conn.execute(select(r.article_id, r.event_id, r.incident_id))}
+
+
+def _row(rec: dict) -> dict:
+    place = rec.get("place") or {}
+    k, i = rec.get("killed") or {}, rec.get("injured") or {}
+    return {
+        "id": rec["id"], "type": rec.get("type"), "mode": rec.get("mode"), "date": rec.get("date"),
+        "end_date": rec.get("end_date"), "date_precision": rec.get("date_precision"), "place": rec.get("place"),
+        "lat": place.get("lat"), "lon": place.get("lon"), "country": place.get("country"),
+        "admin1": place.get("admin1"), "actors": rec.get("actors"), "recipients": rec.get("recipients"),
+        "killed_min": k.get("min"), "killed_max": k.get("max"), "injured_min": i.get("min"),
+        "injured_max": i.get("max"), "grade": rec["grade"], "grade_reason": rec.get("grade_reason"),
+        "origins": rec.get("origins") or 0, "n_reports": len(rec.get("reports") or []), "record": rec,
+        "linked_at": _now(),
+    }
+
+
+def save_incidents(conn: Connection, records: Iterable[dict], batch: int = 5000) -> int:
+    """Replace the stored incidents with `records` (one transaction: the caller's)."""
+    conn.execute(delete(incident_reports))
+    conn.execute(delete(incidents))
+    known = {a for (a,) in conn.execute(select(articles.c.id))}
+    rows, links, n = [], [], 0
+    for rec in records:
+        rows.append(_row(rec))
+        for rp in rec.get("reports") or []:
+            if rp["article"] in known:
+                links.append({"article_id": rp["article"], "event_id": rp["event"], "incident_id": rec["id"],
+                              "outlet": rp.get("outlet"), "status": rp.get("status")})
+        n += 1
+        if len(rows) >= batch:
+            conn.execute(insert(incidents), rows)
+            rows = []
+    if rows:
+        conn.execute(insert(incidents), rows)
+    for i in range(0, len(links), batch):
+        conn.execute(insert(incident_reports), links[i:i + batch])
+    return n
+
+
+def list_incidents(conn: Connection, *, grade: str | None = None, type: str | None = None,
+                   since: str | None = None, until: str | None = None,
+                   bbox: tuple[float, float, float, float] | None = None,
+                   limit: int | None = None, offset: int = 0) -> list[dict]:
+    """Stored incident records (newest first), filtered; bbox is (min_lon, min_lat, max_lon, max_lat)."""
+    c = incidents.c
+    q = select(c.record)
+    if grade:
+        q = q.where(c.grade == grade)
+    if type:
+        q = q.where(c.type == type.upper())
+    if since:
+        q = q.where(c.date >= since)
+    if until:
+        q = q.where(c.date <= until)
+    if bbox:
+        x0, y0, x1, y1 = bbox
+        q = q.where(c.lon >= x0, c.lon <= x1, c.lat >= y0, c.lat <= y1)
+    q = q.order_by(c.date.desc().nulls_last(), c.id).offset(offset)
+    if limit is not None:
+        q = q.limit(limit)
+    return [r for (r,) in conn.execute(q)]
+
+
+def get_incident(conn: Connection, incident_id: str) -> dict | None:
+    r = conn.execute(select(incidents.c.record).where(incidents.c.id == incident_id)).first()
+    return r[0] if r else None
+
+
+def resolve_incident(conn: Connection, prefix: str) -> list[str]:
+    """Incident ids equal to, or starting with, `prefix`."""
+    if get_incident(conn, prefix) is not None:
+        return [prefix]
+    q = select(incidents.c.id).where(incidents.c.id.startswith(prefix, autoescape=True)).limit(5)
+    return [i for (i,) in conn.execute(q)]
+
+
+def incident_keys(conn: Connection, incident_id: str) -> list[str]:
+    """The report keys (<article>:<event>) of a stored incident."""
+    r = incident_reports.c
+    q = select(r.article_id, r.event_id).where(r.incident_id == incident_id).order_by(r.article_id, r.event_id)
+    return [f"{a}:{e}" for a, e in conn.execute(q)]
+
+
+def add_correction(conn: Connection, corr: dict) -> int:
+    """Store a correction record (see `eventwire.link.corrections.make_correction`); its id."""
+    row = {k: corr.get(k) for k in ("action", "incident", "other", "event", "grade", "note", "anchors")}
+    row["by"] = corr.get("by") or "unknown"
+    row["at"] = _now()
+    res = conn.execute(insert(incident_corrections).values(**row))
+    return int(res.inserted_primary_key[0])
+
+
+def list_corrections(conn: Connection) -> list[dict]:
+    """Every correction, oldest first (the order they are applied in)."""
+    c = incident_corrections.c
+    out = []
+    for r in conn.execute(select(incident_corrections).order_by(c.at, c.id)).mappings():
+        d = dict(r)
+        if d.get("at") is not None:
+            d["at"] = d["at"].isoformat()
+        out.append(d)
+    return out
+
+
+def relink(conn: Connection, **kwargs) -> object:
+    """Link every stored event again, keep incident ids, re-apply the corrections, save."""
+    from eventwire.link import link_events
+
+    res = link_events(load_documents(conn), previous=previous_assignment(conn),
+                      corrections=list_corrections(conn), **kwargs)
+    save_incidents(conn, res.incidents)
+    return res
