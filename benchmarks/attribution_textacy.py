@@ -59,8 +59,9 @@ def main() -> None:
     import spacy
 
     nlp = spacy.load(args.model)
-    items = [json.loads(line) for line in open(args.gold, encoding="utf-8") if line.strip()]
-    for item, doc in zip(items, nlp.pipe((it["text"] for it in items), batch_size=16)):
+    with open(args.gold, encoding="utf-8") as fh:
+        items = [json.loads(line) for line in fh if line.strip()]
+    for item, doc in zip(items, nlp.pipe((it["text"] for it in items), batch_size=16), strict=True):
         aid = item.get("id") or hashlib.sha256(item["text"].encode()).hexdigest()
         rec = {"schema": "eventwire/document/1",
                "article": {"id": aid, "text": item["text"], "language": "en"},

@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     from eventwire.ingest.article import Article
     from eventwire.settings import load_settings
 
-    items = [json.loads(ln) for ln in a.corpus.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    items = [json.loads(ln) for ln in a.corpus.read_text(encoding="utf-8").split("\n") if ln.strip()]
     if a.n:
         items = items[:a.n]
     gold = Path(tempfile.mkstemp(suffix=".jsonl")[1])

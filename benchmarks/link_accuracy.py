@@ -85,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--source", choices=["annotated", "pipeline"], default="annotated")
     ap.add_argument("--files", nargs="*", default=["labelled.jsonl", "contested.jsonl"])
+    ap.add_argument("--docs", default=None, metavar="JSONL",
+                    help="pipeline source: read the documents from this file if it exists, else write them there")
     ap.add_argument("--verbose", "-v", action="store_true", help="list the wrong pairs with their scores")
     ap.add_argument("--json", action="store_true", help="print only the JSON line")
     args = ap.parse_args(argv)
@@ -95,7 +97,16 @@ def main(argv: list[str] | None = None) -> int:
     ann = _annotations()
     rows = [r for f in args.files for r in ann.load_rows(f)]
     t0 = time.perf_counter()
-    docs = [ann.to_document(r) for r in rows] if args.source == "annotated" else pipeline_documents(rows)
+    if args.source == "annotated":
+        docs = [ann.to_document(r) for r in rows]
+    elif args.docs and Path(args.docs).is_file():
+        with open(args.docs, encoding="utf-8") as fh:
+            docs = [json.loads(line) for line in fh]
+    else:
+        docs = pipeline_documents(rows)
+        if args.docs:
+            with open(args.docs, "w", encoding="utf-8") as fh:
+                fh.writelines(json.dumps(d, ensure_ascii=False) + "\n" for d in docs)
     t1 = time.perf_counter()
     reports = reports_from_documents(docs)
     res = link_reports(reports)

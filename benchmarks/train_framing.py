@@ -243,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     hold = [i for i, f in enumerate(folds) if f == 0]
     trainall = train + tune
     print(f"articles: train {len(train)}, tune {len(tune)}, held out {len(hold)}", file=sys.stderr)
-    print("rules only: tune %.4f %.4f %.4f" % evaluate(tune, None, 0.5, 0), file=sys.stderr)
+    print("rules only: tune {:.4f} {:.4f} {:.4f}".format(*evaluate(tune, None, 0.5, 0)), file=sys.stderr)
 
     best = None
     for l2 in (1e-4, 3e-4):

@@ -104,10 +104,11 @@ def test_polnear_items_floor(nlp, shared):
     path = shared / "data" / "attribution-polnear-dev.jsonl"
     if not path.exists():
         pytest.skip("attribution-polnear-dev.jsonl is missing")
-    items = [json.loads(line) for _, line in zip(range(8), path.open(encoding="utf-8"))]
+    with path.open(encoding="utf-8") as fh:
+        items = [json.loads(line) for line in fh.readlines()[:8]]
     arts = [Article(text=it["text"], id=it["id"]) for it in items]
     tp = n_sys = n_gold = 0
-    for it, doc in zip(items, analyse_many(arts, nlp=nlp)):
+    for it, doc in zip(items, analyse_many(arts, nlp=nlp), strict=True):
         gold = [(a["cue"]["start"], a["cue"]["end"]) for a in it["attributions"]]
         sys_ = [(c.cue.start, c.cue.end) for c in doc.claims]
         n_gold += len(gold)

@@ -9,7 +9,6 @@ from typing import get_args
 
 import pytest
 import spacy
-from spacy.tokens import Span
 
 from eventwire import records
 from eventwire.analysis.document import to_document
@@ -120,5 +119,5 @@ def test_ptc_heldout_floor(fnlp, shared):
                    for s in doc.spans["framing"]]
         docs.append({"schema": "eventwire/document/1", "article": {"id": it["id"], "text": it["text"]},
                      "framing": framing})
-    m = score.score_framing(items, score.SystemIndex(docs))
+    m, _ = score.score("framing", items, docs)
     assert m["si_f1"] >= 0.25, m

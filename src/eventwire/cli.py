@@ -360,6 +360,12 @@ def settings_cmd(ctx: click.Context) -> None:
         click.echo(f"{name:<18} {value!s:<60} {source}")
 
 
+from eventwire.cli_incidents import COMMANDS as _INCIDENT_COMMANDS  # noqa: E402 - needs the helpers above
+
+for _cmd in _INCIDENT_COMMANDS:
+    cli.add_command(_cmd)
+
+
 def main() -> None:
     cli(prog_name="eventwire")
 

@@ -53,7 +53,7 @@ _NEEDS_MOD = {"group", "groups", "force", "office", "department", "union", "unio
               "boy", "girl", "boys", "girls", "security", "guard", "major", "general", "captain", "party",
               "parties", "coalition", "coalitions", "crowd", "crowds", "executive", "assembly", "authority",
               "guards", "jet", "drone", "drones", "aircraft", "tanks", "artillery", "helicopter",
-              "helicopters", "representative", "representatives", "director", "head", "minority",
+              "helicopters", "representative", "representatives", "director", "minority",
               "minorities", "expert", "experts", "observer", "observers", "suspect", "suspects", "source",
               "member", "members", "leader", "leaders", "people", "children", "women", "nations", "countries",
               "states", "allies", "partners", "donors", "powers", "neighbours", "neighbors", "staff", "crew",
@@ -365,12 +365,12 @@ class ActorsComponent:
                 return None  # "President ... of Turkey": part of the title
         hi = self._head_info(t) if kind in ("institution", "title", "group") else None
         needs_ante = False
-        if hi is not None and t.lower_ in _NEEDS_MOD:
-            if not any(c.dep_ in _MOD_DEPS | {"nummod"} for c in t.lefts) \
-                    and not any(c.dep_ == "prep" and c.lower_ == "of" for c in t.rights):
-                if not any(c.dep_ == "det" for c in t.lefts):
-                    return None
-                needs_ante = True  # "the Coalition": an actor only as a reference to an earlier one
+        if hi is not None and t.lower_ in _NEEDS_MOD \
+                and not any(c.dep_ in _MOD_DEPS | {"nummod"} for c in t.lefts) \
+                and not any(c.dep_ == "prep" and c.lower_ == "of" for c in t.rights):
+            if not any(c.dep_ == "det" for c in t.lefts):
+                return None
+            needs_ante = True  # "the Coalition": an actor only as a reference to an earlier one
         plural = t.tag_ in ("NNS", "NNPS") or kind == "norp"
         men = Mention(start, i + 1, i, {}, kind, plural=plural)
         if needs_ante:
@@ -515,9 +515,8 @@ class ActorsComponent:
             kinds = [self.ministry_kinds[w] for w in mod_words if w in self.ministry_kinds]
             canon = "ministry_" + (kinds[0] if kinds else _slug("_".join(
                 w for w in mod_words if w not in self.dets and w not in ("and", "of", "'s")) or "unknown"))
-        only_det = all(w in self.dets for w in mod_words)
         plain = all(w in self.dets or doc[j].is_punct or doc[j].dep_ == "amod" and doc[j].pos_ == "ADJ"
-                    for j, w in zip(range(men.start, men.head), mod_words))
+                    for j, w in zip(range(men.start, men.head), mod_words, strict=True))
         needs_ante = men.extras.pop("_needs_ante", False)
         # a short reference ("the ministry", "the Coalition", "its warplanes") takes its antecedent
         if named is None and country is None and men.kind in ("institution", "title", "group"):

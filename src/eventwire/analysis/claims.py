@@ -290,9 +290,8 @@ class ClaimsComponent:
         if low == "according" and tok.i + 1 < len(tok.doc) and tok.nbor(1).lower_ == "to":
             cue = self.lex.phrases.get("according", [None])[0]
             return (cue, [tok, tok.nbor(1)]) if cue else None
-        if tok.pos_ not in ("VERB",) and not (tok.pos_ == "AUX" and lemma == "say"):
-            if not (tok.tag_ in ("VBD", "VBZ", "VBP", "VBG", "VBN") and lemma in self.lex.verbs):
-                return None
+        if tok.pos_ != "VERB" and not (tok.tag_ in ("VBD", "VBZ", "VBP", "VBG", "VBN") and lemma in self.lex.verbs):
+            return None
         for cue in self.lex.phrases.get(lemma, ()):
             rest = cue.lemmas[1:]
             toks = [tok]
@@ -543,11 +542,8 @@ class ClaimsComponent:
             return None
         parts = []
         for c in kids:
-            if c.dep_ in ("dobj", "xcomp", "oprd") and not (cue.args == "addressee" and c.dep_ == "dobj"):
-                parts.append(c)
-            elif c.dep_ == "prep" and c.lower_ in OBJ_PREPS and parts:
-                parts.append(c)
-            elif c.dep_ == "ccomp":
+            is_arg = c.dep_ in ("dobj", "xcomp", "oprd") and not (cue.args == "addressee" and c.dep_ == "dobj")
+            if is_arg or c.dep_ == "ccomp" or (c.dep_ == "prep" and c.lower_ in OBJ_PREPS and parts):
                 parts.append(c)
         if not parts:
             return None

@@ -49,6 +49,11 @@ PLACE_PREPS = {"in", "near", "at", "between", "outside", "across", "around", "in
 TIME_DEPS = {"prep", "npadvmod", "advmod", "tmod", "pobj", "nmod", "obl", "dobj", "appos", "compound", "nummod"}
 THREATEN_MODES = {"ASSAULT": "violence", "SANCTION": "relations", "PROTEST": None, "MOBILIZE": "violence"}
 DURATION_UNITS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
+LOCATION_NOUNS = {"countryside", "area", "region", "province", "outskirts", "suburb", "suburbs", "district",
+                  "city", "town", "village", "border", "capital", "governorate", "neighbourhood",
+                  "neighborhood", "part", "north", "south", "east", "west", "centre", "center", "enclave"}
+BACKGROUND = {"after", "following", "before", "since", "despite", "amid", "amidst", "until", "while", "when",
+              "over", "because", "as", "during"}
 CASUALTY_NUM = re.compile(r"^\d[\d,]*$")
 
 
@@ -190,12 +195,11 @@ class EventsComponent:
         ctx = _DocContext(doc, self.lex)
         events: list[dict] = []
         for sent in doc.sents:
-            if ctx.in_title(sent):
-                continue
             try:
                 events.extend(self._sentence(sent, ctx))
             except Exception:  # one odd parse drops one sentence's events
                 log.debug("events skipped in sentence at %d", sent.start_char, exc_info=True)
+        ctx.attach_orphans(events)
         return events
 
     # ------------------------------------------------------------- sentences
@@ -210,6 +214,8 @@ class EventsComponent:
         for c in cands:
             self._roles(c, ctx)
         cands = [c for c in cands if not c.suppressed and self._framed(c)]
+        self._background(cands)
+        cands = [c for c in cands if not c.suppressed]
         self._wrap(cands)
         cands = [c for c in cands if not c.suppressed]
         self._merge(cands)
@@ -219,7 +225,7 @@ class EventsComponent:
         ctx.casualties(sent, cands)
         out = []
         for c in cands:
-            if c.status == "hypothetical" and not self.keep_hypothetical:
+            if c.status == "hypothetical" and not self.keep_hypothetical or ctx.in_title(c.tok):
                 continue
             out.append(ctx.record(c, sent))
         return out
@@ -251,9 +257,10 @@ class EventsComponent:
         for tok in sent:
             lem = _lem(tok)
             if tok.pos_ == "VERB" and lem in lex.verbs:
-                if tok.dep_ in ("amod", "compound") or lem in lex.modality.get("reporting", ()):
-                    if not (tok.dep_ == "amod" and tok.tag_ == "VBG" and tok.head.pos_ == "NOUN" and False):
-                        continue
+                if tok.dep_ in ("amod", "compound", "dobj", "nsubj", "nsubjpass", "pobj", "oprd", "acomp") \
+                        or (tok.dep_ == "conj" and tok.head.dep_ in ("oprd", "acomp", "amod")) \
+                        or lem in lex.modality.get("reporting", ()):
+                    continue  # "the wounded", "US-backed": not a predication
                 m = self._match(tok, lex.verbs[lem], noun=False)
                 if m:
                     e, used = m
@@ -321,9 +328,12 @@ class EventsComponent:
             future = True
         if h.dep_ == "xcomp" and h.head.dep_ == "acomp" and _lem(h.head) in mod.get("intent", ()):
             future = True
+        if h.dep_ == "xcomp" and _lem(h.head) == "fail" and c.type in COOP:
+            c.intended = {"type": c.type, "mode": c.mode}
+            c.type, c.mode = "REJECT", None
         # conditional: inside an if/unless clause
         x = h
-        while x.dep_ not in ("ROOT",) and x.head is not x:
+        while x.dep_ not in ("ROOT",) and x.head.i != x.i:
             if x.dep_ == "advcl" and any(k.dep_ == "mark" and _lem(k) in mod.get("conditional", ()) for k in x.children):
                 c.status = "hypothetical"
                 break
@@ -357,7 +367,7 @@ class EventsComponent:
             if s.lower_ in REL_PRONOUNS and v.dep_ == "relcl":
                 return [v.head], False
             return [s], False
-        if depth < 4 and v.dep_ in ("xcomp", "advcl", "conj", "pcomp", "acl", "prep") and v.head is not v:
+        if depth < 4 and v.dep_ in ("xcomp", "advcl", "conj", "pcomp", "acl", "prep") and v.head.i != v.i:
             h = v.head
             if v.dep_ == "pcomp" or h.pos_ == "ADP":
                 h = h.head
@@ -375,7 +385,7 @@ class EventsComponent:
         out = []
         for k in t.children:
             if k.dep_ in ("prep", "agent") and k.lower_ in preps:
-                out += [g for g in k.children if g.dep_ == "pobj"]
+                out += [g for g in k.children if g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME")]
             elif k.dep_ == "prt" and k.lower_ in preps:  # "called on X" parsed as a particle
                 out += [g for g in t.children if g.dep_ == "dobj"]
         return out
@@ -411,12 +421,18 @@ class EventsComponent:
             else:
                 recips += [o for o in of if ctx.actor_at(o) is not None or o.pos_ == "PROPN"]
             recips += self._prep_objs(t, rp - {"of"})
+            for k in t.children:  # "atrocities the Coalition perpetrated": a light verb in a relative clause
+                if k.dep_ == "relcl" and _lem(k) in self.lex.light_verbs and not own:
+                    own = self._subject(k)[0]
+                    c.light = k
             c.own_actor = bool(own)
             actors = own
             h = t.head
             if h.pos_ == "ADP" and h.dep_ == "prep":
                 h = h.head
             if h.pos_ in ("VERB", "AUX") and (_lem(h) in self.lex.light_verbs or t.dep_ in ("dobj", "attr")):
+                if t.dep_ == "pobj" and t.head.lower_ in ("on", "for") and not actors:
+                    actors = self._subject(h)[0]
                 if t.dep_ in ("dobj", "attr", "pobj", "nsubjpass") and (t.dep_ != "pobj" or t.head.lower_ in ("in", "of")):
                     c.light = h if _lem(h) in self.lex.light_verbs else None
                     if not actors and c.light is not None:
@@ -424,7 +440,8 @@ class EventsComponent:
                     if c.light is not None:
                         recips += self._prep_objs(h, rp)
                         recips += [k for k in h.children if k.dep_ == "dative"]
-                if (_lem(h) in self.lex.counter_verbs and not recips):
+                if _lem(h) in self.lex.counter_verbs and not any(
+                        ctx.actor_at(x) is not None for r in recips for x in [r] + _near(r, 2)):
                     recips = self._subject(h)[0]
         c.actors = [x for a in actors for x in _conjuncts(a)]
         c.recipients = [x for r in recips for x in _conjuncts(r) if x not in c.actors]
@@ -440,6 +457,46 @@ class EventsComponent:
             return True
         return False
 
+    def _background(self, cands: list[Cand]) -> None:
+        """Drop the weak events a sentence mentions only as background or as another event's theme.
+
+        An event inside an 'after/following/despite/before/until ...' phrase of another clause
+        is kept only with both an actor and a recipient; a nominal event that is the object of
+        another event's verb ('rejected calls for aid', 'conceded to demands') is that event's
+        theme, not a second event.
+        """
+        verbs = {c.tok.i: c for c in cands if c.kind != "noun"}
+        for c in cands:
+            t = c.tok
+            if c.kind == "noun":
+                h = t.head
+                if h.pos_ == "ADP" and h.dep_ == "prep":
+                    h = h.head
+                other = verbs.get(h.i)
+                if other is not None and other is not c and other.type != c.type and t.dep_ in ("dobj", "pobj"):
+                    c.suppressed = True
+                    continue
+            if c.type in ("REQUEST", "ACCUSE") and t.dep_ in ("advcl", "xcomp") and t.head.i in verbs \
+                    and verbs[t.head.i].type == "PROTEST":
+                c.suppressed = True  # "demonstrated to demand", "blocked roads calling for": the protest's aim
+                continue
+            x = t
+            background = False
+            while x.head.i != x.i:
+                if x.dep_ == "relcl" and any(k.lower_ in ("where", "which", "when") for k in x.subtree if k.i < t.i):
+                    background = True
+                    break
+                marker = x if x.dep_ == "prep" else next(
+                    (k for k in x.children if k.dep_ in ("mark", "advmod") and x.dep_ == "advcl"), None)
+                if marker is not None and marker.lower_ in BACKGROUND:
+                    background = True
+                    break
+                if x.dep_ in ("ccomp",):
+                    break
+                x = x.head
+            if background and not (c.actors and c.recipients):
+                c.suppressed = True
+
     def _wrap(self, cands: list[Cand]) -> None:
         """An action inside a promise/demand/refusal/threat is its content: keep the speech act only."""
         for outer in cands:
@@ -450,7 +507,7 @@ class EventsComponent:
                     continue
                 path = inner.tok
                 blocked = False
-                while path.head is not outer.tok and path.head is not path:
+                while path.head.i != outer.tok.i and path.head.i != path.i:
                     path = path.head
                     if path.i in {x.tok.i for x in cands if x is not inner}:
                         blocked = True
@@ -482,6 +539,8 @@ class EventsComponent:
                 if b is a or b.suppressed or b.type != a.type or not a.tok.is_ancestor(b.tok):
                     continue
                 if b.own_actor and b.actors and a.actors and {x.i for x in b.actors} != {x.i for x in a.actors}:
+                    continue
+                if a.recipients and b.recipients and {x.i for x in a.recipients} != {x.i for x in b.recipients}:
                     continue
                 if b.own_actor and b.actors and not a.actors:
                     a.actors = b.actors
@@ -536,13 +595,15 @@ class _DocContext:
         for sp in doc.spans["times"] if "times" in doc.spans else []:
             for i in range(sp.start, sp.end):
                 self.time_tok[i] = sp
+        self.orphans: list[tuple[int, str, tuple, set]] = []
         self.claims = [c for c in (doc._.ew_claims or []) if isinstance(c, dict) and c.get("content")]
         from eventwire.gazetteer.countries import name_index
 
         self.countries = name_index()
 
-    def in_title(self, sent: Span) -> bool:
-        return bool(self.title) and sent.start_char < self.title[1] and sent.end_char > self.title[0]
+    def in_title(self, t: Token) -> bool:
+        """Headlines are summaries of the body's events, not events of their own."""
+        return bool(self.title) and self.title[0] <= t.idx < self.title[1]
 
     # -------------------------------------------------------------- actors
     def actor_at(self, t: Token) -> Span | None:
@@ -551,7 +612,7 @@ class _DocContext:
     def _antecedent(self, t: Token) -> Span | None:
         """A pronoun's referent: the subject of the clause that reports it, else the last actor before it."""
         h = t.head
-        while h.head is not h and h.dep_ not in ("ccomp",):
+        while h.head.i != h.i and h.dep_ not in ("ccomp",):
             h = h.head
         if h.dep_ == "ccomp":
             for k in h.head.children:
@@ -576,7 +637,7 @@ class _DocContext:
             return self._antecedent(t) if t.lower_ in PRONOUNS else None
         near = sorted(_near(t, 2), key=lambda x: abs(x.i - t.i))
         for x in near:
-            if x.dep_ in ("poss", "compound", "amod", "nmod", "pobj", "appos", "conj") or x.head is t:
+            if x.dep_ in ("poss", "compound", "amod", "nmod", "pobj", "appos", "conj") or x.head.i == t.i:
                 sp = self.actor_at(x)
                 if sp is not None:
                     return sp
@@ -587,18 +648,15 @@ class _DocContext:
     def _make(self, t: Token) -> Span | None:
         """A new actor span for a name-like role head the actors layer did not cover."""
         named = t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+        named = named or any(x.dep_ in ("amod", "compound", "poss") and (
+            x.ent_type_ in ("NORP", "GPE", "ORG") or x.pos_ == "PROPN") for x in t.lefts)
         if not named:
             return None
         place = self.place_tok.get(t.i)
         if place is not None and (place._.ew_place or {}).get("kind") == "demonym":
             place = None
-        left = t
-        for x in t.subtree:
-            if x.i < left.i and x.dep_ in ("compound", "amod", "det", "poss", "nmod", "nummod", "case", "quantmod") \
-                    and all(y.i >= x.i for y in []):
-                left = x
-        left = min([t] + [x for x in t.lefts if x.dep_ in ("compound", "amod", "det", "poss", "nmod")],
-                   key=lambda x: x.left_edge.i).left_edge if any(True for _ in t.lefts) else t
+        mods = [x for x in t.lefts if x.dep_ in ("compound", "amod", "det", "poss", "nmod", "nummod", "quantmod")]
+        left = min(mods, key=lambda x: x.left_edge.i).left_edge if mods else t
         while left.i < t.i and (left.is_punct or left.dep_ == "cc"):
             left = left.doc[left.i + 1]
         right = t
@@ -649,7 +707,7 @@ class _DocContext:
                 seen.add(x.i)
                 out.append(x)
                 for k in x.children:
-                    if k.dep_ in ("ccomp", "relcl", "csubj", "parataxis") or (k.dep_ == "advcl" and k is not c.tok):
+                    if k.dep_ in ("ccomp", "relcl", "csubj", "parataxis") or (k.dep_ == "advcl" and k.i != c.tok.i):
                         continue
                     stack.append(k)
         out.sort(key=lambda x: abs(x.i - c.tok.i))
@@ -665,14 +723,31 @@ class _DocContext:
             if info.get("kind") == "demonym":
                 continue
             # a place must be a location of the event, not a modifier of an actor ("Iraqi" -> no)
-            h = x
-            while h.head is not h and h.i in range(sp.start, sp.end):
-                h = h.head
-            if h.pos_ == "ADP" and h.lower_ not in PLACE_PREPS:
-                if not (h.lower_ == "of" and h.head.pos_ == "NOUN"):
-                    continue
-            return [sp.start_char, sp.end_char]
+            if self._locative(x, sp, c):
+                return [sp.start_char, sp.end_char]
         return None
+
+    @staticmethod
+    def _locative(x: Token, sp: Span, c: Cand) -> bool:
+        """Is this place where the event happened: 'in/near/between X', 'X countryside', 'shelled X'?"""
+        h = x
+        while h.head.i != h.i and sp.start <= h.head.i < sp.end:
+            h = h.head
+        for _ in range(4):
+            if h.dep_ in ("dobj", "nsubjpass") and h.head.i == c.tok.i and c.type == "ASSAULT":
+                return True
+            up = h.head
+            if up.i == h.i:
+                return False
+            if up.pos_ == "ADP":
+                if up.lower_ in PLACE_PREPS:
+                    return True
+                if up.lower_ != "of":
+                    return False
+            elif not (up.pos_ in ("NOUN", "PROPN") and up.lemma_.lower() in LOCATION_NOUNS):
+                return False
+            h = up
+        return False
 
     def date_of(self, c: Cand) -> tuple[str | None, str | None, str | None, Span | None]:
         toks = self._clause_tokens(c)
@@ -685,7 +760,7 @@ class _DocContext:
         # the nearest governing clause's time
         h = c.tok
         for _ in range(8):
-            if h.head is h:
+            if h.head.i == h.i:
                 break
             h = h.head
             sp = self.time_tok.get(h.i)
@@ -805,15 +880,14 @@ class _DocContext:
             h = t.head
             if t.dep_ in ("oprd", "ccomp", "xcomp", "acomp", "advcl", "conj"):
                 if t.dep_ == "conj":
-                    return self._victims(h, table) if h is not t else []
+                    return self._victims(h, table) if h.i != t.i else []
                 return [k for k in h.children if k.dep_ in ("dobj", "nsubj", "nsubjpass")]
             if t.dep_ == "amod":
                 return [h]
         return []
 
     def casualties(self, sent: Span, cands: list[Cand]) -> None:
-        if not cands:
-            return
+        """Counts of killed and injured, on the event they belong to in the sentence."""
         for key, table in (("killed", self.lex.killed), ("injured", self.lex.injured)):
             for t in sent:
                 for v in self._victims(t, table):
@@ -822,10 +896,34 @@ class _DocContext:
                         continue
                     ev = self._event_for(t, cands)
                     if ev is None:
+                        places = {self._place_key(sp) for x in sent if (sp := self.place_tok.get(x.i)) is not None}
+                        if places:
+                            self.orphans.append((t.idx, key, rng, places))
                         continue
                     cur = getattr(ev, key)
                     if cur["min"] is None and cur["max"] is None:
                         cur["min"], cur["max"] = rng
+
+    @staticmethod
+    def _place_key(sp: Span) -> object:
+        info = sp._.ew_place or {}
+        return info.get("geonameid") or sp.text.lower()
+
+    def attach_orphans(self, events: list[dict]) -> None:
+        """A toll told apart from its attack ('..., which left scores dead') goes to the latest
+        earlier ASSAULT located at a place that sentence names."""
+        spans = {(sp.start_char, sp.end_char): sp for sp in self.place_tok.values()}
+        for pos, key, rng, places in self.orphans:
+            best = None
+            for ev in events:
+                if ev["type"] != "ASSAULT" or not ev.get("place") or ev["trigger"][0] >= pos:
+                    continue
+                sp = spans.get(tuple(ev["place"]))
+                if sp is not None and self._place_key(sp) in places:
+                    if best is None or ev["trigger"][0] > best["trigger"][0]:
+                        best = ev
+            if best is not None and best[key]["min"] is None and best[key]["max"] is None:
+                best[key] = {"min": rng[0], "max": rng[1]}
 
     @staticmethod
     def _event_for(t: Token, cands: list[Cand]) -> Cand | None:
@@ -884,7 +982,7 @@ class _DocContext:
         h = t
         seen_clause = False
         for _ in range(8):
-            if h.head is h:
+            if h.head.i == h.i:
                 return None
             if h.dep_ in ("ccomp", "advcl", "xcomp", "dobj", "relcl", "acl"):
                 seen_clause = True

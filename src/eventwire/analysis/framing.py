@@ -27,7 +27,7 @@ from typing import Any, get_args
 
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 import eventwire.analysis.extensions  # noqa: F401
 from eventwire import records

@@ -18,8 +18,10 @@ What each kind resolves to (``published`` = ``doc._.ew_meta["published"]``):
   (date = Jan 1); "the 1990s" -> year, 1990-01-01 to 1999-12-31. The first-line publication date
   of a text ("June 16, 2018 13:44") is one too, granularity minute.
 * ``partial``: a date without its year. "May 24" -> the latest May 24 not after publication
-  (the earliest not before it when the governing verb is future: "will meet on May 24");
-  "in May" -> that month, likewise.
+  (the earliest not before it when the governing verb is future, "will meet on May 24", "is
+  expected to vote in late January", or present tense, "takes effect on Jan. 1");
+  "in May" -> that month, likewise. In a dateline ("GENEVA, June 3 (AFP) -") the occurrence nearest
+  to publication (``role`` "dateline", no direction: wire datelines may run a day ahead).
 * ``relative``: read against the publication date. "yesterday"/"today"/"last night"/"tomorrow";
   "on Tuesday" -> the latest Tuesday not after publication ("last Tuesday": strictly before;
   "next Tuesday" or a future verb: the next one); "last/this/next week" -> the Monday of that week,

@@ -44,15 +44,22 @@ class LinkResult:
     stats: dict = field(default_factory=dict)
 
 
-def _assign_ids(clusters: Sequence[Sequence[str]], previous: Mapping[str, str]) -> list[str]:
-    """An id per cluster: the previous id most of its reports had, else a new one.
+def _assign_ids(clusters: Sequence[Sequence[str]], previous: Mapping[str, str],
+                preferred: Mapping[int, str] | None = None) -> list[str]:
+    """An id per cluster: the one a merge asked to keep, else the previous id most of its
+    reports had, else a new one.
 
     Larger clusters choose first, so when an old incident is split the bigger part
     keeps its id.
     """
     ids: list[str | None] = [None] * len(clusters)
-    taken: set[str] = set()
+    taken: set[str] = set(v for k, v in (preferred or {}).items() if k < len(clusters))
+    for i, v in (preferred or {}).items():
+        if i < len(clusters):
+            ids[i] = v
     for i in sorted(range(len(clusters)), key=lambda i: (-len(clusters[i]), min(clusters[i]))):
+        if ids[i] is not None:
+            continue
         votes = Counter(previous[k] for k in clusters[i] if k in previous)
         for iid, _n in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0])):
             if iid not in taken:
@@ -80,9 +87,9 @@ def link_reports(reports: Sequence[Report], *, previous: Mapping[str, str] | Non
     scores = score_pairs(reports, pairs, idf, weights)
     groups = cluster(reports, scores, weights)
     key_clusters = [[reports[i].key for i in g] for g in groups]
-    key_clusters, overrides, skipped = apply_corrections(key_clusters, corrections)
+    key_clusters, overrides, skipped, keep = apply_corrections(key_clusters, corrections)
     by_key = {r.key: r for r in reports}
-    ids = _assign_ids(key_clusters, previous or {})
+    ids = _assign_ids(key_clusters, previous or {}, keep)
     incidents, assignment = [], {}
     for n, (iid, keys) in enumerate(zip(ids, key_clusters, strict=True)):
         members = sorted((by_key[k] for k in keys), key=lambda r: (r.published or "", r.key))
@@ -94,8 +101,10 @@ def link_reports(reports: Sequence[Report], *, previous: Mapping[str, str] | Non
         incidents.append(build_incident(iid, members, origins, per_report, grade, reason))
         for k in keys:
             assignment[k] = iid
+            for extra in by_key[k].also:
+                assignment[f"{by_key[k].article}:{extra}"] = iid
     incidents.sort(key=lambda x: (x["date"] or "", x["id"]))
-    stats = {"reports": len(reports), "pairs": len(pairs),
+    stats = {"events": sum(1 + len(r.also) for r in reports), "reports": len(reports), "pairs": len(pairs),
              "links": sum(1 for s in scores.values() if s >= weights.threshold),
              "incidents": len(incidents)}
     return LinkResult(incidents, assignment, skipped, stats)

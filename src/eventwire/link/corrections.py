@@ -37,12 +37,14 @@ def _find(clusters: list[list[str]], anchors: Iterable[str]) -> int | None:
 
 
 def apply_corrections(clusters: list[list[str]], corrections: Iterable[dict]
-                      ) -> tuple[list[list[str]], dict[int, tuple[str, str]], list[dict]]:
-    """Clusters of report keys after the corrections, grade overrides by cluster position, and
-    the corrections that could not be applied (their reports are gone)."""
+                      ) -> tuple[list[list[str]], dict[int, tuple[str, str]], list[dict], dict[int, str]]:
+    """Clusters of report keys after the corrections, grade overrides by cluster position, the
+    corrections that could not be applied (their reports are gone), and the incident id a merge
+    asked to keep, by cluster position."""
     clusters = [list(c) for c in clusters]
     grades: dict[int, tuple[str, str]] = {}   # cluster position -> (grade, reason)
     pinned: dict[int, tuple[str, str]] = {}
+    keep_id: dict[int, str] = {}
     skipped: list[dict] = []
     for corr in corrections:
         anchors = (corr.get("anchors") or {})
@@ -60,6 +62,9 @@ def apply_corrections(clusters: list[list[str]], corrections: Iterable[dict]
             clusters[drop] = []
             if drop in pinned:
                 pinned.setdefault(keep, pinned.pop(drop))
+            keep_id.pop(drop, None)
+            if corr.get("incident"):
+                keep_id[keep] = corr["incident"]
         elif act == "split":
             ev = corr.get("event")
             i = next((n for n, c in enumerate(clusters) if ev in c), None)
@@ -85,4 +90,5 @@ def apply_corrections(clusters: list[list[str]], corrections: Iterable[dict]
             moved[i] = len(out)
             out.append(c)
     grades = {moved[i]: g for i, g in pinned.items() if i in moved}
-    return out, grades, skipped
+    ids = {moved[i]: v for i, v in keep_id.items() if i in moved}
+    return out, grades, skipped, ids

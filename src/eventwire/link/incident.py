@@ -100,8 +100,8 @@ def build_incident(iid: str, reports: Sequence[Report], origins: dict[str, Origi
         "origins": len(asserting),
         "origins_all": len(origins),
         "origin_list": [o.to_dict() for o in origins.values()],
-        "reports": [{"article": r.article, "event": r.event, "outlet": r.outlet_id,
+        "reports": [{"article": r.article, "event": ev, "outlet": r.outlet_id,
                      "outlet_name": r.outlet_name, "status": r.status, "published": r.published,
                      "date": r.date, "killed": {"min": r.killed[0], "max": r.killed[1]},
-                     "origins": per_report.get(r.key, [])} for r in reports],
+                     "origins": per_report.get(r.key, [])} for r in reports for ev in (r.event, *r.also)],
     }

@@ -160,10 +160,11 @@ def report_citations(r: Report, fallback_country: str | None = None) -> list[tup
 
 
 def shingles(text: str) -> frozenset[int]:
-    w = [x.lower() for x in _WORDS.findall(text)]
+    """Hashed word 5-grams of a text (near-duplicate detection)."""
+    w = _WORDS.findall(text.lower())
     if len(w) < SHINGLE:
-        return frozenset({hash(" ".join(w))}) if w else frozenset()
-    return frozenset(hash(" ".join(w[i:i + SHINGLE])) for i in range(len(w) - SHINGLE + 1))
+        return frozenset({hash(tuple(w))}) if w else frozenset()
+    return frozenset(map(hash, zip(*(w[i:] for i in range(SHINGLE)), strict=False)))
 
 
 def near_duplicate(a: frozenset, b: frozenset) -> bool:
@@ -185,11 +186,17 @@ def count_origins(reports: Sequence[Report], participants: Iterable[str] = (),
         arts.setdefault(r.article, r)
     # near-duplicate articles: the earliest published is the original
     order = sorted(arts, key=lambda a: (arts[a].published or "", a))
-    sh = {a: shingles(arts[a].text) for a in order}
+    sh: dict[str, frozenset] = {}
+
+    def sh_of(a: str) -> frozenset:
+        if a not in sh:
+            sh[a] = shingles(arts[a].text)
+        return sh[a]
+
     original = {a: a for a in order}
     for i, a in enumerate(order):
         for b in order[:i]:
-            if original[b] == b and arts[b].outlet_id != arts[a].outlet_id and near_duplicate(sh[a], sh[b]):
+            if original[b] == b and arts[b].outlet_id != arts[a].outlet_id and near_duplicate(sh_of(a), sh_of(b)):
                 original[a] = b
                 break
     origins: dict[str, Origin] = {}
@@ -208,13 +215,14 @@ def count_origins(reports: Sequence[Report], participants: Iterable[str] = (),
         return key
 
     cites_of_article: dict[str, list[tuple]] = {}
+    cites_of_report: dict[str, list[tuple]] = {}
     for r in reports:
-        cites = report_citations(r, country)
+        cites = cites_of_report[r.key] = report_citations(r, country)
         cites_of_article.setdefault(r.article, []).extend(cites)
         r.citations = tuple(c[0] for c in cites)
     for r in reports:
         src = arts[original[r.article]]
-        cites = report_citations(r, country)
+        cites = cites_of_report[r.key]
         if not cites and original[r.article] != r.article:
             cites = cites_of_article.get(src.article, [])
         if not cites:

@@ -11,6 +11,7 @@ casualty ranges, the event sentence and the claim chain's speakers.
 from __future__ import annotations
 
 import calendar
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date as _date
@@ -75,6 +76,7 @@ class Report:
     text: str = ""                # the article text (near-duplicate detection)
     negated: bool = False
     citations: tuple = ()         # filled by origins.py
+    also: tuple = ()              # ids of further events of the same sentence fused into this one
 
     @property
     def asserting(self) -> bool:
@@ -247,12 +249,77 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
     return out
 
 
+_PREC_RANK = {"point": 0, "village": 1, "town": 2, "city": 3, "district": 4, "province": 5, "country": 6,
+              "region": 7}
+
+
+def _fuse(a: Report, b: Report) -> None:
+    """Fold `b` (same article, sentence and type) into `a`: one mention the events layer split in two.
+
+    ("Air strikes killed 14 civilians in X", read as a 'killed' event with the toll and a
+    'strikes' event with the place and the perpetrator.)
+    """
+    a.also = (*a.also, b.event, *b.also)
+    if b.place is not None and (a.place is None or (b.fine and not a.fine) or (
+            b.fine == a.fine and _PREC_RANK.get(b.precision or "", 8) < _PREC_RANK.get(a.precision or "", 8))):
+        for f in ("place", "lat", "lon", "precision", "radius", "admin1", "country", "geonameid"):
+            setattr(a, f, getattr(b, f))
+    a.mode = a.mode or b.mode
+    if b.lo is not None and (a.lo is None or b.hi - b.lo < a.hi - a.lo):
+        a.lo, a.hi, a.date, a.end_date, a.date_precision = b.lo, b.hi, b.date, b.end_date, b.date_precision
+    a.actors = a.actors + [x for x in b.actors if x not in a.actors]
+    a.recipients = a.recipients + [x for x in b.recipients if x not in a.recipients]
+    a.actor_keys, a.recipient_keys = a.actor_keys | b.actor_keys, a.recipient_keys | b.recipient_keys
+    if a.killed == (None, None):
+        a.killed = b.killed
+    if a.injured == (None, None):
+        a.injured = b.injured
+    a.speakers = a.speakers or b.speakers
+    a.speaker_keys = a.speaker_keys | b.speaker_keys
+
+
+def _same_place(a: Report, b: Report) -> bool:
+    """Places that can be one place: one missing, the same id, or fine places within radius."""
+    if a.place is None or b.place is None:
+        return True
+    if a.geonameid is not None and a.geonameid == b.geonameid:
+        return True
+    if a.fine and b.fine:
+        dy = (a.lat - b.lat) * 111.2
+        dx = (a.lon - b.lon) * 111.2 * math.cos(math.radians((a.lat + b.lat) / 2))
+        return math.hypot(dx, dy) <= max(a.radius, b.radius)
+    return False
+
+
+def fuse_sentence_events(reports: list[Report]) -> list[Report]:
+    """Fuse events of one sentence, type and assertion whose places and dates agree: split mentions.
+
+    "Strikes hit X and Y" stays two reports (two places); "Air strikes killed 14 in X",
+    read as a toll event and a strike event, becomes one.
+    """
+    out: list[Report] = []
+    seen: dict[tuple, list[Report]] = {}
+    for r in reports:
+        if not r.sentence:
+            out.append(r)
+            continue
+        group = seen.setdefault((r.sentence, r.type, r.asserting), [])
+        host = next((g for g in group if _same_place(g, r) and (
+            g.lo is None or r.lo is None or max(g.lo, r.lo) <= min(g.hi, r.hi))), None)
+        if host is not None:
+            _fuse(host, r)
+        else:
+            group.append(r)
+            out.append(r)
+    return out
+
+
 def reports_from_documents(docs) -> list[Report]:
     """Reports of many documents, numbered in order (`Report.idx`)."""
     out: list[Report] = []
     for d in docs:
         try:
-            out.extend(reports_from_document(d, start=len(out)))
+            out.extend(fuse_sentence_events(reports_from_document(d, start=len(out))))
         except Exception:  # noqa: BLE001 - a malformed stored document drops only itself
             continue
     return out

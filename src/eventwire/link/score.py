@@ -36,6 +36,7 @@ class Weights:
     other_admin1: float = -2.5
     other_country: float = -4.0
     other_town: float = -1.0
+    country_only: float = -0.5
     same_mode: float = 0.5
     other_mode: float = -0.8
     shared_actor: float = 0.8
@@ -123,6 +124,8 @@ def place_evidence(a: Report, b: Report, w: Weights = DEFAULT) -> float:
         return 0.0
     if a.country and b.country and a.country != b.country:
         return w.other_country
+    if a.precision in ("country", "region") or b.precision in ("country", "region"):
+        return w.country_only
     if a.geonameid is not None and a.geonameid == b.geonameid:
         return w.same_place_id
     if a.fine and b.fine:

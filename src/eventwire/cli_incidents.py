@@ -1,0 +1,275 @@
+"""CLI commands for incidents: `eventwire link` and the `eventwire incidents` group.
+
+Registered on the main group in cli.py. Every command works on the store; the
+linking itself is `eventwire.link` (pure) called through `store.incidents.relink`.
+A correction (merge, split, grade) is stored with who and when and applied at
+once by re-linking, and again after every later `eventwire link`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections import Counter
+
+import click
+
+from eventwire.cli import _open_db, _settings, _shown_db, db_option
+
+FORMATS = ("table", "jsonl", "csv", "geojson")
+
+
+def _who(by: str | None) -> str:
+    return by or os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
+
+
+def _summary(res, seconds: float) -> str:
+    grades = Counter(i["grade"] for i in res.incidents)
+    s = res.stats
+    line = (f"Linked {s['events']} events into {s['incidents']} incidents in {seconds:.1f}s "
+            f"({s['pairs']} candidate pairs, {s['links']} links); grades: "
+            + ", ".join(f"{g} {n}" for g, n in sorted(grades.items())))
+    if res.skipped_corrections:
+        line += f"; {len(res.skipped_corrections)} corrections no longer apply (their reports are gone)"
+    return line
+
+
+def _relink(conn) -> object:
+    from eventwire.store import incidents as store
+
+    t0 = time.perf_counter()
+    res = store.relink(conn)
+    conn.commit()
+    click.echo(_summary(res, time.perf_counter() - t0), err=True)
+    return res
+
+
+@click.command("link")
+@db_option
+@click.pass_context
+def link_cmd(ctx: click.Context, db: str | None) -> None:
+    """Group the stored events into incidents, count origins and grade them.
+
+    Incident ids stay stable across runs (new articles join existing incidents),
+    and people's corrections are applied again after clustering.
+    """
+    settings = _settings(ctx, db=db)
+    engine = _open_db(settings)
+    with engine.connect() as conn:
+        _relink(conn)
+
+
+def _one_incident(conn, ident: str, db: str) -> str:
+    from eventwire.store import incidents as store
+
+    ids = store.resolve_incident(conn, ident)
+    if not ids:
+        raise click.ClickException(f"no incident {ident!r} in {db}; list them with eventwire incidents")
+    if len(ids) > 1:
+        raise click.ClickException(f"incident prefix {ident!r} matches several ({', '.join(ids)}); "
+                                   "give more characters")
+    return ids[0]
+
+
+def _print_incidents(rows: list[dict], fmt: str) -> None:
+    from eventwire.link.export import export
+
+    if fmt != "table":
+        for chunk in export(rows, fmt):
+            sys.stdout.write(chunk)
+        return
+    head = ["id", "date", "type", "mode", "place", "killed", "grade", "orig", "rep", "reason"]
+    table = []
+    for r in rows:
+        k = r.get("killed") or {}
+        killed = "" if k.get("min") is None and k.get("max") is None else \
+            f"{k.get('min') if k.get('min') is not None else '?'}-{k.get('max') if k.get('max') is not None else '?'}"
+        place = r.get("place") or {}
+        table.append([r["id"], r.get("date") or "", r.get("type") or "", r.get("mode") or "",
+                      (place.get("name") or place.get("text") or "")[:20], killed, r.get("grade") or "",
+                      str(r.get("origins")), str(len(r.get("reports") or [])), (r.get("grade_reason") or "")[:50]])
+    widths = [max([len(h)] + [len(t[i]) for t in table]) for i, h in enumerate(head)]
+    for line in [head, *table]:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
+
+
+def _list(ctx: click.Context, db, fmt, grade, type_, since, until, limit) -> None:
+    from eventwire.store import incidents as store
+
+    settings = _settings(ctx, db=db)
+    engine = _open_db(settings)
+    with engine.connect() as conn:
+        rows = store.list_incidents(conn, grade=grade, type=type_, since=since, until=until, limit=limit)
+    _print_incidents(rows, fmt or "table")
+    if not rows:
+        click.echo(f"(no incidents in {_shown_db(settings.db)}; run eventwire link after eventwire ingest)",
+                   err=True)
+
+
+def _list_options(f):
+    for deco in reversed([
+        db_option,
+        click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+                     help="table (default), jsonl (eventwire/incident/1 per line), csv (ACLED-like columns), "
+                          "geojson (a FeatureCollection)."),
+        click.option("--grade", type=click.Choice(["confirmed", "fair", "weak", "contested", "discounted"]),
+                     default=None, help="Only incidents with this grade."),
+        click.option("--type", "type_", default=None, metavar="PLOVER_TYPE", help="Only this event type."),
+        click.option("--since", default=None, metavar="YYYY-MM-DD", help="Only incidents on or after."),
+        click.option("--until", default=None, metavar="YYYY-MM-DD", help="Only incidents on or before."),
+        click.option("--limit", type=int, default=None, help="At most this many incidents."),
+    ]):
+        f = deco(f)
+    return f
+
+
+@click.group("incidents", invoke_without_command=True)
+@_list_options
+@click.pass_context
+def incidents_group(ctx: click.Context, db, fmt, grade, type_, since, until, limit) -> None:
+    """List linked incidents (newest first), or correct them (merge, split, grade)."""
+    if ctx.invoked_subcommand is None:
+        _list(ctx, db, fmt, grade, type_, since, until, limit)
+
+
+@incidents_group.command("list")
+@_list_options
+@click.pass_context
+def incidents_list(ctx: click.Context, db, fmt, grade, type_, since, until, limit) -> None:
+    """List linked incidents (the same as `eventwire incidents`)."""
+    _list(ctx, db, fmt, grade, type_, since, until, limit)
+
+
+@incidents_group.command("show")
+@click.argument("incident_id", metavar="ID")
+@db_option
+@click.pass_context
+def incidents_show(ctx: click.Context, incident_id: str, db: str | None) -> None:
+    """Print one incident record with all its reports (an id prefix is enough)."""
+    from eventwire.store import incidents as store
+
+    settings = _settings(ctx, db=db)
+    engine = _open_db(settings)
+    with engine.connect() as conn:
+        iid = _one_incident(conn, incident_id, _shown_db(settings.db))
+        click.echo(json.dumps(store.get_incident(conn, iid), ensure_ascii=False, indent=2))
+
+
+def _by_note(f):
+    f = click.option("--note", default=None, help="Why (kept with the correction).")(f)
+    return click.option("--by", default=None, help="Who makes the correction (default $USER).")(f)
+
+
+def _correct(ctx: click.Context, db: str | None, make) -> None:
+    from eventwire.store import incidents as store
+
+    settings = _settings(ctx, db=db)
+    engine = _open_db(settings)
+    with engine.connect() as conn:
+        corr = make(conn, _shown_db(settings.db))
+        cid = store.add_correction(conn, corr)
+        conn.commit()
+        click.echo(f"correction {cid}: {corr['action']} {corr['incident']}"
+                   + (f" {corr['other']}" if corr.get("other") else "")
+                   + (f" --event {corr['event']}" if corr.get("event") else "")
+                   + (f" -> {corr['grade']}" if corr.get("grade") else "")
+                   + f" by {corr['by']}", err=True)
+        _relink(conn)
+
+
+@incidents_group.command("merge")
+@click.argument("a", metavar="A")
+@click.argument("b", metavar="B")
+@db_option
+@_by_note
+@click.pass_context
+def incidents_merge(ctx: click.Context, a: str, b: str, db: str | None, by: str | None,
+                    note: str | None) -> None:
+    """Merge incident B into incident A (kept across re-links)."""
+    from eventwire.link.corrections import make_correction
+    from eventwire.store import incidents as store
+
+    def make(conn, shown):
+        ia, ib = _one_incident(conn, a, shown), _one_incident(conn, b, shown)
+        if ia == ib:
+            raise click.ClickException("A and B are the same incident")
+        return make_correction("merge", ia, other=ib, anchors=store.incident_keys(conn, ia),
+                               other_anchors=store.incident_keys(conn, ib), note=note, by=_who(by))
+    _correct(ctx, db, make)
+
+
+@incidents_group.command("split")
+@click.argument("a", metavar="A")
+@click.option("--event", "event", required=True, metavar="ARTICLE:EVENT",
+              help="The report to take out: <article id or prefix>:<event id>, or the event id alone "
+                   "when the incident has one article with it.")
+@db_option
+@_by_note
+@click.pass_context
+def incidents_split(ctx: click.Context, a: str, event: str, db: str | None, by: str | None,
+                    note: str | None) -> None:
+    """Take one report out of incident A into an incident of its own (kept across re-links)."""
+    from eventwire.link.corrections import make_correction
+    from eventwire.store import incidents as store
+
+    def make(conn, shown):
+        ia = _one_incident(conn, a, shown)
+        keys = store.incident_keys(conn, ia)
+        art, _, ev = event.rpartition(":")
+        hits = [k for k in keys if k == event or (art and k.startswith(art) and k.endswith(":" + ev))
+                or (not art and k.endswith(":" + ev))]
+        if len(hits) != 1:
+            raise click.ClickException(
+                f"{event!r} matches {len(hits)} reports of {ia}; its reports are: " + ", ".join(keys[:10]))
+        if len(keys) == 1:
+            raise click.ClickException(f"{ia} has only one report; nothing to split")
+        return make_correction("split", ia, event=hits[0], anchors=keys, note=note, by=_who(by))
+    _correct(ctx, db, make)
+
+
+@incidents_group.command("grade")
+@click.argument("a", metavar="A")
+@click.argument("grade", type=click.Choice(["discounted", "confirmed", "fair", "weak", "contested"]))
+@db_option
+@_by_note
+@click.pass_context
+def incidents_grade(ctx: click.Context, a: str, grade: str, db: str | None, by: str | None,
+                    note: str | None) -> None:
+    """Set the grade of incident A by hand (usually `discounted`, with a --note saying why)."""
+    from eventwire.link.corrections import make_correction
+    from eventwire.store import incidents as store
+
+    def make(conn, shown):
+        ia = _one_incident(conn, a, shown)
+        return make_correction("grade", ia, grade=grade, anchors=store.incident_keys(conn, ia), note=note,
+                               by=_who(by))
+    _correct(ctx, db, make)
+
+
+@incidents_group.command("corrections")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@click.pass_context
+def incidents_corrections(ctx: click.Context, db: str | None, fmt: str) -> None:
+    """List the corrections people made, oldest first, with who and when."""
+    from eventwire.store import incidents as store
+
+    settings = _settings(ctx, db=db)
+    engine = _open_db(settings)
+    with engine.connect() as conn:
+        rows = store.list_corrections(conn)
+    if fmt == "jsonl":
+        for r in rows:
+            click.echo(json.dumps(r, ensure_ascii=False))
+        return
+    for r in rows:
+        what = {"merge": f"merge {r['incident']} {r['other']}", "split": f"split {r['incident']} --event {r['event']}",
+                "grade": f"grade {r['incident']} {r['grade']}"}.get(r["action"], r["action"])
+        click.echo(f"{r['id']:>4}  {r['at'][:19]}  {r['by']:<12}  {what}" + (f"  ({r['note']})" if r["note"] else ""))
+    if not rows:
+        click.echo("(no corrections)", err=True)
+
+
+COMMANDS = (link_cmd, incidents_group)

@@ -1,0 +1,92 @@
+"""`eventwire link` and `eventwire incidents ...` on a temporary SQLite file.
+
+Documents are the hand-annotated reports of tests/data/linking, stored with
+`store.repo.save_document` (what `eventwire ingest` stores), so these tests run
+without the analysis pipeline.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from eventwire.cli import cli
+
+DATA = Path(__file__).resolve().parent / "data" / "linking"
+
+
+@pytest.fixture()
+def db(tmp_path: Path) -> str:
+    from eventwire.store import open_store, repo
+
+    spec = importlib.util.spec_from_file_location("linking_annotations", DATA / "annotations.py")
+    ann = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ann)
+    path = tmp_path / "ew.db"
+    engine = open_store(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        for r in ann.load_rows("contested.jsonl"):
+            repo.save_document(conn, ann.to_document(r))
+    engine.dispose()
+    return str(path)
+
+
+def _run(*args: str) -> str:
+    res = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    return res.stdout
+
+
+def _incidents(db: str) -> list[dict]:
+    return [json.loads(x) for x in _run("incidents", "--db", db, "--format", "jsonl").splitlines()]
+
+
+def _of(incs: list[dict], article: str) -> dict:
+    return next(i for i in incs if any(r["article"] == article for r in i["reports"]))
+
+
+def test_link_and_list(db: str):
+    _run("link", "--db", db)
+    incs = _incidents(db)
+    assert len(incs) == 3
+    shafaa = _of(incs, "c01-sana")
+    assert shafaa["grade"] == "contested" and shafaa["origins"] == 3 and len(shafaa["reports"]) == 7
+    table = list(csv.DictReader(io.StringIO(_run("incidents", "list", "--db", db, "--format", "csv"))))
+    assert {"event_date", "time_precision", "event_type", "sub_event_type", "actor1", "actor2", "admin1",
+            "location", "latitude", "longitude", "geo_precision", "source", "notes", "fatalities"} <= set(table[0])
+    gj = json.loads(_run("incidents", "--db", db, "--format", "geojson", "--grade", "contested"))
+    assert [f["id"] for f in gj["features"]] == [shafaa["id"]]
+    shown = json.loads(_run("incidents", "show", shafaa["id"][:10], "--db", db))
+    assert shown["id"] == shafaa["id"]
+
+
+def test_corrections_are_stored_and_survive_relink(db: str):
+    _run("link", "--db", db)
+    incs = _incidents(db)
+    a, b = _of(incs, "c07-sohr-bukamal")["id"], _of(incs, "c09-sana-0616")["id"]
+    big = _of(incs, "c01-sana")["id"]
+    _run("incidents", "merge", a, b, "--db", db, "--by", "alice", "--note", "one raid")
+    _run("incidents", "split", big, "--event", "c02-amaq:e0", "--db", db, "--by", "bob")
+    _run("incidents", "grade", a, "discounted", "--db", db, "--by", "carol", "--note", "wrong village")
+    _run("link", "--db", db)  # re-linking keeps all three
+    incs = _incidents(db)
+    merged = _of(incs, "c07-sohr-bukamal")
+    assert merged["id"] == a and merged["grade"] == "discounted"
+    assert {r["article"] for r in merged["reports"]} >= {"c09-sana-0616", "c10-sohr-0616"}
+    assert len(_of(incs, "c02-amaq")["reports"]) == 1
+    assert _of(incs, "c01-sana")["id"] == big
+    listed = [json.loads(x) for x in _run("incidents", "corrections", "--db", db, "--format", "jsonl").splitlines()]
+    assert [(c["action"], c["by"]) for c in listed] == [("merge", "alice"), ("split", "bob"), ("grade", "carol")]
+    assert all(c["at"] for c in listed)
+
+
+def test_bad_ids_are_clear_errors(db: str):
+    _run("link", "--db", db)
+    res = CliRunner().invoke(cli, ["incidents", "merge", "nope", "nada", "--db", db])
+    assert res.exit_code != 0 and "no incident" in res.output
