@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eventwire.gazetteer import build as gbuild
+from eventwire.gazetteer import builder as gbuild
 from eventwire.gazetteer.index import Gazetteer, load, precision_of
 from eventwire.gazetteer.normalise import key, norm
 

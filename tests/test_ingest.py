@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -117,7 +118,7 @@ def test_feed_entries():
 def test_jsonl_keeps_text_and_id(tmp_path: Path):
     p = tmp_path / "a.jsonl"
     text = "BEIRUT (Reuters) - Syrian state media said the army shelled rebel positions near Idlib."
-    p.write_text('{"id": "x1", "text": "%s", "published": "2019-01-02", "outlet": "Reuters"}\n\n' % text)
+    p.write_text(json.dumps({"id": "x1", "text": text, "published": "2019-01-02", "outlet": "Reuters"}) + "\n\n")
     (art,) = list(iter_articles([str(p)]))
     assert (art.id, art.text, art.published, art.outlet, art.source) == ("x1", text, "2019-01-02", "Reuters",
                                                                          f"{p}:1")
@@ -155,8 +156,6 @@ def test_outlet_registry_lookups():
 
 
 def test_language_check_passes_name_heavy_english(shared: Path):
-    import json
-
     checked = 0
     for name in ("geo-lgl.jsonl", "geo-trnews.jsonl", "events-plover-dev.jsonl"):
         with open(shared / "data" / name, encoding="utf-8") as fh:

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, func, inspect, select
-from store_helpers import sample_document
 
 from eventwire import records
 from eventwire.store import engine_for, head_revision, open_store, repo, upgrade
 from eventwire.store import schema as s
+from store_helpers import sample_document
 
 TEXT = ("Damascus, SANA-The ministry said the Coalition targeted villages on May 24, "
         "atrocities that left scores dead.")

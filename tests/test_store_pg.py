@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from store_helpers import sample_document
 
 from eventwire.store import engine_for, head_revision, repo, upgrade
 from eventwire.store import schema as s
+from store_helpers import sample_document
 
 TEXT = "Damascus, SANA-The ministry said the Coalition targeted villages on May 24, atrocities."
 

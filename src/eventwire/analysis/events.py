@@ -595,7 +595,7 @@ class _DocContext:
         for sp in doc.spans["times"] if "times" in doc.spans else []:
             for i in range(sp.start, sp.end):
                 self.time_tok[i] = sp
-        self.orphans: list[tuple[int, str, tuple, set]] = []
+        self.orphans: list[tuple[int, str, tuple, set, str]] = []
         self.claims = [c for c in (doc._.ew_claims or []) if isinstance(c, dict) and c.get("content")]
         from eventwire.gazetteer.countries import name_index
 
@@ -897,8 +897,7 @@ class _DocContext:
                     ev = self._event_for(t, cands)
                     if ev is None:
                         places = {self._place_key(sp) for x in sent if (sp := self.place_tok.get(x.i)) is not None}
-                        if places:
-                            self.orphans.append((t.idx, key, rng, places))
+                        self.orphans.append((t.idx, key, rng, places, sent.text.lower()))
                         continue
                     cur = getattr(ev, key)
                     if cur["min"] is None and cur["max"] is None:
@@ -913,13 +912,14 @@ class _DocContext:
         """A toll told apart from its attack ('..., which left scores dead') goes to the latest
         earlier ASSAULT located at a place that sentence names."""
         spans = {(sp.start_char, sp.end_char): sp for sp in self.place_tok.values()}
-        for pos, key, rng, places in self.orphans:
+        for pos, key, rng, places, text in self.orphans:
             best = None
             for ev in events:
                 if ev["type"] != "ASSAULT" or not ev.get("place") or ev["trigger"][0] >= pos:
                     continue
                 sp = spans.get(tuple(ev["place"]))
-                if sp is not None and self._place_key(sp) in places:
+                if sp is not None and (self._place_key(sp) in places or re.search(
+                        r"\b" + re.escape(sp.text.lower()) + r"\b", text)):
                     if best is None or ev["trigger"][0] > best["trigger"][0]:
                         best = ev
             if best is not None and best[key]["min"] is None and best[key]["max"] is None:

@@ -329,6 +329,7 @@ class FramingComponent:
         if self.use_rules:
             for s, e, tech in _resolve(rules):
                 found[(s, e, tech)] = None
+        rule_keys = set(found)
         if self.model:
             covered = [(s, e) for s, e, _ in found]
             for s, e in self.model_spans(doc, rules):
@@ -337,8 +338,12 @@ class FramingComponent:
                 found[(s, e, self.technique(doc[s:e], rules))] = None
         actors = list(doc.spans["actors"]) if "actors" in doc.spans else []
         spans = []
+        places = [(p.start, p.end) for p in doc.spans["places"]] if "places" in doc.spans else []
         for s, e, tech in sorted(found):
-            span = Span(doc, s, e)
+            if (s, e, tech) not in rule_keys and any(ps <= s and e <= pe for ps, pe in places):
+                continue  # a place name alone is not framing (the model is noisy on rare names)
+            # the label keeps the extension values of same-offset spans of two techniques apart
+            span = Span(doc, s, e, label=tech)
             span._.ew_framing = {"technique": tech, "about": _about(span, actors)}
             spans.append(span)
         doc.spans[self.spans_key] = spans

@@ -346,7 +346,7 @@ class PlacesComponent:
         """Save the supplement and the gazetteer's identity (not the big index, which lives in the cache)."""
         import srsly
 
-        from eventwire.gazetteer.build import supplement_rows, write_supplement
+        from eventwire.gazetteer.builder import supplement_rows, write_supplement
 
         path = ensure_path(path)
         path.mkdir(parents=True, exist_ok=True)

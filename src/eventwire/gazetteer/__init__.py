@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from eventwire.gazetteer.build import GazetteerBuildError, build, build_id, gazetteer_path
+from eventwire.gazetteer.builder import GazetteerBuildError, build, build_id, gazetteer_path
 from eventwire.gazetteer.index import Gazetteer, load, precision_of
 
 __all__ = ["Gazetteer", "GazetteerBuildError", "build", "build_id", "gazetteer_path", "load", "precision_of"]

@@ -125,7 +125,7 @@ _lock = threading.Lock()
 def load(cache_dir: str | os.PathLike | None = None, build_if_missing: bool = True,
          progress: bool = True) -> Gazetteer:
     """The compiled gazetteer for the current sources (built first if missing), shared per process."""
-    from eventwire.gazetteer.build import build, gazetteer_path
+    from eventwire.gazetteer.builder import build, gazetteer_path
 
     path = gazetteer_path(cache_dir)
     with _lock:

@@ -74,6 +74,6 @@ def articles_from_feed(data: bytes, source: str) -> Iterator[Article | InputErro
         raw = {k: e[k] for k in ("id", "link", "title", "published", "author") if k in e}
         raw["content"] = html
         yield Article(text=text, title=e.get("title") or None,
-                      published=_iso(e["published_parsed"] if "published_parsed" in e else None),
+                      published=_iso(e.get("published_parsed")),
                       url=e.get("link") or None, outlet=outlet or None, source=where, kind="rss",
                       raw=json.dumps(raw, ensure_ascii=False), extra={"entry_id": item_id})

@@ -97,16 +97,16 @@ def parse_json_line(line: str, lineno: int, source: str) -> Item:
                            f"each line needs a JSON object with a 'text' string", source=where,
                            item_id=m.group(1) if m else None)
     if not isinstance(obj, dict):
-        return BadJsonLine(f"not a JSON object; each line needs "
-                           f"{{\"text\": \"...\"}}", source=where)
+        return BadJsonLine("not a JSON object; each line needs "
+                           "{\"text\": \"...\"}", source=where)
     item_id = obj.get("id")
     item_id = str(item_id) if item_id is not None else None
     text = obj.get("text")
     if not isinstance(text, str):
-        return MissingField(f"no 'text' string; each line needs one", source=where,
+        return MissingField("no 'text' string; each line needs one", source=where,
                             item_id=item_id)
     if not text.strip():
-        return EmptyText(f"'text' is empty; nothing to analyse", source=where,
+        return EmptyText("'text' is empty; nothing to analyse", source=where,
                          item_id=item_id)
     published = obj.get("published")
     return Article(
