@@ -89,6 +89,7 @@ class ActorsComponent:
         self.spans_key = spans_key
         self.cross_sentence_pronouns_only = pronouns == "cross_sentence"
         self.pronouns = pronouns != "none"
+        self.demonym_actors = __import__("os").environ.get("EW_DEM", "1") == "1"
         pats = read_yaml("lexicons/actor_patterns.yaml")
         self.heads: dict[str, dict] = {}
         for row in pats["heads"]:
@@ -105,7 +106,7 @@ class ActorsComponent:
         self.cs = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.ci = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._load_named(nlp)
-        self._load_countries(nlp, pats.get("capital_aliases") or [])
+        self._load_countries(nlp, pats.get("capital_aliases") or [], pats.get("country_names") or [])
 
     # ------------------------------------------------------------------ compile
     def _add(self, nlp: Language, alias: str, info: dict, case_sensitive: bool | None = None) -> None:
@@ -127,7 +128,7 @@ class ActorsComponent:
                 cs = True if info["kind"] == "person" or (alias.isupper() and len(alias) <= 5) else None
                 self._add(nlp, alias, {**info, "match": "named"}, cs)
 
-    def _load_countries(self, nlp: Language, capital_aliases: list[dict]) -> None:
+    def _load_countries(self, nlp: Language, capital_aliases: list[dict], extra_names: list[dict]) -> None:
         from eventwire.gazetteer.countries import countries
 
         seen: set[str] = set()
@@ -154,6 +155,16 @@ class ActorsComponent:
                         self._add(nlp, cap, {**base, "match": "capital"}, True)
         from eventwire.gazetteer.countries import by_iso3
 
+        for row in extra_names:
+            c = by_iso3().get(row["country"])
+            if c is None:
+                continue
+            base = {"name": c["name"], "country": c["iso3"], "entity": c["iso3"].lower()}
+            for kind, key in (("country", "names"), ("demonym", "demonyms")):
+                for alias in row.get(key) or []:
+                    if alias not in seen:
+                        seen.add(alias)
+                        self._add(nlp, alias, {**base, "match": kind}, True)
         for row in capital_aliases:
             c = by_iso3().get(row["country"])
             if c and row["name"] not in seen:
@@ -293,8 +304,14 @@ class ActorsComponent:
         heads = []
         for i, kind in cand.items():
             t = doc[i]
-            if kind == "demonym" or i in self._barrier:
-                continue  # a demonym is a modifier, never an actor on its own
+            if i in self._barrier:
+                continue
+            if kind == "demonym":
+                # "an Indian proposal", "Israeli air raids": CAMEO codes the country as the actor; a
+                # demonym inside an actor phrase ("Syrian army") is absorbed by it below instead
+                if not (self.demonym_actors and t.dep_ in ("amod", "compound", "nmod") and t.head.i > i
+                        and t.head.pos_ == "NOUN" and t.head.i not in cand and t.head.i not in topo):
+                    continue
             if t.dep_ in _MOD_DEPS and t.head.i > i and t.head.i in cand and cand[t.head.i] != "demonym" \
                     and t.head.sent == t.sent:
                 continue
@@ -378,6 +395,9 @@ class ActorsComponent:
         if kind in ("named", "person") and m:
             men.info = {k: m[2].get(k) for k in ("name", "country", "sector", "entity")}
             self._title_sector(doc, men, hi=None)
+        elif kind == "demonym":
+            men.info = {"name": m[2]["name"], "country": m[2]["country"], "sector": None, "entity": m[2]["entity"]}
+            men.extras["demonym"] = True
         elif kind == "country":
             men.info = {"name": m[2]["name"], "country": m[2]["country"], "sector": None, "entity": m[2]["entity"]}
             if locative:
@@ -397,7 +417,7 @@ class ActorsComponent:
         return men
 
     def _is_subject(self, t: Token) -> bool:
-        if t.dep_ in _SUBJ:
+        if t.dep_ in _SUBJ or (t.dep_ == "pobj" and t.head.dep_ == "agent"):
             return True
         return t.dep_ == "conj" and t.head.dep_ in _SUBJ
 

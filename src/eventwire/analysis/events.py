@@ -540,8 +540,9 @@ class EventsComponent:
                     continue
                 if b.own_actor and b.actors and a.actors and {x.i for x in b.actors} != {x.i for x in a.actors}:
                     continue
-                if a.recipients and b.recipients and {x.i for x in a.recipients} != {x.i for x in b.recipients}:
-                    continue
+                if a.type not in CONFLICT_ACTS and a.recipients and b.recipients \
+                        and {x.i for x in a.recipients} != {x.i for x in b.recipients}:
+                    continue  # "urged X ..., calling on Y": two demands to two parties
                 if b.own_actor and b.actors and not a.actors:
                     a.actors = b.actors
                 b.suppressed = True

@@ -39,6 +39,7 @@ TECHNIQUES: tuple[str, ...] = get_args(records.Technique)
 QUOTES_OPEN = {'"', "“", "«", "„"}
 QUOTES_CLOSE = {'"', "”", "»", "“"}
 TRIM = {"PUNCT", "SPACE", "CCONJ", "DET", "ADP"}
+WEAK = ("Repetition", "Doubt")  # yield to another technique found on the same words
 
 if not Doc.has_extension("ew_framing_summary"):
     Doc.set_extension("ew_framing_summary", default=None)
@@ -339,10 +340,13 @@ class FramingComponent:
         actors = list(doc.spans["actors"]) if "actors" in doc.spans else []
         spans = []
         places = [(p.start, p.end) for p in doc.spans["places"]] if "places" in doc.spans else []
-        for s, e, tech in sorted(found):
+        # span extensions are keyed by offsets: one technique per stretch, the most specific first
+        by_offsets: dict[tuple[int, int], str] = {}
+        for s, e, tech in sorted(found, key=lambda k: (k[0], k[1], k[2] in WEAK, k[2])):
+            by_offsets.setdefault((s, e), tech)
+        for (s, e), tech in sorted(by_offsets.items()):
             if (s, e, tech) not in rule_keys and any(ps <= s and e <= pe for ps, pe in places):
                 continue  # a place name alone is not framing (the model is noisy on rare names)
-            # the label keeps the extension values of same-offset spans of two techniques apart
             span = Span(doc, s, e, label=tech)
             span._.ew_framing = {"technique": tech, "about": _about(span, actors)}
             spans.append(span)

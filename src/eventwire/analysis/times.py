@@ -494,16 +494,37 @@ class TimesComponent:
             self.matcher.add(item["name"], [pattern])
             self.trim[item["name"]] = int(item.get("trim_left", 0))
         self.clock_names = {"clock", "clock12", "noon"}
+        # every pattern holds one of these words or a digit; patterns reach <= 6 tokens either side
+        self.triggers = {w for sec in ("months", "weekdays", "numbers", "units", "day_words", "parts_of_day")
+                         for w in vocab[sec]} | {"ago", "noon", "midnight", "weekend", "week", "month", "year"}
+        self.window = (6, 8)
         self._cache: dict[tuple, Info | None] = {}
         fc = self.grammar.future_cues
         self.future_aux = {k for k, v in fc.items() if v == "aux"}
         self.future_heads = {k for k, v in fc.items() if v == "head"}
 
     # -- candidates
+    def _matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """Matcher hits, run only on windows around trigger tokens (a month, a digit, 'ago'...):
+        running every pattern over every token costs more than the rest of the layer."""
+        windows: list[list[int]] = []
+        for tok in doc:
+            if tok.lower_ in self.triggers or tok.is_digit or (tok.text[:1].isdigit() and len(tok.text) <= 10):
+                s, e = max(0, tok.i - self.window[0]), min(len(doc), tok.i + self.window[1])
+                if windows and s <= windows[-1][1]:
+                    windows[-1][1] = e
+                else:
+                    windows.append([s, e])
+        out = set()
+        for s, e in windows:
+            for m_id, ms, me in self.matcher(doc[s:e]):
+                out.add((m_id, s + ms, s + me))
+        return sorted(out, key=lambda x: (x[1], x[2]))
+
     def _candidates(self, doc: Doc) -> tuple[list[Span], list[Span]]:
         """(date candidates, clock-time candidates), non-overlapping, in text order."""
         dates, clocks = [], []
-        for match_id, s, e in self.matcher(doc):
+        for match_id, s, e in self._matches(doc):
             name = doc.vocab.strings[match_id]
             s += self.trim.get(name, 0)
             while s < e and doc[s].is_punct:  # optional commas/dashes matched at an edge
