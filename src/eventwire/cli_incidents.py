@@ -96,12 +96,12 @@ def _print_incidents(rows: list[dict], fmt: str) -> None:
 
 
 def _list(ctx: click.Context, db, fmt, grade, type_, since, until, limit) -> None:
-    from eventwire.store import incidents as store
+    from eventwire.store.queries import IncidentFilters, list_incidents
 
     settings = _settings(ctx, db=db)
     engine = _open_db(settings)
     with engine.connect() as conn:
-        rows = store.list_incidents(conn, grade=grade, type=type_, since=since, until=until, limit=limit)
+        rows = list_incidents(conn, IncidentFilters(grade=grade, type=type_, since=since, until=until, limit=limit))
     _print_incidents(rows, fmt or "table")
     if not rows:
         click.echo(f"(no incidents in {_shown_db(settings.db)}; run eventwire link after eventwire ingest)",

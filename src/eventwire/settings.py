@@ -31,6 +31,7 @@ SETTINGS: tuple[tuple[str, Any, str], ...] = (
     ("db", _default_db, "database URL or SQLite file path"),
     ("cache_dir", _default_cache, "where the compiled gazetteer is kept"),
     ("tile_url", lambda: None, "optional map tile URL template for the web UI"),
+    ("max_upload_bytes", lambda: 10_000_000, "larger uploads to the API and web UI get HTTP 413"),
     ("max_article_bytes", lambda: 10_000_000, "larger inputs are rejected with a clear error"),
     ("batch_size", lambda: 32, "documents per nlp.pipe batch"),
     ("n_process", lambda: 1, "processes for nlp.pipe in large batches"),
@@ -45,6 +46,7 @@ class Settings:
     db: str = ""
     cache_dir: str = ""
     tile_url: str | None = None
+    max_upload_bytes: int = 10_000_000
     max_article_bytes: int = 10_000_000
     batch_size: int = 32
     n_process: int = 1

@@ -84,12 +84,13 @@ class Mention:
 class ActorsComponent:
     """Writes doc.spans["actors"] with Span._.ew_actor dicts (see extensions.py)."""
 
-    def __init__(self, nlp: Language, name: str, spans_key: str = "actors", pronouns: str = "cross_sentence"):
+    def __init__(self, nlp: Language, name: str, spans_key: str = "actors", pronouns: str = "cross_sentence",
+                 demonym_actors: bool = True):
         self.name = name
         self.spans_key = spans_key
         self.cross_sentence_pronouns_only = pronouns == "cross_sentence"
         self.pronouns = pronouns != "none"
-        self.demonym_actors = __import__("os").environ.get("EW_DEM", "1") == "1"
+        self.demonym_actors = demonym_actors
         pats = read_yaml("lexicons/actor_patterns.yaml")
         self.heads: dict[str, dict] = {}
         for row in pats["heads"]:
@@ -475,6 +476,23 @@ class ActorsComponent:
             if men.info:
                 history.append(men)
             del head
+        # "Hungarian and Romanian officials": each further coordinated country is an actor of its own
+        extra = []
+        for men in mentions:
+            if men.kind not in ("institution", "group", "title") or not men.info or men.extras.get("reference"):
+                continue
+            for j in range(men.start, men.head):
+                m = matches.get(j)
+                if m is None or m[1] - 1 != j or m[2]["match"] not in ("demonym", "country") \
+                        or doc[j].dep_ != "conj" or m[2]["country"] == men.info.get("country"):
+                    continue
+                canon = men.extras.get("canon") or "actor"
+                info = {**men.info, "country": m[2]["country"], "name": f"{m[2]['name']} {canon.replace('_', ' ')}",
+                        "entity": f"{m[2]['country'].lower()}_{canon}"}
+                extra.append(Mention(m[0], m[1], j, info, "coordinated", plural=men.plural,
+                                     extras={"coordinated_with": [doc[men.start].idx, doc[men.head].idx
+                                                                  + len(doc[men.head])]}))
+        mentions.extend(extra)
         # stand-alone pronoun subjects ("it said", "they attacked") refer back too
         extra = []
         taken = {(m.start, m.end) for m in mentions}
@@ -600,6 +618,7 @@ class ActorsComponent:
             sec = next((w["sector"] for w in reversed(words) if w), None)
             men.info = {"name": text, "country": c, "sector": sec, "entity": _slug(text)}
             return
+        men.extras["canon"] = canon
         name = canon.replace("_", " ")
         if c:
             from eventwire.gazetteer.countries import by_iso3
@@ -623,9 +642,11 @@ class ActorsComponent:
         men.info = {"name": name, "country": country, "sector": title_sector or sector, "entity": _slug(name)}
 
 
-@Language.factory("eventwire_actors", default_config={"spans_key": "actors", "pronouns": "cross_sentence"},
+@Language.factory("eventwire_actors",
+                  default_config={"spans_key": "actors", "pronouns": "cross_sentence", "demonym_actors": True},
                   assigns=["doc.spans"], requires=["token.dep", "token.pos", "doc.ents"])
-def make_actors(nlp: Language, name: str, spans_key: str, pronouns: str) -> ActorsComponent:
+def make_actors(nlp: Language, name: str, spans_key: str, pronouns: str, demonym_actors: bool) -> ActorsComponent:
     """pronouns: "all" adds every resolved subject "it"/"they" as an actor; "cross_sentence" (default)
-    only those whose antecedent is in an earlier sentence; "none" adds none."""
-    return ActorsComponent(nlp, name, spans_key=spans_key, pronouns=pronouns)
+    only those whose antecedent is in an earlier sentence; "none" adds none. demonym_actors: a demonym
+    modifying a non-actor noun ("an Indian proposal") is the country as an actor (CAMEO practice)."""
+    return ActorsComponent(nlp, name, spans_key=spans_key, pronouns=pronouns, demonym_actors=demonym_actors)

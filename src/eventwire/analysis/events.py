@@ -21,7 +21,6 @@ inside a promise, demand or threat is coded as that promise, demand or threat
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
 from dataclasses import dataclass, field
@@ -453,9 +452,7 @@ class EventsComponent:
         t = c.tok
         if c.light is not None or c.actors or c.recipients:
             return True
-        if t.dep_ == "nsubj" and t.head.pos_ == "VERB":
-            return True
-        return False
+        return t.dep_ == "nsubj" and t.head.pos_ == "VERB"
 
     def _background(self, cands: list[Cand]) -> None:
         """Drop the weak events a sentence mentions only as background or as another event's theme.
@@ -589,11 +586,11 @@ class _DocContext:
             for i in range(sp.start, sp.end):
                 self.actor_tok[i] = sp  # smallest span wins
         self.place_tok: dict[int, Span] = {}
-        for sp in doc.spans["places"] if "places" in doc.spans else []:
+        for sp in doc.spans.get("places", []):
             for i in range(sp.start, sp.end):
                 self.place_tok[i] = sp
         self.time_tok: dict[int, Span] = {}
-        for sp in doc.spans["times"] if "times" in doc.spans else []:
+        for sp in doc.spans.get("times", []):
             for i in range(sp.start, sp.end):
                 self.time_tok[i] = sp
         self.orphans: list[tuple[int, str, tuple, set, str]] = []
@@ -644,7 +641,14 @@ class _DocContext:
                     return sp
                 if x.dep_ == "poss" and x.lower_ in PRONOUNS:
                     return self._antecedent(x)
-        return self._make(t)
+        made = self._make(t)
+        if made is None:  # "thousands of Iraqi Kurds", "leaders of the opposition coalition"
+            for x in near:
+                if (x.dep_ == "pobj" and x.head.lower_ == "of" and x.head.head.i == t.i) or x.dep_ == "appos":
+                    made = self._make(x)
+                    if made is not None:
+                        break
+        return made
 
     def _make(self, t: Token) -> Span | None:
         """A new actor span for a name-like role head the actors layer did not cover."""
@@ -919,10 +923,10 @@ class _DocContext:
                 if ev["type"] != "ASSAULT" or not ev.get("place") or ev["trigger"][0] >= pos:
                     continue
                 sp = spans.get(tuple(ev["place"]))
-                if sp is not None and (self._place_key(sp) in places or re.search(
-                        r"\b" + re.escape(sp.text.lower()) + r"\b", text)):
-                    if best is None or ev["trigger"][0] > best["trigger"][0]:
-                        best = ev
+                named = sp is not None and (self._place_key(sp) in places or re.search(
+                    r"\b" + re.escape(sp.text.lower()) + r"\b", text))
+                if named and (best is None or ev["trigger"][0] > best["trigger"][0]):
+                    best = ev
             if best is not None and best[key]["min"] is None and best[key]["max"] is None:
                 best[key] = {"min": rng[0], "max": rng[1]}
 

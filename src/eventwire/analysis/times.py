@@ -495,7 +495,7 @@ class TimesComponent:
             self.trim[item["name"]] = int(item.get("trim_left", 0))
         self.clock_names = {"clock", "clock12", "noon"}
         # every pattern holds one of these words or a digit; patterns reach <= 6 tokens either side
-        self.triggers = {w for sec in ("months", "weekdays", "numbers", "units", "day_words", "parts_of_day")
+        self.triggers = {w for sec in ("months", "weekdays", "units", "day_words")
                          for w in vocab[sec]} | {"ago", "noon", "midnight", "weekend", "week", "month", "year"}
         self.window = (6, 8)
         self._cache: dict[tuple, Info | None] = {}

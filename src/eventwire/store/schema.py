@@ -162,6 +162,8 @@ events = Table(
     Column("lon", Float),
 )
 Index("ix_events_type_date", events.c.type, events.c.date)
+Index("ix_events_date_lat_lon", events.c.date, events.c.lat, events.c.lon)  # API bbox + dates (0003)
+Index("ix_events_lat_lon", events.c.lat, events.c.lon)
 
 framing = Table(
     "framing", metadata,

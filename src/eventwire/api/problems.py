@@ -1,0 +1,51 @@
+"""Errors as `application/problem+json` (RFC 9457) that also read as `eventwire/error/1` records.
+
+Every API error has a real HTTP status, a short `title`, and a `detail` that says
+what went wrong and what to do; `error` repeats the detail so a client that reads
+error records (CONTRACT.md) finds its message in the usual place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+PROBLEM_TYPE = "application/problem+json"
+
+TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
+          405: "Method not allowed", 411: "Length required", 413: "Content too large",
+          415: "Unsupported media type", 422: "Unprocessable content", 500: "Internal server error",
+          503: "Service unavailable"}
+
+
+class Problem(Exception):
+    """An error the API reports to the client as problem+json."""
+
+    def __init__(self, status: int, detail: str, *, title: str | None = None, **extra: Any):
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.title = title or TITLES.get(status, "Error")
+        self.extra = extra
+
+    def body(self, instance: str | None = None) -> dict:
+        return problem_body(self.status, self.detail, title=self.title, instance=instance, **self.extra)
+
+
+def problem_body(status: int, detail: str, *, title: str | None = None, instance: str | None = None,
+                 **extra: Any) -> dict:
+    out = {"type": "about:blank", "title": title or TITLES.get(status, "Error"), "status": status,
+           "detail": detail, "schema": "eventwire/error/1", "id": None, "error": detail}
+    if instance:
+        out["instance"] = instance
+    out.update(extra)
+    return out
+
+
+def validation_detail(errors: list[dict]) -> str:
+    """One sentence per invalid parameter, from FastAPI's validation errors."""
+    parts = []
+    for e in errors:
+        loc = [str(x) for x in e.get("loc", ()) if x not in ("query", "body", "path", "header")]
+        where = ".".join(loc) or "request"
+        parts.append(f"{where}: {e.get('msg', 'invalid')}")
+    return "; ".join(parts) or "invalid request"
