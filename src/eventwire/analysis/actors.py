@@ -307,12 +307,12 @@ class ActorsComponent:
             t = doc[i]
             if i in self._barrier:
                 continue
-            if kind == "demonym":
-                # "an Indian proposal", "Israeli air raids": CAMEO codes the country as the actor; a
-                # demonym inside an actor phrase ("Syrian army") is absorbed by it below instead
-                if not (self.demonym_actors and t.dep_ in ("amod", "compound", "nmod") and t.head.i > i
-                        and t.head.pos_ == "NOUN" and t.head.i not in cand and t.head.i not in topo):
-                    continue
+            # "an Indian proposal", "Israeli air raids": CAMEO codes the country as the actor; a
+            # demonym inside an actor phrase ("Syrian army") is absorbed by it below instead
+            if kind == "demonym" and not (
+                    self.demonym_actors and t.dep_ in ("amod", "compound", "nmod") and t.head.i > i
+                    and t.head.pos_ == "NOUN" and t.head.i not in cand and t.head.i not in topo):
+                continue
             if t.dep_ in _MOD_DEPS and t.head.i > i and t.head.i in cand and cand[t.head.i] != "demonym" \
                     and t.head.sent == t.sent:
                 continue

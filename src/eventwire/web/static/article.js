@@ -1,0 +1,19 @@
+// Article page: each checkbox shows or hides one layer of marks (a class on the text container).
+(function () {
+  "use strict";
+  var text = document.getElementById("text");
+  var boxes = Array.prototype.slice.call(document.querySelectorAll("#layers input[data-layer]"));
+  function apply(box) { text.classList.toggle("show-" + box.dataset.layer, box.checked); }
+  boxes.forEach(function (box) { box.addEventListener("change", function () { apply(box); }); apply(box); });
+  function setAll(on) { boxes.forEach(function (b) { b.checked = on; apply(b); }); }
+  document.getElementById("layers-none").addEventListener("click", function () { setAll(false); });
+  document.getElementById("layers-all").addEventListener("click", function () { setAll(true); });
+  // a record link scrolls to its span; flash it so the eye finds it
+  document.querySelectorAll(".records a[href^='#s']").forEach(function (a) {
+    a.addEventListener("click", function () {
+      var el = document.getElementById(a.getAttribute("href").slice(1));
+      if (!el) { return; }
+      el.classList.remove("flash"); void el.offsetWidth; el.classList.add("flash");
+    });
+  });
+})();
