@@ -365,6 +365,11 @@ from eventwire.cli_incidents import COMMANDS as _INCIDENT_COMMANDS  # noqa: E402
 for _cmd in _INCIDENT_COMMANDS:
     cli.add_command(_cmd)
 
+from eventwire.cli_serve import COMMANDS as _SERVE_COMMANDS  # noqa: E402 - needs the helpers above
+
+for _cmd in _SERVE_COMMANDS:
+    cli.add_command(_cmd)
+
 
 def main() -> None:
     cli(prog_name="eventwire")

@@ -58,8 +58,8 @@ _NEEDS_MOD = {"group", "groups", "force", "office", "department", "union", "unio
               "member", "members", "leader", "leaders", "people", "children", "women", "nations", "countries",
               "states", "allies", "partners", "donors", "powers", "neighbours", "neighbors", "staff", "crew",
               "crews", "personnel"}
-# "X-backed" / "X-led" name the patron of a group, not its country
-_PATRON = {"led", "backed", "allied", "sponsored", "supported", "trained", "funded", "armed", "aligned",
+# "X-backed" / "X-allied" name the patron of a group, not its country ("Vietnamese-led forces" are Vietnam's)
+_PATRON = {"backed", "allied", "sponsored", "supported", "trained", "funded", "armed", "aligned",
            "controlled", "held"}
 _SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -145,7 +145,7 @@ class ActorsComponent:
                     continue
                 seen.add(dem)
                 self._add(nlp, dem, {**base, "match": "demonym"}, True)
-                if dem[-1:] in "ni" and dem + "s" not in seen:  # "Syrians", "Iraqis", "Palestinians"
+                if dem[-1:] in "nibtk" and dem + "s" not in seen:  # "Syrians", "Iraqis", "Palestinians"
                     seen.add(dem + "s")
                     self._add(nlp, dem + "s", {**base, "match": "people"}, True)
             caps = c["capital"] if isinstance(c["capital"], list) else [c["capital"]]
@@ -166,6 +166,9 @@ class ActorsComponent:
                     if alias not in seen:
                         seen.add(alias)
                         self._add(nlp, alias, {**base, "match": kind}, True)
+                    if kind == "demonym" and alias[-1:] in "nibtk" and alias + "s" not in seen:
+                        seen.add(alias + "s")
+                        self._add(nlp, alias + "s", {**base, "match": "people"}, True)
         for row in capital_aliases:
             c = by_iso3().get(row["country"])
             if c and row["name"] not in seen:
@@ -266,7 +269,8 @@ class ActorsComponent:
                 end = ent.end
                 while end > ent.start and (doc[end - 1].dep_ == "case" or doc[end - 1].is_punct):
                     end -= 1  # "the UN Security Council’s": the possessive is not part of the name
-                if end == ent.start or any(i in matches for i in range(ent.start, end)):
+                if end == ent.start or any(i in matches and matches[i][2]["match"] != "demonym"
+                                           for i in range(ent.start, end)):
                     continue  # the dictionary knows this name better than the tagger
                 ent = doc[ent.start:end]
                 for i in range(ent.start, ent.end):
@@ -311,7 +315,8 @@ class ActorsComponent:
             # demonym inside an actor phrase ("Syrian army") is absorbed by it below instead
             if kind == "demonym" and not (
                     self.demonym_actors and t.dep_ in ("amod", "compound", "nmod") and t.head.i > i
-                    and t.head.pos_ == "NOUN" and t.head.i not in cand and t.head.i not in topo):
+                    and t.head.pos_ == "NOUN" and t.head.i not in cand and t.head.i not in topo
+                    and not any(j in cand for j in range(i + 1, t.head.i))):
                 continue
             if t.dep_ in _MOD_DEPS and t.head.i > i and t.head.i in cand and cand[t.head.i] != "demonym" \
                     and t.head.sent == t.sent:
@@ -341,7 +346,11 @@ class ActorsComponent:
         """Leftmost token of the phrase headed by token i (its left modifiers), not before lo."""
         t = doc[i]
         start = i
-        for child in t.lefts:
+        lefts = list(t.lefts)
+        if t.dep_ == "compound" and t.head.i > i:
+            # "Israeli army bulldozers": the parse hangs "Israeli" on the last noun; it modifies the army
+            lefts += [c for c in t.head.lefts if c.i < i]
+        for child in lefts:
             if child.dep_ in _LEFT_DEPS and child.i >= lo:
                 start = min(start, max(child.left_edge.i, lo))
         for j in range(i - 1, start - 1, -1):
@@ -369,6 +378,8 @@ class ActorsComponent:
         # a known place is an actor only as a metonym subject; country names are actors
         head_in_place = i in topo
         locative = False
+        if kind == "person" and m is not None:
+            head_in_place = False  # a name in the actor dictionary ("Bush") is not the town of that name
         if kind == "capital" or (head_in_place and kind in ("org", "person", "norp")):
             if not self._is_subject(t):
                 return None
@@ -411,6 +422,10 @@ class ActorsComponent:
             men.extras["metonym"] = True
         elif kind == "norp":
             c = m[2]["country"] if m else None
+            for j in range(start, i):  # "Bosnian Serbs": a demonym before the name is more specific
+                if j in matches and matches[j][2]["match"] == "demonym":
+                    c = matches[j][2]["country"]
+                    break
             men.info = {"name": t.text, "country": c, "sector": None,
                         "entity": (m[2]["entity"] + "_people") if m else _slug(doc[first:i + 1].text)}
         else:

@@ -159,16 +159,23 @@ def _claim_chain(doc: dict, event: dict, outlet: str | None) -> list[str]:
         chain.append(claims[cid])
         cid = claims[cid].get("parent")
     parts = [outlet] if outlet else []
+
+    def norm(x: str) -> str:
+        x = x.lower().strip()
+        return x[4:] if x.startswith("the ") else x
+
+    def push(x: str) -> None:
+        if x and not any(norm(x) == norm(p) for p in parts[-2:]):
+            parts.append(x)
+
     for cl in reversed(chain):
         sp = cl.get("speaker") or {}
         actor = actors.get(sp.get("actor") or "")
         who = (sp.get("text") or (actor or {}).get("text") or (actor or {}).get("name") or "").strip()
-        who = " ".join(who.split())
-        if who and (not parts or parts[-1].lower() != who.lower()):
-            parts.append(who)
+        push(" ".join(who.split()))
         ch = cl.get("channel")
-        if ch and ch.lower() not in who.lower() and (not parts or parts[-1] != ch):
-            parts.append(ch)
+        if ch and norm(ch) not in norm(who):
+            push(ch)
     trig = (event.get("trigger") or {}).get("text") or (event.get("type") or "").lower()
     parts.append(f"{event.get('status') or ''} {trig}".strip())
     return parts

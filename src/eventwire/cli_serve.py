@@ -1,0 +1,52 @@
+"""`eventwire serve`: the REST API and web UI on uvicorn (registered on the main group in cli.py)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from eventwire.cli import _open_db, _settings, _shown_db, db_option
+
+
+@click.command("serve")
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Beyond loopback, writes need EVENTWIRE_TOKEN.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--tile-url", default=None, metavar="URL",
+              help="Map tile URL template (setting tile_url); default: offline country outlines only.")
+@click.pass_context
+def serve_cmd(ctx: click.Context, db: str | None, host: str, port: int, tile_url: str | None) -> None:
+    """Serve the REST API (/api, spec at /openapi.json, docs at /docs) and the web UI (map, incidents,
+    articles, ingest) for a database; with no --db or EVENTWIRE_DB, ./eventwire.db.
+
+    Bound to a non-loopback address, POST requests need 'Authorization: Bearer $EVENTWIRE_TOKEN'
+    (without EVENTWIRE_TOKEN the server is read-only).
+    """
+    try:
+        import uvicorn
+
+        from eventwire.api import create_app
+        from eventwire.api.security import is_loopback
+    except ImportError as exc:  # pragma: no cover - the web extras are dependencies
+        raise click.ClickException(f"the web server needs fastapi and uvicorn: {exc}") from None
+    settings = _settings(ctx, db=db, tile_url=tile_url)
+    if db is None and settings.sources.get("db") == "default":
+        from eventwire.settings import normalise_db
+
+        settings.db = normalise_db(str(Path("eventwire.db")))
+    engine = _open_db(settings)
+    token = os.environ.get("EVENTWIRE_TOKEN") or None
+    require = not is_loopback(host)
+    app = create_app(settings, require_token=require, token=token, engine=engine)
+    click.echo(f"eventwire: serving {_shown_db(settings.db)} on http://{host}:{port}/ "
+               f"(API docs at /docs)", err=True)
+    if require:
+        click.echo("eventwire: listening beyond localhost: writes need EVENTWIRE_TOKEN"
+                   + ("" if token else " (not set: the server is read-only)"), err=True)
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+COMMANDS = (serve_cmd,)
