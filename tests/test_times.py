@@ -182,6 +182,8 @@ texts_st = st.one_of(
 @given(text=texts_st, pub=st.one_of(st.none(), st.dates().map(lambda d: d.isoformat())))
 def test_properties(tnlp, text, pub):
     doc = analyse(text, published=pub, nlp=tnlp)
+    pub = doc.article.published  # a first-line date in the text wins over the argument, as in ingest
+    pub = pub[:10] if pub else None
     for t in doc.times:
         assert 0 <= t.start < t.end <= len(text)
         assert text[t.start:t.end] == t.text

@@ -42,6 +42,11 @@ CLAUSE_DEPS = ("ccomp", "csubj")
 OBJ_PREPS = ("of", "as", "for", "over", "about", "with", "against")
 PRONOUNS = {"he": "person", "she": "person", "it": "thing", "they": "group", "we": "group", "i": "person"}
 MAX_QUOTE_PARAS = 12
+GENERIC_SUBJECTS = {"you", "anyone", "one", "everyone", "i", "we", "nobody", "people", "who", "that", "which"}
+PHYSICAL_TARGETS = {"base", "convoy", "position", "village", "town", "city", "building", "hospital", "school",
+                    "checkpoint", "camp", "post", "area", "ship", "vessel", "target", "troops", "forces"}
+WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
+            "yesterday", "tonight"}
 
 
 # ----------------------------------------------------------------------------- data
@@ -262,7 +267,8 @@ class ClaimsComponent:
         return doc
 
     def find(self, doc: Doc) -> list[dict]:
-        text = self._text = doc.text
+        # '' is a quotation mark in some newswire styles: read it as a straight quote (same length)
+        text = self._text = doc.text.replace("''", ' "') if "''" in doc.text else doc.text
         quotes = Quotes(find_quotes(text))
         raw: list[dict] = []
         for sent in doc.sents:
@@ -338,6 +344,8 @@ class ClaimsComponent:
             speaker = pobj[0] if pobj else None
         if speaker is None and not passive:
             speaker = self._inverted_subject(tok)
+        if not self._licensed(tok, cue, speaker, passive):
+            return None
         addressees = self._addressees(tok, cue)
         subjpass = [c for c in tok.children if c.dep_ == "nsubjpass"]
         if passive and speaker is not None and subjpass:
@@ -360,19 +368,81 @@ class ClaimsComponent:
         self._channel(tok, claim)
         return claim
 
-    @staticmethod
-    def _cue_span(ctoks: list[Token]) -> tuple[int, int]:
-        """The cue with its auxiliaries, negation and adjacent adverbs ("has also said"), and a colon."""
+    def _cue_span(self, ctoks: list[Token]) -> tuple[int, int]:
+        """The cue as PolNeAR/PARC mark it: the verb with its auxiliaries, negation and adverbs ("has
+        also said"), a governing verb that shares its subject ("appeared to suggest"), and on the right
+        a time ("said Friday"), a channel ("said in an interview"), the "by" of a passive, a colon."""
         first, last = ctoks[0], ctoks[-1]
         doc = first.doc
-        i = first.i - 1
-        while i >= 0 and doc[i].head.i == first.i and doc[i].dep_ in ("aux", "auxpass", "neg", "advmod") \
-                and doc[i].pos_ != "PUNCT" and doc[i].lower_ not in ("when", "where", "why", "how"):
-            first = doc[i]
-            i -= 1
+        first = self._left_aux(first)
+        head = ctoks[0].head
+        if ctoks[0].dep_ == "xcomp" and head.pos_ in ("VERB", "AUX") and head.i < first.i \
+                and first.i - head.i <= 4 and not any(t.is_punct for t in doc[head.i:first.i]) \
+                and not any(c.dep_ in ("dobj", "ccomp") and head.i < c.i < first.i for c in head.children):
+            first = self._left_aux(head)
+        j = last.i + 1
+        while j < len(doc):
+            t = doc[j]
+            if t.head.i != ctoks[0].i and t.head.i != last.i:
+                break
+            if t.dep_ == "npadvmod" and (t.ent_type_ in ("DATE", "TIME") or t.lemma_.lower() in WEEKDAYS):
+                last = t.right_edge if t.right_edge.i - t.i <= 3 else t
+            elif t.dep_ == "prep" and t.lower_ in ("in", "at", "during", "on") and any(
+                    g.dep_ == "pobj" and g.lemma_.lower() in self.lex.channels for g in t.children) \
+                    and t.right_edge.i - t.i <= 6:
+                last = t.right_edge
+            elif t.dep_ == "agent":
+                last = t
+                break
+            else:
+                break
+            j = last.i + 1
         if last.i + 1 < len(doc) and doc[last.i + 1].text == ":":
             last = doc[last.i + 1]
         return _tok_span(first, last)
+
+    def _licensed(self, tok: Token, cue: Cue, speaker: Token | None, passive: bool) -> bool:
+        """Syntax that keeps the wider PolNeAR cue set precise.
+
+        A verb of belief or wish ("think", "want", "hope") is a cue only with a clause or to-clause
+        and a named or third-person subject ("you'd think", "anyone wanting to" are not claims);
+        "attacked" is a cue only against people or organisations, not places or military targets.
+        """
+        prev = tok.doc[tok.i - 1] if tok.i > 0 else None
+        if prev is not None and prev.text in ("<", "</", "<tweet"):
+            return False  # markup left in the text ("<tweet id=...>")
+        lemma = tok.lemma_.lower()
+        if cue.args == "cognition":
+            if speaker is None or passive or speaker.lower_ in GENERIC_SUBJECTS:
+                return False
+            return any(c.dep_ == "ccomp" or (c.dep_ == "xcomp" and c.i > tok.i) for c in tok.children)
+        if lemma == "attack":
+            objs = [c for c in tok.children if c.dep_ == "dobj"]
+            if passive or not objs or speaker is None:
+                return False
+            o = objs[0]
+            if o.ent_type_ in ("GPE", "LOC", "FAC") or o.lemma_.lower() in PHYSICAL_TARGETS:
+                return False
+            return o.ent_type_ in ("PERSON", "ORG", "NORP") or o.lower_ in PRONOUNS or \
+                o.lower_ in ("him", "her", "them", "me", "us") or any(c.dep_ == "prep" and c.lower_ in
+                                                                     ("for", "as", "over") for c in tok.children)
+        return True
+
+    @staticmethod
+    def _left_aux(tok: Token) -> Token:
+        """The leftmost token of the auxiliaries, negation and short adverbs right before a verb."""
+        doc = tok.doc
+        allowed: set[int] = set()
+        for c in tok.children:
+            if c.i < tok.i and c.dep_ in ("aux", "auxpass", "neg", "advmod") and c.pos_ != "PUNCT" \
+                    and c.lower_ not in ("when", "where", "why", "how") and len(list(c.subtree)) <= 3:
+                allowed.update(t.i for t in c.subtree)
+        i = tok.i - 1
+        first = tok
+        while i >= 0 and i in allowed:
+            first = doc[i]
+            i -= 1
+        return first
 
     def _is_quote(self, text: str, s: int, e: int, quotes: Quotes) -> bool:
         qs = quotes.overlapping(s, e)
@@ -480,7 +550,7 @@ class ClaimsComponent:
         colon = self._after_colon(doc, r1, quotes, text)
         if colon:
             return colon
-        if cue.args in ("object", "addressee"):
+        if cue.args in ("object", "addressee", "cognition"):
             got = self._object_content(tok, last, cue, text)
             if got:
                 return self._extend_quotes(*got, quotes, tok)

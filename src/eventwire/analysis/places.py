@@ -19,18 +19,20 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
 import eventwire.analysis.extensions  # noqa: F401
 from eventwire.analysis.extensions import meta
-from eventwire.data import read_csv
+from eventwire.data import read_csv, read_yaml
 from eventwire.gazetteer.index import Gazetteer, load, precision_of
+from eventwire.gazetteer.normalise import norm
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # words after a name that make it the name's administrative unit ("Deir Ezzor countryside")
@@ -60,8 +62,59 @@ def _prior(p: dict) -> float:
     fc = p.get("feature_code") or "PPL"
     pop = p.get("population") or 0
     base = math.log10(pop + 10) / 6.0
-    return base + {"PCLI": 0.55, "CONT": 0.45, "ADM1": 0.35, "PPLC": 0.3, "ADM2": 0.0,
+    return base + {"PCLI": 0.55, "CONT": 0.45, "ADM1": 0.35, "PPLC": 0.6, "ADM2": 0.0,
                    "LCTY": 0.3}.get(fc, 0.0) + (0.3 if p.get("source") == "supplement" else 0.0)
+
+
+def _actor_names() -> frozenset[str]:
+    """Normalised aliases of the named actors (armed groups, bodies, office holders): not places."""
+    try:
+        data = read_yaml("actors.yaml") or {}
+    except FileNotFoundError:
+        return frozenset()
+    out = set()
+    for e in data.get("actors") or []:
+        for a in [e.get("name"), *(e.get("aliases") or [])]:
+            if a:
+                out.add(norm(str(a)))
+    return frozenset(out)
+
+
+def _haversine_km(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """All-pairs great-circle distances (km) between points given in degrees."""
+    la, lo = np.radians(lat), np.radians(lon)
+    dlat = la[:, None] - la[None, :]
+    dlon = lo[:, None] - lo[None, :]
+    h = np.sin(dlat / 2) ** 2 + np.cos(la)[:, None] * np.cos(la)[None, :] * np.sin(dlon / 2) ** 2
+    return 12742.0 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
+def _relation(cands: list[dict]) -> np.ndarray:
+    """How much candidate j supports candidate i as a neighbour in one story (0..1).
+
+    Spatial minimality: places named together lie close together. A first-level
+    unit supports the places inside it (and they support it); other places support
+    each other by distance (1 within 40 km, fading to 0 at 300 km) or by sharing a
+    first-level unit. Countries and continents carry country evidence separately.
+    """
+    n = len(cands)
+    lat = np.array([c["lat"] for c in cands], dtype=float)
+    lon = np.array([c["lon"] for c in cands], dtype=float)
+    gid = np.array([c["geonameid"] for c in cands], dtype=np.int64)
+    a1 = np.array([c.get("admin1_gid") or 0 for c in cands], dtype=np.int64)
+    fc = [c.get("feature_code") or "PPL" for c in cands]
+    big = np.array([f in ("PCLI", "CONT", "RGN") for f in fc])
+    adm1 = np.array([f == "ADM1" for f in fc])
+    d = _haversine_km(lat, lon)
+    near = np.clip(1.0 - (d - 40.0) / 260.0, 0.0, 1.0)
+    same_a1 = (a1[:, None] == a1[None, :]) & (a1[:, None] != 0)
+    r = np.maximum(near, 0.5 * same_a1)
+    inside = a1[:, None] == gid[None, :]  # i lies in unit j
+    r = np.where(adm1[None, :], inside.astype(float), r)
+    r = np.where(adm1[:, None], (a1[None, :] == gid[:, None]).astype(float), r)
+    r = np.where(adm1[:, None] & adm1[None, :], (gid[:, None] == gid[None, :]).astype(float), r)
+    r[big[:, None] | big[None, :]] = 0.0
+    return r.reshape(n, n)
 
 
 class PlacesComponent:
@@ -76,9 +129,18 @@ class PlacesComponent:
         self.spans_key = spans_key
         self._gaz: Gazetteer | None = None
         self._persons: set[str] = set()
+        self._person_tokens: set[str] = set()
+        self._person_starts: set[int] = set()
+        self._place_tokens: set[int] = set()
         self.w_country, self.w_admin = 0.45, 0.3
         self._in_org: set[int] = set()
         self.skip = {r["word"].lower() for r in read_csv("places_stopwords.csv")}
+        words: dict[str, set[str]] = defaultdict(set)
+        for r in read_csv("places_context_words.csv"):
+            words[r["role"]].add(r["word"].lower())
+        self.titles, self.streets, self.features = words["title"], words["street"], words["feature"]
+        self.actor_names = _actor_names()
+        self.w_spatial, self.temperature = 0.6, 0.1
 
     @property
     def gaz(self) -> Gazetteer:
@@ -166,6 +228,33 @@ class PlacesComponent:
                     return sub, cands
         return span, []
 
+    def _strong(self, cands: list[dict]) -> bool:
+        """A place notable enough to be named inside another name or beside a person's."""
+        return any(c.get("feature_code") in ("PCLI", "ADM1", "PPLC", "CONT") or (c.get("population") or 0) >= 100_000
+                   for c in cands)
+
+    def _context_says_not_place(self, span: Span, cands: list[dict], ner: bool = False) -> bool:
+        """Words around a name that make it a person, a street or part of a longer name.
+
+        "Officer Ripley", "Mrs. Lincoln", "Main Street", "City Hall", "Taco Bell",
+        "Best Western", "Patrick Smith": a town's name used so is not the town.
+        """
+        doc = span.doc
+        prev = doc[span.start - 1] if span.start > 0 else None
+        nxt = doc[span.end] if span.end < len(doc) else None
+        if prev is not None and prev.lower_ in self.titles:
+            return True
+        if nxt is not None and (nxt.lower_ in self.streets or nxt.text in self.streets) and nxt.is_title:
+            return True
+        if self._strong(cands):
+            return False
+        if nxt is not None and nxt.i in self._person_starts:
+            return True  # a given name or a title before a person's name
+        if span.text in self._person_tokens:
+            return True  # a surname ("Farrin", after "Henry Farrin")
+        return bool(not ner and prev is not None and not prev.is_sent_start and prev.is_title and prev.lower_ not in _CONNECT
+                    and prev.i not in self._place_tokens and len(span) == 1)
+
     def _plausible(self, span: Span, cands: list[dict]) -> bool:
         """A gazetteer-only match needs a proper-noun reading and a place worth naming."""
         if not any(x.pos_ == "PROPN" for x in span) and not all(c["_kind"] == "demonym" for c in cands):
@@ -182,7 +271,27 @@ class PlacesComponent:
                 c.get("feature_code") in ("PCLI", "ADM1", "PPLC") or (c.get("population") or 0) >= 100_000
                 for c in cands):
             return False
-        return not (span.start > 0 and span.doc[span.start - 1].text in ("Mr.", "Mrs.", "Ms.", "Dr.", "Gen."))
+        return not self._context_says_not_place(span, cands)
+
+    def _unresolved_is_place(self, span: Span) -> bool:
+        """Keep a name the gazetteer cannot resolve only when it reads as a place name.
+
+        An armed group or a person ("Daesh", "Saakashvili") is not a place, nor is a
+        road ("Highway 19", "Main Street"): keep names with a generic feature term
+        ("Chestatee River", "Lake Lanier") and nothing that marks them as something else.
+        """
+        toks = [t for t in span if not t.is_punct]
+        if not toks or any(t.like_num or any(ch.isdigit() for ch in t.text) for t in toks):
+            return False
+        if norm(span.text) in self.actor_names or any(t.text in self._person_tokens for t in toks):
+            return False
+        if span.start > 0 and span.doc[span.start - 1].lower_ in self.titles:
+            return False
+        if toks[-1].lower_ in self.streets or (span.end < len(span.doc) and span.doc[span.end].lower_ in self.streets
+                                               and span.doc[span.end].is_title):
+            return False
+        return len(toks) > 1 and all(t.is_title or t.lower_ in _CONNECT for t in toks) and any(
+            t.lower_ in self.features for t in toks)
 
     def _mentions(self, doc: Doc) -> list[Mention]:
         mentions: list[Mention] = []
@@ -200,10 +309,14 @@ class PlacesComponent:
                 cands = self._places_for(span.text, fuzzy=True)
                 take(span, Mention(span.start_char, span.end_char, span.text, "dateline", cands=cands))
         # names of people: a surname alone later in the text ("Walsh said") is not the county
-        self._persons = {t.text for e in doc.ents if e.label_ == "PERSON" for t in e if t.is_title}
-        self._persons |= {e.text for e in doc.ents if e.label_ == "PERSON"}
+        ents = list(doc.ents)
+        persons = [e for e in ents if e.label_ == "PERSON"]
+        self._persons = {t.text for e in persons for t in e if t.is_title} | {e.text for e in persons}
+        self._person_tokens = {t.text for e in persons if len(e) > 1 for t in e if t.is_title}
+        self._person_starts = {e.start for e in persons}
+        self._place_tokens = {k for e in ents if e.label_ in PLACE_LABELS for k in range(e.start, e.end)}
         self._in_org: set[int] = set()
-        for ent in doc.ents:
+        for ent in ents:
             if any(taken[k] for k in range(ent.start, ent.end)):
                 continue
             span = ent
@@ -211,12 +324,24 @@ class PlacesComponent:
                 span = span[1:]
             text = span.text
             if ent.label_ in PLACE_LABELS:
+                if span[-1].lower_ in self.streets and len(span) > 1:
+                    for k in range(ent.start, ent.end):
+                        taken[k] = True  # a street ("West Broad Street"), not the town in its name
+                    continue
                 cands = self._places_for(text, fuzzy=True)
                 if not cands and text.endswith("'s"):
                     span = span[:-1]
                     cands = self._places_for(span.text, fuzzy=True)
                 if not cands and len(span) > 1:
                     span, cands = self._inner(span)
+                if cands and len(span) == 1 and self._context_says_not_place(span, cands, ner=True):
+                    for k in range(ent.start, ent.end):
+                        taken[k] = True
+                    continue
+                if not cands and not self._unresolved_is_place(span):
+                    for k in range(ent.start, ent.end):
+                        taken[k] = True
+                    continue
                 kind = "demonym" if cands and all(c["_kind"] == "demonym" for c in cands) else "toponym"
                 take(span, Mention(span.start_char, span.end_char, span.text, "ner", ent.label_, kind, cands=cands))
                 continue
@@ -231,8 +356,8 @@ class PlacesComponent:
                 strong = [c for c in cands if c.get("feature_code") in ("PCLI", "ADM1")
                           or (c.get("population") or 0) >= (20_000 if ent.label_ != "NORP" else 200_000)
                           or c.get("source") == "supplement" or _ARTICLE_PREFIX.match(span[0].text)]
-                others = {t.text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
-                if strong and (ent.label_ == "ORG" or len(span) == 1) and span.text not in others:
+                if (strong and (ent.label_ == "ORG" or len(span) == 1) and span.text not in self._person_tokens
+                        and norm(span.text) not in self.actor_names):
                     take(span, Mention(span.start_char, span.end_char, span.text, "ner", ent.label_, cands=cands))
                     continue
             if ent.label_ not in ("ORG", "FAC", "WORK_OF_ART", "EVENT", "PRODUCT"):
@@ -255,19 +380,21 @@ class PlacesComponent:
 
     # ------------------------------------------------------------------ resolution
     def _resolve(self, doc: Doc, mentions: list[Mention]) -> None:
+        """Pick each mention's candidate: prior + country evidence + spatial coherence.
+
+        Names in one story refer to places near each other (a local paper's "Athens"
+        and "Henderson County" are both in Texas), and a state named in the text
+        holds the towns in it. Each distinct name's candidates get a probability;
+        a few rounds let every name's likely readings support close readings of the
+        others, weighted down for names with many readings.
+        """
         outlet = (meta(doc).get("outlet") or {}).get("country")
-        countries: Counter = Counter()
-        admins: Counter = Counter()
+        base_countries: Counter = Counter()
         if outlet and len(outlet) == 3:
-            countries[outlet] += 1.0
-        # unambiguous evidence first: single-candidate mentions, country names, demonyms
-        for m in mentions:
-            if len({c.get("country") for c in m.cands}) == 1 and m.cands:
-                c0 = m.cands[0]
-                w = 2.0 if m.source == "dateline" else 1.0
-                countries[c0.get("country")] += w
-                if len({c.get("admin1_gid") for c in m.cands}) == 1 and c0.get("admin1_gid"):
-                    admins[c0["admin1_gid"]] += w
+            base_countries[outlet] += 1.0
+        for m in mentions:  # unambiguous evidence: single-country mentions, the dateline
+            if m.cands and len({c.get("country") for c in m.cands}) == 1:
+                base_countries[m.cands[0].get("country")] += 2.0 if m.source == "dateline" else 1.0
         # "Town, State" pairs: the second name constrains the first
         pair_ctx: dict[int, tuple[set, set]] = {}
         for a, b in zip(mentions, mentions[1:], strict=False):
@@ -277,40 +404,82 @@ class PlacesComponent:
                 if units:
                     pair_ctx[id(a)] = ({c["geonameid"] for c in units if c["feature_code"] != "PCLI"},
                                        {c.get("country") for c in units})
-        for _pass in range(2):
-            new_c: Counter = Counter(countries)
-            new_a: Counter = Counter(admins)
-            for m in mentions:
-                if not m.cands:
-                    continue
-                scored = []
-                for c in m.cands:
-                    s = _prior(c) * c["_match"]
-                    s += self.w_country * min(countries.get(c.get("country"), 0), 3) / 3 + (0.1 if countries.get(c.get("country")) else 0)
-                    a1 = c.get("admin1_gid")
-                    if a1 and admins.get(a1) and a1 != c["geonameid"]:
-                        s += self.w_admin * (1 + min(admins[a1], 3) / 3)
-                    if id(m) in pair_ctx:
-                        units, ccs = pair_ctx[id(m)]
-                        if a1 in units or c["geonameid"] in units:
-                            s += 1.5
-                        elif c.get("country") in ccs:
-                            s += 0.6
-                    if m.admin_only and c.get("feature_code") == "ADM1":
-                        s += 0.2
-                    if "county" in m.text.lower() and c.get("feature_code") == "ADM2":
-                        s += 0.5
-                    scored.append((s, c))
-                scored.sort(key=lambda x: (-x[0], -(x[1].get("population") or 0), x[1]["geonameid"]))
-                best_s, best = scored[0]
-                second = scored[1][0] if len(scored) > 1 else 0.0
-                m.best = best
-                m.score = max(0.05, min(1.0, best["_match"] * (0.6 + (best_s - second) if len(scored) > 1 else 0.95)))
-                w = 0.5 if m.kind == "demonym" else 1.0
-                new_c[best.get("country")] += w
-                if best.get("admin1_gid"):
-                    new_a[best["admin1_gid"]] += 1.0
-            countries, admins = new_c, new_a
+        live = [m for m in mentions if m.cands]
+        if not live:
+            return
+
+        def fixed(m: Mention, c: dict) -> float:
+            s = _prior(c) * c["_match"]
+            if id(m) in pair_ctx:
+                units, ccs = pair_ctx[id(m)]
+                if c.get("admin1_gid") in units or c["geonameid"] in units:
+                    s += 1.5
+                elif c.get("country") in ccs:
+                    s += 0.6
+            if m.admin_only and c.get("feature_code") == "ADM1":
+                s += 0.2
+            if "county" in m.text.lower() and c.get("feature_code") == "ADM2":
+                s += 0.5
+            return s
+
+        # one row per (mention, candidate); mentions of one name share their evidence group
+        rows: list[tuple[int, int, dict]] = []
+        group_of: dict[str, int] = {}
+        for mi, m in enumerate(live):
+            g = group_of.setdefault(m.text.lower(), len(group_of))
+            ranked = sorted(m.cands, key=lambda c: -fixed(m, c))[:40]
+            m.cands = ranked
+            rows += [(mi, g, c) for c in ranked]
+        n_groups = len(group_of)
+        cands = [c for _, _, c in rows]
+        mi_of = np.array([r[0] for r in rows])
+        g_of = np.array([r[1] for r in rows])
+        base = np.array([fixed(live[r[0]], r[2]) for r in rows])
+        rel = _relation(cands)
+        rel[g_of[:, None] == g_of[None, :]] = 0.0  # a name does not support itself
+        # a name with many readings ("Washington") is weak evidence for any one of them
+        n_read = np.bincount(mi_of, minlength=len(live)).astype(float)
+        weight = 1.0 / (1.0 + 0.5 * np.log(n_read[mi_of]))
+        demonym = np.array([live[r[0]].kind == "demonym" for r in rows])
+        weight[demonym] = 0.0
+        cc = [c.get("country") for c in cands]
+        score = base.copy()
+        prob = np.zeros(len(rows))
+        for _round in range(3):
+            # probabilities within each mention
+            for mi in range(len(live)):
+                idx = np.flatnonzero(mi_of == mi)
+                z = np.exp((score[idx] - score[idx].max()) / self.temperature)
+                prob[idx] = z / z.sum()
+            # spatial support: for each other group, the best-supporting reading
+            contrib = rel * (prob * weight)[None, :]
+            per_group = np.zeros((len(rows), n_groups))
+            np.maximum.at(per_group.T, g_of, contrib.T)
+            support = per_group.sum(axis=1)
+            # country evidence: the probability mass of other names in each country
+            mass: Counter = Counter(base_countries)
+            seen_g: dict[int, Counter] = defaultdict(Counter)
+            for i, c in enumerate(cc):
+                w = prob[i] * (0.5 if demonym[i] else 1.0)
+                seen_g[g_of[i]][c] = max(seen_g[g_of[i]][c], w)
+            for cnt in seen_g.values():
+                for c, w in cnt.items():
+                    mass[c] += w
+            for i, c in enumerate(cc):
+                own = seen_g[g_of[i]][c]
+                m_c = mass.get(c, 0.0) - own
+                score[i] = (base[i] + self.w_country * min(m_c, 3.0) / 3.0 + (0.1 if m_c > 0.3 else 0.0)
+                            + self.w_spatial * min(support[i], 3.0))
+        for mi, m in enumerate(live):
+            idx = np.flatnonzero(mi_of == mi)
+            order = sorted(idx, key=lambda i: (-score[i], -(cands[i].get("population") or 0), cands[i]["geonameid"]))
+            best = order[0]
+            m.best = cands[best]
+            if len(order) > 1:
+                margin = score[best] - score[order[1]]
+                m.score = max(0.05, min(1.0, cands[best]["_match"] * (0.6 + margin)))
+            else:
+                m.score = max(0.05, min(1.0, cands[best]["_match"] * 0.95))
 
     # ------------------------------------------------------------------ component
     def __call__(self, doc: Doc) -> Doc:

@@ -11,9 +11,10 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import FastAPI, Path as PathParam, Query, Request
+from fastapi import FastAPI, Query, Request
+from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -278,7 +279,7 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
         """Events newest first, each with its article, outlet, place and resolved actors (paginated)."""
         f = event_filters(type, status, actor, country, since, until, bbox, article, limit, offset)
         with conn() as c:
-            return page(Q.list_events(c, f), limit, offset)
+            return JSONResponse(page(Q.list_events(c, f), limit, offset))
 
     # ------------------------------------------------------------ incidents
 
@@ -304,7 +305,7 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
         """Incident records (`eventwire/incident/1`) newest first (paginated); `brief` for the map."""
         f = incident_filters(grade, type, since, until, bbox, actor, affiliation, article, limit, offset)
         with conn() as c:
-            return page(Q.list_incidents(c, f, brief=brief), limit, offset)
+            return JSONResponse(page(Q.list_incidents(c, f, brief=brief), limit, offset))
 
     @app.get("/api/facets", tags=["incidents"], summary="Filter values present in the store")
     def get_facets():

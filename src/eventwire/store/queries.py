@@ -283,7 +283,9 @@ def list_events(conn: Connection, filters: EventFilters | None = None) -> list[d
     f = filters or EventFilters()
     e = s.events.c
     q = _event_where(select(e.article_id, *(e[c] for c in _EVENT_COLS)), f)
-    q = q.order_by(e.date.desc().nulls_last(), e.lat.desc(), e.lon.desc()).offset(f.offset or 0)
+    # SQLite already sorts NULLs last in DESC order; saying so would stop it reading the index in order
+    first = e.date.desc() if conn.dialect.name == "sqlite" else e.date.desc().nulls_last()
+    q = q.order_by(first, e.lat.desc(), e.lon.desc()).offset(f.offset or 0)
     if f.limit is not None:
         q = q.limit(f.limit)
     rows = [dict(r) for r in conn.execute(q).mappings()]

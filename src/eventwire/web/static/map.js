@@ -87,7 +87,7 @@
     cluster.addLayers(layers);
     if (firstLoad && layers.length) {
       var b = L.latLngBounds(layers.map(function (m) { return m.getLatLng(); }));
-      map.fitBounds(b.pad(0.3), { maxZoom: 7 });
+      map.fitBounds(b.pad(0.3), { maxZoom: 7, animate: false });
     }
     firstLoad = false;
     var unplaced = all.length - layers.length;
