@@ -120,3 +120,40 @@ def test_to_disk_from_disk_round_trip(pnlp, tmp_path):
         comp.from_disk(tmp_path / "places")
     with pytest.raises(ValueError):
         comp.from_disk(tmp_path / "missing")
+
+
+def test_spacy_load_round_trip_gives_the_same_places(nlp, sana_doc, shared, tmp_path):
+    """STYLE.md §2: nlp.to_disk then spacy.load rebuilds the pipeline from its config and data."""
+    import spacy
+
+    from eventwire.analysis import analyse_many
+    from eventwire.ingest import iter_articles
+
+    nlp.to_disk(tmp_path / "pipeline")
+    assert (tmp_path / "pipeline" / "eventwire_places" / "gazetteer.json").is_file()
+    loaded = spacy.load(tmp_path / "pipeline")
+    assert "eventwire_places" in loaded.pipe_names
+    (art,) = list(iter_articles([str(shared / "examples" / "sana-2018-06-16.txt")]))
+    again = next(analyse_many([art], nlp=loaded)).to_dict()
+    assert again["places"] == sana_doc["places"] and again["places"]
+
+
+def test_actors_persons_and_streets_are_not_places(pnlp):
+    text = ("President Saakashvili said Daesh fighters had left. Officer Ripley closed Main Street near "
+            "City Hall in Gainesville, Ga., after the crash on Highway 19.")
+    places = {p["text"]: p for p in analyse(text, nlp=pnlp).to_dict()["places"]}
+    for name in ("Saakashvili", "Daesh", "Ripley", "Main", "Hall", "Highway 19"):
+        assert name not in places, places[name]
+    assert places["Gainesville"]["admin1"] == "Georgia"
+
+
+def test_home_state_from_the_other_places(pnlp, shared):
+    """A local story's "Athens" is the one beside the county it names, not the Greek capital."""
+    (it,) = _dev_items(shared, "geo-lgl.jsonl", ["lgl-39624583"]) or [None]
+    if it is None:
+        pytest.skip("dev item not found")
+    places = analyse(it["text"], id=it["id"], nlp=pnlp).to_dict()["places"]
+    for t in it["toponyms"]:
+        hit = [p for p in places if p["start"] < t["end"] and p["end"] > t["start"]]
+        assert hit and hit[0]["lat"] is not None, t
+        assert _km(hit[0]["lat"], hit[0]["lon"], t["lat"], t["lon"]) <= 161, (t, hit[0])

@@ -314,7 +314,7 @@ class PlacesComponent:
         self._persons = {t.text for e in persons for t in e if t.is_title} | {e.text for e in persons}
         self._person_tokens = {t.text for e in persons if len(e) > 1 for t in e if t.is_title}
         self._person_starts = {e.start for e in persons}
-        self._place_tokens = {k for e in ents if e.label_ in PLACE_LABELS for k in range(e.start, e.end)}
+        self._place_tokens = {k for e in ents if e.label_ in ("GPE", "LOC") for k in range(e.start, e.end)}
         self._in_org: set[int] = set()
         for ent in ents:
             if any(taken[k] for k in range(ent.start, ent.end)):
@@ -332,9 +332,11 @@ class PlacesComponent:
                 if not cands and text.endswith("'s"):
                     span = span[:-1]
                     cands = self._places_for(span.text, fuzzy=True)
+                inner = False
                 if not cands and len(span) > 1:
                     span, cands = self._inner(span)
-                if cands and len(span) == 1 and self._context_says_not_place(span, cands, ner=True):
+                    inner = True
+                if cands and len(span) == 1 and self._context_says_not_place(span, cands, ner=not inner):
                     for k in range(ent.start, ent.end):
                         taken[k] = True
                     continue
@@ -357,7 +359,8 @@ class PlacesComponent:
                           or (c.get("population") or 0) >= (20_000 if ent.label_ != "NORP" else 200_000)
                           or c.get("source") == "supplement" or _ARTICLE_PREFIX.match(span[0].text)]
                 if (strong and (ent.label_ == "ORG" or len(span) == 1) and span.text not in self._person_tokens
-                        and norm(span.text) not in self.actor_names):
+                        and norm(span.text) not in self.actor_names
+                        and not self._context_says_not_place(span, cands, ner=True)):
                     take(span, Mention(span.start_char, span.end_char, span.text, "ner", ent.label_, cands=cands))
                     continue
             if ent.label_ not in ("ORG", "FAC", "WORK_OF_ART", "EVENT", "PRODUCT"):

@@ -114,8 +114,9 @@ def list_incidents(conn: Connection, filters: IncidentFilters | None = None, *,
     f = filters or IncidentFilters()
     c = incidents.c
     if brief:
-        q = select(c.id, c.type, c.mode, c.date, c.end_date, c.lat, c.lon, c.country, c.admin1, c.place,
-                   c.killed_min, c.killed_max, c.grade, c.origins, c.n_reports)
+        q = select(c.id, c.type, c.mode, c.date, c.end_date, c.lat, c.lon, c.country,
+                   c.place["name"].as_string().label("place"), c.killed_min, c.killed_max, c.grade, c.origins,
+                   c.n_reports)
     else:
         q = select(c.record)
     q = _incident_where(q, f).order_by(c.date.desc().nulls_last(), c.id).offset(f.offset or 0)
@@ -123,14 +124,7 @@ def list_incidents(conn: Connection, filters: IncidentFilters | None = None, *,
         q = q.limit(f.limit)
     if not brief:
         return [r for (r,) in conn.execute(q)]
-    out = []
-    for r in conn.execute(q).mappings():
-        d = dict(r)
-        place = d.pop("place") or {}
-        d["place"] = place.get("name") or place.get("text")
-        d["precision"] = place.get("precision")
-        out.append(d)
-    return out
+    return [dict(r) for r in conn.execute(q).mappings()]
 
 
 def incident_facets(conn: Connection) -> dict[str, list[str]]:
@@ -244,19 +238,36 @@ get_document = repo.get_document
 
 _EVENT_COLS = ("id", "type", "mode", "context", "actors", "recipients", "place", "date", "end_date",
                "date_precision", "killed", "injured", "trigger", "sentence", "status", "claim", "negated")
+SMALL_BOX_DEG2 = 1.0  # a box this small (about a city) over a long window: read it by position first
+LONG_WINDOW_DAYS = 180
+
+
+def _window_days(since: str | None, until: str | None) -> float:
+    """Days between two ISO dates; unbounded (inf) when either is missing or unreadable."""
+    from datetime import date
+
+    try:
+        return (date.fromisoformat(until[:10]) - date.fromisoformat(since[:10])).days  # type: ignore[index]
+    except (TypeError, ValueError):
+        return float("inf")
+
+
 _PLACE_COLS = ("text", "name", "geonameid", "lat", "lon", "country", "admin1", "feature_code", "precision")
 
 
-def _event_where(q, f: EventFilters):
+def _event_where(q, f: EventFilters, box_first: bool = False):
+    """`box_first`: compare dates on an expression, so SQLite reads the lat/lon index for a small box
+    (a city over ten years) instead of walking every date in the window."""
     e = s.events.c
+    date = e.date.concat("") if box_first else e.date
     if f.type:
         q = q.where(e.type == f.type.upper())
     if f.status:
         q = q.where(e.status == f.status)
     if f.since:
-        q = q.where(e.date >= f.since)
+        q = q.where(date >= f.since)
     if f.until:
-        q = q.where(e.date <= f.until + "\uffff")
+        q = q.where(date <= f.until + "\uffff")
     if f.bbox:
         x0, y0, x1, y1 = f.bbox
         q = q.where(e.lat >= y0, e.lat <= y1, e.lon >= x0, e.lon <= x1)
@@ -282,7 +293,10 @@ def list_events(conn: Connection, filters: EventFilters | None = None) -> list[d
     """
     f = filters or EventFilters()
     e = s.events.c
-    q = _event_where(select(e.article_id, *(e[c] for c in _EVENT_COLS)), f)
+    small = bool(f.bbox) and (f.bbox[2] - f.bbox[0]) * (f.bbox[3] - f.bbox[1]) <= SMALL_BOX_DEG2
+    small = small and _window_days(f.since, f.until) > LONG_WINDOW_DAYS
+    q = _event_where(select(e.article_id, *(e[c] for c in _EVENT_COLS)), f,
+                     box_first=small and conn.dialect.name == "sqlite")
     # SQLite already sorts NULLs last in DESC order; saying so would stop it reading the index in order
     first = e.date.desc() if conn.dialect.name == "sqlite" else e.date.desc().nulls_last()
     q = q.order_by(first, e.lat.desc(), e.lon.desc()).offset(f.offset or 0)

@@ -28,7 +28,21 @@
     }).addTo(map).bringToBack();
   }).catch(function () { /* the markers still work without outlines */ });
 
-  var cluster = L.markerClusterGroup({ chunkedLoading: true, maxClusterRadius: 45, showCoverageOnHover: false });
+  var cluster = L.markerClusterGroup({
+    chunkedLoading: true, maxClusterRadius: 45, showCoverageOnHover: false,
+    chunkProgress: function (done, total) {
+      if (done >= total) { rendered(); }
+    }
+  });
+  var pending = false;
+  function rendered() {
+    if (!pending) { return; }
+    pending = false;
+    document.body.dataset.state = "ready";
+    if (!document.body.dataset.firstRenderMs) {
+      document.body.dataset.firstRenderMs = String(Math.round(performance.now()));
+    }
+  }
   map.addLayer(cluster);
   var all = [];          // incidents from the last query
   var markers = [];      // [incident, marker]
@@ -202,7 +216,7 @@
     statusEl.textContent = "Loading incidents…";
     document.body.dataset.state = "loading";
     p.set("brief", "true"); p.set("limit", "50000");
-    if (p.get("grade") === "none") { all = []; draw(); document.body.dataset.state = "ready"; return Promise.resolve(); }
+    if (p.get("grade") === "none") { all = []; pending = true; draw(); rendered(); return Promise.resolve(); }
     return fetch("/api/incidents?" + p.toString(), { headers: { Accept: "application/json" } })
       .then(function (r) {
         return r.json().then(function (body) {
@@ -212,11 +226,9 @@
       })
       .then(function (body) {
         all = body.items;
+        pending = true;
         draw();
-        document.body.dataset.state = "ready";
-        if (!document.body.dataset.firstRenderMs) {
-          document.body.dataset.firstRenderMs = String(Math.round(performance.now()));
-        }
+        if (!markers.length) { rendered(); }
       })
       .catch(function (err) {
         statusEl.textContent = "Could not load incidents: " + err.message;
