@@ -148,8 +148,9 @@ def test_actors_persons_and_streets_are_not_places(pnlp):
 
 
 def test_home_state_from_the_other_places(pnlp, shared):
-    """A local story's "Athens" is the one beside the county it names, not the Greek capital."""
-    (it,) = _dev_items(shared, "geo-lgl.jsonl", ["lgl-39624583"]) or [None]
+    """A local story's "Huntsville" is the one beside the county it names (Walker County, Texas), not
+    the larger Huntsville in Alabama that population alone picks."""
+    (it,) = _dev_items(shared, "geo-lgl.jsonl", ["lgl-42982555"]) or [None]
     if it is None:
         pytest.skip("dev item not found")
     places = analyse(it["text"], id=it["id"], nlp=pnlp).to_dict()["places"]
