@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DB ?= eventwire.db
 EXAMPLES ?= ../shared/examples
 
-.PHONY: demo test lint docs schema postgres clean-db
+.PHONY: demo test lint docs schema postgres chromium serve clean-db
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,14 +19,22 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-## demo: install, analyse the bundled examples into $(DB), print a summary and the stored articles
+## demo: install, analyse the bundled examples into $(DB), link incidents, print a summary
 demo: $(VENV)/.installed
 	$(BIN)/eventwire ingest $(EXAMPLES) --db $(DB)
 	@echo
 	$(BIN)/eventwire articles --db $(DB)
+	@echo
+	$(BIN)/eventwire link --db $(DB)
+	@echo
+	@echo "Browse them: $(BIN)/eventwire serve --db $(DB)   (or: make serve), then open http://127.0.0.1:8000/"
+
+## serve: the web UI and API on the demo database
+serve: $(VENV)/.installed
+	$(BIN)/eventwire serve --db $(DB)
 
 ## test: lint, check generated docs, run the tests (PostgreSQL tests start a throwaway server)
-test: $(VENV)/.installed-test postgres
+test: $(VENV)/.installed-test postgres chromium
 	$(BIN)/ruff check src tests
 	$(BIN)/cog --check README.md docs/*.md
 	$(BIN)/pytest -q
@@ -41,6 +49,15 @@ postgres:
 			echo "installing PostgreSQL for the store tests"; \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 		else echo "PostgreSQL not installed (not root): its tests will skip"; fi; \
+	fi
+
+## chromium: Debian's Chromium for the browser tests (driven by Playwright; no browser download)
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing Chromium for the browser tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "Chromium not installed (not root): browser tests will skip"; fi; \
 	fi
 
 ## docs: regenerate README.md and docs/*.md output blocks (cog)

@@ -82,7 +82,7 @@ def _safe(name: str, n: int) -> str:
 def ingest(engine: Any, settings: Any, uploads: list[Upload], *, published: str | None = None,
            link: bool = True) -> IngestResult:
     """Analyse, store and (when something is new) re-link; one record per input item, in order."""
-    from eventwire.cli import analysed_items
+    from eventwire.batch.local import analysed_items
     from eventwire.store import incidents as inc_store
     from eventwire.store import repo
 
