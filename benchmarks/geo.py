@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SCORE = ROOT.parent / "shared" / "eval" / "score.py"
-KEYS = ("recognition_f1", "geonameid_accuracy", "acc161", "end_to_end_acc161")
+KEYS = ("recognition_p", "recognition_r", "recognition_f1", "geonameid_accuracy", "acc161", "end_to_end_acc161")
 
 
 def _docs_baseline(items: list[dict], nlp, gaz) -> list[dict]:

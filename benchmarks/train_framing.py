@@ -163,34 +163,7 @@ def decode(comp, doc, scores: np.ndarray, thr: float, gap: int) -> list[tuple[in
     comp.max_gap = gap
     on = scores >= comp._logit
     # reuse the component's decoding with precomputed scores
-    return [(doc[s].idx, doc[e - 1].idx + len(doc[e - 1])) for s, e in _runs(doc, on, gap)]
-
-
-def _runs(doc, on, gap):
-    out = []
-    for sent in doc.sents:
-        i = sent.start
-        while i < sent.end:
-            if not on[i]:
-                i += 1
-                continue
-            j = i + 1
-            while j < sent.end:
-                if on[j]:
-                    j += 1
-                    continue
-                k = j
-                while k < sent.end and not on[k] and k - j < gap:
-                    k += 1
-                if k < sent.end and on[k]:
-                    j = k
-                else:
-                    break
-            s, e = framing._trim(doc, i, j)
-            if s < e:
-                out.append((s, e))
-            i = j
-    return out
+    return [(doc[s].idx, doc[e - 1].idx + len(doc[e - 1])) for s, e in framing.token_runs(doc, on, gap)]
 
 
 def main(argv: list[str] | None = None) -> int:

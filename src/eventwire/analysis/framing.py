@@ -275,30 +275,7 @@ class FramingComponent:
         w = self.model.si
         bias = w.get("<bias>", 0.0)
         on = [sum(w.get(f, 0.0) for f in fs) + bias >= self._logit for fs in feats]
-        spans: list[tuple[int, int]] = []
-        for sent in doc.sents:
-            i = sent.start
-            while i < sent.end:
-                if not on[i]:
-                    i += 1
-                    continue
-                j = i + 1
-                while j < sent.end:
-                    if on[j]:
-                        j += 1
-                        continue
-                    k = j
-                    while k < sent.end and not on[k] and k - j < self.max_gap:
-                        k += 1
-                    if k < sent.end and on[k]:
-                        j = k
-                    else:
-                        break
-                s, e = _trim(doc, i, j)
-                if s < e:
-                    spans.append((s, e))
-                i = j
-        return spans
+        return token_runs(doc, on, self.max_gap)
 
     def technique(self, span: Span, rules: list[Rule]) -> str:
         tc, labels = self.model.tc, self.model.tc_labels
@@ -355,6 +332,37 @@ class FramingComponent:
 
 
 # --------------------------------------------------------------------------------------- helpers
+
+def token_runs(doc: Doc, on: list[bool], gap: int) -> list[tuple[int, int]]:
+    """Token spans of switched-on tokens within a sentence, bridging gaps of < `gap` tokens.
+
+    The one decoder of the token model, used at run time and by the training script.
+    """
+    spans: list[tuple[int, int]] = []
+    for sent in doc.sents:
+        i = sent.start
+        while i < sent.end:
+            if not on[i]:
+                i += 1
+                continue
+            j = i + 1
+            while j < sent.end:
+                if on[j]:
+                    j += 1
+                    continue
+                k = j
+                while k < sent.end and not on[k] and k - j < gap:
+                    k += 1
+                if k < sent.end and on[k]:
+                    j = k
+                else:
+                    break
+            s, e = _trim(doc, i, j)
+            if s < e:
+                spans.append((s, e))
+            i = j
+    return spans
+
 
 def _trim(doc: Doc, s: int, e: int) -> tuple[int, int]:
     """Drop punctuation, conjunctions, determiners and prepositions at both ends of a span."""
