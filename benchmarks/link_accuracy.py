@@ -84,7 +84,7 @@ def pairwise(rows: list[dict], predicted: dict[str, str | None]) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--source", choices=["annotated", "pipeline"], default="annotated")
-    ap.add_argument("--files", nargs="*", default=["labelled.jsonl", "contested.jsonl"])
+    ap.add_argument("--files", nargs="*", default=["labelled.jsonl", "contested.jsonl", "nearmiss.jsonl"])
     ap.add_argument("--docs", default=None, metavar="JSONL",
                     help="pipeline source: read the documents from this file if it exists, else write them there")
     ap.add_argument("--verbose", "-v", action="store_true", help="list the wrong pairs with their scores")

@@ -179,8 +179,10 @@ def test_belief_verbs_need_a_clause_and_a_named_subject(nlp):
 
 
 def test_attacked_is_a_cue_for_people_not_for_places(nlp):
-    verbal = _claims(nlp, "Donald Trump attacked Machado in a series of tweets on Friday.")
+    verbal = _claims(nlp, "Donald Trump attacked Hillary Clinton for her record on trade.")
     assert any(c["cue"]["text"] == "attacked" and c["speaker"]["text"] == "Donald Trump" for c in verbal)
+    verbal = _claims(nlp, "The Democratic nominee aggressively attacked her opponent as a fraud.")
+    assert any(c["cue"]["text"].endswith("attacked") and "opponent" in c["content_text"] for c in verbal)
     physical = _claims(nlp, "Militants attacked an army base near Aleppo on Friday, killing four soldiers.")
     assert not any("attack" in c["cue"]["text"] for c in physical)
 

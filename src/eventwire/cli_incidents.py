@@ -19,6 +19,7 @@ import click
 from eventwire.cli import _open_db, _settings, _shown_db, db_option
 
 FORMATS = ("table", "jsonl", "csv", "geojson")
+_GROUP_KEY = "eventwire.incidents.options"
 
 
 def _who(by: str | None) -> str:
@@ -129,9 +130,22 @@ def _list_options(f):
 @_list_options
 @click.pass_context
 def incidents_group(ctx: click.Context, db, fmt, grade, type_, since, until, limit) -> None:
-    """List linked incidents (newest first), or correct them (merge, split, grade)."""
+    """List linked incidents (newest first), or correct them (merge, split, grade).
+
+    Options given to the group (`eventwire incidents --db F merge A B`) apply to the
+    subcommand unless it sets them itself.
+    """
+    ctx.meta[_GROUP_KEY] = {"db": db, "fmt": fmt, "grade": grade, "type_": type_, "since": since,
+                            "until": until, "limit": limit}
     if ctx.invoked_subcommand is None:
         _list(ctx, db, fmt, grade, type_, since, until, limit)
+
+
+def _group(ctx: click.Context, name: str, value):
+    """A subcommand's option, else the same option given to the `incidents` group."""
+    if value is not None:
+        return value
+    return (ctx.meta.get(_GROUP_KEY) or {}).get(name)
 
 
 @incidents_group.command("list")
@@ -139,7 +153,9 @@ def incidents_group(ctx: click.Context, db, fmt, grade, type_, since, until, lim
 @click.pass_context
 def incidents_list(ctx: click.Context, db, fmt, grade, type_, since, until, limit) -> None:
     """List linked incidents (the same as `eventwire incidents`)."""
-    _list(ctx, db, fmt, grade, type_, since, until, limit)
+    _list(ctx, _group(ctx, "db", db), _group(ctx, "fmt", fmt), _group(ctx, "grade", grade),
+          _group(ctx, "type_", type_), _group(ctx, "since", since), _group(ctx, "until", until),
+          _group(ctx, "limit", limit))
 
 
 @incidents_group.command("show")
@@ -150,7 +166,7 @@ def incidents_show(ctx: click.Context, incident_id: str, db: str | None) -> None
     """Print one incident record with all its reports (an id prefix is enough)."""
     from eventwire.store import incidents as store
 
-    settings = _settings(ctx, db=db)
+    settings = _settings(ctx, db=_group(ctx, "db", db))
     engine = _open_db(settings)
     with engine.connect() as conn:
         iid = _one_incident(conn, incident_id, _shown_db(settings.db))
@@ -165,7 +181,7 @@ def _by_note(f):
 def _correct(ctx: click.Context, db: str | None, make) -> None:
     from eventwire.store import incidents as store
 
-    settings = _settings(ctx, db=db)
+    settings = _settings(ctx, db=_group(ctx, "db", db))
     engine = _open_db(settings)
     with engine.connect() as conn:
         corr = make(conn, _shown_db(settings.db))
@@ -256,7 +272,7 @@ def incidents_corrections(ctx: click.Context, db: str | None, fmt: str) -> None:
     """List the corrections people made, oldest first, with who and when."""
     from eventwire.store import incidents as store
 
-    settings = _settings(ctx, db=db)
+    settings = _settings(ctx, db=_group(ctx, "db", db))
     engine = _open_db(settings)
     with engine.connect() as conn:
         rows = store.list_corrections(conn)

@@ -223,23 +223,23 @@ class ActorsComponent:
         if outlet.get("affiliation") in ("state", "state-affiliated") and len(outlet.get("country") or "") == 3 \
                 and outlet["country"] not in ("IGO", "UNO", "NGO", "IMG", "MNC"):
             return outlet["country"]
+        # a country named in the text ("Kenya", "Syrian") is stronger evidence than a gazetteer
+        # reading of a capitalised word ("Vice", "Freedom"); a tie is no evidence at all
         counts: Counter = Counter()
-        first: dict[str, int] = {}
         seen = set()
-        for i, (s, _e, info) in matches.items():
+        for _i, (s, _e, info) in matches.items():
             if s in seen or info["match"] == "named":
                 continue
             seen.add(s)
-            counts[info["country"]] += 1
-            first.setdefault(info["country"], i)
+            counts[info["country"]] += 2
         for sp in places:
             c = (sp._.ew_place or {}).get("country")
             if c and not any(i in matches for i in range(sp.start, sp.end)):
                 counts[c] += 1
-                first.setdefault(c, sp.start)
-        if not counts:
+        ranked = counts.most_common(2)
+        if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
             return None
-        return min(counts, key=lambda c: (-counts[c], first[c]))
+        return ranked[0][0]
 
     def _head_info(self, t: Token) -> dict | None:
         if t.pos_ not in ("NOUN", "PROPN"):
@@ -623,7 +623,11 @@ class ActorsComponent:
                     men.info["sector"] = named.get("sector")
             return
         c = country["country"] if country else None
-        if c is None and hi.get("kind") in ("institution", "title") and men.kind != "person":
+        # a domestic group with no country of its own ("protesters", "workers", "militants") is
+        # where the document is; refugees, foreign "states" and monitors are not
+        domestic_group = hi.get("kind") == "group" and hi.get("sector") in ("CVL", "REB", "OPP", "UAF", "PTY",
+                                                                           "BUS", "REL", "CRM", "MED")
+        if c is None and (hi.get("kind") in ("institution", "title") or domestic_group) and men.kind != "person":
             c = ctx_country
             if c:
                 men.extras["country_from"] = "context"

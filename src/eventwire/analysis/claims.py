@@ -451,13 +451,14 @@ class ClaimsComponent:
             if passive or not objs or speaker is None:
                 return False
             o = objs[0]
-            places = tok.doc.spans["places"] if "places" in tok.doc.spans else []
+            if any(c.dep_ == "prep" and c.lower_ in ("for", "as", "over") for c in tok.children):
+                return True  # "attacked X for/as ...": the verbal sense
+            places = tok.doc.spans.get("places", [])
             if o.ent_type_ in ("LOC", "FAC") or o.lemma_.lower() in PHYSICAL_TARGETS \
                     or any(p.start <= o.i < p.end for p in places):
                 return False
             return o.ent_type_ in ("PERSON", "ORG", "NORP") or o.pos_ == "PROPN" or o.lower_ in PRONOUNS or \
-                o.lower_ in ("him", "her", "them", "me", "us") or any(c.dep_ == "prep" and c.lower_ in
-                                                                     ("for", "as", "over") for c in tok.children)
+                o.lower_ in ("him", "her", "them", "me", "us")
         return True
 
     @staticmethod

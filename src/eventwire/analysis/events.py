@@ -84,6 +84,9 @@ class Lexicon:
     numbers: dict[str, int] = field(default_factory=dict)
     vague: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
     bounds: dict[str, str] = field(default_factory=dict)
+    fallback_preps: set[str] = field(default_factory=set)
+    transfer: dict[str, Entry] = field(default_factory=dict)
+    reciprocal_types: set[str] = field(default_factory=set)
 
     @classmethod
     def load(cls) -> Lexicon:
@@ -108,6 +111,11 @@ class Lexicon:
             for w in words:
                 lex.mode_cues[w.lower()] = mode
         lex.light_verbs = set(data.get("light_verbs") or [])
+        lex.fallback_preps = set(data.get("fallback_recipient_preps") or [])
+        for row in data.get("transfer_verbs") or []:
+            for v in row["verbs"]:
+                lex.transfer[v] = Entry(v, (), row["type"], row.get("mode"), tuple(row.get("context") or []))
+        lex.reciprocal_types = set(data.get("reciprocal_types") or [])
         lex.counter_verbs = {w.split()[0] for w in data.get("counter_verbs") or []}
         for r in read_csv("lexicons/modality.csv"):
             lex.modality.setdefault(r["kind"], set()).add(r["cue"].lower())
@@ -203,7 +211,7 @@ class EventsComponent:
 
     # ------------------------------------------------------------- sentences
     def _sentence(self, sent: Span, ctx: _DocContext) -> list[dict]:
-        cands = self._triggers(sent)
+        cands = self._triggers(sent, ctx)
         cands += self._obligations(sent, cands)
         if not cands:
             return []
@@ -221,6 +229,7 @@ class EventsComponent:
         cands = [c for c in cands if not c.suppressed]
         for c in cands:
             self._assault_mode(c)
+            self._late_recipients(c, ctx)
         ctx.casualties(sent, cands)
         out = []
         for c in cands:
@@ -249,12 +258,43 @@ class EventsComponent:
                 return e, used
         return None
 
-    def _triggers(self, sent: Span) -> list[Cand]:
+    def _transfer(self, tok: Token, ctx: _DocContext) -> Entry | None:
+        """'gave 625 rifles to the Marines', 'returned artifacts to the Embassy', 'provide Brazil with
+        loans': a verb of giving is an event only with a thing given (not an event noun) and a
+        party that receives it, named as an actor."""
+        entry = self.lex.transfer.get(_lem(tok))
+        if entry is None or tok.pos_ != "VERB" or tok.dep_ in ("amod", "compound", "nsubj", "nsubjpass", "pobj"):
+            return None
+        objs = [k for k in tok.children if k.dep_ == "dobj"]
+        if not objs or any(_lem(o) in self.lex.nouns or o.pos_ == "PRON" for o in objs):
+            return None
+
+        def party(x: Token) -> bool:
+            return ctx.actor_at(x) is not None or x.pos_ == "PROPN" or any(
+                y.dep_ in ("poss", "compound", "amod") and ctx.actor_at(y) is not None for y in x.children)
+
+        for k in tok.children:
+            if k.dep_ == "dative" and party(k):
+                return entry
+            if k.dep_ == "prep" and k.lower_ in ("to", "for") and any(
+                    g.dep_ == "pobj" and party(g) for g in k.children):
+                return entry
+            if k.dep_ == "prep" and k.lower_ == "with" and any(party(o) for o in objs):
+                return entry
+        return None
+
+    def _triggers(self, sent: Span, ctx: _DocContext) -> list[Cand]:
         lex = self.lex
         out: list[Cand] = []
         consumed: set[int] = set()
         for tok in sent:
             lem = _lem(tok)
+            if lem in lex.transfer and (lem not in lex.verbs or lem in lex.light_verbs):
+                e = self._transfer(tok, ctx)
+                m = self._match(tok, lex.verbs[lem], noun=False) if lem in lex.verbs else None
+                if e is not None and (m is None or not m[0].extra):
+                    out.append(Cand(tok, e.type, e.mode, list(e.context), "verb", set()))
+                    continue
             if tok.pos_ == "VERB" and lem in lex.verbs:
                 if tok.dep_ in ("amod", "compound", "dobj", "nsubj", "nsubjpass", "pobj", "oprd", "acomp") \
                         or (tok.dep_ == "conj" and tok.head.dep_ in ("oprd", "acomp", "amod")) \
@@ -370,6 +410,8 @@ class EventsComponent:
             h = v.head
             if v.dep_ == "pcomp" or h.pos_ == "ADP":
                 h = h.head
+            if v.dep_ == "xcomp" and h.pos_ == "ADJ" and h.dep_ in ("acomp", "oprd") and h.head.i != h.i:
+                h = h.head  # "Syria is willing to withdraw": the predicate adjective's subject controls
             if v.dep_ == "acl" and h.pos_ in ("NOUN", "PROPN"):
                 return [h], False
             if v.dep_ == "xcomp":  # object control: "urged X to", "asked X to"
@@ -377,7 +419,11 @@ class EventsComponent:
                 if obj and _lem(h) not in self.lex.modality.get("intent", ()):
                     return obj, False
             if h.pos_ in ("VERB", "AUX"):
-                return self._subject(h, depth + 1)[0], False
+                ctrl = self._subject(h, depth + 1)[0]
+                if not ctrl and v.dep_ == "xcomp":
+                    # "it is prepared to impose", "X was asked to leave": the passive subject controls
+                    ctrl = [k for k in h.children if k.dep_ == "nsubjpass"][:1]
+                return ctrl, False
         return [], passive
 
     def _prep_objs(self, t: Token, preps: set[str]) -> list[Token]:
@@ -444,6 +490,54 @@ class EventsComponent:
                     recips = self._subject(h)[0]
         c.actors = [x for a in actors for x in _conjuncts(a)]
         c.recipients = [x for r in recips for x in _conjuncts(r) if x not in c.actors]
+
+    def _late_recipients(self, c: Cand, ctx: _DocContext) -> None:
+        """Recipients from weaker evidence, added once the events of a sentence are settled (so they
+        never decide whether an event is kept)."""
+        if not any(ctx.resolvable(r) for r in c.recipients):
+            c.recipients = [x for r in self._fallback_recipients(c, ctx) for x in _conjuncts(r)
+                            if x not in c.actors]
+        if not c.recipients and c.type in self.lex.reciprocal_types and len(c.actors) > 1 \
+                and all(a.dep_ == "conj" for a in c.actors[1:]):
+            # "X and Y agreed / met / signed": with a symmetric act each party is the other's counterpart
+            c.actors, c.recipients = c.actors[:1], c.actors[1:]
+
+    def _fallback_recipients(self, c: Cand, ctx: _DocContext) -> list[Token]:
+        """The other party when the type's own rules found none: the nearest actor (or name) in an
+        object or a prepositional complement inside the event's own phrase ("opened its borders to
+        X", "pledged support to X", "assistance in northern Iraq", "returned paintings to the
+        government of Brazil"). The search walks down from the trigger (and its light verb) without
+        entering other clauses and stops at the first level that has one."""
+        preps = self.lex.fallback_preps
+        frontier = [c.tok] + ([c.light] if c.light is not None else [])
+        seen = {x.i for x in frontier}
+        for _ in range(4):
+            found: list[Token] = []
+            nxt: list[Token] = []
+            for h in frontier:
+                for k in h.children:
+                    if k.i in seen or k.dep_ in ("ccomp", "relcl", "parataxis", "csubj", "advcl", "nsubj",
+                                                  "nsubjpass", "agent", "appos", "punct", "cc", "mark"):
+                        continue
+                    if k.dep_ == "conj" and k.pos_ in ("VERB", "AUX"):
+                        continue
+                    seen.add(k.i)
+                    nxt.append(k)
+                    if k.dep_ in ("dobj", "dative") and k.i not in c.consumed and h is not c.tok.head:
+                        targets = [k]
+                    elif k.dep_ == "prep" and k.lower_ in preps:
+                        targets = [g for g in k.children if g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME")]
+                        seen.update(g.i for g in targets)
+                        nxt.extend(targets)
+                    else:
+                        continue
+                    for g in targets:
+                        if g not in c.actors and g not in found and ctx.resolvable(g):
+                            found.append(g)
+            if found:
+                return found
+            frontier = nxt
+        return []
 
     def _framed(self, c: Cand) -> bool:
         """A nominal trigger must be an event in context: an argument, a light verb, or an event verb's subject."""
@@ -625,6 +719,17 @@ class _DocContext:
                 best = sp
                 break
         return best
+
+    def resolvable(self, t: Token) -> bool:
+        """Would `resolve` find or make an actor for this head (without making one)?"""
+        if self.actor_at(t) is not None:
+            return True
+        if t.lower_ in PRONOUNS or t.pos_ == "PRON":
+            return False
+        if t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+            return True
+        return any(x.dep_ in ("poss", "compound", "amod", "nmod", "pobj", "appos") and self.actor_at(x) is not None
+                   for x in _near(t, 2))
 
     def resolve(self, t: Token, role: str) -> Span | None:
         """The actor span a role head points to, found or (for a name-like head) made."""

@@ -6,13 +6,17 @@ either day), and places that could coincide:
 
 * both places precise (point .. district): grid cells of `CELL_DEG` degrees, the
   cell and its eight neighbours;
-* one place a province: the same country and admin1;
-* one place only a country (or a place without coordinates): the same country;
-* one report without a place: a shared actor key.
+* one place coarse (a province or country, or without coordinates) or missing: the
+  same country, the event's own or, for an event without a place, any country the
+  article names (compatibility, not equality: the score weighs it);
+* neither the event nor its article with a country: a shared actor key.
 
 A report is put into one bucket per day of its window, so a month-dated report
-meets every report of that month. Windows wider than `MAX_WINDOW_DAYS` (a year)
-are not blocked at all: such a report stays alone unless a person merges it.
+meets every report of that month; a report whose article also names an earlier
+day (up to `ARTICLE_DAYS_BACK` before its window: "on Monday" in a Wednesday
+report of a revised toll) meets that day's reports in its country too. Windows
+wider than `MAX_WINDOW_DAYS` (a year) are not blocked at all: such a report stays
+alone unless a person merges it.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from itertools import combinations
 from eventwire.link.reports import MAX_WINDOW_DAYS, Report
 
 CELL_DEG = 1.0
+ARTICLE_DAYS_BACK = 7
 SLACK_DAYS = 1
 _FORWARD = ((0, 1), (1, -1), (1, 0), (1, 1))
 
@@ -38,27 +43,43 @@ def _cell(r: Report) -> tuple[int, int]:
     return int((r.lat + 90.0) // CELL_DEG), int((r.lon + 180.0) // CELL_DEG)
 
 
+def _countries(r: Report) -> frozenset:
+    if r.country:
+        return frozenset((r.country,))
+    if r.place is None:
+        return r.art_countries
+    return frozenset()
+
+
 def candidate_pairs(reports: Sequence[Report]) -> set[tuple[int, int]]:
     """Pairs (i, j), i < j, of positions in `reports` worth scoring."""
     cells: dict[tuple, list[int]] = defaultdict(list)
-    admin: dict[tuple, list[int]] = defaultdict(list)
     country: dict[tuple, list[int]] = defaultdict(list)
+    country_special: dict[tuple, list[int]] = defaultdict(list)
     entity: dict[tuple, list[int]] = defaultdict(list)
+    entity_special: dict[tuple, list[int]] = defaultdict(list)
     for i, r in enumerate(reports):
         days = _days(r)
         if not days:
             continue
         fine = r.fine
         cell = _cell(r) if fine else None
+        cys = _countries(r)
         for d in days:
             if fine:
                 cells[(r.type, d, cell)].append(i)
-            if r.country and r.admin1:
-                admin[(r.type, d, r.country, r.admin1)].append(i)
-            if r.country:
-                country[(r.type, d, r.country)].append(i)
+            for cy in cys:
+                country[(r.type, d, cy)].append(i)
+                if not fine:
+                    country_special[(r.type, d, cy)].append(i)
             for k in r.actor_keys:
                 entity[(r.type, d, k)].append(i)
+                if not cys:
+                    entity_special[(r.type, d, k)].append(i)
+        for d in r.art_days:
+            if r.lo - ARTICLE_DAYS_BACK <= d < r.lo:
+                for cy in cys:
+                    country_special[(r.type, d, cy)].append(i)
 
     pairs: set[tuple[int, int]] = set()
     add = pairs.add
@@ -73,20 +94,15 @@ def candidate_pairs(reports: Sequence[Report]) -> set[tuple[int, int]]:
                         if a != b:
                             add((a, b) if a < b else (b, a))
 
-    def _join(index: dict[tuple, list[int]], needs) -> None:
-        for members in index.values():
-            if len(members) < 2:
-                continue
-            special = [m for m in members if needs(reports[m])]
-            for a in special:
-                for b in members:
+    def _join(index: dict[tuple, list[int]], special: dict[tuple, list[int]]) -> None:
+        for key, spec in special.items():
+            for a in spec:
+                for b in index.get(key, ()):
                     if a != b:
                         add((a, b) if a < b else (b, a))
 
-    _join(admin, lambda r: r.precision == "province" or (r.lat is None and r.place is not None))
-    _join(country, lambda r: r.precision in ("country", "region")
-          or (r.lat is None and r.place is not None and not r.admin1))
-    _join(entity, lambda r: r.place is None)
+    _join(country, country_special)
+    _join(entity, entity_special)
     return pairs
 
 

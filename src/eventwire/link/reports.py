@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date as _date
 from typing import Any
@@ -77,6 +78,16 @@ class Report:
     negated: bool = False
     citations: tuple = ()         # filled by origins.py
     also: tuple = ()              # ids of further events of the same sentence fused into this one
+    # article-level evidence, for events whose own place or date is coarse or missing
+    art_places: tuple = ()        # fine toponyms of the article (not the dateline): ArtPlace
+    art_countries: frozenset = frozenset()   # countries of the article's places (blocking only)
+    art_days: frozenset = frozenset()        # day ordinals of the article's day-precise times
+    terms: dict = field(default_factory=dict)  # term -> count: event sentence words + article places
+    art_areas: frozenset = frozenset()       # (country, province) of the article's places below country
+    # actors for scoring: specific keys, their countries, and generic classes ("civilians", "rebels")
+    perp: tuple = (frozenset(), frozenset(), frozenset())
+    targ: tuple = (frozenset(), frozenset(), frozenset())
+    vec: dict = field(default_factory=dict)    # unit TF-IDF vector of `terms` (set by score.tfidf)
 
     @property
     def asserting(self) -> bool:
@@ -85,6 +96,39 @@ class Report:
     @property
     def fine(self) -> bool:
         return self.radius is not None and self.lat is not None and self.lon is not None
+
+    def candidate_places(self) -> tuple:
+        """Fine places this event may have happened at: its own, else the article's fine places
+        inside its coarse place (same country, and same province when it has one), else all of the
+        article's fine places when it has no place at all."""
+        if self.fine:
+            return (ArtPlace(self.geonameid, self.lat, self.lon, self.radius, self.admin1, self.country),)
+        if self.place is None:
+            return self.art_places
+        return tuple(p for p in self.art_places
+                     if (not self.country or p.country == self.country)
+                     and (self.precision in ("country", "region") or not self.admin1
+                          or norm_admin(p.admin1) == norm_admin(self.admin1)))
+
+
+@dataclass(frozen=True, slots=True)
+class ArtPlace:
+    """A fine place named in an article (the linker's article-level place evidence)."""
+
+    geonameid: int | None
+    lat: float
+    lon: float
+    radius: float
+    admin1: str | None
+    country: str | None
+
+
+def norm_admin(s: str | None) -> str:
+    """Province names compared without accents, case, punctuation ("Şāʻdah" = "Sa'dah" = "Sadah")."""
+    if not s:
+        return ""
+    s = unicodedata.normalize("NFKD", s)
+    return "".join(c for c in s.lower() if c.isalnum() and c.isascii())
 
 
 def _ordinal(s: str | None) -> tuple[int, int] | None:
@@ -166,6 +210,35 @@ def perpetrator_key(a: dict) -> str | None:
     return actor_key(a)
 
 
+NON_COUNTRIES = frozenset({"IGO", "UNO", "NGO", "IMG", "MNC"})
+
+
+GENERIC_SECTORS = frozenset({"CVL", "REF", "MED", "BUS", "EDU", "HLH", "REL", "LAB", "AGR"})
+
+
+def actor_profile(actors: list[dict]) -> tuple[frozenset, frozenset, frozenset]:
+    """(specific keys, countries, generic keys) of some actors.
+
+    Civilians, refugees, worshippers (whatever country the actors layer gives them) and
+    actors without a country ("rebels", "armed group", an unresolved name) are classes:
+    weak evidence, keyed by sector. A specific actor also brings its country, so "Russia"
+    and "the Russian army" agree at country level when their keys differ.
+    """
+    spec, countries, generic = set(), set(), set()
+    for a in actors:
+        k = actor_key(a)
+        if not k:
+            continue
+        c, sector = a.get("country"), (a.get("sector") or "").upper()
+        if sector in GENERIC_SECTORS or not c:
+            generic.add("g:" + sector if sector else k)
+        else:
+            spec.add(k)
+            if c not in NON_COUNTRIES:
+                countries.add(c)
+    return frozenset(spec), frozenset(countries), frozenset(generic)
+
+
 def words(text: str) -> frozenset:
     """Lower-case words of three letters or more (text similarity of event sentences)."""
     return frozenset(w.lower() for w in _WORD.findall(text or ""))
@@ -199,6 +272,8 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
     places = {p.get("id"): p for p in doc.get("places") or [] if isinstance(p, dict)}
     actors = {a.get("id"): a for a in doc.get("actors") or [] if isinstance(a, dict)}
     claims = {c.get("id"): c for c in doc.get("claims") or [] if isinstance(c, dict)}
+    art_places, art_countries, place_terms, art_areas = _article_places(doc)
+    art_days = _article_days(doc)
     out: list[Report] = []
     for ev in doc.get("events") or []:
         if not isinstance(ev, dict) or not ev.get("id") or not ev.get("type"):
@@ -245,7 +320,96 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
             speaker_keys=frozenset(k for k in (perpetrator_key(s["actor"]) for s in speakers
                                                if s.get("actor")) if k),
             text=text, negated=bool(ev.get("negated")),
+            art_places=_near(art_places, s0, s1), art_countries=art_countries, art_days=art_days,
+            terms=_terms(sentence, place_terms), art_areas=art_areas,
+            perp=actor_profile(acts), targ=actor_profile(recs),
         ))
+    return out
+
+
+def _article_places(doc: dict) -> tuple[tuple, frozenset, tuple, frozenset]:
+    """The article's fine toponyms (ArtPlace), the countries of all its places, place terms, and
+    the (country, province) areas of its toponyms below country level.
+
+    The dateline place is left out (where the outlet filed from, not where it happened),
+    unless the same place is also named in the body.
+    """
+    art = doc.get("article") or {}
+    dateline = art.get("dateline_place")
+    places = [p for p in doc.get("places") or [] if isinstance(p, dict)]
+    body_ids = {p.get("geonameid") for p in places if p.get("id") != dateline}
+    fine: dict = {}   # key -> (ArtPlace, start offsets of its mentions)
+    countries: set = set()
+    terms: list[str] = []
+    areas: set = set()
+    for p in places:
+        if p.get("id") == dateline and p.get("geonameid") not in body_ids:
+            continue
+        if p.get("country"):
+            countries.add(p["country"])
+        if p.get("kind") == "demonym":
+            continue
+        gid = p.get("geonameid")
+        terms.append(f"@{gid}" if gid is not None else "@" + norm_admin(p.get("text")))
+        if p.get("admin1") and p.get("country") and p.get("precision") not in ("country", "region"):
+            areas.add((p["country"], norm_admin(p["admin1"])))
+        lat, lon, prec = p.get("lat"), p.get("lon"), p.get("precision")
+        if prec in RADIUS_KM and isinstance(lat, int | float) and isinstance(lon, int | float):
+            key = gid if gid is not None else (round(lat, 3), round(lon, 3))
+            start = p.get("start") if isinstance(p.get("start"), int) else -1
+            if key not in fine:
+                fine[key] = (ArtPlace(gid, float(lat), float(lon), RADIUS_KM[prec], p.get("admin1"),
+                                      p.get("country")), [])
+            fine[key][1].append(start)
+    places_out = tuple((ap, tuple(starts)) for ap, starts in fine.values())
+    return places_out, frozenset(countries), tuple(dict.fromkeys(terms)), frozenset(areas)
+
+
+def _near(art_places: tuple, s0: object, s1: object) -> tuple:
+    """The article's fine places named in the event's sentence if any, else all of them."""
+    if isinstance(s0, int) and isinstance(s1, int):
+        inside = tuple(p for p, starts in art_places if any(s0 <= x < s1 for x in starts))
+        if inside:
+            return inside
+    return tuple(p for p, _ in art_places)
+
+
+def _article_days(doc: dict) -> frozenset:
+    """Day ordinals the article names with day precision (a second version of an event's date)."""
+    out = set()
+    for t in doc.get("times") or []:
+        if isinstance(t, dict) and t.get("granularity") in ("day", "minute"):
+            d = _ordinal(t.get("date"))
+            if d:
+                out.add(d[0])
+    return frozenset(out)
+
+
+_VOWELS = frozenset("aeiouyw")
+
+
+def skeleton(name: str) -> str:
+    """Consonant skeleton of a name, so transliterations meet: Younis/Yunis, Huthi/Houthi."""
+    s = "".join(c for c in unicodedata.normalize("NFKD", name.lower()) if c.isascii() and c.isalpha())
+    out = s[:1]
+    for c in s[1:]:
+        if c not in _VOWELS and c != out[-1:]:
+            out += c
+    return out
+
+
+def _terms(sentence: str, place_terms: tuple) -> dict:
+    """Term counts of an event for TF-IDF: its sentence's words, the consonant skeletons of its
+    capitalised words (names in any transliteration) and the article's named places."""
+    out: dict[str, int] = {}
+    for w in _WORD.findall(sentence or ""):
+        lw = w.lower()
+        out[lw] = out.get(lw, 0) + 1
+        if w[0].isupper() and len(w) >= 4:
+            k = "#" + skeleton(w)
+            out[k] = out.get(k, 0) + 1
+    for t in place_terms:
+        out[t] = out.get(t, 0) + 1
     return out
 
 
@@ -265,37 +429,83 @@ def _fuse(a: Report, b: Report) -> None:
         for f in ("place", "lat", "lon", "precision", "radius", "admin1", "country", "geonameid"):
             setattr(a, f, getattr(b, f))
     a.mode = a.mode or b.mode
-    if b.lo is not None and (a.lo is None or b.hi - b.lo < a.hi - a.lo):
+    if b.lo is not None and a.lo is not None and max(a.lo, b.lo) > min(a.hi, b.hi):
+        a.lo, a.hi = min(a.lo, b.lo), max(a.hi, b.hi)  # one day apart: either day
+    elif b.lo is not None and (a.lo is None or b.hi - b.lo < a.hi - a.lo):
         a.lo, a.hi, a.date, a.end_date, a.date_precision = b.lo, b.hi, b.date, b.end_date, b.date_precision
     a.actors = a.actors + [x for x in b.actors if x not in a.actors]
     a.recipients = a.recipients + [x for x in b.recipients if x not in a.recipients]
     a.actor_keys, a.recipient_keys = a.actor_keys | b.actor_keys, a.recipient_keys | b.recipient_keys
+    a.perp = tuple(x | y for x, y in zip(a.perp, b.perp, strict=True))
+    a.targ = tuple(x | y for x, y in zip(a.targ, b.targ, strict=True))
     if a.killed == (None, None):
         a.killed = b.killed
     if a.injured == (None, None):
         a.injured = b.injured
     a.speakers = a.speakers or b.speakers
     a.speaker_keys = a.speaker_keys | b.speaker_keys
+    if b.sentence != a.sentence:
+        a.words = a.words | b.words
+        for t, c in b.terms.items():
+            if not t.startswith("@"):
+                a.terms[t] = a.terms.get(t, 0) + c
 
 
-def _same_place(a: Report, b: Report) -> bool:
-    """Places that can be one place: one missing, the same id, or fine places within radius."""
+def within_radius(a_lat: float, a_lon: float, b_lat: float, b_lon: float, km: float) -> bool:
+    """Equirectangular distance test (exact enough at the few-km scale of a radius)."""
+    dy = (a_lat - b_lat) * 111.2
+    dx = (a_lon - b_lon) * 111.2 * math.cos(math.radians((a_lat + b_lat) / 2))
+    return math.hypot(dx, dy) <= km
+
+
+def places_compatible(a: Report, b: Report) -> bool:
+    """Places that can be one place: one missing, the same id, fine places within radius, or a
+    fine place inside the other's province or country (a coarser reading of the same place)."""
     if a.place is None or b.place is None:
         return True
     if a.geonameid is not None and a.geonameid == b.geonameid:
         return True
     if a.fine and b.fine:
-        dy = (a.lat - b.lat) * 111.2
-        dx = (a.lon - b.lon) * 111.2 * math.cos(math.radians((a.lat + b.lat) / 2))
-        return math.hypot(dx, dy) <= max(a.radius, b.radius)
-    return False
+        return within_radius(a.lat, a.lon, b.lat, b.lon, max(a.radius, b.radius))
+    if a.country and b.country and a.country != b.country:
+        return False
+    coarse = [r for r in (a, b) if not r.fine]
+    if any(r.precision in ("country", "region") or not r.admin1 for r in coarse):
+        return True
+    return norm_admin(a.admin1) == norm_admin(b.admin1)
+
+
+def _windows_meet(a: Report, b: Report, slack: int = 0) -> bool:
+    return a.lo is None or b.lo is None or max(a.lo, b.lo) <= min(a.hi, b.hi) + slack
+
+
+def _tolls_conflict(a: tuple, b: tuple) -> bool:
+    """Two casualty ranges that cannot be one toll (3x apart)."""
+    lo_a, hi_a = a[0] if a[0] is not None else a[1], a[1] if a[1] is not None else a[0]
+    lo_b, hi_b = b[0] if b[0] is not None else b[1], b[1] if b[1] is not None else b[0]
+    if lo_a is None or lo_b is None:
+        return False
+    hi_a = hi_a if a[1] is not None else max(hi_a, lo_a * 2 + 2)
+    hi_b = hi_b if b[1] is not None else max(hi_b, lo_b * 2 + 2)
+    return max(lo_a, lo_b) >= 3 * max(min(hi_a, hi_b), 1)
+
+
+def _incomplete(r: Report) -> bool:
+    """An event the events layer left without a fine place or a day: often a split-off part."""
+    return not r.fine or r.lo is None or r.hi != r.lo
 
 
 def fuse_sentence_events(reports: list[Report]) -> list[Report]:
-    """Fuse events of one sentence, type and assertion whose places and dates agree: split mentions.
+    """Fuse one article's split mentions of one happening before linking.
 
-    "Strikes hit X and Y" stays two reports (two places); "Air strikes killed 14 in X",
-    read as a toll event and a strike event, becomes one.
+    * One sentence: events of one type and assertion whose places are compatible and
+      dates meet ("Air strikes killed 14 in X", read as a toll event and a strike event,
+      becomes one; "Strikes hit X and Y" stays two: two fine places).
+    * Across sentences ("Sixty-one people were wounded in the strike on Tuesday"): only
+      when one of the two lacks a fine place or a day, both have the same status and
+      speakers, places are compatible, dates meet (one day of slack: a toll update dated to
+      the day it was told) and tolls do not conflict. Two fully located, dated events are
+      never fused: they may be two incidents, and the clustering decides.
     """
     out: list[Report] = []
     seen: dict[tuple, list[Report]] = {}
@@ -304,14 +514,24 @@ def fuse_sentence_events(reports: list[Report]) -> list[Report]:
             out.append(r)
             continue
         group = seen.setdefault((r.sentence, r.type, r.asserting), [])
-        host = next((g for g in group if _same_place(g, r) and (
-            g.lo is None or r.lo is None or max(g.lo, r.lo) <= min(g.hi, r.hi))), None)
+        host = next((g for g in group if places_compatible(g, r) and _windows_meet(g, r)), None)
         if host is not None:
             _fuse(host, r)
         else:
             group.append(r)
             out.append(r)
-    return out
+    fused: list[Report] = []
+    for r in out:
+        host = next((g for g in fused if g.type == r.type and g.status == r.status
+                     and g.negated == r.negated and g.speaker_keys == r.speaker_keys
+                     and [s.get("text") for s in g.speakers] == [s.get("text") for s in r.speakers]
+                     and (_incomplete(g) or _incomplete(r)) and places_compatible(g, r)
+                     and _windows_meet(g, r, 1) and not _tolls_conflict(g.killed, r.killed)), None)
+        if host is not None:
+            _fuse(host, r)
+        else:
+            fused.append(r)
+    return fused
 
 
 def reports_from_documents(docs) -> list[Report]:

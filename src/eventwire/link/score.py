@@ -16,38 +16,53 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from eventwire.link.reports import Report
+from eventwire.link.reports import Report, norm_admin, places_compatible, within_radius
 
 
 @dataclass(frozen=True)
 class Weights:
-    """Evidence weights and the link threshold (tuned on tests/data/linking, kept round)."""
+    """Evidence weights and the link threshold (kept round; see tests/data/linking/README.md)."""
 
     threshold: float = 2.0
+    # date: windows of the two events (a day, a month, the days before publication)
     same_day: float = 1.0
     windows_overlap: float = 0.3
     one_day_apart: float = -1.0
+    one_day_apart_days: float = -1.5  # both dated to a day, and the days differ
     days_apart: float = -3.0
+    named_in_article: float = 0.5     # factor on a date penalty when the other article names that day
+    # place: the events' places, compared through precision (a town is inside its province)
     same_place_id: float = 1.5
     within_radius: float = 1.2
     near: float = 0.0
     far: float = -3.0
-    same_admin1: float = 0.4
+    same_admin1: float = 0.4          # fine place inside the other's province, or one province
     other_admin1: float = -2.5
     other_country: float = -4.0
     other_town: float = -1.0
-    country_only: float = -0.5
+    country_only: float = 0.0         # one place only a country: compatible, no evidence
+    # place named in the articles, for events whose own place is coarse or missing
+    article_place_shared: float = 0.8
+    article_place_other: float = -0.3
+    place_unknown: float = -0.3       # an event without a place and no article-level place evidence
+    article_area_shared: float = 0.3  # an event without a place: its article's provinces
+    article_area_other: float = -0.5
     same_mode: float = 0.5
-    other_mode: float = -0.8
+    other_mode: float = -0.3          # modes of one type: weak evidence, never a veto
     shared_actor: float = 0.8
+    shared_actor_country: float = 0.4
     other_actor: float = -0.2
     shared_target: float = 0.5
+    shared_target_country: float = 0.2
+    shared_generic: float = 0.2       # "civilians" on both sides: most incidents have them
     other_target: float = -0.5
     casualties_agree: float = 0.6
     casualties_differ: float = -0.4
     casualties_conflict: float = -1.5
-    text_scale: float = 2.5
+    # TF-IDF cosine of event sentence words + the article's named places
+    text_scale: float = 4.0
     text_offset: float = -0.5
+    same_outlet_text: float = 0.5     # one outlet's house style makes its reports alike
 
 
 DEFAULT = Weights()
@@ -63,25 +78,36 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def idf_table(reports: Sequence[Report]) -> dict[str, float]:
-    """Inverse document frequency of sentence words over the reports being linked."""
+    """Inverse document frequency of terms (sentence words, article places) over the reports."""
     df: Counter = Counter()
     for r in reports:
-        df.update(r.words)
+        df.update(r.terms.keys())
     n = max(1, len(reports))
     return {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
 
 
+def tfidf_vector(r: Report, idf: dict[str, float]) -> dict[str, float]:
+    """Unit-length TF-IDF vector of a report's terms (sublinear tf)."""
+    v = {t: (1.0 + math.log(c)) * idf.get(t, 1.0) for t, c in r.terms.items()}
+    v = {t: x for t, x in v.items() if x > 0}
+    norm = math.sqrt(sum(x * x for x in v.values()))
+    return {t: x / norm for t, x in v.items()} if norm else {}
+
+
+def set_vectors(reports: Sequence[Report], idf: dict[str, float]) -> None:
+    for r in reports:
+        r.vec = tfidf_vector(r, idf)
+
+
 def text_similarity(a: Report, b: Report, idf: dict[str, float]) -> float | None:
-    """IDF-weighted Jaccard of the event sentences' words (None if either has none)."""
-    if not a.words or not b.words:
+    """Cosine of the reports' TF-IDF vectors (None if either has no terms)."""
+    va = a.vec or tfidf_vector(a, idf)
+    vb = b.vec or tfidf_vector(b, idf)
+    if not va or not vb:
         return None
-    inter = a.words & b.words
-    if not inter:
-        return 0.0
-    union = a.words | b.words
-    top = sum(idf.get(w, 1.0) for w in inter)
-    bot = sum(idf.get(w, 1.0) for w in union)
-    return top / bot if bot else 0.0
+    if len(va) > len(vb):
+        va, vb = vb, va
+    return sum(x * vb.get(t, 0.0) for t, x in va.items())
 
 
 def _span(r: tuple) -> tuple[int, int] | None:
@@ -106,22 +132,34 @@ def casualty_agreement(a: tuple, b: tuple) -> int | None:
     return -1 if big >= 3 * max(small, 1) else 0
 
 
+def _named(r: Report, days: frozenset) -> bool:
+    return any(r.lo <= d <= r.hi for d in days)
+
+
 def date_evidence(a: Report, b: Report, w: Weights = DEFAULT) -> float:
+    """Same day > overlapping windows > a day apart > days apart; missing is neutral.
+
+    When the days differ but each article names the other's day (a toll update dated to
+    the day it was told, "in the strike on Tuesday"), the penalty is scaled down.
+    """
     if a.lo is None or b.lo is None:
         return 0.0
     gap = max(a.lo, b.lo) - min(a.hi, b.hi)
-    if gap > 1:
-        return w.days_apart
+    if gap <= 0:
+        return w.same_day if a.lo == a.hi == b.lo == b.hi else w.windows_overlap
     if gap == 1:
-        return w.one_day_apart
-    if a.lo == a.hi == b.lo == b.hi:
-        return w.same_day
-    return w.windows_overlap
+        pen = w.one_day_apart_days if a.lo == a.hi and b.lo == b.hi else w.one_day_apart
+    else:
+        pen = w.days_apart
+    if _named(a, b.art_days) or _named(b, a.art_days):
+        pen *= w.named_in_article
+    return pen
 
 
-def place_evidence(a: Report, b: Report, w: Weights = DEFAULT) -> float:
+def _event_place_evidence(a: Report, b: Report, w: Weights) -> float | None:
+    """Evidence of the events' own places (None when either has none)."""
     if a.place is None or b.place is None:
-        return 0.0
+        return None
     if a.country and b.country and a.country != b.country:
         return w.other_country
     if a.precision in ("country", "region") or b.precision in ("country", "region"):
@@ -140,18 +178,71 @@ def place_evidence(a: Report, b: Report, w: Weights = DEFAULT) -> float:
         if d <= 2.5 * tol:
             return w.near
         return w.far
-    if a.admin1 and b.admin1 and a.country == b.country and "province" in (a.precision, b.precision):
-        return w.same_admin1 if a.admin1 == b.admin1 else w.other_admin1
+    if a.admin1 and b.admin1 and a.country == b.country:
+        return w.same_admin1 if norm_admin(a.admin1) == norm_admin(b.admin1) else w.other_admin1
     return 0.0
 
 
+def _article_place_evidence(a: Report, b: Report, w: Weights) -> float:
+    """Fine places the two events may be at (their own, else the ones their articles name inside
+    their coarse place): one in common is evidence, none in common weaker counter-evidence."""
+    ca, cb = a.candidate_places(), b.candidate_places()
+    if not ca or not cb:
+        return 0.0
+    for p in ca:
+        for q in cb:
+            if (p.geonameid is not None and p.geonameid == q.geonameid) or \
+                    within_radius(p.lat, p.lon, q.lat, q.lon, max(p.radius, q.radius)):
+                return w.article_place_shared
+    return w.article_place_other
+
+
+def _areas(r: Report) -> frozenset:
+    if r.place is not None:
+        return frozenset(((r.country, norm_admin(r.admin1)),)) if r.admin1 and r.country else frozenset()
+    return r.art_areas
+
+
+def _article_area_evidence(a: Report, b: Report, w: Weights) -> float:
+    """For an event without a place: do the provinces its article names meet the other's?"""
+    if a.place is not None and b.place is not None:
+        return 0.0
+    xa, xb = _areas(a), _areas(b)
+    if not xa or not xb:
+        return 0.0
+    return w.article_area_shared if xa & xb else w.article_area_other
+
+
+def place_evidence(a: Report, b: Report, w: Weights = DEFAULT) -> float:
+    """Event places first; when either is coarse or missing, the articles' named places too."""
+    ev = _event_place_evidence(a, b, w)
+    if ev is not None and (ev <= w.other_admin1 or (a.fine and b.fine)):
+        return ev
+    art = _article_place_evidence(a, b, w)
+    if art <= 0:
+        art += _article_area_evidence(a, b, w)
+    if ev is None and art == 0:
+        return w.place_unknown
+    return (ev or 0.0) + art
+
+
+def _profile_evidence(x: tuple, y: tuple, shared: float, country: float, other: float,
+                      generic: float) -> float:
+    (ks, cs, gs), (kt, ct, gt) = x, y
+    if ks and kt:
+        if ks & kt:
+            return shared
+        if cs & ct:
+            return country
+        return other
+    return generic if gs & gt else 0.0
+
+
 def actor_evidence(a: Report, b: Report, w: Weights = DEFAULT) -> float:
-    s = 0.0
-    if a.actor_keys and b.actor_keys:
-        s += w.shared_actor if a.actor_keys & b.actor_keys else w.other_actor
-    if a.recipient_keys and b.recipient_keys:
-        s += w.shared_target if a.recipient_keys & b.recipient_keys else w.other_target
-    return s
+    """Perpetrators and targets: the same actor, the same country's actors, or generic classes."""
+    return _profile_evidence(a.perp, b.perp, w.shared_actor, w.shared_actor_country, w.other_actor, 0.0) + \
+        _profile_evidence(a.targ, b.targ, w.shared_target, w.shared_target_country, w.other_target,
+                          w.shared_generic)
 
 
 def score_pair(a: Report, b: Report, idf: dict[str, float], w: Weights = DEFAULT) -> float:
@@ -163,13 +254,15 @@ def score_pair(a: Report, b: Report, idf: dict[str, float], w: Weights = DEFAULT
         s += w.same_mode if a.mode == b.mode else w.other_mode
     s += actor_evidence(a, b, w)
     # tolls of different victims (soldiers in one version, civilians in another) are not comparable
-    c = None if (a.recipient_keys and b.recipient_keys and not a.recipient_keys & b.recipient_keys) \
+    ta, tb = a.targ[0], b.targ[0]
+    c = None if (ta and tb and not ta & tb and not a.targ[1] & b.targ[1]) \
         else casualty_agreement(a.killed, b.killed)
     if c is not None:
         s += w.casualties_agree if c == 1 else (w.casualties_differ if c == 0 else w.casualties_conflict)
     sim = text_similarity(a, b, idf)
     if sim is not None:
-        s += w.text_scale * sim + w.text_offset
+        t = w.text_scale * sim + w.text_offset
+        s += t * w.same_outlet_text if t > 0 and a.outlet_id and a.outlet_id == b.outlet_id else t
     return s
 
 
@@ -178,14 +271,14 @@ def same_mention(a: Report, b: Report, w: Weights = DEFAULT) -> bool:
 
     A lead and a later paragraph, or a wire story giving each side's version
     (state media blames one party, a militia another, the accused denies): same
-    type, overlapping dates, the same place (or one without a place) and no
-    conflicting casualty figures. Modes and perpetrators may differ, since
-    versions of one incident disagree on exactly these.
+    type, overlapping dates, compatible places (the same place, one inside the other's
+    province, or one without a place) and no conflicting casualty figures. Modes and
+    perpetrators may differ, since versions of one incident disagree on exactly these.
     """
     if a.type != b.type:
         return False
     if a.lo is not None and b.lo is not None and max(a.lo, b.lo) > min(a.hi, b.hi):
         return False
-    if a.place is not None and b.place is not None and place_evidence(a, b, w) < w.same_admin1:
+    if not places_compatible(a, b):
         return False
     return casualty_agreement(a.killed, b.killed) != -1
