@@ -70,7 +70,7 @@ def test_nearby_incidents_stay_apart(contested):
 
 
 def test_labelled_set_pairwise_precision_recall(ann):
-    rows = ann.load_rows("labelled.jsonl") + ann.load_rows("contested.jsonl")
+    rows = ann.load_rows("labelled.jsonl") + ann.load_rows("contested.jsonl") + ann.load_rows("nearmiss.jsonl")
     assert len(rows) >= 60 and len({r["incident"] for r in rows}) >= 20
     res = link_events([ann.to_document(r) for r in rows])
     pred = {r["id"]: res.assignment.get(f"{r['id']}:e0") for r in rows}
@@ -82,6 +82,15 @@ def test_labelled_set_pairwise_precision_recall(ann):
         fn += gold and not got
     assert tp / (tp + fp) >= 0.9
     assert tp / (tp + fn) >= 0.9
+
+
+def test_near_misses_stay_apart(ann):
+    """Same town next day, same day next town, same perpetrator other target (nearmiss.jsonl)."""
+    rows = ann.load_rows("nearmiss.jsonl")
+    res = link_events([ann.to_document(r) for r in rows])
+    pred = {r["id"]: res.assignment[f"{r['id']}:e0"] for r in rows}
+    for a, b in combinations(rows, 2):
+        assert (pred[a["id"]] == pred[b["id"]]) == (a["incident"] == b["incident"]), (a["id"], b["id"])
 
 
 def _doc(aid: str, events: list[dict], places: list[dict], outlet: str = "reuters", text: str = "x") -> dict:
@@ -257,3 +266,69 @@ def test_bad_documents_do_not_crash():
            "not a dict"]
     res = link_events(bad)
     assert len(res.incidents) == 1 and res.incidents[0]["grade"] == "weak"
+
+
+TOWN = {"id": "p0", "text": "Kafr Nabl", "geonameid": 1, "lat": 35.61, "lon": 36.56, "precision": "town",
+        "country": "SYR", "admin1": "Idlib", "kind": "toponym", "start": 0, "end": 9}
+PROVINCE = {"id": "p0", "text": "Idlib", "geonameid": 2, "lat": 35.8, "lon": 36.6, "precision": "province",
+            "country": "SYR", "admin1": "Idlib", "kind": "toponym", "start": 0, "end": 5}
+OTHER_PROVINCE = dict(PROVINCE, geonameid=3, admin1="Hama", text="Hama")
+
+
+def _one(aid: str, place: dict | None, mode: str | None, killed: int | None, outlet: str, text: str,
+         actors: list[dict] = ()) -> dict:
+    ev = {"id": "e0", "type": "ASSAULT", "mode": mode, "place": place and "p0", "date": "2020-05-01",
+          "date_precision": "day", "killed": {"min": killed, "max": killed}, "actors": [a["id"] for a in actors],
+          "sentence": {"start": 0, "end": len(text)}, "status": "reported"}
+    return {"article": {"id": aid, "published": "2020-05-01", "text": text,
+                        "outlet": {"id": outlet, "name": outlet, "country": None, "affiliation": "wire"}},
+            "places": [place] if place else [], "actors": list(actors), "claims": [], "events": [ev]}
+
+
+RUS = {"id": "a0", "name": "Russian air force", "entity": "rus_air_force", "country": "RUS", "sector": "MIL"}
+
+
+def test_compatible_not_equal_places_modes_and_tolls():
+    """A town and its province, aerial and unspecified mode, a missing toll: still one incident."""
+    t1 = "Kafr Nabl market was hit by Russian air strikes on Friday, killing nine civilians."
+    t2 = "Russian warplanes struck the Kafr Nabl market in Idlib province on Friday."
+    town = _one("a1", TOWN, "aerial", 9, "sohr", t1, [RUS])
+    prov = _one("a2", PROVINCE, None, None, "afp", t2, [RUS])
+    res = link_events([town, prov])
+    assert res.assignment["a1:e0"] == res.assignment["a2:e0"]
+    # the province of another governorate is not compatible: the same words cannot join them
+    other = _one("a3", OTHER_PROVINCE, None, None, "afp", t2.replace("Idlib", "Hama"), [RUS])
+    res = link_events([town, other])
+    assert res.assignment["a1:e0"] != res.assignment["a3:e0"]
+
+
+def test_place_unknown_needs_other_evidence():
+    """An event without a place links only on strong other evidence (actors, wording, toll)."""
+    t1 = "Kafr Nabl market was hit by Russian air strikes on Friday, killing nine civilians."
+    town = _one("a1", TOWN, "aerial", 9, "sohr", t1, [RUS])
+    same = _one("a2", None, "aerial", 9, "afp", "Russian air strikes on the Kafr Nabl market killed nine "
+                "civilians on Friday, a monitor said.", [RUS])
+    unrelated = _one("a3", None, "aerial", None, "ap", "Warplanes bombed positions of fighters on Friday.")
+    res = link_events([town, same, unrelated])
+    assert res.assignment["a1:e0"] == res.assignment["a2:e0"]
+    assert res.assignment["a3:e0"] != res.assignment["a1:e0"]
+
+
+def test_split_mentions_of_one_article_are_fused():
+    """A toll event without a place and the strike event of the next sentence become one report."""
+    text = "Air strikes hit Kafr Nabl on Friday. Nine civilians were killed, medics said."
+    doc = _one("a1", TOWN, "aerial", None, "sohr", text)
+    doc["events"][0]["sentence"] = {"start": 0, "end": 36}
+    doc["events"].append({"id": "e1", "type": "ASSAULT", "mode": None, "place": None, "date": "2020-05-01",
+                          "date_precision": "day", "killed": {"min": 9, "max": 9},
+                          "sentence": {"start": 37, "end": len(text)}, "status": "reported"})
+    reps = reports_from_documents([doc])
+    assert len(reps) == 1 and reps[0].also == ("e1",) and reps[0].killed == (9, 9)
+    assert reps[0].precision == "town"
+
+
+def test_transliterations_meet_in_text_similarity():
+    from eventwire.link.reports import skeleton
+
+    assert skeleton("Younis") == skeleton("Yunis") and skeleton("Houthi") == skeleton("Huthi")
+    assert skeleton("Rafah") != skeleton("Younis")

@@ -90,3 +90,20 @@ def test_bad_ids_are_clear_errors(db: str):
     _run("link", "--db", db)
     res = CliRunner().invoke(cli, ["incidents", "merge", "nope", "nada", "--db", db])
     assert res.exit_code != 0 and "no incident" in res.output
+
+
+def test_group_db_option_reaches_subcommands(db: str):
+    """`--db` given to the `incidents` group works for its subcommands too (and theirs wins)."""
+    _run("link", "--db", db)
+    incs = _incidents(db)
+    a, b = _of(incs, "c07-sohr-bukamal")["id"], _of(incs, "c09-sana-0616")["id"]
+    listed = [json.loads(x) for x in _run("incidents", "--db", db, "list", "--format", "jsonl").splitlines()]
+    assert {i["id"] for i in listed} == {i["id"] for i in incs}
+    assert json.loads(_run("incidents", "--db", db, "--format", "jsonl", "list").splitlines()[0])["id"]
+    assert json.loads(_run("incidents", "--db", db, "show", a[:10]))["id"] == a
+    _run("incidents", "--db", db, "merge", a, b, "--by", "dora")
+    assert len(_incidents(db)) == 2
+    rows = _run("incidents", "--db", db, "corrections", "--format", "jsonl").splitlines()
+    assert [json.loads(x)["by"] for x in rows] == ["dora"]
+    res = CliRunner().invoke(cli, ["incidents", "--db", db, "show", a[:10], "--db", db + ".missing"])
+    assert res.exit_code != 0  # the subcommand's own --db wins: an empty store has no such incident

@@ -494,13 +494,14 @@ class EventsComponent:
     def _late_recipients(self, c: Cand, ctx: _DocContext) -> None:
         """Recipients from weaker evidence, added once the events of a sentence are settled (so they
         never decide whether an event is kept)."""
-        if not any(ctx.resolvable(r) for r in c.recipients):
-            c.recipients = [x for r in self._fallback_recipients(c, ctx) for x in _conjuncts(r)
-                            if x not in c.actors]
-        if not c.recipients and c.type in self.lex.reciprocal_types and len(c.actors) > 1 \
+        if any(ctx.resolvable(r) for r in c.recipients):
+            return
+        if c.type in self.lex.reciprocal_types and len(c.actors) > 1 \
                 and all(a.dep_ == "conj" for a in c.actors[1:]):
             # "X and Y agreed / met / signed": with a symmetric act each party is the other's counterpart
             c.actors, c.recipients = c.actors[:1], c.actors[1:]
+            return
+        c.recipients = [x for r in self._fallback_recipients(c, ctx) for x in _conjuncts(r) if x not in c.actors]
 
     def _fallback_recipients(self, c: Cand, ctx: _DocContext) -> list[Token]:
         """The other party when the type's own rules found none: the nearest actor (or name) in an
@@ -523,7 +524,7 @@ class EventsComponent:
                         continue
                     seen.add(k.i)
                     nxt.append(k)
-                    if k.dep_ in ("dobj", "dative") and k.i not in c.consumed and h is not c.tok.head:
+                    if k.dep_ in ("dobj", "dative") and k.i not in c.consumed:
                         targets = [k]
                     elif k.dep_ == "prep" and k.lower_ in preps:
                         targets = [g for g in k.children if g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME")]

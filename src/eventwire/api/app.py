@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
@@ -23,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from eventwire import __version__
 from eventwire.api import exports, ingest, security
+from eventwire.api.mapcache import MapCache
 from eventwire.api.problems import PROBLEM_TYPE, Problem, problem_body, validation_detail
 from eventwire.store import queries as Q
 
@@ -71,6 +73,9 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
     app.state.require_token = require_token
     app.state.token = token
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
+    # compress JSON, HTML, scripts and the outlines for remote browsers (bodies of 1 kB and more);
+    # a response that is already encoded (the map data, gzipped once when cached) passes through
+    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
     policy = security.csp(settings.tile_url)
     limit = int(settings.max_upload_bytes)
 
@@ -306,6 +311,30 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
         f = incident_filters(grade, type, since, until, bbox, actor, affiliation, article, limit, offset)
         with conn() as c:
             return JSONResponse(page(Q.list_incidents(c, f, brief=brief), limit, offset))
+
+    map_cache = MapCache(engine)
+
+    @app.get("/api/map", tags=["incidents"], summary="Incidents as compact marker arrays (the map)")
+    def get_map(request: Request,
+                grade: Annotated[str | None, Query(description="one grade or a comma list")] = None,
+                type: Annotated[str | None, Query(description="PLOVER type")] = None,
+                since: DateQ = None, until: DateQ = None,
+                bbox: Annotated[str | None, Query(description=BBOX_HELP)] = None,
+                actor: Annotated[str | None, Query(description="text in an actor's name or entity")] = None,
+                affiliation: Annotated[str | None, Query(description="outlet affiliation of a report")] = None,
+                article: str | None = None):
+        """Every matching incident (same filters as `/api/incidents`, newest first) as parallel arrays
+        `id`, `lat`, `lon`, `grade`, `type`, `mode`, `date`, `end_date`, `killed` (highest toll), `place`
+        (name), `reports`, `origins`; `grade`/`type`/`mode` are indexes into `grades`/`types`/`modes`.
+        Cached per filter set until the store changes; gzip when the client accepts it; ETag."""
+        f = incident_filters(grade, type, since, until, bbox, actor, affiliation, article, None, 0)
+        body = map_cache.get(f)
+        headers = {"ETag": body.etag, "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
+        if request.headers.get("if-none-match") == body.etag:
+            return Response(status_code=304, headers=headers)
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            return Response(body.gz, media_type="application/json", headers={**headers, "Content-Encoding": "gzip"})
+        return Response(body.raw, media_type="application/json", headers=headers)
 
     @app.get("/api/facets", tags=["incidents"], summary="Filter values present in the store")
     def get_facets():

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date as _date
+from functools import lru_cache
 from typing import Any
 
 # Events that did not (or not yet) happen are not reports of an incident.
@@ -123,6 +124,7 @@ class ArtPlace:
     country: str | None
 
 
+@lru_cache(maxsize=65536)
 def norm_admin(s: str | None) -> str:
     """Province names compared without accents, case, punctuation ("Şāʻdah" = "Sa'dah" = "Sadah")."""
     if not s:

@@ -1,12 +1,16 @@
 """Pairwise score: how strongly two reports look like one incident.
 
 A Fellegi-Sunter-style sum of evidence weights: each kind of evidence (date gap,
-place distance, mode, perpetrators, targets, casualty ranges, words of the event
-sentences) adds a positive weight when it agrees and a negative one when it
-disagrees; missing evidence adds nothing. Agreement of place and date alone is
-not enough to link two reports of the same type; a second kind of agreement
-(mode, actors, casualties or wording) must come with it. A clear disagreement of
-place or date is a strong negative that other evidence rarely outweighs.
+place, mode, perpetrators, targets, casualty ranges, TF-IDF similarity of the event
+sentences and the article's places) adds a positive weight when it agrees and a
+negative one when it disagrees; missing evidence adds nothing, or a small penalty
+for a missing place. Values are compared for compatibility, not equality: a town
+is inside its province and country (weaker agreement), modes of one type differ
+only weakly, a missing toll is neutral, and when an event's own place is coarse or
+missing the places its article names (in its sentence first) stand in for it.
+Agreement of place and date alone is not enough to link two reports of the same
+type; a second kind of agreement must come with it. A clear disagreement of place
+or date is a strong negative that other evidence rarely outweighs.
 """
 
 from __future__ import annotations

@@ -127,6 +127,46 @@ def list_incidents(conn: Connection, filters: IncidentFilters | None = None, *,
     return [dict(r) for r in conn.execute(q).mappings()]
 
 
+MAP_COLUMNS = ("id", "lat", "lon", "grade", "type", "mode", "date", "end_date", "killed", "place", "reports",
+               "origins")
+
+
+def map_incidents(conn: Connection, filters: IncidentFilters | None = None) -> dict[str, Any]:
+    """The map's markers as parallel arrays (one entry per incident, newest first): only what a marker,
+    its label, the in-view list and the timeline need; the rest comes from `get_incident` on demand.
+
+    Columnar and coded (`grade`, `type` and `mode` index into `grades`, `types`, `modes`), so 10,000
+    incidents are ~0.6 MB of JSON instead of ~2.5 MB of records, and parse in a few milliseconds.
+    """
+    f = filters or IncidentFilters()
+    c = incidents.c
+    q = select(c.id, c.lat, c.lon, c.grade, c.type, c.mode, c.date, c.end_date, c.killed_min, c.killed_max,
+               c.place["name"].as_string(), c.n_reports, c.origins)
+    q = _incident_where(q, f).order_by(c.date.desc().nulls_last(), c.id).offset(f.offset or 0)
+    if f.limit is not None:
+        q = q.limit(f.limit)
+    out: dict[str, Any] = {k: [] for k in MAP_COLUMNS}
+    codes: dict[str, dict[str | None, int]] = {"grades": {g: i for i, g in enumerate(GRADES)}, "types": {},
+                                               "modes": {}}
+
+    def code(kind: str, value: str | None) -> int | None:
+        if value is None:
+            return None
+        table = codes[kind]
+        return table.setdefault(value, len(table))
+
+    cols = [out[k] for k in MAP_COLUMNS]
+    for iid, lat, lon, grade, typ, mode, d, end, kmin, kmax, place, n, origins in conn.execute(q):
+        row = (iid, None if lat is None else round(lat, 5), None if lon is None else round(lon, 5),
+               code("grades", grade), code("types", typ), code("modes", mode), d, end,
+               kmax if kmax is not None else kmin, place, n, origins)
+        for col, v in zip(cols, row, strict=True):
+            col.append(v)
+    out.update({k: list(v) for k, v in codes.items()})
+    out["n"] = len(out["id"])
+    return out
+
+
 def incident_facets(conn: Connection) -> dict[str, list[str]]:
     """The values the map's filters offer: types, grades and outlet affiliations present."""
     c = incidents.c
