@@ -139,3 +139,58 @@ def test_sana_events(sana_doc):
     assert any(e["type"] == "ASSAULT" and (e["killed"]["min"] or 0) >= 20 for e in evs)
     assert not any(e["type"] == "ASSAULT" and e["status"] == "reported" for e in evs)
     assert not any("atrocit" in e["trigger"]["text"].lower() for e in evs)
+
+
+# ---------------------------------------------------------------- recipients and controllers (dev items)
+def _conflibert(shared, item_id):
+    for line in (shared / "data" / "actors-conflibert-dev.jsonl").open(encoding="utf-8"):
+        d = json.loads(line)
+        if d["id"] == item_id:
+            return d
+    pytest.skip(f"{item_id} not in the ConfliBERT dev file")
+
+
+def _roles(doc, ev):
+    return _texts(doc, ev["actors"]), _texts(doc, ev["recipients"])
+
+
+def test_symmetric_act_splits_coordinated_subject(nlp, shared):
+    text = _conflibert(shared, "conflibert-cameo-train-0710")["text"]  # "Trump and Putin have agreed to ..."
+    doc, evs = _events(nlp, text)
+    (ev,) = [e for e in evs if e["type"] == "AGREE"]
+    assert _roles(doc, ev) == (["Trump"], ["Putin"])
+
+
+def test_giving_verb_is_an_event_with_its_receiver(nlp, shared):
+    text = _conflibert(shared, "conflibert-cameo-train-0522")["text"]  # "... returned two paintings to the government of Brazil"
+    doc, evs = _events(nlp, text)
+    (ev,) = evs
+    acts, recs = _roles(doc, ev)
+    assert ev["type"] == "RETREAT" and "United States" in " ".join(acts)
+    assert any("government" in r for r in recs)
+    # a giving verb without a receiving party is no event
+    _, evs = _events(nlp, "The report gave no details about the budget.")
+    assert evs == []
+
+
+def test_fallback_recipient_is_an_actor_in_the_event_phrase(nlp):
+    doc, evs = _events(nlp, "Croatia has opened its borders to refugees from Serbia.")
+    (ev,) = evs
+    assert any("refugees" in r for r in _roles(doc, ev)[1])
+    # an ordinary noun in a complement is not a recipient
+    doc, evs = _events(nlp, "The army withdrew to the area near the river.")
+    assert all(ev["recipients"] == [] for ev in evs)
+
+
+def test_controller_through_adjective_and_passive(nlp, shared):
+    items = _items(shared, {"PLOVER-GSR01-AGREE-0034", "PLOVER-GSR01-THREATEN-0014"})
+    if len(items) < 2:
+        pytest.skip("dev items missing")
+    for item in items.values():
+        doc = nlp(item["text"])
+        countries = {a["country"] for a in (sp._.ew_actor for sp in doc.spans["actors"])}
+        evs = [e for e in doc._.ew_events if e["type"] == item["events"][0]["type"]]
+        assert evs and evs[0]["actors"], item["text"]
+        actor_spans = {(sp.start_char, sp.end_char): sp._.ew_actor for sp in doc.spans["actors"]}
+        got = {actor_spans[tuple(k)]["country"] for k in evs[0]["actors"]}
+        assert got & {a["country"] for a in item["events"][0]["actors"]}, (item["text"], got, countries)

@@ -18,7 +18,9 @@ already covers it.
 
 from __future__ import annotations
 
+import json
 import logging
+import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -27,7 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 import eventwire.analysis.extensions  # noqa: F401
-from eventwire.data import read_csv
+from eventwire.data import open_data, read_csv
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,7 @@ CLAUSE_DEPS = ("ccomp", "csubj")
 OBJ_PREPS = ("of", "as", "for", "over", "about", "with", "against")
 PRONOUNS = {"he": "person", "she": "person", "it": "thing", "they": "group", "we": "group", "i": "person"}
 MAX_QUOTE_PARAS = 12
+MODEL_FILE = "claims/cue_model.json"
 GENERIC_SUBJECTS = {"you", "anyone", "one", "everyone", "i", "we", "nobody", "people", "who", "that", "which"}
 PHYSICAL_TARGETS = {"base", "convoy", "position", "village", "town", "city", "building", "hospital", "school",
                     "checkpoint", "camp", "post", "area", "ship", "vessel", "target", "troops", "forces"}
@@ -258,14 +261,128 @@ class Quotes:
         return out
 
 
+# ------------------------------------------------------------------ learned cues
+
+PERSONISH_ENTS = {"PERSON", "ORG", "NORP", "GPE"}
+SUBJ_PRONOUNS = {"he", "she", "they", "we", "i", "you", "it", "who"}
+
+
+def _bucket(n: int) -> str:
+    return "0" if n <= 0 else "1" if n == 1 else "2-3" if n <= 3 else "4-8" if n <= 8 else "9+"
+
+
+def cue_features(tok: Token, quotes: Quotes, lex: Lexicon) -> list[str]:
+    """Sparse string features of a candidate cue verb, for the learned cue model.
+
+    Shared by the component and ``benchmarks/train_claims.py`` so training and use see the same
+    features. Only the token, its children, its head and its subject are read: cheap, per verb.
+    """
+    lem = tok.lemma_.lower()
+    entry = lex.verbs.get(lem)
+    f = ["bias", "l=" + lem, "t=" + tok.tag_, "d=" + tok.dep_, "ld=" + lem + "|" + tok.dep_,
+         "x=" + (entry.args if entry else "none")]
+    if lem in lex.phrases:
+        f.append("xphrase")
+    subj = None
+    kids = set()
+    for c in tok.children:
+        dep = c.dep_
+        if dep == "prep" or dep == "prt":
+            dep = dep + ":" + c.lower_
+        kids.add(dep)
+        if dep in ("nsubj", "csubj"):
+            subj = c
+        elif dep == "nsubjpass":
+            kids.add("pass")
+        elif dep in ("aux", "auxpass"):
+            kids.add("a=" + c.lower_)
+        elif dep == "ccomp":
+            if any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children):
+                kids.add("that")
+            if c.i < tok.i:
+                kids.add("ccomp<")
+            if c.pos_ in ("VERB", "AUX") and any(g.dep_ in SUBJ for g in c.children):
+                kids.add("ccomp+subj")
+        elif dep == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children):
+            kids.add("to-clause")
+    for k in kids:
+        f.append("c=" + k)
+        if k in ("ccomp", "xcomp", "dobj", "that", "to-clause", "pass") or k.startswith("prep:"):
+            f.append("lc=" + lem + "|" + k)
+    if subj is None and tok.dep_ in ("xcomp", "conj", "advcl") and tok.head.pos_ in ("VERB", "AUX"):
+        subj = next((c for c in tok.head.children if c.dep_ in SUBJ), None)
+        f.append("h=" + tok.head.lemma_.lower() + "|" + tok.dep_)
+        f.append("hx=" + ("lex" if tok.head.lemma_.lower() in lex.verbs else "none") + "|" + tok.dep_)
+    if subj is None:
+        f.append("s=none")
+    else:
+        low = subj.lower_
+        if low in SUBJ_PRONOUNS:
+            f.append("s=pron:" + low)
+        elif subj.ent_type_:
+            f.append("s=ent:" + subj.ent_type_)
+        else:
+            f.append("s=" + subj.pos_)
+        if subj.ent_type_ in PERSONISH_ENTS or low in PRONOUNS or subj.lemma_.lower() in lex.anonymous:
+            f.append("s=personlike")
+            f.append("ls=" + lem + "|personlike")
+        if subj.lemma_.lower() in lex.channels:
+            f.append("s=channel")
+    if quotes.containing(tok.idx):
+        f.append("inquote")
+    text = tok.doc.text
+    if quotes.ending_before(tok.left_edge.idx, text) or quotes.ending_before(tok.idx, text):
+        f.append("q<")
+    if quotes.starting_after(tok.right_edge.idx + len(tok.right_edge.text), text) or \
+            quotes.starting_after(tok.idx + len(tok.text), text):
+        f.append("q>")
+    sent = tok.sent
+    f.append("sp=" + _bucket(tok.i - sent.start))
+    f.append("se=" + _bucket(sent.end - 1 - tok.i))
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    if nxt is not None and nxt.text == ":":
+        f.append("colon")
+    return f
+
+
+class CueModel:
+    """A logistic regression over ``cue_features``: P(a candidate verb is an attribution cue).
+
+    Trained by ``benchmarks/train_claims.py``; it adds the long tail of PolNeAR cue verbs ("vote",
+    "expect", "decide") only where the context (subject, clause, quotes) makes them reports.
+    """
+
+    def __init__(self, weights: dict[str, float], threshold: float):
+        self.weights = weights
+        self.threshold = threshold
+
+    @classmethod
+    def load(cls, name: str) -> CueModel | None:
+        try:
+            with open_data(name) as fh:
+                raw = json.load(fh)
+        except (FileNotFoundError, ValueError):
+            log.warning("claims cue model %s missing or unreadable; lexicon cues only", name)
+            return None
+        return cls({k: float(v) for k, v in raw["weights"].items()}, float(raw["threshold"]))
+
+    def prob(self, feats: list[str]) -> float:
+        w = self.weights
+        z = sum(w.get(f, 0.0) for f in feats)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
 # ----------------------------------------------------------------------- component
 
 class ClaimsComponent:
     """Finds claims (quotes, reported speech, documents, hedges, denials) on a parsed Doc."""
 
-    def __init__(self, nlp: Language, name: str):
+    def __init__(self, nlp: Language, name: str, model: str | None = MODEL_FILE,
+                 threshold: float | None = None):
         self.name = name
         self.lex = Lexicon.load()
+        self.model = CueModel.load(model) if model else None
+        self.threshold = threshold if threshold is not None else (self.model.threshold if self.model else 1.0)
 
     # -- entry point
     def __call__(self, doc: Doc) -> Doc:
@@ -346,6 +463,15 @@ class ClaimsComponent:
         cue = self.lex.verbs.get(lemma)
         return (cue, [tok]) if cue else None
 
+    def _learned_cue(self, tok: Token, quotes: Quotes) -> tuple[Cue, list[Token]] | None:
+        """A verb outside the lexicon that the cue model reads as a report in this context."""
+        if self.model is None or tok.pos_ != "VERB":
+            return None
+        if self.model.prob(cue_features(tok, quotes, self.lex)) < self.threshold:
+            return None
+        args = "clause" if any(c.dep_ == "ccomp" for c in tok.children) else "object"
+        return Cue((tok.lemma_.lower(),), "indirect", False, args), [tok]
+
     # -- one claim per cue token
     def _from_token(self, tok: Token, quotes: Quotes, text: str) -> dict | None:
         if quotes.containing(tok.idx):
@@ -359,7 +485,7 @@ class ClaimsComponent:
         noun = self._noun_cue(tok, text)
         if noun:
             return noun
-        m = self._match_cue(tok)
+        m = self._match_cue(tok) or self._learned_cue(tok, quotes)
         if not m:
             return None
         cue, ctoks = m
@@ -1010,7 +1136,7 @@ class ClaimsComponent:
         return table.get("*", "")
 
 
-@Language.factory("eventwire_claims", default_config={},
+@Language.factory("eventwire_claims", default_config={"model": MODEL_FILE, "threshold": None},
                   assigns=["doc._.ew_claims"], requires=["token.dep", "token.lemma", "doc.sents"])
-def make_claims(nlp: Language, name: str) -> ClaimsComponent:
-    return ClaimsComponent(nlp, name)
+def make_claims(nlp: Language, name: str, model: str | None, threshold: float | None) -> ClaimsComponent:
+    return ClaimsComponent(nlp, name, model, threshold)

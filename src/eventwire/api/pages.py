@@ -10,6 +10,7 @@ or `data-` attributes, never as code. The scripts build the DOM with
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -29,6 +30,7 @@ LAYERS = (  # (key, label, what it marks): the article page's toggles
     ("events", "Events", "event triggers"),
     ("framing", "Framing", "loaded language and other techniques"),
 )
+MAP_FILTERS = ("since", "until", "type", "grade", "actor", "affiliation")
 GRADE_NOTE = {
     "confirmed": "two or more independent origins agree, or a party reports its own action",
     "fair": "independent origins, with some doubt", "weak": "a single origin",
@@ -135,8 +137,13 @@ def add_pages(app: FastAPI) -> None:
     def map_page(request: Request):
         with engine.connect() as c:
             facets = Q.incident_facets(c)
+        q = dict(request.query_params)
+        # the page's first data request, started by <link rel=preload> while the scripts load
+        # (map.js reads this URL back, so the two always agree)
+        keep = {k: v for k, v in q.items() if k in MAP_FILTERS and v}
+        url = None if keep.get("grade") == "none" else "/api/map" + ("?" + urlencode(keep) if keep else "")
         return render(request, "map.html", facets=facets, tile_url=settings.tile_url, grade_note=GRADE_NOTE,
-                      q=dict(request.query_params))
+                      q=q, map_data_url=url)
 
     @app.get("/incidents/{incident_id}", response_class=HTMLResponse, include_in_schema=False)
     def incident_page(request: Request, incident_id: str):

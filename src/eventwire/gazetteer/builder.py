@@ -18,6 +18,7 @@ them triggers a rebuild and two versions never share a file.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import json
@@ -333,7 +334,16 @@ def build(cache_dir: str | os.PathLike | None = None, force: bool = False, progr
     except (OSError, ValueError, KeyError, sqlite3.Error) as exc:
         tmp.unlink(missing_ok=True)
         raise GazetteerBuildError(f"cannot build the gazetteer into {path}: {exc}") from exc
+    _remove_stale(path)
     return path
+
+
+def _remove_stale(current: Path) -> None:
+    """Delete builds with other build ids (older package versions or supplement): ~80 MB each."""
+    for old in current.parent.glob("gazetteer-*.sqlite"):
+        if old != current:
+            with contextlib.suppress(OSError):  # in use or read-only: it is only disk space
+                old.unlink()
 
 
 def supplement_rows() -> list[dict[str, str]]:

@@ -44,8 +44,8 @@ class Gazetteer:
             raise FileNotFoundError(f"no compiled gazetteer at {self.path}: run `eventwire gazetteer build`")
         self._local = threading.local()
         self.meta = {k: json.loads(v) for k, v in self._db().execute("SELECT k, v FROM meta")}
-        self._fuzzy_names: list[str] | None = None
-        self._fuzzy_keys: dict[str, list[int]] | None = None
+        self._fuzzy_keys: dict[str, list[int]] = {}
+        self._fuzzy_blocks: dict[str, list[str]] = {}
         self.lookup = lru_cache(maxsize=50_000)(self._lookup)
         self.place = lru_cache(maxsize=50_000)(self._place)
 
@@ -93,21 +93,28 @@ class Gazetteer:
                 uniq.append((g, k, by_key))
         return tuple(uniq)
 
-    def _load_fuzzy(self) -> None:
-        """Keys of the notable entries (admin units, countries, towns >= 15k) for the fuzzy fallback."""
+    def _fuzzy_block(self, first: str) -> list[str]:
+        """Keys of the notable entries (admin units, countries, towns >= 15k) starting with `first`.
+
+        Blocked by first letter (a misspelling rarely changes it) and loaded on first use through
+        the key index, so no process pays for the whole list up front.
+        """
+        block = self._fuzzy_blocks.get(first)
+        if block is not None:
+            return block
         rows = self._db().execute(
             "SELECT DISTINCT n.key, n.gid FROM names n JOIN places p ON p.gid = n.gid "
-            "WHERE n.abbr = 0 AND n.kind = 'name' AND length(n.key) >= 5 AND "
-            "(p.fcode IN ('PCLI', 'ADM1', 'CONT', 'LCTY') OR p.pop >= 15000 OR p.source = 'supplement')")
-        keys: dict[str, list[int]] = {}
+            "WHERE n.key >= ? AND n.key < ? AND n.abbr = 0 AND n.kind = 'name' AND length(n.key) >= 5 "
+            "AND (p.fcode IN ('PCLI', 'ADM1', 'CONT', 'LCTY') OR p.pop >= 15000 OR p.source = 'supplement')",
+            (first, chr(ord(first) + 1)))
+        block = []
         for k, g in rows:
-            keys.setdefault(k, []).append(g)
-        self._fuzzy_keys = keys
-        self._fuzzy_names = list(keys)
-        # blocked by first letter: a misspelling rarely changes it, and one block is ~1/20 of the list
-        self._fuzzy_blocks: dict[str, list[str]] = {}
-        for k in self._fuzzy_names:
-            self._fuzzy_blocks.setdefault(k[0], []).append(k)
+            if k not in self._fuzzy_keys:
+                self._fuzzy_keys[k] = []
+                block.append(k)
+            self._fuzzy_keys[k].append(g)
+        self._fuzzy_blocks[first] = block
+        return block
 
     def fuzzy(self, surface: str, threshold: float = 88.0) -> list[tuple[int, float]]:
         """(geonameid, similarity 0-100) of notable places whose key is close to the surface's."""
@@ -116,9 +123,7 @@ class Gazetteer:
         k = key(surface)
         if len(k) < 5:
             return []
-        if self._fuzzy_names is None:
-            self._load_fuzzy()
-        block = self._fuzzy_blocks.get(k[0], [])
+        block = self._fuzzy_block(k[0])
         hits = process.extract(k, block, scorer=fuzz.ratio, score_cutoff=threshold, limit=5)
         return [(g, float(score)) for name, score, _ in hits for g in self._fuzzy_keys[name]]
 

@@ -187,12 +187,12 @@ def _event_place_evidence(a: Report, b: Report, w: Weights) -> float | None:
     return 0.0
 
 
-def _article_place_evidence(a: Report, b: Report, w: Weights) -> float:
+def _article_place_evidence(a: Report, b: Report, w: Weights) -> float | None:
     """Fine places the two events may be at (their own, else the ones their articles name inside
     their coarse place): one in common is evidence, none in common weaker counter-evidence."""
     ca, cb = a.candidate_places(), b.candidate_places()
     if not ca or not cb:
-        return 0.0
+        return None
     for p in ca:
         for q in cb:
             if (p.geonameid is not None and p.geonameid == q.geonameid) or \
@@ -207,13 +207,13 @@ def _areas(r: Report) -> frozenset:
     return r.art_areas
 
 
-def _article_area_evidence(a: Report, b: Report, w: Weights) -> float:
+def _article_area_evidence(a: Report, b: Report, w: Weights) -> float | None:
     """For an event without a place: do the provinces its article names meet the other's?"""
     if a.place is not None and b.place is not None:
-        return 0.0
+        return None
     xa, xb = _areas(a), _areas(b)
     if not xa or not xb:
-        return 0.0
+        return None
     return w.article_area_shared if xa & xb else w.article_area_other
 
 
@@ -223,11 +223,10 @@ def place_evidence(a: Report, b: Report, w: Weights = DEFAULT) -> float:
     if ev is not None and (ev <= w.other_admin1 or (a.fine and b.fine)):
         return ev
     art = _article_place_evidence(a, b, w)
-    if art <= 0:
-        art += _article_area_evidence(a, b, w)
-    if ev is None and art == 0:
+    area = _article_area_evidence(a, b, w) if art is None or art <= 0 else None
+    if ev is None and art is None and area is None:
         return w.place_unknown
-    return (ev or 0.0) + art
+    return (ev or 0.0) + (art or 0.0) + (area or 0.0)
 
 
 def _profile_evidence(x: tuple, y: tuple, shared: float, country: float, other: float,

@@ -1,17 +1,28 @@
 // Map page: incidents as markers (colour = grade, size = deaths), clustered; a timeline histogram
 // and a list of the incidents in view, both kept in step with the map and the filters.
-// Data from the API is only ever put in the page with textContent / attributes, never as HTML.
+//
+// Fast with many incidents: the data is one compact, cached request (/api/map: parallel arrays),
+// started by a <link rel=preload> before the scripts run; supercluster indexes the points once per
+// query, and only the clusters and markers inside the view are put on the map (a few hundred DOM
+// nodes at most, each a focusable marker). Markers are drawn and painted first; the list and the
+// timeline follow in the next task. Data from the API is only ever put in the page with
+// textContent / attributes, never as HTML.
 (function () {
   "use strict";
   var form = document.getElementById("filters");
   var statusEl = document.getElementById("status");
   var listEl = document.getElementById("inview");
   var countEl = document.getElementById("inview-count");
+  var noplaceWrap = document.getElementById("noplace-wrap");
+  var noplaceEl = document.getElementById("noplace");
+  var noplaceCount = document.getElementById("noplace-count");
   var svg = document.getElementById("timeline");
   var note = document.getElementById("timeline-note");
   var mapEl = document.getElementById("map");
+  var preload = document.getElementById("map-data");
   var SVGNS = "http://www.w3.org/2000/svg";
   var GRADES = ["confirmed", "fair", "weak", "contested", "discounted"];
+  var LIST_MAX = 300;
 
   var map = L.map(mapEl, { worldCopyJump: true, minZoom: 2, maxZoom: 14, zoomSnap: 0.5 }).setView([30, 25], 3);
   var tileUrl = mapEl.dataset.tileUrl;
@@ -19,34 +30,41 @@
     L.tileLayer(tileUrl, { maxZoom: 18, attribution: "tiles: see settings tile_url" }).addTo(map);
   }
   map.attributionControl.addAttribution("Country outlines: Natural Earth (world-atlas)");
-  var outlines = L.canvas({ padding: 0.2 });
-  fetch("/static/vendor/world-atlas/countries-50m.json").then(function (r) { return r.json(); }).then(function (topo) {
-    var land = topojson.feature(topo, topo.objects.countries);
-    L.geoJSON(land, {
-      renderer: outlines, interactive: false,
-      style: { color: "#8d9aab", weight: 0.7, fillColor: tileUrl ? "transparent" : "#f4f1ea", fillOpacity: tileUrl ? 0 : 1 }
-    }).addTo(map).bringToBack();
-  }).catch(function () { /* the markers still work without outlines */ });
 
-  var cluster = L.markerClusterGroup({
-    chunkedLoading: true, maxClusterRadius: 45, showCoverageOnHover: false,
-    chunkProgress: function (done, total) {
-      if (done >= total) { rendered(); }
-    }
-  });
-  var pending = false;
-  function rendered() {
-    if (!pending) { return; }
-    pending = false;
-    document.body.dataset.state = "ready";
-    if (!document.body.dataset.firstRenderMs) {
-      document.body.dataset.firstRenderMs = String(Math.round(performance.now()));
-    }
+  // ---------------------------------------------------------------- country outlines
+  // 1:110m first (100 kB, drawn in a few ms); 1:50m replaces it once the markers are up and the
+  // view is zoomed in enough to show the difference.
+  var outlineRenderer = L.canvas({ padding: 0.2 });
+  var outlineLayer = null, outlineRes = null, fineRequested = false;
+  function outlines(res) {
+    return fetch("/static/vendor/world-atlas/countries-" + res + ".json")
+      .then(function (r) { return r.json(); })
+      .then(function (topo) {
+        if (outlineRes === "50m") { return; }
+        var layer = L.geoJSON(topojson.feature(topo, topo.objects.countries), {
+          renderer: outlineRenderer, interactive: false,
+          style: { color: "#8d9aab", weight: 0.7, fillColor: tileUrl ? "transparent" : "#f4f1ea", fillOpacity: tileUrl ? 0 : 1 }
+        });
+        if (outlineLayer) { map.removeLayer(outlineLayer); }
+        outlineLayer = layer.addTo(map);
+        outlineLayer.bringToBack();
+        outlineRes = res;
+      })
+      .catch(function () { /* the markers still work without outlines */ });
   }
-  map.addLayer(cluster);
-  var all = [];          // incidents from the last query
-  var markers = [];      // [incident, marker]
+  function fineOutlines() {
+    if (!fineRequested && map.getZoom() >= 4) { fineRequested = true; outlines("50m"); }
+  }
+  outlines("110m");
+  map.on("zoomend", function () { if (document.body.dataset.state === "ready") { fineOutlines(); } });
+
+  // ---------------------------------------------------------------- state
+  var D = null;            // the last answer of /api/map (parallel arrays)
+  var index = null;        // supercluster over the placed incidents
+  var placed = 0;
   var firstLoad = true;
+  var seq = 0;             // answers to older requests are dropped
+  var drawn = L.layerGroup().addTo(map);
 
   function params() {
     var p = new URLSearchParams();
@@ -60,83 +78,159 @@
     return p;
   }
 
-  function deaths(inc) { return inc.killed_max != null ? inc.killed_max : (inc.killed_min || 0); }
-
-  function label(inc) {
-    var k = deaths(inc);
-    return (inc.type || "event") + (inc.mode ? "/" + inc.mode : "") + (inc.place ? " at " + inc.place : "") +
-      ", " + (inc.date || "date unknown") + " (" + inc.grade + (k ? ", " + k + " killed" : "") + ")";
+  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+  function deaths(i) { return D.killed[i] || 0; }
+  function grade(i) { return D.grades[D.grade[i]] || "weak"; }
+  function label(i) {
+    var k = deaths(i), t = D.types[D.type[i]], m = D.mode[i] == null ? null : D.modes[D.mode[i]];
+    var d = D.date[i] ? D.date[i] + (D.end_date[i] && D.end_date[i] !== D.date[i] ? " to " + D.end_date[i] : "") : "date unknown";
+    return (t || "event") + (m ? "/" + m : "") + (D.place[i] ? " at " + D.place[i] : "") +
+      ", " + d + " (" + grade(i) + (k ? ", " + k + " killed" : "") + ")";
+  }
+  function href(i) { return "/incidents/" + encodeURIComponent(D.id[i]); }
+  function link(i) {
+    var a = document.createElement("a");
+    a.href = href(i);
+    a.textContent = label(i);
+    return a;
   }
 
-  function popup(inc) {
+  function popup(i) {
     var box = document.createElement("div");
     var h = document.createElement("strong");
-    h.textContent = label(inc);
+    h.textContent = label(i);
     var p = document.createElement("div");
-    p.textContent = inc.n_reports + " report" + (inc.n_reports === 1 ? "" : "s") + ", " + inc.origins + " independent origin" + (inc.origins === 1 ? "" : "s");
+    p.textContent = plural(D.reports[i], "report") + ", " + plural(D.origins[i], "independent origin");
     var a = document.createElement("a");
-    a.href = "/incidents/" + encodeURIComponent(inc.id);
+    a.href = href(i);
     a.textContent = "Open incident";
     a.className = "open-incident";
     box.appendChild(h); box.appendChild(p); box.appendChild(a);
     return box;
   }
 
-  function draw() {
-    cluster.clearLayers();
-    markers = [];
-    var layers = [];
-    all.forEach(function (inc) {
-      if (inc.lat == null || inc.lon == null) { return; }
-      var size = Math.min(40, Math.round(12 + 4 * Math.log2(1 + deaths(inc))));
-      var m = L.marker([inc.lat, inc.lon], {
-        icon: L.divIcon({ className: "ew-marker grade-" + inc.grade, iconSize: [size, size] }),
-        title: label(inc), alt: label(inc), keyboard: true, riseOnHover: true
-      });
-      m.bindPopup(function () { return popup(inc); });
-      m.incident = inc;
-      layers.push(m);
-      markers.push([inc, m]);
+  function leavesPopup(cid, count) {
+    var box = document.createElement("div");
+    var h = document.createElement("strong");
+    h.textContent = plural(count, "incident") + " at this place";
+    var ol = document.createElement("ol");
+    ol.className = "popup-list";
+    index.getLeaves(cid, 50).forEach(function (f) {
+      var li = document.createElement("li");
+      li.appendChild(link(f.properties.i));
+      ol.appendChild(li);
     });
-    cluster.addLayers(layers);
-    if (firstLoad && layers.length) {
-      var b = L.latLngBounds(layers.map(function (m) { return m.getLatLng(); }));
-      map.fitBounds(b.pad(0.3), { maxZoom: 7, animate: false });
+    box.appendChild(h); box.appendChild(ol);
+    if (count > 50) {
+      var more = document.createElement("div");
+      more.textContent = (count - 50) + " more: narrow the dates or type";
+      box.appendChild(more);
     }
-    firstLoad = false;
-    var unplaced = all.length - layers.length;
-    statusEl.textContent = all.length + " incident" + (all.length === 1 ? "" : "s") + " match" +
-      (unplaced ? "; " + unplaced + " without a place (listed, not on the map)" : "") + ".";
-    document.body.dataset.markers = String(layers.length);
-    syncView();
+    return box;
   }
 
-  function inView() {
-    var b = map.getBounds();
-    return all.filter(function (inc) { return inc.lat == null || b.contains([inc.lat, inc.lon]); });
+  // ---------------------------------------------------------------- markers
+  function index_(d) {
+    var feats = [];
+    for (var i = 0; i < d.n; i++) {
+      if (d.lat[i] != null && d.lon[i] != null) {
+        feats.push({ type: "Feature", properties: { i: i }, geometry: { type: "Point", coordinates: [d.lon[i], d.lat[i]] } });
+      }
+    }
+    placed = feats.length;
+    return new Supercluster({ radius: 48, minZoom: 2, maxZoom: 13 }).load(feats);
+  }
+
+  function short(n) { return n >= 10000 ? Math.round(n / 1000) + "k" : n >= 1000 ? (n / 1000).toFixed(1) + "k" : String(n); }
+
+  function clusterMarker(f) {
+    var n = f.properties.point_count, c = f.geometry.coordinates;
+    var size = Math.round(Math.min(56, 26 + 6 * Math.log10(n)));
+    var span = document.createElement("span");
+    span.textContent = short(n);
+    var m = L.marker([c[1], c[0]], {
+      icon: L.divIcon({ className: "marker-cluster ew-cluster", html: span, iconSize: [size, size] }),
+      title: plural(n, "incident") + " here: click or press Enter to zoom in", alt: plural(n, "incident"), keyboard: true
+    });
+    m.on("click", function () {
+      var z = index.getClusterExpansionZoom(f.properties.cluster_id);
+      if (z <= map.getMaxZoom() && z > map.getZoom()) {
+        map.setView(m.getLatLng(), z);
+      } else {
+        m.bindPopup(leavesPopup(f.properties.cluster_id, n), { maxHeight: 260 }).openPopup();
+      }
+    });
+    return m;
+  }
+
+  function pointMarker(f) {
+    var i = f.properties.i, c = f.geometry.coordinates;
+    var size = Math.min(40, Math.round(12 + 4 * Math.log2(1 + deaths(i))));
+    var m = L.marker([c[1], c[0]], {
+      icon: L.divIcon({ className: "ew-marker grade-" + grade(i), iconSize: [size, size] }),
+      title: label(i), alt: label(i), keyboard: true, riseOnHover: true
+    });
+    m.bindPopup(function () { return popup(i); });
+    return m;
+  }
+
+  function drawMarkers() {
+    drawn.clearLayers();
+    if (!index || !placed) { return; }
+    var b = map.getBounds().pad(0.25);
+    var box = [Math.max(-180, b.getWest()), Math.max(-85, b.getSouth()), Math.min(180, b.getEast()), Math.min(85, b.getNorth())];
+    if (b.getWest() < -180 || b.getEast() > 180) { box[0] = -180; box[2] = 180; }
+    index.getClusters(box, Math.max(2, Math.min(14, Math.floor(map.getZoom())))).forEach(function (f) {
+      drawn.addLayer(f.properties.cluster ? clusterMarker(f) : pointMarker(f));
+    });
+  }
+
+  // ---------------------------------------------------------------- list and timeline
+  function visible() {
+    var b = map.getBounds(), s = b.getSouth(), n = b.getNorth(), w = b.getWest(), e = b.getEast();
+    var out = [];
+    for (var i = 0; i < D.n; i++) {
+      var la = D.lat[i], lo = D.lon[i];
+      if (la == null || lo == null) { continue; }
+      if (la >= s && la <= n && ((lo >= w && lo <= e) || (lo + 360 >= w && lo + 360 <= e) || (lo - 360 >= w && lo - 360 <= e))) { out.push(i); }
+    }
+    return out;
+  }
+
+  function fillList(ol, ids, more) {
+    while (ol.firstChild) { ol.removeChild(ol.firstChild); }
+    var frag = document.createDocumentFragment();
+    ids.slice(0, LIST_MAX).forEach(function (i) {
+      var li = document.createElement("li");
+      var dot = document.createElement("span");
+      dot.className = "dot grade-" + grade(i);
+      dot.setAttribute("aria-hidden", "true");
+      li.appendChild(dot); li.appendChild(link(i));
+      frag.appendChild(li);
+    });
+    if (ids.length > LIST_MAX) {
+      var li = document.createElement("li");
+      li.className = "more";
+      li.textContent = (ids.length - LIST_MAX) + " more: " + more;
+      frag.appendChild(li);
+    }
+    ol.appendChild(frag);
   }
 
   function syncView() {
-    var vis = inView();
+    if (!D) { return; }
+    var vis = visible();
     countEl.textContent = "(" + vis.length + ")";
-    while (listEl.firstChild) { listEl.removeChild(listEl.firstChild); }
-    vis.slice(0, 300).forEach(function (inc) {
-      var li = document.createElement("li");
-      var dot = document.createElement("span");
-      dot.className = "dot grade-" + inc.grade;
-      dot.setAttribute("aria-hidden", "true");
-      var a = document.createElement("a");
-      a.href = "/incidents/" + encodeURIComponent(inc.id);
-      a.textContent = label(inc);
-      li.appendChild(dot); li.appendChild(a);
-      listEl.appendChild(li);
-    });
-    if (vis.length > 300) {
-      var more = document.createElement("li");
-      more.textContent = (vis.length - 300) + " more: zoom in or filter";
-      listEl.appendChild(more);
-    }
+    fillList(listEl, vis, "zoom in or filter");
     histogram(vis);
+  }
+
+  function fillNoPlace() {
+    var ids = [];
+    for (var i = 0; i < D.n; i++) { if (D.lat[i] == null || D.lon[i] == null) { ids.push(i); } }
+    noplaceWrap.hidden = !ids.length;
+    noplaceCount.textContent = "(" + ids.length + ")";
+    fillList(noplaceEl, ids, "filter to see them");
   }
 
   function dayNum(s) { return Math.floor(Date.parse(s.slice(0, 10) + "T00:00:00Z") / 86400000); }
@@ -144,13 +238,13 @@
 
   function histogram(vis) {
     while (svg.firstChild) { svg.removeChild(svg.firstChild); }
-    var dated = all.filter(function (i) { return i.date; });
-    if (!dated.length) { note.textContent = "(no dated incidents)"; return; }
-    var lo = Math.min.apply(null, dated.map(function (i) { return dayNum(i.date); }));
-    var hi = Math.max.apply(null, dated.map(function (i) { return dayNum(i.date); }));
-    var span = hi - lo + 1;
-    var monthly = span > 120;
-    function key(d) { return monthly ? d.slice(0, 7) : d.slice(0, 10); }
+    var lo = Infinity, hi = -Infinity, i;
+    for (i = 0; i < D.n; i++) {
+      if (D.date[i]) { var dn = dayNum(D.date[i]); if (dn < lo) { lo = dn; } if (dn > hi) { hi = dn; } }
+    }
+    if (lo === Infinity) { note.textContent = "(no dated incidents)"; return; }
+    var monthly = hi - lo + 1 > 120;
+    var cut = monthly ? 7 : 10;
     var keys = [];
     if (monthly) {
       var y = +isoDay(lo).slice(0, 4), m = +isoDay(lo).slice(5, 7);
@@ -160,12 +254,14 @@
       for (var d = lo; d <= hi; d++) { keys.push(isoDay(d)); }
     }
     var total = {}, seen = {};
-    dated.forEach(function (i) { var k = key(i.date); total[k] = (total[k] || 0) + 1; });
-    vis.forEach(function (i) { if (i.date) { var k = key(i.date); seen[k] = (seen[k] || 0) + 1; } });
+    for (i = 0; i < D.n; i++) { if (D.date[i]) { var kk = D.date[i].slice(0, cut); total[kk] = (total[kk] || 0) + 1; } }
+    vis.forEach(function (j) { if (D.date[j]) { var kv = D.date[j].slice(0, cut); seen[kv] = (seen[kv] || 0) + 1; } });
     var W = svg.clientWidth || 600, H = svg.clientHeight || 96, pad = 16;
-    var max = Math.max.apply(null, keys.map(function (k) { return total[k] || 0; }).concat([1]));
+    var max = 1;
+    keys.forEach(function (k) { if ((total[k] || 0) > max) { max = total[k]; } });
     var bw = (W - 2 * pad) / keys.length;
     note.textContent = "(" + (monthly ? "per month" : "per day") + "; dark = in view on the map; choose a bar to filter to it)";
+    var frag = document.createDocumentFragment();
     keys.forEach(function (k, n) {
       var t = total[k] || 0, s = seen[k] || 0;
       var x = pad + n * bw, full = t / max * (H - 2 * pad), part = s / max * (H - 2 * pad);
@@ -184,29 +280,69 @@
       g.setAttribute("class", "bin");
       g.setAttribute("aria-label", k + ": " + t + " incidents, " + s + " in view");
       var title = document.createElementNS(SVGNS, "title");
-      title.textContent = k + ": " + t + " incident" + (t === 1 ? "" : "s") + " (" + s + " in view)";
+      title.textContent = k + ": " + plural(t, "incident") + " (" + s + " in view)";
       g.appendChild(title); g.appendChild(back); g.appendChild(front); g.appendChild(hit);
       function pick() {
         if (!t) { return; }
         var since = monthly ? k + "-01" : k;
-        var until = monthly ? isoDay(dayNum(k + "-01") + 31).slice(0, 7) + "-01" : k;
-        if (monthly) { until = isoDay(dayNum(until) - 1); }
+        var until = k;
+        if (monthly) { until = isoDay(dayNum(isoDay(dayNum(k + "-01") + 31).slice(0, 7) + "-01") - 1); }
         form.elements.since.value = since; form.elements.until.value = until;
         load();
       }
       g.addEventListener("click", pick);
       g.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); pick(); } });
-      svg.appendChild(g);
+      frag.appendChild(g);
     });
     var first = document.createElementNS(SVGNS, "text");
     first.setAttribute("x", pad); first.setAttribute("y", H - 3); first.textContent = keys[0];
     var last = document.createElementNS(SVGNS, "text");
     last.setAttribute("x", W - pad); last.setAttribute("y", H - 3); last.setAttribute("text-anchor", "end");
     last.textContent = keys[keys.length - 1];
-    svg.appendChild(first); svg.appendChild(last);
+    frag.appendChild(first); frag.appendChild(last);
+    svg.appendChild(frag);
   }
 
-  function load() {
+  // ---------------------------------------------------------------- loading
+  function show(d) {
+    D = d;
+    index = index_(d);
+    if (firstLoad && placed) {
+      var s = 90, n = -90, w = 180, e = -180;
+      for (var i = 0; i < d.n; i++) {
+        if (d.lat[i] == null || d.lon[i] == null) { continue; }
+        if (d.lat[i] < s) { s = d.lat[i]; } if (d.lat[i] > n) { n = d.lat[i]; }
+        if (d.lon[i] < w) { w = d.lon[i]; } if (d.lon[i] > e) { e = d.lon[i]; }
+      }
+      fitting = true;  // drawn below: no second pass from moveend
+      map.fitBounds(L.latLngBounds([s, w], [n, e]).pad(0.3), { maxZoom: 7, animate: false });
+      fitting = false;
+    }
+    firstLoad = false;
+    drawMarkers();
+    var unplaced = d.n - placed;
+    statusEl.textContent = plural(d.n, "incident") + " match" + (d.n === 1 ? "es" : "") +
+      (unplaced ? "; " + unplaced + " without a place (listed below the map list, not on the map)" : "") + ".";
+    document.body.dataset.markers = String(placed);
+    // let the browser paint the markers, then fill the list and the timeline
+    requestAnimationFrame(function () {
+      setTimeout(function () {
+        if (!document.body.dataset.firstRenderMs) {
+          document.body.dataset.firstRenderMs = String(Math.round(performance.now()));
+        }
+        syncView();
+        fillNoPlace();
+        document.body.dataset.state = "ready";
+        if (!document.body.dataset.readyMs) { document.body.dataset.readyMs = String(Math.round(performance.now())); }
+        fineOutlines();
+      }, 0);
+    });
+  }
+
+  var EMPTY = { n: 0, id: [], lat: [], lon: [], grade: [], type: [], mode: [], date: [], end_date: [], killed: [],
+                place: [], reports: [], origins: [], grades: GRADES, types: [], modes: [] };
+
+  function load(url) {
     var p = params();
     var qs = p.toString();
     history.replaceState(null, "", qs ? "?" + qs : location.pathname);
@@ -215,22 +351,18 @@
     });
     statusEl.textContent = "Loading incidents…";
     document.body.dataset.state = "loading";
-    p.set("brief", "true"); p.set("limit", "50000");
-    if (p.get("grade") === "none") { all = []; pending = true; draw(); rendered(); return Promise.resolve(); }
-    return fetch("/api/incidents?" + p.toString(), { headers: { Accept: "application/json" } })
+    var mine = ++seq;
+    if (p.get("grade") === "none") { show(EMPTY); return Promise.resolve(); }
+    return fetch(url || "/api/map" + (qs ? "?" + qs : ""))
       .then(function (r) {
         return r.json().then(function (body) {
           if (!r.ok) { throw new Error(body.detail || ("HTTP " + r.status)); }
           return body;
         });
       })
-      .then(function (body) {
-        all = body.items;
-        pending = true;
-        draw();
-        if (!markers.length) { rendered(); }
-      })
+      .then(function (body) { if (mine === seq) { show(body); } })
       .catch(function (err) {
+        if (mine !== seq) { return; }
         statusEl.textContent = "Could not load incidents: " + err.message;
         document.body.dataset.state = "error";
       });
@@ -238,7 +370,7 @@
 
   form.addEventListener("submit", function (e) { e.preventDefault(); load(); });
   form.querySelectorAll("select, input[type=checkbox], input[type=date]").forEach(function (el) {
-    el.addEventListener("change", load);
+    el.addEventListener("change", function () { load(); });
   });
   document.getElementById("reset").addEventListener("click", function () {
     ["since", "until", "actor"].forEach(function (k) { form.elements[k].value = ""; });
@@ -247,7 +379,17 @@
     firstLoad = true;
     load();
   });
-  map.on("moveend", syncView);
-  window.addEventListener("resize", function () { histogram(inView()); });
-  load();
+  var pendingMove = false, fitting = false;
+  map.on("moveend", function () {
+    if (!D || pendingMove || fitting) { return; }
+    pendingMove = true;
+    requestAnimationFrame(function () { pendingMove = false; drawMarkers(); syncView(); });
+  });
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () { if (D) { histogram(visible()); } }, 150);
+  });
+  // the first request was started by <link rel=preload> in the page head, with the page's filters
+  load(preload && params().get("grade") !== "none" ? preload.href : null);
 })();
