@@ -45,6 +45,7 @@ OBJ_PREPS = ("of", "as", "for", "over", "about", "with", "against")
 PRONOUNS = {"he": "person", "she": "person", "it": "thing", "they": "group", "we": "group", "i": "person"}
 MAX_QUOTE_PARAS = 12
 MODEL_FILE = "claims/cue_model.json"
+FALLBACK_DEPS = ("dobj", "xcomp", "ccomp", "prep", "oprd", "attr", "acomp", "advcl", "dative", "pcomp")
 GENERIC_SUBJECTS = {"you", "anyone", "one", "everyone", "i", "we", "nobody", "people", "who", "that", "which"}
 PHYSICAL_TARGETS = {"base", "convoy", "position", "village", "town", "city", "building", "hospital", "school",
                     "checkpoint", "camp", "post", "area", "ship", "vessel", "target", "troops", "forces"}
@@ -463,14 +464,28 @@ class ClaimsComponent:
         cue = self.lex.verbs.get(lemma)
         return (cue, [tok]) if cue else None
 
-    def _learned_cue(self, tok: Token, quotes: Quotes) -> tuple[Cue, list[Token]] | None:
-        """A verb outside the lexicon that the cue model reads as a report in this context."""
+    def _cue_prob(self, tok: Token, quotes: Quotes) -> float:
+        """The cue model's probability that this verb is a report here (0 without a model)."""
         if self.model is None or tok.pos_ != "VERB":
+            return 0.0
+        return self.model.prob(cue_features(tok, quotes, self.lex))
+
+    def _fallback_content(self, tok: Token, last: Token, passive: bool, quotes: Quotes,
+                          text: str) -> tuple[int, int] | None:
+        """Content for a cue the model is sure of but the clause rules found none for: its
+        arguments after the cue ("voted for the bill", "responded by using ..."), the passive
+        subject, or the noun a relative clause hangs on ("the plan Trump backed")."""
+        parts = [c for c in tok.children if c.i > last.i and c.dep_ in FALLBACK_DEPS]
+        if parts:
+            s = min(c.left_edge.idx for c in parts)
+            e = max(_subtree_span(c)[1] for c in parts)
+        elif passive and any(c.dep_ == "nsubjpass" for c in tok.children):
+            s, e = _subtree_span([c for c in tok.children if c.dep_ == "nsubjpass"][0])
+        elif tok.dep_ in ("relcl", "acl") and tok.head.i < tok.i:
+            s, e = _tok_span(tok.head.left_edge, tok.head)
+        else:
             return None
-        if self.model.prob(cue_features(tok, quotes, self.lex)) < self.threshold:
-            return None
-        args = "clause" if any(c.dep_ == "ccomp" for c in tok.children) else "object"
-        return Cue((tok.lemma_.lower(),), "indirect", False, args), [tok]
+        return self._extend_quotes(*_trim(text, s, e), quotes, tok)
 
     # -- one claim per cue token
     def _from_token(self, tok: Token, quotes: Quotes, text: str) -> dict | None:
@@ -485,9 +500,14 @@ class ClaimsComponent:
         noun = self._noun_cue(tok, text)
         if noun:
             return noun
-        m = self._match_cue(tok) or self._learned_cue(tok, quotes)
+        m = self._match_cue(tok)
+        p = self._cue_prob(tok, quotes)
+        sure = p >= self.threshold
         if not m:
-            return None
+            if not sure:
+                return None
+            args = "clause" if any(c.dep_ == "ccomp" for c in tok.children) else "object"
+            m = Cue((tok.lemma_.lower(),), "indirect", False, args), [tok]
         cue, ctoks = m
         if cue.kind == "according_to":
             return self._according_to(tok, ctoks, quotes, text)
@@ -500,7 +520,7 @@ class ClaimsComponent:
             speaker = pobj[0] if pobj else None
         if speaker is None and not passive:
             speaker = self._inverted_subject(tok)
-        if not self._licensed(tok, cue, speaker, passive):
+        if not sure and not self._licensed(tok, cue, speaker, passive):
             return None
         addressees = self._addressees(tok, cue)
         subjpass = [c for c in tok.children if c.dep_ == "nsubjpass"]
@@ -509,6 +529,8 @@ class ClaimsComponent:
             content = _trim(text, *_subtree_span(subjpass[0]))
         else:
             content = self._content(tok, last, cue, speaker, quotes, text)
+        if content is None and sure:
+            content = self._fallback_content(tok, last, passive, quotes, text)
         if content is None:
             return None
         s, e = content

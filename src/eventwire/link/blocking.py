@@ -6,9 +6,10 @@ either day), and places that could coincide:
 
 * both places precise (point .. district): grid cells of `CELL_DEG` degrees, the
   cell and its eight neighbours;
-* one place coarse (a province or country, or without coordinates) or missing: the
-  same country, the event's own or, for an event without a place, any country the
-  article names (compatibility, not equality: the score weighs it);
+* one place a province: the same country and province (places inside it);
+* one place only a country (or without coordinates or province) or missing: the same
+  country, the event's own or, for an event without a place, any country the article
+  names (compatibility, not equality: the score weighs it);
 * neither the event nor its article with a country: a shared actor key.
 
 A report is put into one bucket per day of its window, so a month-dated report
@@ -25,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from itertools import combinations
 
-from eventwire.link.reports import MAX_WINDOW_DAYS, Report
+from eventwire.link.reports import MAX_WINDOW_DAYS, Report, norm_admin
 
 CELL_DEG = 1.0
 ARTICLE_DAYS_BACK = 7
@@ -56,6 +57,8 @@ def candidate_pairs(reports: Sequence[Report]) -> set[tuple[int, int]]:
     cells: dict[tuple, list[int]] = defaultdict(list)
     country: dict[tuple, list[int]] = defaultdict(list)
     country_special: dict[tuple, list[int]] = defaultdict(list)
+    admin: dict[tuple, list[int]] = defaultdict(list)
+    admin_special: dict[tuple, list[int]] = defaultdict(list)
     entity: dict[tuple, list[int]] = defaultdict(list)
     entity_special: dict[tuple, list[int]] = defaultdict(list)
     for i, r in enumerate(reports):
@@ -65,12 +68,19 @@ def candidate_pairs(reports: Sequence[Report]) -> set[tuple[int, int]]:
         fine = r.fine
         cell = _cell(r) if fine else None
         cys = _countries(r)
+        area = (r.country, norm_admin(r.admin1)) if r.country and r.admin1 else None
+        # a province meets the places inside it; a country (or no place) every place of the country
+        by_area = not fine and area is not None and r.precision not in ("country", "region")
         for d in days:
             if fine:
                 cells[(r.type, d, cell)].append(i)
+            if area:
+                admin[(r.type, d, area)].append(i)
+                if by_area:
+                    admin_special[(r.type, d, area)].append(i)
             for cy in cys:
                 country[(r.type, d, cy)].append(i)
-                if not fine:
+                if not fine and not by_area:
                     country_special[(r.type, d, cy)].append(i)
             for k in r.actor_keys:
                 entity[(r.type, d, k)].append(i)
@@ -101,6 +111,7 @@ def candidate_pairs(reports: Sequence[Report]) -> set[tuple[int, int]]:
                     if a != b:
                         add((a, b) if a < b else (b, a))
 
+    _join(admin, admin_special)
     _join(country, country_special)
     _join(entity, entity_special)
     return pairs

@@ -9,11 +9,12 @@ the three front ends cannot disagree. Core expressions with bound values only.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from sqlalchemy import Connection, Text, and_, cast, exists, literal, or_, select, tuple_
+from sqlalchemy import Connection, Text, and_, cast, exists, literal, or_, select, tuple_, type_coerce
 
 from eventwire.store import repo
 from eventwire.store import schema as s
@@ -295,11 +296,10 @@ def _window_days(since: str | None, until: str | None) -> float:
 _PLACE_COLS = ("text", "name", "geonameid", "lat", "lon", "country", "admin1", "feature_code", "precision")
 
 
-def _event_where(q, f: EventFilters, box_first: bool = False):
-    """`box_first`: compare dates on an expression, so SQLite reads the lat/lon index for a small box
-    (a city over ten years) instead of walking every date in the window."""
+def _event_where(q, f: EventFilters):
+    """The WHERE clause of an event query (bound values only)."""
     e = s.events.c
-    date = e.date.concat("") if box_first else e.date
+    date = e.date
     if f.type:
         q = q.where(e.type == f.type.upper())
     if f.status:
@@ -325,24 +325,52 @@ def _event_where(q, f: EventFilters, box_first: bool = False):
     return q
 
 
+_JSON_COLS = frozenset({"context", "actors", "recipients", "killed", "injured", "trigger", "sentence"})
+
+
+def _event_rows(conn: Connection, q) -> list[dict]:
+    """The page of event rows as dicts. On SQLite the JSON columns come back as their stored text and
+    the whole page is decoded in one `json.loads` (a third of the request time saved at 100 rows)."""
+    rows = conn.execute(q).all()
+    names = ("article_id", *_EVENT_COLS)
+    if conn.dialect.name != "sqlite" or not rows:
+        return [dict(zip(names, r, strict=True)) for r in rows]
+    at = [i for i, n in enumerate(names) if n in _JSON_COLS]
+    decoded = iter(json.loads("[" + ",".join("null" if r[i] is None else r[i] for r in rows for i in at) + "]"))
+    out = []
+    for r in rows:
+        d = dict(zip(names, r, strict=True))
+        for i in at:
+            d[names[i]] = next(decoded)
+        out.append(d)
+    return out
+
+
 def list_events(conn: Connection, filters: EventFilters | None = None) -> list[dict]:
     """Stored events (newest date first) with their article, outlet, place and resolved actors.
 
     The filtering query touches the events table (and its date/lat/lon index) only;
     places, actors and outlets are looked up for the page of results afterwards.
+    A small box over a long window (a city over ten years) is read through the lat/lon
+    index instead: few events lie in the box, but walking the dates would visit most
+    of the table (EXPLAIN QUERY PLAN: `SEARCH events USING INDEX ix_events_lat_lon
+    (lat>? AND lat<?)` instead of a skip-scan of `ix_events_date_lat_lon`).
     """
     f = filters or EventFilters()
     e = s.events.c
+    sqlite = conn.dialect.name == "sqlite"
     small = bool(f.bbox) and (f.bbox[2] - f.bbox[0]) * (f.bbox[3] - f.bbox[1]) <= SMALL_BOX_DEG2
     small = small and _window_days(f.since, f.until) > LONG_WINDOW_DAYS
-    q = _event_where(select(e.article_id, *(e[c] for c in _EVENT_COLS)), f,
-                     box_first=small and conn.dialect.name == "sqlite")
+    cols = [type_coerce(e[c], Text) if sqlite and c in _JSON_COLS else e[c] for c in _EVENT_COLS]
+    q = _event_where(select(e.article_id, *cols), f)
+    if small and sqlite:
+        q = q.with_hint(s.events, "INDEXED BY ix_events_lat_lon", "sqlite")
     # SQLite already sorts NULLs last in DESC order; saying so would stop it reading the index in order
-    first = e.date.desc() if conn.dialect.name == "sqlite" else e.date.desc().nulls_last()
+    first = e.date.desc() if sqlite else e.date.desc().nulls_last()
     q = q.order_by(first, e.lat.desc(), e.lon.desc()).offset(f.offset or 0)
     if f.limit is not None:
         q = q.limit(f.limit)
-    rows = [dict(r) for r in conn.execute(q).mappings()]
+    rows = _event_rows(conn, q)
     if not rows:
         return []
     art_ids = sorted({r["article_id"] for r in rows})

@@ -2,9 +2,9 @@
 // and a list of the incidents in view, both kept in step with the map and the filters.
 //
 // Fast with many incidents: the data is one compact, cached request (/api/map: parallel arrays),
-// started by a <link rel=preload> before the scripts run; supercluster indexes the points once per
-// query, and only the clusters and markers inside the view are put on the map (a few hundred DOM
-// nodes at most, each a focusable marker). Markers are drawn and painted first; the list and the
+// started by a <link rel=preload> before the scripts run; the points are clustered on a grid for the
+// current zoom only, and only the clusters and markers inside the view are put on the map (a few
+// hundred DOM nodes at most, each a focusable marker). Markers are drawn and painted first; the list and the
 // timeline follow in the next task. Data from the API is only ever put in the page with
 // textContent / attributes, never as HTML.
 (function () {
@@ -60,7 +60,6 @@
 
   // ---------------------------------------------------------------- state
   var D = null;            // the last answer of /api/map (parallel arrays)
-  var index = null;        // supercluster over the placed incidents
   var placed = 0;
   var firstLoad = true;
   var seq = 0;             // answers to older requests are dropped
@@ -109,64 +108,105 @@
     return box;
   }
 
-  function leavesPopup(cid, count) {
+  // ---------------------------------------------------------------- clusters
+  // Grid clustering at the current zoom only, recomputed on zoom (O(n), a few ms for 10,000 points):
+  // points are binned into RADIUS-pixel cells, then neighbouring cells whose centres are closer than
+  // RADIUS are merged. Each cluster keeps its members, their bounds and their grades.
+  var RADIUS = 48;
+  var byZoom = {};         // zoom -> clusters of the current data
+
+  function clustersAt(z) {
+    if (byZoom[z]) { return byZoom[z]; }
+    var scale = 256 * Math.pow(2, z), cells = new Map(), list = [];
+    for (var i = 0; i < D.n; i++) {
+      var la = D.lat[i], lo = D.lon[i];
+      if (la == null || lo == null) { continue; }
+      var s = Math.sin(Math.max(-85, Math.min(85, la)) * Math.PI / 180);
+      var x = (lo + 180) / 360 * scale, y = (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)) * scale;
+      var cx = Math.floor(x / RADIUS), cy = Math.floor(y / RADIUS), key = cx * 4194304 + cy;
+      var c = cells.get(key);
+      if (!c) {
+        c = { cx: cx, cy: cy, x: 0, y: 0, lat: 0, lon: 0, n: 0, members: [], s: la, w: lo, nn: la, e: lo, into: null };
+        cells.set(key, c); list.push(c);
+      }
+      c.x += x; c.y += y; c.lat += la; c.lon += lo; c.n += 1; c.members.push(i);
+      if (la < c.s) { c.s = la; } if (la > c.nn) { c.nn = la; } if (lo < c.w) { c.w = lo; } if (lo > c.e) { c.e = lo; }
+    }
+    list.sort(function (a, b) { return b.n - a.n; });  // big cells absorb their small neighbours
+    list.forEach(function (c, k) { c.rank = k; });
+    var out = [];
+    list.forEach(function (c) {
+      if (c.into) { return; }
+      for (var dx = -1; dx <= 1; dx++) {
+        for (var dy = -1; dy <= 1; dy++) {
+          var o = (dx || dy) && cells.get((c.cx + dx) * 4194304 + c.cy + dy);
+          if (!o || o.into || o.rank < c.rank) { continue; }  // merged already, or a bigger cell kept
+          var ddx = c.x / c.n - o.x / o.n, ddy = c.y / c.n - o.y / o.n;
+          if (ddx * ddx + ddy * ddy < RADIUS * RADIUS) {
+            o.into = c; c.x += o.x; c.y += o.y; c.lat += o.lat; c.lon += o.lon; c.n += o.n;
+            c.members = c.members.concat(o.members);
+            c.s = Math.min(c.s, o.s); c.nn = Math.max(c.nn, o.nn); c.w = Math.min(c.w, o.w); c.e = Math.max(c.e, o.e);
+          }
+        }
+      }
+      out.push(c);
+    });
+    byZoom[z] = out;
+    return out;
+  }
+
+  function short(n) { return n >= 10000 ? Math.round(n / 1000) + "k" : n >= 1000 ? (n / 1000).toFixed(1) + "k" : String(n); }
+
+  function mix(members) {
+    var counts = {};
+    members.forEach(function (i) { var g = grade(i); counts[g] = (counts[g] || 0) + 1; });
+    return GRADES.filter(function (g) { return counts[g]; }).map(function (g) { return counts[g] + " " + g; }).join(", ");
+  }
+
+  function membersPopup(c) {
     var box = document.createElement("div");
     var h = document.createElement("strong");
-    h.textContent = plural(count, "incident") + " at this place";
+    h.textContent = plural(c.n, "incident") + " at this place";
     var ol = document.createElement("ol");
     ol.className = "popup-list";
-    index.getLeaves(cid, 50).forEach(function (f) {
+    c.members.slice(0, 50).forEach(function (i) {
       var li = document.createElement("li");
-      li.appendChild(link(f.properties.i));
+      li.appendChild(link(i));
       ol.appendChild(li);
     });
     box.appendChild(h); box.appendChild(ol);
-    if (count > 50) {
+    if (c.n > 50) {
       var more = document.createElement("div");
-      more.textContent = (count - 50) + " more: narrow the dates or type";
+      more.textContent = (c.n - 50) + " more: narrow the dates or type";
       box.appendChild(more);
     }
     return box;
   }
 
-  // ---------------------------------------------------------------- markers
-  function index_(d) {
-    var feats = [];
-    for (var i = 0; i < d.n; i++) {
-      if (d.lat[i] != null && d.lon[i] != null) {
-        feats.push({ type: "Feature", properties: { i: i }, geometry: { type: "Point", coordinates: [d.lon[i], d.lat[i]] } });
-      }
-    }
-    placed = feats.length;
-    return new Supercluster({ radius: 48, minZoom: 2, maxZoom: 13 }).load(feats);
-  }
-
-  function short(n) { return n >= 10000 ? Math.round(n / 1000) + "k" : n >= 1000 ? (n / 1000).toFixed(1) + "k" : String(n); }
-
-  function clusterMarker(f) {
-    var n = f.properties.point_count, c = f.geometry.coordinates;
-    var size = Math.round(Math.min(56, 26 + 6 * Math.log10(n)));
+  function clusterMarker(c) {
+    var size = Math.round(Math.min(56, 26 + 6 * Math.log10(c.n)));
     var span = document.createElement("span");
-    span.textContent = short(n);
-    var m = L.marker([c[1], c[0]], {
+    span.textContent = short(c.n);
+    var text = plural(c.n, "incident") + " (" + mix(c.members) + ")";
+    var m = L.marker([c.lat / c.n, c.lon / c.n], {
       icon: L.divIcon({ className: "marker-cluster ew-cluster", html: span, iconSize: [size, size] }),
-      title: plural(n, "incident") + " here: click or press Enter to zoom in", alt: plural(n, "incident"), keyboard: true
+      title: text + ": click or press Enter to zoom in", alt: text, keyboard: true
     });
     m.on("click", function () {
-      var z = index.getClusterExpansionZoom(f.properties.cluster_id);
-      if (z <= map.getMaxZoom() && z > map.getZoom()) {
-        map.setView(m.getLatLng(), z);
+      var b = L.latLngBounds([c.s, c.w], [c.nn, c.e]);
+      var z = Math.min(map.getMaxZoom(), map.getBoundsZoom(b.pad(0.2)));
+      if (z > map.getZoom() + 0.25 && !b.getNorthEast().equals(b.getSouthWest())) {
+        map.fitBounds(b.pad(0.2), { maxZoom: map.getMaxZoom() });
       } else {
-        m.bindPopup(leavesPopup(f.properties.cluster_id, n), { maxHeight: 260 }).openPopup();
+        m.bindPopup(membersPopup(c), { maxHeight: 260 }).openPopup();
       }
     });
     return m;
   }
 
-  function pointMarker(f) {
-    var i = f.properties.i, c = f.geometry.coordinates;
+  function pointMarker(i) {
     var size = Math.min(40, Math.round(12 + 4 * Math.log2(1 + deaths(i))));
-    var m = L.marker([c[1], c[0]], {
+    var m = L.marker([D.lat[i], D.lon[i]], {
       icon: L.divIcon({ className: "ew-marker grade-" + grade(i), iconSize: [size, size] }),
       title: label(i), alt: label(i), keyboard: true, riseOnHover: true
     });
@@ -176,12 +216,12 @@
 
   function drawMarkers() {
     drawn.clearLayers();
-    if (!index || !placed) { return; }
+    if (!D || !placed) { return; }
     var b = map.getBounds().pad(0.25);
-    var box = [Math.max(-180, b.getWest()), Math.max(-85, b.getSouth()), Math.min(180, b.getEast()), Math.min(85, b.getNorth())];
-    if (b.getWest() < -180 || b.getEast() > 180) { box[0] = -180; box[2] = 180; }
-    index.getClusters(box, Math.max(2, Math.min(14, Math.floor(map.getZoom())))).forEach(function (f) {
-      drawn.addLayer(f.properties.cluster ? clusterMarker(f) : pointMarker(f));
+    clustersAt(Math.round(map.getZoom())).forEach(function (c) {
+      var ll = [c.lat / c.n, c.lon / c.n];
+      if (!b.contains(ll) && !b.contains([ll[0], ll[1] + 360]) && !b.contains([ll[0], ll[1] - 360])) { return; }
+      drawn.addLayer(c.n === 1 ? pointMarker(c.members[0]) : clusterMarker(c));
     });
   }
 
@@ -306,7 +346,9 @@
   // ---------------------------------------------------------------- loading
   function show(d) {
     D = d;
-    index = index_(d);
+    byZoom = {};
+    placed = 0;
+    for (var j = 0; j < d.n; j++) { if (d.lat[j] != null && d.lon[j] != null) { placed += 1; } }
     if (firstLoad && placed) {
       var s = 90, n = -90, w = 180, e = -180;
       for (var i = 0; i < d.n; i++) {
@@ -322,7 +364,7 @@
     drawMarkers();
     var unplaced = d.n - placed;
     statusEl.textContent = plural(d.n, "incident") + " match" + (d.n === 1 ? "es" : "") +
-      (unplaced ? "; " + unplaced + " without a place (listed below the map list, not on the map)" : "") + ".";
+      (unplaced ? "; " + unplaced + " have no place: listed under “Without a place”, not on the map" : "") + ".";
     document.body.dataset.markers = String(placed);
     // let the browser paint the markers, then fill the list and the timeline
     requestAnimationFrame(function () {
