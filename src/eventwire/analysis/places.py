@@ -308,6 +308,12 @@ class PlacesComponent:
             if span is not None and span.text.strip():
                 cands = self._places_for(span.text, fuzzy=True)
                 take(span, Mention(span.start_char, span.end_char, span.text, "dateline", cands=cands))
+        # the outlet tag of a dateline ("Damascus, SANA-") names the outlet, not Sanaa
+        ol = meta(doc).get("dateline_outlet")
+        if ol:
+            span = doc.char_span(int(ol[0]), int(ol[1]), alignment_mode="expand")
+            for k in range(span.start, span.end) if span is not None else ():
+                taken[k] = True
         # names of people: a surname alone later in the text ("Walsh said") is not the county
         ents = list(doc.ents)
         persons = [e for e in ents if e.label_ == "PERSON"]

@@ -296,10 +296,12 @@ def _window_days(since: str | None, until: str | None) -> float:
 _PLACE_COLS = ("text", "name", "geonameid", "lat", "lon", "country", "admin1", "feature_code", "precision")
 
 
-def _event_where(q, f: EventFilters):
-    """The WHERE clause of an event query (bound values only)."""
+def _event_where(q, f: EventFilters, box_first: bool = False):
+    """`box_first`: compare dates on an expression, so SQLite cannot walk the date range of the
+    date/lat/lon index and seeks the box inside it instead (a skip-scan over the dates, `ANY(date)
+    AND lat>? AND lat<?`): for a city over ten years, 3 ms instead of 30."""
     e = s.events.c
-    date = e.date
+    date = e.date.concat("") if box_first else e.date
     if f.type:
         q = q.where(e.type == f.type.upper())
     if f.status:
@@ -351,10 +353,8 @@ def list_events(conn: Connection, filters: EventFilters | None = None) -> list[d
 
     The filtering query touches the events table (and its date/lat/lon index) only;
     places, actors and outlets are looked up for the page of results afterwards.
-    A small box over a long window (a city over ten years) is read through the lat/lon
-    index instead: few events lie in the box, but walking the dates would visit most
-    of the table (EXPLAIN QUERY PLAN: `SEARCH events USING INDEX ix_events_lat_lon
-    (lat>? AND lat<?)` instead of a skip-scan of `ix_events_date_lat_lon`).
+    A small box over a long window (a city over ten years) is sought by position instead
+    of walking the dates (see `_event_where`).
     """
     f = filters or EventFilters()
     e = s.events.c
@@ -362,9 +362,7 @@ def list_events(conn: Connection, filters: EventFilters | None = None) -> list[d
     small = bool(f.bbox) and (f.bbox[2] - f.bbox[0]) * (f.bbox[3] - f.bbox[1]) <= SMALL_BOX_DEG2
     small = small and _window_days(f.since, f.until) > LONG_WINDOW_DAYS
     cols = [type_coerce(e[c], Text) if sqlite and c in _JSON_COLS else e[c] for c in _EVENT_COLS]
-    q = _event_where(select(e.article_id, *cols), f)
-    if small and sqlite:
-        q = q.with_hint(s.events, "INDEXED BY ix_events_lat_lon", "sqlite")
+    q = _event_where(select(e.article_id, *cols), f, box_first=small and sqlite)
     # SQLite already sorts NULLs last in DESC order; saying so would stop it reading the index in order
     first = e.date.desc() if sqlite else e.date.desc().nulls_last()
     q = q.order_by(first, e.lat.desc(), e.lon.desc()).offset(f.offset or 0)
