@@ -62,7 +62,7 @@ def gold_tokens(doc: Doc, item: dict) -> set[int]:
 def examples(docs: list[Doc], items: list[dict], lex: claims.Lexicon) -> tuple[list[list[str]], list[int]]:
     """Features and labels of every candidate verb (the component's own candidate test)."""
     feats, labels = [], []
-    for doc, item in zip(docs, items):
+    for doc, item in zip(docs, items, strict=True):
         text = doc.text.replace("''", ' "') if "''" in doc.text else doc.text
         quotes = claims.Quotes(claims.find_quotes(text))
         gold = gold_tokens(doc, item)
@@ -98,7 +98,7 @@ def fit(feats: list[list[str]], labels: list[int], l2: float = L2, iters: int = 
         m = b1 * m + (1 - b1) * g
         v = b2 * v + (1 - b2) * g * g
         w -= LR * (m / (1 - b1 ** t)) / (np.sqrt(v / (1 - b2 ** t)) + eps)
-    return {f: round(float(x), 4) for f, x in zip(vocab, w) if abs(x) >= 1e-3 or f == "bias"}
+    return {f: round(float(x), 4) for f, x in zip(vocab, w, strict=True) if abs(x) >= 1e-3 or f == "bias"}
 
 
 def parse(items: list[dict], cache: Path | None) -> list[Doc]:
@@ -124,7 +124,7 @@ def evaluate(docs: list[Doc], items: list[dict], model: claims.CueModel | None, 
     comp = claims.ClaimsComponent(spacy.blank("en"), "claims", model=None)
     comp.model, comp.threshold = model, threshold
     out = []
-    for doc, item in zip(docs, items):
+    for doc, item in zip(docs, items, strict=True):
         comp(doc)
         cl = [{"kind": c["kind"], "cue": {"start": c["cue"][0], "end": c["cue"][1]},
                "content": {"start": c["content"][0], "end": c["content"][1]},

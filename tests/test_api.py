@@ -210,3 +210,74 @@ def test_pages_escape_article_text(client):
     assert "<img src=x" not in page.text
     for url in ("/", "/articles", "/ingest"):
         assert client.get(url).status_code == 200
+    mapped = client.get("/", params={"actor": "<img src=x onerror=alert(1)>"}).text
+    assert "<img src=x" not in mapped and 'id="map-data"' in mapped  # the preload URL is encoded
+
+
+def test_map_data_is_compact_cached_and_follows_writes(db, tmp_path):
+    import shutil
+
+    path = tmp_path / "map.db"
+    shutil.copy(db, path)
+    client = TestClient(_app(str(path)))
+    full = client.get("/api/incidents", params={"limit": 50000}).json()["items"]
+    r = client.get("/api/map", headers={"Accept-Encoding": "gzip"})
+    assert r.status_code == 200 and r.headers["content-encoding"] == "gzip" and r.headers["etag"]
+    m = r.json()
+    assert m["n"] == len(full) >= 4
+    cols = ("id", "lat", "lon", "grade", "type", "mode", "date", "end_date", "killed", "place", "reports", "origins")
+    assert all(len(m[k]) == m["n"] for k in cols)
+    by_id = {i["id"]: i for i in full}
+    for k, iid in enumerate(m["id"]):
+        rec = by_id[iid]
+        assert m["grades"][m["grade"][k]] == rec["grade"] and m["types"][m["type"][k]] == rec["type"]
+        assert m["killed"][k] == (rec["killed"]["max"] if rec["killed"]["max"] is not None else rec["killed"]["min"])
+        assert m["reports"][k] == len(rec["reports"])
+    assert client.get("/api/map", headers={"If-None-Match": r.headers["etag"]}).status_code == 304
+    plain = client.get("/api/map", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.json() == m
+    contested = client.get("/api/map", params={"grade": "contested"}).json()
+    assert {m["grades"][g] for g in contested["grade"]} <= {"contested"}
+    assert client.get("/api/map", params={"grade": "great"}).headers["content-type"] == PROBLEM
+    # a correction changes the store: the cached answer is not served again
+    target = m["id"][0]
+    new_grade = "discounted" if m["grades"][m["grade"][0]] != "discounted" else "weak"
+    assert client.post(f"/api/incidents/{target}/grade", json={"grade": new_grade}).status_code == 200
+    after = client.get("/api/map", headers={"If-None-Match": r.headers["etag"]})
+    assert after.status_code == 200
+    after = after.json()
+    assert after["grades"][after["grade"][after["id"].index(target)]] == new_grade
+
+
+def test_claim_chain_uses_the_claims_layer_chain_when_present():
+    from eventwire.store.queries import _claim_chain
+
+    doc = {"actors": [{"id": "a0", "text": "the Foreign Ministry", "name": "Syria foreign ministry"}],
+           "claims": [{"id": "c0", "speaker": {"text": "the ministry", "actor": "a0"}, "channel": None,
+                       "parent": None},
+                      {"id": "c1", "speaker": {"text": "The letter"}, "channel": "letter", "parent": "c0"}]}
+    event = {"id": "e0", "type": "ASSAULT", "status": "alleged", "claim": "c1", "trigger": {"text": "targeted"}}
+    assert _claim_chain(doc, event, "SANA") == ["SANA", "the ministry", "The letter", "alleged targeted"]
+    doc["claims"][1]["chain"] = ["Foreign Ministry", "letter"]
+    assert _claim_chain(doc, event, "SANA") == ["SANA", "Foreign Ministry", "letter", "alleged targeted"]
+    doc["claims"][1]["chain"] = ["SANA", "letter"]  # the outlet is not repeated
+    assert _claim_chain(doc, event, "SANA") == ["SANA", "letter", "alleged targeted"]
+    assert _claim_chain(doc, {**event, "claim": None, "status": "reported"}, "SOHR") == ["SOHR", "reported targeted"]
+
+
+def test_serve_beyond_loopback_needs_a_token(db, monkeypatch):
+    import uvicorn
+
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+    monkeypatch.setenv("EVENTWIRE_TOKEN", "t0ken")
+    res = CliRunner().invoke(cli, ["serve", "--db", db, "--host", "0.0.0.0", "--port", "8123"])
+    assert res.exit_code == 0, res.output
+    assert seen["host"] == "0.0.0.0" and "writes need EVENTWIRE_TOKEN" in res.output
+    client = TestClient(seen["app"])
+    assert client.post("/api/incidents/x/grade", json={"grade": "weak"}).status_code == 401
+    r = client.post("/api/incidents/inc-none/grade", json={"grade": "weak"}, headers={"Authorization": "Bearer t0ken"})
+    assert r.status_code == 404
+    res = CliRunner().invoke(cli, ["serve", "--db", db, "--host", "127.0.0.1"])
+    assert res.exit_code == 0 and "EVENTWIRE_TOKEN" not in res.output
+    assert TestClient(seen["app"]).post("/api/incidents/inc-none/grade", json={"grade": "weak"}).status_code == 404

@@ -74,7 +74,7 @@ def browser():
 
 @pytest.fixture()
 def page(browser):
-    ctx = browser.new_context(viewport={"width": 1366, "height": 800})
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768})  # a laptop screen
     pg = ctx.new_page()
     pg.dialogs = []
     pg.errors = []
@@ -150,6 +150,17 @@ def test_map_is_keyboard_usable(server, page):
     _ready(page)
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    # a cluster is a focusable marker: Enter zooms in to split it (or lists its incidents at one place)
+    cluster = page.locator(".ew-cluster").first
+    if cluster.count():
+        zoom = float(page.locator("#map").get_attribute("data-zoom"))
+        cluster.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(600)
+        moved = float(page.locator("#map").get_attribute("data-zoom")) > zoom
+        assert moved or page.locator(".leaflet-popup .popup-list a").count() >= 2
+    page.goto(server + "/")
+    _ready(page)
     page.locator("#inview li a").first.focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**/incidents/**")

@@ -353,9 +353,10 @@ class CueModel:
     "expect", "decide") only where the context (subject, clause, quotes) makes them reports.
     """
 
-    def __init__(self, weights: dict[str, float], threshold: float):
+    def __init__(self, weights: dict[str, float], threshold: float, veto: float = 0.0):
         self.weights = weights
         self.threshold = threshold
+        self.veto = veto
 
     @classmethod
     def load(cls, name: str) -> CueModel | None:
@@ -365,7 +366,8 @@ class CueModel:
         except (FileNotFoundError, ValueError):
             log.warning("claims cue model %s missing or unreadable; lexicon cues only", name)
             return None
-        return cls({k: float(v) for k, v in raw["weights"].items()}, float(raw["threshold"]))
+        return cls({k: float(v) for k, v in raw["weights"].items()}, float(raw["threshold"]),
+                   float(raw.get("veto", 0.0)))
 
     def prob(self, feats: list[str]) -> float:
         w = self.weights
@@ -384,6 +386,7 @@ class ClaimsComponent:
         self.lex = Lexicon.load()
         self.model = CueModel.load(model) if model else None
         self.threshold = threshold if threshold is not None else (self.model.threshold if self.model else 1.0)
+        self.veto = self.model.veto if self.model else 0.0
 
     # -- entry point
     def __call__(self, doc: Doc) -> Doc:
@@ -503,6 +506,8 @@ class ClaimsComponent:
         m = self._match_cue(tok)
         p = self._cue_prob(tok, quotes)
         sure = p >= self.threshold
+        if m and self.model is not None and tok.pos_ == "VERB" and p < self.veto:
+            return None  # a lexicon verb in a context the model reads as no report
         if not m:
             if not sure:
                 return None

@@ -183,7 +183,9 @@ def incident_facets(conn: Connection) -> dict[str, list[str]]:
 def _claim_chain(doc: dict, event: dict, outlet: str | None) -> list[str]:
     """Who said it, outermost first: outlet, then each claim's speaker (and channel), then the event.
 
-    Built from the claim parents of the document: "SANA <- Foreign Ministry <- letter <- alleged airstrike".
+    "SANA <- Foreign Ministry <- letter <- alleged airstrike". When the event's claim carries the
+    claims layer's `chain` (its speakers, outermost first) that list is used; otherwise the chain is
+    built by following the claims' `parent` links.
     """
     claims = {c["id"]: c for c in doc.get("claims") or []}
     actors = {a["id"]: a for a in doc.get("actors") or []}
@@ -203,6 +205,13 @@ def _claim_chain(doc: dict, event: dict, outlet: str | None) -> list[str]:
         if x and not any(norm(x) == norm(p) for p in parts[-2:]):
             parts.append(x)
 
+    given = (chain[0].get("chain") if chain else None) or None
+    if isinstance(given, list) and given:
+        # the claims layer's own chain (speakers, outermost first): used as it is
+        for x in given:
+            name = x if isinstance(x, str) else (x or {}).get("text") or (x or {}).get("name") or ""
+            push(" ".join(str(name).split()))
+        chain = []
     for cl in reversed(chain):
         sp = cl.get("speaker") or {}
         actor = actors.get(sp.get("actor") or "")

@@ -216,6 +216,7 @@
 
   function drawMarkers() {
     drawn.clearLayers();
+    mapEl.dataset.zoom = String(map.getZoom());
     if (!D || !placed) { return; }
     var b = map.getBounds().pad(0.25);
     clustersAt(Math.round(map.getZoom())).forEach(function (c) {
