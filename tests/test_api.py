@@ -45,7 +45,7 @@ def client(db) -> TestClient:
 def test_openapi_and_docs(client):
     spec = client.get("/openapi.json").json()
     for path in ("/api/articles", "/api/articles/{article_id}", "/api/events", "/api/incidents",
-                 "/api/incidents/{incident_id}", "/api/incidents/{incident_id}/merge",
+                 "/api/incidents/{incident_id}", "/api/incidents/{incident_id}/merge", "/api/map",
                  "/api/export/events.{fmt}", "/api/export/incidents.{fmt}"):
         assert path in spec["paths"], path
     page = client.get("/docs")

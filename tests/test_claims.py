@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -193,3 +194,59 @@ def test_cue_span_takes_auxiliaries_and_channel(nlp):
     cues = [c["cue"]["text"] for c in claims]
     assert "said in an interview" in cues
     assert any(c.startswith("has not") for c in cues)
+
+
+def test_cue_model_loads_and_separates_reports(nlp):
+    """The shipped cue model loads through eventwire.data and scores a report above a plain act."""
+    from eventwire.analysis.claims import MODEL_FILE, CueModel, Lexicon, Quotes, cue_features
+
+    model = CueModel.load(MODEL_FILE)
+    assert model is not None and 0.0 < model.threshold < 1.0 and len(model.weights) > 100
+    lex = Lexicon.load()
+
+    def prob(text: str, verb: str) -> float:
+        doc = nlp(text)
+        tok = next(t for t in doc if t.text == verb)
+        return model.prob(cue_features(tok, Quotes([]), lex))
+
+    assert prob("The senator predicted that the bill would fail in the House.", "predicted") >= model.threshold
+    assert prob("Workers painted the bridge over the river last summer.", "painted") < model.threshold
+
+
+def test_split_quote_resumes_after_the_cue_sentence(nlp):
+    """'“A,” he said. “B.”': PolNeAR's content is both halves of the quotation."""
+    text = "“We will win this state,” Kasich said. “And then we will win the nomination.”"
+    c = [c for c in _claims(nlp, text) if c["cue"]["text"] == "said"][0]
+    assert c["content_text"].startswith("“We will") and c["content_text"].endswith("nomination.”")
+
+
+def test_conjoined_report_ends_the_first_content(nlp):
+    """'X praised A and said B': two claims; the first content stops before the second cue."""
+    text = "Sanders praised the voters of Michigan and said it was another step closer to the White House."
+    claims = _claims(nlp, text)
+    said = [c for c in claims if c["cue"]["text"] == "said"]
+    assert said and "another step" in said[0]["content_text"]
+    assert not any("another step" in c["content_text"] for c in claims if c["cue"]["text"] != "said")
+
+
+def test_training_is_deterministic_on_a_small_subset(nlp, shared):
+    """benchmarks/train_claims.py gives identical weights on two runs over the same 10 items."""
+    import importlib.util
+
+    from eventwire.analysis.claims import Lexicon
+
+    path = shared / "data" / "attribution-polnear-dev.jsonl"
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "train_claims.py"
+    if not path.exists() or not script.exists():
+        pytest.skip("dev file or training script missing")
+    spec = importlib.util.spec_from_file_location("train_claims", script)
+    train = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(train)
+    with path.open(encoding="utf-8") as fh:
+        items = [json.loads(line) for line in fh.readlines()[:10]]
+    docs = [nlp(it["text"]) for it in items]
+    feats, labels = train.examples(docs, items, Lexicon.load())
+    assert 0 < sum(labels) < len(labels)
+    w1 = train.fit(feats, labels, iters=40)
+    w2 = train.fit(feats, labels, iters=40)
+    assert w1 == w2 and any(abs(v) > 0.01 for k, v in w1.items() if k != "bias")

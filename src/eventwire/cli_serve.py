@@ -46,7 +46,22 @@ def serve_cmd(ctx: click.Context, db: str | None, host: str, port: int, tile_url
     if require:
         click.echo("eventwire: listening beyond localhost: writes need EVENTWIRE_TOKEN"
                    + ("" if token else " (not set: the server is read-only)"), err=True)
+    _warm(app)
     uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def _warm(app) -> None:
+    """Encode the unfiltered map data in the background, so the first visit to the map is fast."""
+    import contextlib
+    import threading
+
+    from eventwire.store.queries import IncidentFilters
+
+    def run() -> None:
+        with contextlib.suppress(Exception):  # a cold cache is only slower
+            app.state.map_cache.get(IncidentFilters())
+
+    threading.Thread(target=run, name="eventwire-warm-map", daemon=True).start()
 
 
 COMMANDS = (serve_cmd,)

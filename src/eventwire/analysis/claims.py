@@ -45,6 +45,7 @@ OBJ_PREPS = ("of", "as", "for", "over", "about", "with", "against")
 PRONOUNS = {"he": "person", "she": "person", "it": "thing", "they": "group", "we": "group", "i": "person"}
 MAX_QUOTE_PARAS = 12
 MODEL_FILE = "claims/cue_model.json"
+MAX_RESUME_GAP = 160  # characters of cue sentence tail allowed between two halves of a quotation
 FALLBACK_DEPS = ("dobj", "xcomp", "ccomp", "prep", "oprd", "attr", "acomp", "advcl", "dative", "pcomp")
 GENERIC_SUBJECTS = {"you", "anyone", "one", "everyone", "i", "we", "nobody", "people", "who", "that", "which"}
 PHYSICAL_TARGETS = {"base", "convoy", "position", "village", "town", "city", "building", "hospital", "school",
@@ -509,8 +510,8 @@ class ClaimsComponent:
         if m and self.model is not None and tok.pos_ == "VERB" and p < self.veto:
             return None  # a lexicon verb in a context the model reads as no report
         if not m:
-            if not sure:
-                return None
+            if not sure or self.model.weights.get("l=" + tok.lemma_.lower(), 0.0) <= 0.0:
+                return None  # the model adds only verbs it has seen reporting (no guesses on new verbs)
             args = "clause" if any(c.dep_ == "ccomp" for c in tok.children) else "object"
             m = Cue((tok.lemma_.lower(),), "indirect", False, args), [tok]
         cue, ctoks = m
@@ -525,7 +526,7 @@ class ClaimsComponent:
             speaker = pobj[0] if pobj else None
         if speaker is None and not passive:
             speaker = self._inverted_subject(tok)
-        if not sure and not self._licensed(tok, cue, speaker, passive):
+        if not self._licensed(tok, cue, speaker, passive):
             return None
         addressees = self._addressees(tok, cue)
         subjpass = [c for c in tok.children if c.dep_ == "nsubjpass"]
@@ -715,8 +716,11 @@ class ClaimsComponent:
                 return left[0], right[1]
             return left
         if left:
-            # "“...,” he said" or "“...” - he said"; the quote must lie next to the cue clause
-            return left
+            # "“...,” he said" or "“...” - he said"; the quote must lie next to the cue clause.
+            # "“A,” he said. “B.”": the quote resumes right after the cue sentence; PolNeAR's content
+            # is both halves, so the span runs to the end of the second
+            nxt = self._resumed_quote(re_, quotes, text)
+            return (left[0], nxt[1]) if nxt else left
         ccomps = [c for c in kids if c.dep_ in ("ccomp",)]
         if ccomps:
             s = min(c.left_edge.idx for c in ccomps)
@@ -755,6 +759,20 @@ class ClaimsComponent:
             if got:
                 return self._extend_quotes(*got, quotes, tok)
         return None
+
+    @staticmethod
+    def _resumed_quote(pos: int, quotes: Quotes, text: str) -> tuple[int, int] | None:
+        """The quotation that opens the sentence right after the cue's one, in the same paragraph
+        ("“A,” he said in August. “B.”"), if the words between are only the rest of that sentence."""
+        i = bisect_right(quotes.starts, pos - 1)
+        if i >= len(quotes.spans):
+            return None
+        q = quotes.spans[i]
+        gap = text[pos:q[0]].rstrip(" \t\xa0")
+        if not gap or len(gap) > MAX_RESUME_GAP or gap[-1] not in ".!?" or "\n" in gap \
+                or any(ch in gap for ch in OPEN_Q + CLOSE_Q + STRAIGHT_Q):
+            return None
+        return q
 
     @staticmethod
     def _opens_sentence(text: str, pos: int) -> bool:
@@ -1032,7 +1050,12 @@ class ClaimsComponent:
                 continue
             # PARC/PolNeAR never nest: a later reporting clause ("X says A and said B") ends the outer
             # content; a cue at the very start of it ("X said Y claimed Z") belongs to the outer claim
-            region = min(c["cue"][0], c["speaker"]["start"] if c.get("speaker") else c["cue"][0])
+            sp = c.get("speaker")
+            region = c["cue"][0]
+            if sp and o["content"][0] <= sp["start"] < o["content"][1]:
+                region = min(region, sp["start"])
+            # a speaker outside the outer content ("X declared A and said B": shared subject) does
+            # not hold the cut back; the cut falls at the inner cue
             if o["kind"] != "direct" and region > o["content"][0] and c["content"][0] >= region - 1:
                 s, e = _trim_words(self._text, o["content"][0], region)
                 if e - s >= 8:

@@ -87,6 +87,13 @@ class Lexicon:
     fallback_preps: set[str] = field(default_factory=set)
     transfer: dict[str, Entry] = field(default_factory=dict)
     reciprocal_types: set[str] = field(default_factory=set)
+    denial_verbs: set[str] = field(default_factory=set)
+    denial_objects: set[str] = field(default_factory=set)
+    denial_nouns: set[str] = field(default_factory=set)
+    cyber_objects: set[str] = field(default_factory=set)
+    clausal_types: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    toll_nouns: set[str] = field(default_factory=set)
+    toll_verbs: set[str] = field(default_factory=set)
 
     @classmethod
     def load(cls) -> Lexicon:
@@ -117,6 +124,16 @@ class Lexicon:
                 lex.transfer[v] = Entry(v, (), row["type"], row.get("mode"), tuple(row.get("context") or []))
         lex.reciprocal_types = set(data.get("reciprocal_types") or [])
         lex.counter_verbs = {w.split()[0] for w in data.get("counter_verbs") or []}
+        lex.denial_verbs = {w.split()[0] for w in data.get("denial_verbs") or []}
+        lex.denial_objects = set(data.get("denial_objects") or [])
+        lex.cyber_objects = set(data.get("cyber_objects") or [])
+        lex.clausal_types = {k: (v["type"], v.get("mode")) for k, v in (data.get("clausal_types") or {}).items()}
+        lex.toll_nouns = set(data.get("toll_nouns") or [])
+        lex.toll_verbs = set(data.get("toll_verbs") or [])
+        try:  # nouns that deny when negated ("no operational reporting of a strike"), shared with claims
+            lex.denial_nouns = {r["noun"].lower() for r in read_csv("lexicons/denial_cues.csv")}
+        except (FileNotFoundError, KeyError):
+            lex.denial_nouns = set()
         for r in read_csv("lexicons/modality.csv"):
             lex.modality.setdefault(r["kind"], set()).add(r["cue"].lower())
         cas = read_yaml("lexicons/casualties.yaml")
@@ -147,6 +164,8 @@ class Cand:
     intended: dict | None = None
     suppressed: bool = False
     alleged_by: Token | None = None
+    denied_by: Token | None = None
+    merged: list[Token] = field(default_factory=list)
     killed: dict = field(default_factory=lambda: {"min": None, "max": None})
     injured: dict = field(default_factory=lambda: {"min": None, "max": None})
 
@@ -188,6 +207,7 @@ class EventsComponent:
         self.lex = Lexicon.load()
         self.keep_hypothetical = hypothetical
         self.max_sentence_chars = max_chars
+        self._places: dict[int, Span] = {}
 
     # ------------------------------------------------------------------ entry
     def __call__(self, doc: Doc) -> Doc:
@@ -211,6 +231,7 @@ class EventsComponent:
 
     # ------------------------------------------------------------- sentences
     def _sentence(self, sent: Span, ctx: _DocContext) -> list[dict]:
+        self._places = ctx.place_tok
         cands = self._triggers(sent, ctx)
         cands += self._obligations(sent, cands)
         if not cands:
@@ -305,7 +326,17 @@ class EventsComponent:
                     e, used = m
                     if not e.extra and lem in lex.light_verbs:
                         continue
-                    out.append(Cand(tok, e.type, e.mode, list(e.context), "verb", used))
+                    typ, mode, ectx = e.type, e.mode, list(e.context)
+                    if mode == "cyber":
+                        kind = self._cyber(tok)
+                        if kind is None:
+                            continue
+                        if kind == "primitive":
+                            typ, mode, ectx = "ASSAULT", "primitive", ["military"]
+                    if lem in lex.clausal_types and any(k.dep_ == "ccomp" for k in tok.children):
+                        typ, mode = lex.clausal_types[lem]
+                        ectx = []
+                    out.append(Cand(tok, typ, mode, ectx, "verb", used))
                     consumed |= used
         for tok in sent:
             if tok.i in consumed or tok.pos_ not in ("NOUN", "PROPN"):
@@ -324,13 +355,47 @@ class EventsComponent:
             if lem == "strike" and not e.extra:
                 mods = {_lem(c) for c in tok.children if c.dep_ in ("amod", "compound", "nmod", "poss")}
                 mods |= {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound", "nmod")}
-                if mods & lex.strike_military or tok.head.lemma_.lower() in ("launch", "carry", "conduct"):
+                if mods & lex.strike_military or tok.head.lemma_.lower() in ("launch", "carry", "conduct") \
+                        or self._military_strike(tok):
                     typ, mode = "ASSAULT", "aerial" if "air" in mods else None
                 else:
                     typ, mode = "PROTEST", "strike"
             out.append(Cand(tok, typ, mode, list(e.context), "noun", used))
             consumed |= used
         return [c for c in out if c.tok.i not in consumed or c.kind == "verb"]
+
+    def _military_strike(self, tok: Token) -> bool:
+        """'strike' read as an attack from its frame: aimed at something ('a strike on the village'),
+        doing harm ('the strikes destroyed homes', 'killed in the strikes'), or denied ('no
+        reporting of a strike'); a labour strike is 'by workers', 'at a factory', 'over pay'."""
+        if any(k.dep_ == "prep" and k.lower_ in ("on", "against", "near", "targeting") for k in tok.children):
+            return True
+        h = tok.head
+        harm = {"destroy", "hit", "target", "kill", "wound", "injure", "damage", "level", "flatten"}
+        if tok.dep_ == "nsubj" and _lem(h) in harm:
+            return True
+        if tok.dep_ == "pobj" and h.lower_ in ("in", "by") and (
+                _lem(h.head) in self.lex.killed.get("verbs", set()) | self.lex.injured.get("verbs", set())
+                or _lem(h.head) in ("die", "death")):
+            return True
+        return self._denial_noun(tok) is not None
+
+    def _cyber(self, tok: Token) -> str | None:
+        """'hacked the ministry's website' is a cyber attack; 'hacked villagers (to death)' is an
+        assault with a blade. Which one the object says; neither without an object or a cue."""
+        objs = [k for k in tok.children if k.dep_ in ("dobj", "nsubjpass")]
+        objs += [g for k in tok.children if k.dep_ == "prep" and k.lower_ in ("into", "to")
+                 for g in k.children if g.dep_ == "pobj"]
+        words = {_lem(x) for o in objs for x in [o, *o.children] if x.dep_ not in ("prep", "relcl", "acl")}
+        words |= {x.lower_ for o in objs for x in o.subtree}
+        if words & self.lex.cyber_objects:
+            return "cyber"
+        subj = [k for k in tok.children if k.dep_ == "nsubj"]
+        if any(_lem(x) in ("hacker", "cyber", "cyberattack") for s in subj for x in s.subtree):
+            return "cyber"
+        if objs:
+            return "primitive"
+        return None
 
     def _obligations(self, sent: Span, cands: list[Cand]) -> list[Cand]:
         """'X said Y must Z': X demands that Y Z (a REQUEST), PLOVER's reading of a stated obligation."""
@@ -470,6 +535,18 @@ class EventsComponent:
                 if k.dep_ == "relcl" and _lem(k) in self.lex.light_verbs and not own:
                     own = self._subject(k)[0]
                     c.light = k
+                elif k.dep_ == "acl" and _lem(k) in self.lex.light_verbs and not own and c.light is None:
+                    # "attacks carried out by regime helicopters on X": the participle's agent acts
+                    agent = [g for x in k.children if x.dep_ == "agent" for g in x.children if g.dep_ == "pobj"]
+                    if agent:
+                        own = agent
+                        c.light = k
+                        recips += self._prep_objs(k, rp)
+            denier = self._denial_noun(t)
+            if denier is not None:
+                c.status, c.denied_by = "denied", denier
+                if not own and denier.head.pos_ in ("VERB", "AUX"):
+                    own = self._subject(denier.head)[0]
             c.own_actor = bool(own)
             actors = own
             h = t.head
@@ -490,6 +567,18 @@ class EventsComponent:
                     recips = self._subject(h)[0]
         c.actors = [x for a in actors for x in _conjuncts(a)]
         c.recipients = [x for r in recips for x in _conjuncts(r) if x not in c.actors]
+
+    def _denial_noun(self, t: Token) -> Token | None:
+        """'(it had) no operational reporting of a strike': the negated noun that denies the event."""
+        if t.dep_ != "pobj" or t.head.lower_ != "of":
+            return None
+        n = t.head.head
+        if n.pos_ != "NOUN" or _lem(n) not in self.lex.denial_nouns:
+            return None
+        negs = [k for k in n.children if k.lower_ == "no" and k.dep_ == "det"]
+        if not negs and n.head.pos_ in ("VERB", "AUX"):
+            negs = [k for k in n.head.children if k.dep_ == "neg"]
+        return n if negs else None
 
     def _late_recipients(self, c: Cand, ctx: _DocContext) -> None:
         """Recipients from weaker evidence, added once the events of a sentence are settled (so they
@@ -527,7 +616,8 @@ class EventsComponent:
                     if k.dep_ in ("dobj", "dative") and k.i not in c.consumed:
                         targets = [k]
                     elif k.dep_ == "prep" and k.lower_ in preps:
-                        targets = [g for g in k.children if g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME")]
+                        targets = [g for g in k.children if g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME")
+                                   and not (k.lower_ in PLACE_PREPS and ctx.place_tok.get(g.i) is not None)]
                         seen.update(g.i for g in targets)
                         nxt.extend(targets)
                     else:
@@ -545,9 +635,44 @@ class EventsComponent:
         if c.kind != "noun":
             return True
         t = c.tok
-        if c.light is not None or c.actors or c.recipients:
+        if c.type == "ASSAULT":
+            frame = self._casualty_frame(t)
+            if frame is not None:
+                c.merged.append(frame)  # its place and date may sit on the toll's verb ("In X, a woman died ...")
+                return True
+        if c.light is not None or c.actors or c.recipients or c.denied_by is not None:
+            return True
+        if c.type in CONFLICT_ACTS and self._situated(t):
             return True
         return t.dep_ == "nsubj" and t.head.pos_ == "VERB"
+
+    def _casualty_frame(self, t: Token) -> Token | None:
+        """'killed in airstrikes', 'documented the death of 11 civilians in shelling', 'lost their
+        lives in attacks', 'died as a result of shelling': an attack named as the cause of a toll."""
+        lex = self.lex
+        cas = set()
+        for table in (lex.killed, lex.injured):
+            for k in ("verbs", "nouns", "adjectives"):
+                cas |= table.get(k, set())
+        x = t
+        for _ in range(3):
+            if x.dep_ != "pobj" or x.head.lower_ not in ("in", "by", "of", "from"):
+                return None
+            h = x.head.head
+            lem = _lem(h)
+            if lem in cas or h.lower_ in cas:
+                return h
+            if h.pos_ in ("VERB", "AUX") and (
+                    lem == "lose" and any(_lem(k) == "life" for k in h.children if k.dep_ == "dobj")
+                    or any(k.dep_ == "dobj" and _lem(k) in cas for k in h.children)):
+                return h
+            if lem not in ("result", "consequence", "wake"):
+                return None
+            x = h.head if h.dep_ == "pobj" else h  # "as a result of": climb to what 'as' modifies
+            if x.dep_ == "prep":
+                x = x.head
+                return x if (_lem(x) in cas or x.lower_ in cas) else None
+        return None
 
     def _background(self, cands: list[Cand]) -> None:
         """Drop the weak events a sentence mentions only as background or as another event's theme.
@@ -565,12 +690,21 @@ class EventsComponent:
                 if h.pos_ == "ADP" and h.dep_ == "prep":
                     h = h.head
                 other = verbs.get(h.i)
-                if other is not None and other is not c and other.type != c.type and t.dep_ in ("dobj", "pobj"):
+                if other is not None and other is not c and other.type != c.type and t.dep_ in ("dobj", "pobj") \
+                        and not (other.type == "ACCUSE" and c.type in CONFLICT_ACTS and self._situated(t)):
                     c.suppressed = True
                     continue
             if c.type in ("REQUEST", "ACCUSE") and t.dep_ in ("advcl", "xcomp") and t.head.i in verbs \
                     and verbs[t.head.i].type == "PROTEST":
                 c.suppressed = True  # "demonstrated to demand", "blocked roads calling for": the protest's aim
+                continue
+            if c.type == "PROTEST" and c.kind == "verb" and t.dep_ in ("advcl", "xcomp") \
+                    and any(k.dep_ == "aux" and k.lower_ == "to" for k in t.children) \
+                    and any(o.type == "PROTEST" and o is not c for o in cands):
+                c.suppressed = True  # "began a hunger strike to protest": one protest, told with its aim
+                continue
+            if c.kind == "verb" and c.type == "ASSAULT" and self._in_toll(t):
+                c.suppressed = True  # "bringing to 15 the number of civilians killed this week": a count
                 continue
             x = t
             background = False
@@ -580,7 +714,8 @@ class EventsComponent:
                     break
                 marker = x if x.dep_ == "prep" else next(
                     (k for k in x.children if k.dep_ in ("mark", "advmod") and x.dep_ == "advcl"), None)
-                if marker is not None and marker.lower_ in BACKGROUND:
+                if marker is not None and marker.lower_ in BACKGROUND and not (
+                        marker.lower_ == "as" and any(_lem(k) in ("result", "consequence") for k in marker.children)):
                     background = True
                     break
                 if x.dep_ in ("ccomp",):
@@ -588,6 +723,40 @@ class EventsComponent:
                 x = x.head
             if background and not (c.actors and c.recipients):
                 c.suppressed = True
+
+    def _situated(self, t: Token) -> bool:
+        """A nominal act told with its own place or toll ('condemned an attack near Beni in which 36
+        were killed'): an event in its own right, not only the theme of the condemnation."""
+        for k in t.children:
+            if k.dep_ == "prep" and k.lower_ in PLACE_PREPS and any(
+                    g.ent_type_ in ("GPE", "LOC", "FAC") or g.i in self._places for g in k.subtree):
+                return True
+            if k.dep_ == "relcl" and _lem(k) in ("kill", "wound", "injure", "die"):
+                return True
+        return False
+
+    def _in_toll(self, t: Token) -> bool:
+        """A participle describing a casualty total ('the number of civilians killed')."""
+        if t.dep_ != "acl":
+            return False
+        n = t.head
+        if _lem(n) in self.lex.toll_nouns:
+            return True
+        return n.dep_ == "pobj" and n.head.lower_ == "of" and _lem(n.head.head) in self.lex.toll_nouns
+
+    def _denies(self, outer: Cand, inner: Cand, path: Token) -> bool:
+        """Is outer a denial of inner as a deed ('denied (reports that) it bombed', 'denied carrying
+        out the strike', 'rejected claims that it struck')? Rejecting a proposal is not."""
+        if outer.type != "REJECT" or outer.kind != "verb" or outer.negated or outer.status != "reported":
+            return False
+        if _lem(outer.tok) not in self.lex.denial_verbs or inner.type in IRREALIS or inner.type == "ACCUSE":
+            return False
+        if path.dep_ in ("ccomp", "xcomp", "pcomp") or (path.dep_ == "prep" and path.lower_ in ("to", "for")):
+            return _lem(outer.tok) == "deny" or path.dep_ != "prep"
+        if path.dep_ == "dobj" and _lem(path) in self.lex.denial_objects:
+            return True
+        return path.i == inner.tok.i and path.dep_ == "dobj" and _lem(outer.tok) == "deny" \
+            and inner.type in CONFLICT_ACTS
 
     def _wrap(self, cands: list[Cand]) -> None:
         """An action inside a promise/demand/refusal/threat is its content: keep the speech act only."""
@@ -607,6 +776,13 @@ class EventsComponent:
                 if blocked or path.dep_ in ("advcl", "relcl", "conj") and inner.kind != "noun":
                     continue
                 if path.dep_ in ("prep",) and path.lower_ not in ("to", "for", "of", "on"):
+                    continue
+                if self._denies(outer, inner, path):
+                    # the denied deed is the event; its denier is its (accused) actor if none is named
+                    inner.status, inner.denied_by = "denied", outer.tok
+                    if not inner.actors:
+                        inner.actors = list(outer.actors)
+                    outer.suppressed = True
                     continue
                 inner.suppressed = True
                 outer.intended = {"type": inner.type, "mode": inner.mode}
@@ -638,6 +814,7 @@ class EventsComponent:
                 if b.own_actor and b.actors and not a.actors:
                     a.actors = b.actors
                 b.suppressed = True
+                a.merged += [x for x in (b.tok, b.light, *b.merged) if x is not None]
                 if a.mode is None:
                     a.mode = b.mode
                 if not a.recipients:
@@ -690,6 +867,12 @@ class _DocContext:
                 self.time_tok[i] = sp
         self.orphans: list[tuple[int, str, tuple, set, str]] = []
         self.claims = [c for c in (doc._.ew_claims or []) if isinstance(c, dict) and c.get("content")]
+        self.dateline_end = 0
+        if m.get("dateline"):
+            ends = [int(m["dateline"][1])] + ([int(m["dateline_outlet"][1])] if m.get("dateline_outlet") else [])
+            ends += [sp.end_char for sp in doc.spans.get("times", [])
+                     if (sp._.ew_time or {}).get("role") == "dateline"]
+            self.dateline_end = max(ends)
         from eventwire.gazetteer.countries import name_index
 
         self.countries = name_index()
@@ -734,6 +917,8 @@ class _DocContext:
 
     def resolve(self, t: Token, role: str) -> Span | None:
         """The actor span a role head points to, found or (for a name-like head) made."""
+        if t.idx < self.dateline_end:
+            return None  # "MOGADISHU, Sept. 13 (Xinhua) --": the dateline is no participant
         sp = self.actor_at(t)
         if sp is not None:
             return sp
@@ -808,6 +993,7 @@ class _DocContext:
             roots.append(c.tok.head.head)
         elif c.tok.dep_ in ("advcl", "xcomp", "conj") and c.tok.head.pos_ in ("VERB", "AUX"):
             roots.append(c.tok.head)
+        roots += c.merged
         out, seen = [], set()
         for r in roots:
             stack = [r]
@@ -822,7 +1008,19 @@ class _DocContext:
                         continue
                     stack.append(k)
         out.sort(key=lambda x: abs(x.i - c.tok.i))
-        return out
+        # "were killed on Tuesday when a bomb hit a minibus near X": the when-clause tells the same act
+        extra = []
+        if c.tok.dep_ == "ccomp" and c.tok.head.i > c.tok.i:
+            roots = [*roots, c.tok.head]  # "were killed, when a bomb hit X, an official said": parsed on 'said'
+        for r in roots:
+            for k in r.children:
+                if r is not c.tok and r.i == c.tok.head.i and c.tok.dep_ == "ccomp" and not c.tok.i < k.i < r.i:
+                    continue
+                if k.dep_ == "advcl" and k.i not in seen and any(
+                        m.dep_ in ("advmod", "mark") and m.lower_ in ("when", "as") and m.i < k.i for m in k.children):
+                    extra += [x for x in k.subtree if x.i not in seen and not seen.add(x.i)]
+        extra.sort(key=lambda x: abs(x.i - c.tok.i))
+        return out + extra
 
     def place_of(self, c: Cand) -> list[int] | None:
         role_toks = {i for a in c.actors + c.recipients for i in range(a.i, a.i + 1)}
@@ -860,14 +1058,25 @@ class _DocContext:
             h = up
         return False
 
-    def date_of(self, c: Cand) -> tuple[str | None, str | None, str | None, Span | None]:
+    @staticmethod
+    def _own_time(sp: Span | None) -> dict | None:
+        """A time that can date an event: resolved, and not the report's own dateline/publication date."""
+        if sp is None:
+            return None
+        info = sp._.ew_time or {}
+        if not info.get("date") or info.get("role") in ("dateline", "published"):
+            return None
+        return info
+
+    def date_of(self, c: Cand, toll: Token | None = None) -> tuple[str | None, str | None, str | None, Span | None]:
+        if toll is not None:
+            return self._toll_date(c, toll)
         toks = self._clause_tokens(c)
         for x in toks:
             sp = self.time_tok.get(x.i)
-            if sp is not None:
-                info = sp._.ew_time or {}
-                if info.get("date"):
-                    return info.get("date"), info.get("end_date"), info.get("granularity"), sp
+            info = self._own_time(sp)
+            if info is not None:
+                return info.get("date"), info.get("end_date"), info.get("granularity"), sp
         # the nearest governing clause's time
         h = c.tok
         for _ in range(8):
@@ -884,10 +1093,62 @@ class _DocContext:
                                 break
                     if sp is not None:
                         break
-            if sp is not None and (sp._.ew_time or {}).get("date"):
-                info = sp._.ew_time
+            info = self._own_time(sp)
+            if info is not None:
                 return info.get("date"), info.get("end_date"), info.get("granularity"), sp
         return self.published, None, "published" if self.published else None, None
+
+    def _toll_date(self, c: Cand, toll: Token) -> tuple[str | None, str | None, str | None, Span | None]:
+        """'revised down to 35 on Wednesday the death toll from an attack': the clause's date is the
+        revision's. The attack keeps a date of its own phrase, else the latest earlier date the report
+        gives outside toll clauses, else the publication date (precision 'published')."""
+        for x in sorted(c.tok.subtree, key=lambda y: abs(y.i - c.tok.i)):
+            info = self._own_time(self.time_tok.get(x.i))
+            if info is not None:
+                return info.get("date"), info.get("end_date"), info.get("granularity"), self.time_tok[x.i]
+        clause = toll.head if toll.head.i != toll.i else toll
+        while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
+            clause = clause.head
+        update = None
+        for x in clause.subtree:
+            info = self._own_time(self.time_tok.get(x.i))
+            if info is not None:
+                update = info["date"]
+                break
+        if update is None:  # the report verb's date ("..., officials said on Saturday")
+            h = clause
+            while h.head.i != h.i and update is None:
+                h = h.head
+                for k in h.children:
+                    info = self._own_time(self.time_tok.get(k.i)) or next(
+                        (i for y in k.subtree if k.dep_ in ("prep", "npadvmod") and
+                         (i := self._own_time(self.time_tok.get(y.i)))), None)
+                    if info is not None:
+                        update = info["date"]
+                        break
+        best = None
+        for sp in {id(s): s for s in self.time_tok.values()}.values():
+            info = self._own_time(sp)
+            if info is None or info.get("granularity") not in ("day", "minute"):
+                continue
+            if update is not None and info["date"] >= update:
+                continue
+            if update is None:
+                continue
+            if self._toll_clause(sp):
+                continue
+            if best is None or info["date"] > best[0]:
+                best = (info["date"], info.get("end_date"), info.get("granularity"), sp)
+        if best is not None:
+            return best
+        return self.published, None, "published" if self.published else None, None
+
+    def _toll_clause(self, sp: Span) -> bool:
+        """Is this time span in a clause whose subject or object is a casualty toll?"""
+        h = sp.root
+        while h.pos_ not in ("VERB", "AUX") and h.head.i != h.i:
+            h = h.head
+        return any(k.dep_ in ("nsubj", "nsubjpass", "dobj") and _lem(k) in self.lex.toll_nouns for k in h.children)
 
     # -------------------------------------------------------------- claims
     def claim_of(self, start: int) -> tuple[int | None, dict | None]:
@@ -975,6 +1236,11 @@ class _DocContext:
 
     def _victims(self, t: Token, table: dict[str, set[str]]) -> list[Token]:
         lem = _lem(t)
+        if t.pos_ == "VERB" and table is self.lex.killed and any(
+                k.dep_ == "prep" and k.lower_ == "to" and any(_lem(g) == "death" for g in k.children)
+                for k in t.children):  # "hacked / beaten / stabbed to death"
+            passive = [k for k in t.children if k.dep_ == "nsubjpass"]
+            return passive or [k for k in t.children if k.dep_ == "dobj"]
         if t.pos_ == "VERB" and lem in table.get("verbs", ()):
             if lem in ("die", "perish"):
                 return [k for k in t.children if k.dep_ == "nsubj"]
@@ -1061,13 +1327,19 @@ class _DocContext:
                     if k not in out:
                         out.append(k)
         recips = [r for r in recips if r not in actors]
-        date, end, prec, _ = self.date_of(c)
+        date, end, prec, _ = self.date_of(c, self._toll_of(c))
         status, claim = c.status, None
         idx, cl = self.claim_of(t.idx)
         if idx is not None and status == "reported":
             status = "denied" if cl.get("denial") else "alleged"
         if idx is not None:
             claim = idx
+        if status == "denied" and c.denied_by is not None:
+            by_cue = self.claim_by_cue(c.denied_by)
+            if by_cue is not None:
+                claim = by_cue
+        if c.negated and idx is not None and status in ("reported", "alleged"):
+            status = "denied"  # "X did not conduct any strikes there, its spokesman said": a denial
         if c.alleged_by is not None and status == "reported":
             status = "alleged"
         if claim is None and status == "reported":
@@ -1086,6 +1358,29 @@ class _DocContext:
         if c.intended:
             ev["intended"] = c.intended
         return ev
+
+    def _toll_of(self, c: Cand) -> Token | None:
+        """The toll noun whose 'from/of' phrase holds this nominal event, if a toll clause governs it."""
+        if c.kind != "noun":
+            return None
+        x = c.tok
+        for _ in range(3):
+            if x.dep_ != "pobj" or x.head.lower_ not in ("from", "of", "in"):
+                return None
+            n = x.head.head
+            if _lem(n) in self.lex.toll_nouns:
+                return n
+            if n.pos_ in ("VERB", "AUX") and x.head.lower_ == "from":
+                # "revised down to 35 the death toll from an attack" with 'from' on the verb
+                for k in n.children:
+                    for y in [k, *(g for g in k.children if k.dep_ == "prep" and g.dep_ == "pobj")]:
+                        if y.dep_ in ("dobj", "nsubj", "nsubjpass", "pobj") and _lem(y) in self.lex.toll_nouns:
+                            return y
+                return None
+            if n.pos_ not in ("NOUN", "PROPN"):
+                return None
+            x = n
+        return None
 
     def _reporting_governor(self, t: Token) -> Token | None:
         """A reporting verb ('citing', 'said') that governs the event through a participle: a relayed act."""

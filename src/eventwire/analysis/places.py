@@ -139,6 +139,7 @@ class PlacesComponent:
         for r in read_csv("places_context_words.csv"):
             words[r["role"]].add(r["word"].lower())
         self.titles, self.streets, self.features = words["title"], words["street"], words["feature"]
+        self.settlements, self.locatives = words["settlement"], words["locative"]
         self.actor_names = _actor_names()
         self.w_spatial, self.temperature = 0.6, 0.1
 
@@ -162,12 +163,12 @@ class PlacesComponent:
             if p and p.get("feature_code") == "ADM2" and one_word and len(p["name"].split()) > 1:
                 continue  # "Brown" is a surname far more often than Brown County
             if p and p.get("lat") is not None:
-                out.append({**p, "_kind": kind, "_match": 0.92 if by_key else 1.0})
+                out.append({**p, "_kind": kind, "_match": 0.92 if by_key else 1.0, "_loose": by_key})
         if not out and fuzzy and len(surface) >= 6:
             for gid, sim in self.gaz.fuzzy(surface, self.fuzzy_threshold):
                 p = self.gaz.place(gid)
                 if p and p.get("lat") is not None:
-                    out.append({**p, "_kind": "name", "_match": sim / 100.0 * 0.9})
+                    out.append({**p, "_kind": "name", "_match": sim / 100.0 * 0.9, "_loose": True})
         return out
 
     def _gazetteer_scan(self, doc: Doc, taken: list[bool]) -> list[Mention]:
@@ -273,6 +274,20 @@ class PlacesComponent:
             return False
         return not self._context_says_not_place(span, cands)
 
+    def _place_frame(self, span: Span) -> bool:
+        """Words around a name that make it a place whatever the tagger says: 'in Khan Younis', 'the town
+        of Maarat al-Numan', 'al-Shafaa village'."""
+        doc = span.doc
+        prev = doc[span.start - 1] if span.start > 0 else None
+        nxt = doc[span.end] if span.end < len(doc) else None
+        if nxt is not None and nxt.lower_ in self.settlements:
+            return True
+        if prev is None:
+            return False
+        if prev.lower_ in self.locatives:
+            return True
+        return prev.lower_ == "of" and span.start > 1 and doc[span.start - 2].lower_ in self.settlements
+
     def _unresolved_is_place(self, span: Span) -> bool:
         """Keep a name the gazetteer cannot resolve only when it reads as a place name.
 
@@ -334,14 +349,18 @@ class PlacesComponent:
                     for k in range(ent.start, ent.end):
                         taken[k] = True  # a street ("West Broad Street"), not the town in its name
                     continue
-                cands = self._places_for(text, fuzzy=True)
+                cands = self._places_for(text, fuzzy=False)
                 if not cands and text.endswith("'s"):
                     span = span[:-1]
-                    cands = self._places_for(span.text, fuzzy=True)
+                    cands = self._places_for(span.text, fuzzy=False)
                 inner = False
                 if not cands and len(span) > 1:
-                    span, cands = self._inner(span)
-                    inner = True
+                    # "Saada province" -> "Saada" before any fuzzy guess ("Salta province")
+                    sub, sub_cands = self._inner(span)
+                    if sub_cands:
+                        span, cands, inner = sub, sub_cands, True
+                if not cands:
+                    cands = self._places_for(span.text, fuzzy=True)
                 if cands and len(span) == 1 and self._context_says_not_place(span, cands, ner=not inner):
                     for k in range(ent.start, ent.end):
                         taken[k] = True
@@ -364,7 +383,8 @@ class PlacesComponent:
                 strong = [c for c in cands if c.get("feature_code") in ("PCLI", "ADM1")
                           or (c.get("population") or 0) >= (20_000 if ent.label_ != "NORP" else 200_000)
                           or c.get("source") == "supplement" or _ARTICLE_PREFIX.match(span[0].text)]
-                if (strong and (ent.label_ == "ORG" or len(span) == 1) and span.text not in self._person_tokens
+                if (strong and (ent.label_ == "ORG" or len(span) == 1 or self._place_frame(span))
+                        and span.text not in self._person_tokens
                         and norm(span.text) not in self.actor_names
                         and not self._context_says_not_place(span, cands, ner=True)):
                     take(span, Mention(span.start_char, span.end_char, span.text, "ner", ent.label_, cands=cands))
@@ -385,6 +405,11 @@ class PlacesComponent:
                 admin = [c for c in m.cands if c.get("feature_code") in ("ADM1", "ADM2")]
                 if admin:
                     m.cands, m.admin_only = admin, True
+            after = doc.text[m.end:m.end + 8].lower()
+            if re.match(r" (?:city|town)\b", after) or re.search(r"\s(?:city|town)$", m.text.lower()):
+                towns = [c for c in m.cands if (c.get("feature_code") or "PPL").startswith("PPL")]
+                if towns:
+                    m.cands = towns  # "Kandahar city": the city, not the province of its name
         return sorted(mentions, key=lambda m: m.start)
 
     # ------------------------------------------------------------------ resolution
@@ -402,8 +427,15 @@ class PlacesComponent:
         if outlet and len(outlet) == 3:
             base_countries[outlet] += 1.0
         for m in mentions:  # unambiguous evidence: single-country mentions, the dateline
-            if m.cands and len({c.get("country") for c in m.cands}) == 1:
+            if m.cands and len({c.get("country") for c in m.cands}) == 1 and not all(c.get("_loose") for c in m.cands):
                 base_countries[m.cands[0].get("country")] += 2.0 if m.source == "dateline" else 1.0
+        if base_countries:
+            # a name known only by a loose spelling match (transliteration key, fuzzy) must fall in a
+            # country the story is about: "al-Shafaa" in a Deir Ezzor story is not Ash Shafa in Saudi
+            # Arabia, "Saada province" not Salta; such a name stays a place without coordinates
+            for m in mentions:
+                if m.cands and all(c.get("_loose") for c in m.cands) and m.source != "dateline":
+                    m.cands = [c for c in m.cands if base_countries.get(c.get("country"), 0) > 0]
         # "Town, State" pairs: the second name constrains the first
         pair_ctx: dict[int, tuple[set, set]] = {}
         for a, b in zip(mentions, mentions[1:], strict=False):

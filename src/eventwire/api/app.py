@@ -113,13 +113,22 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
                     + ("" if app.state.token else " (the server has no EVENTWIRE_TOKEN set: writes are disabled)"))
                 resp.headers["WWW-Authenticate"] = "Bearer"
             else:
-                resp = await call_next(request)
+                resp = await _next(request, call_next)
         else:
-            resp = await call_next(request)
+            resp = await _next(request, call_next)
         resp.headers.setdefault("Content-Security-Policy", policy)
         for k, v in security.SECURITY_HEADERS.items():
             resp.headers.setdefault(k, v)
         return resp
+
+    async def _next(request: Request, call_next) -> Response:
+        try:
+            return await call_next(request)
+        except RuntimeError as exc:
+            # a browser that leaves while a (gzipped, streamed) file is on its way: nothing to answer
+            if str(exc) != "No response returned." or not await request.is_disconnected():
+                raise
+            return Response(status_code=499)
 
     def _authorised(request: Request) -> bool:
         if request.url.path == "/ingest" and request.headers.get("authorization") is None:
@@ -312,7 +321,7 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
         with conn() as c:
             return JSONResponse(page(Q.list_incidents(c, f, brief=brief), limit, offset))
 
-    map_cache = MapCache(engine)
+    map_cache = app.state.map_cache = MapCache(engine)
 
     @app.get("/api/map", tags=["incidents"], summary="Incidents as compact marker arrays (the map)")
     def get_map(request: Request,

@@ -138,6 +138,8 @@ def add_pages(app: FastAPI) -> None:
         with engine.connect() as c:
             facets = Q.incident_facets(c)
         q = dict(request.query_params)
+        if "grade" in q:  # only known grades; none left means none ticked
+            q["grade"] = ",".join(g for g in q["grade"].split(",") if g.strip() in Q.GRADES) or "none"
         # the page's first data request, started by <link rel=preload> while the scripts load
         # (map.js reads this URL back, so the two always agree)
         keep = {k: v for k, v in q.items() if k in MAP_FILTERS and v}
@@ -216,4 +218,7 @@ def add_pages(app: FastAPI) -> None:
                             "description": op.get("description") or "", "params": params,
                             "tag": (op.get("tags") or ["other"])[0],
                             "body": bool(op.get("requestBody"))})
+        ops.sort(key=lambda o: o["tag"])  # grouped by tag on the page; the contents list follows that order
+        for n, op in enumerate(ops, 1):
+            op["n"] = n
         return render(request, "docs.html", ops=ops, nav="docs")

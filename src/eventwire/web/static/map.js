@@ -190,17 +190,21 @@
     var text = plural(c.n, "incident") + " (" + mix(c.members) + ")";
     var m = L.marker([c.lat / c.n, c.lon / c.n], {
       icon: L.divIcon({ className: "marker-cluster ew-cluster", html: span, iconSize: [size, size] }),
-      title: text + ": click or press Enter to zoom in", alt: text, keyboard: true
+      title: text + (c.s === c.nn && c.w === c.e ? " at one place: click or press Enter to list them"
+                                                 : ": click or press Enter to zoom in"), alt: text, keyboard: true
     });
-    m.on("click", function () {
+    m.on("click", open);
+    m.on("keypress", function (e) { if (e.originalEvent.key === "Enter" || e.originalEvent.keyCode === 13) { open(); } });
+    function open() {
       var b = L.latLngBounds([c.s, c.w], [c.nn, c.e]);
       var z = Math.min(map.getMaxZoom(), map.getBoundsZoom(b.pad(0.2)));
       if (z > map.getZoom() + 0.25 && !b.getNorthEast().equals(b.getSouthWest())) {
         map.fitBounds(b.pad(0.2), { maxZoom: map.getMaxZoom() });
+        map.getContainer().focus();  // the cluster's marker is redrawn: keep keyboard focus on the map
       } else {
         m.bindPopup(membersPopup(c), { maxHeight: 260 }).openPopup();
       }
-    });
+    }
     return m;
   }
 
@@ -364,7 +368,7 @@
     firstLoad = false;
     drawMarkers();
     var unplaced = d.n - placed;
-    statusEl.textContent = plural(d.n, "incident") + " match" + (d.n === 1 ? "es" : "") +
+    statusEl.textContent = d === EMPTY ? "No grade is ticked: tick at least one to see incidents." : plural(d.n, "incident") + " match" + (d.n === 1 ? "es" : "") +
       (unplaced ? "; " + unplaced + " have no place: listed under “Without a place”, not on the map" : "") + ".";
     document.body.dataset.markers = String(placed);
     // let the browser paint the markers, then fill the list and the timeline
