@@ -6,10 +6,11 @@
 Data: ../shared/data/attribution-polnear-dev.jsonl (PolNeAR dev + part of train). It is never copied
 into the repo; only weights learnt from it are shipped.
 Split (by article, stable): sha1(id) % 10 in {0, 1} is HELD OUT (never trained on, only reported);
-sha1(id) % 10 == 2 is the TUNE fold on which the probability threshold is chosen (by running the
-real component and scoring it with ../shared/eval/score.py); the final weights are refit on every
-non-held-out article. A lexicon verb the model scores below the chosen ``veto`` probability is
-dropped (chosen on the same fold).
+the probability threshold (and the veto below) are chosen by 4-fold cross-validation over the
+rest (folds {2,3} {4,5} {6,7} {8,9}: each is run through the real component with a model fit on the
+other three, and the pooled output is scored with ../shared/eval/score.py); the final weights are
+refit on every non-held-out article. A lexicon verb the model scores below the chosen ``veto`` probability is
+dropped (chosen the same way).
 
 Model: binary logistic regression over ``claims.cue_features`` (the function the component calls)
 of every VERB token; label = the token lies inside a gold cue span. Fit with full-batch Adam in
@@ -37,13 +38,13 @@ OUT = ROOT / "src" / "eventwire" / "data" / "claims" / "cue_model.json"
 from eventwire.analysis import claims  # noqa: E402
 
 HELD_OUT = (0, 1)
-TUNE = (2,)
+CV_FOLDS = ((2, 3), (4, 5), (6, 7), (8, 9))
 MIN_COUNT = 2
 L2 = 1e-4
 ITERS = 300
 LR = 0.1
-THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
-VETOES = (0.0, 0.1, 0.2)
+THRESHOLDS = (0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65)
+VETOES = (0.0, 0.1)
 
 
 def fold(item_id: str) -> int:
@@ -118,11 +119,8 @@ def parse(items: list[dict], cache: Path | None) -> list[Doc]:
     return docs
 
 
-def evaluate(docs: list[Doc], items: list[dict], model: claims.CueModel | None) -> dict:
-    """Run the real component on parsed docs and score it with the shared scorer."""
-    sys.path.insert(0, str(SHARED / "eval"))
-    import score  # noqa: PLC0415
-
+def outputs(docs: list[Doc], items: list[dict], model: claims.CueModel | None) -> list[dict]:
+    """Run the real component on parsed docs; documents in the scorer's input shape."""
     comp = claims.ClaimsComponent(spacy.blank("en"), "claims", model=None)
     comp.model = model
     comp.threshold, comp.veto = (model.threshold, model.veto) if model else (1.0, 0.0)
@@ -135,7 +133,19 @@ def evaluate(docs: list[Doc], items: list[dict], model: claims.CueModel | None) 
                else None} for c in doc._.ew_claims]
         out.append({"schema": "eventwire/document/1", "article": {"id": item["id"], "text": item["text"]},
                     "claims": cl})
+    return out
+
+
+def scored(items: list[dict], out: list[dict]) -> dict:
+    """The shared scorer (../shared/eval/score.py) on system documents."""
+    sys.path.insert(0, str(SHARED / "eval"))
+    import score  # noqa: PLC0415
+
     return score.score("attribution", items, out)[0]
+
+
+def evaluate(docs: list[Doc], items: list[dict], model: claims.CueModel | None) -> dict:
+    return scored(items, outputs(docs, items, model))
 
 
 KEYS = ("claim_f1", "cue_overlap_f1", "source_overlap_f1", "content_overlap_f1")
@@ -155,29 +165,35 @@ def main() -> None:
     items = [json.loads(line) for line in args.gold.open(encoding="utf-8")][:args.limit]
     docs = parse(items, args.cache)
     lex = claims.Lexicon.load()
-    split = {k: [i for i, it in enumerate(items) if (fold(it["id"]) in HELD_OUT) == (k == "held")
-                 and (fold(it["id"]) in TUNE) == (k == "tune")] for k in ("train", "tune", "held")}
+    held_idx = [i for i, it in enumerate(items) if fold(it["id"]) in HELD_OUT]
+    fit_idx = [i for i, it in enumerate(items) if fold(it["id"]) not in HELD_OUT]
 
-    def sub(k: str) -> tuple[list[Doc], list[dict]]:
-        return [docs[i] for i in split[k]], [items[i] for i in split[k]]
+    def sub(idx: list[int]) -> tuple[list[Doc], list[dict]]:
+        return [docs[i] for i in idx], [items[i] for i in idx]
 
-    print({k: len(v) for k, v in split.items()}, file=sys.stderr)
-    w = fit(*examples(*sub("train"), lex))
-    tune_docs, tune_items = sub("tune")
+    print({"fit": len(fit_idx), "held": len(held_idx)}, file=sys.stderr)
+    # threshold and veto by cross-validation over the non-held-out articles: each CV fold is run by a
+    # model fit on the others, and the pooled outputs are scored once per setting
+    pooled: dict[tuple[float, float], list[dict]] = {}
+    for cv in CV_FOLDS:
+        test = [i for i in fit_idx if fold(items[i]["id"]) in cv]
+        w = fit(*examples(*sub([i for i in fit_idx if i not in set(test)]), lex))
+        for veto in VETOES:
+            for t in THRESHOLDS:
+                pooled.setdefault((t, veto), []).extend(outputs(*sub(test), claims.CueModel(w, t, veto)))
+    order = [i for cv in CV_FOLDS for i in fit_idx if fold(items[i]["id"]) in cv]
     best = None
-    for veto in VETOES:
-        for t in THRESHOLDS:
-            res = evaluate(tune_docs, tune_items, claims.CueModel(w, t, veto))
-            gain = res["cue_overlap_f1"] + res["content_overlap_f1"] + res["claim_f1"]
-            print(_line(f"tune t={t} veto={veto}", res), file=sys.stderr)
-            if best is None or gain > best[0] + 1e-9:
-                best = (gain, t, veto)
+    for (t, veto), out in pooled.items():
+        res = scored([items[i] for i in order], out)
+        gain = res["cue_overlap_f1"] + res["content_overlap_f1"] + res["claim_f1"]
+        print(_line(f"cv t={t} veto={veto}", res), file=sys.stderr)
+        if best is None or gain > best[0] + 1e-9:
+            best = (gain, t, veto)
     _, threshold, veto = best
-    fit_idx = split["train"] + split["tune"]
-    w = fit(*examples([docs[i] for i in fit_idx], [items[i] for i in fit_idx], lex))
+    w = fit(*examples(*sub(fit_idx), lex))
     model = claims.CueModel(w, threshold, veto)
-    held = evaluate(*sub("held"), model)
-    held_base = evaluate(*sub("held"), None)
+    held = evaluate(*sub(held_idx), model)
+    held_base = evaluate(*sub(held_idx), None)
     whole = evaluate(docs, items, model)
     print(_line("held-out, lexicon only", held_base))
     print(_line(f"held-out, + model t={threshold} v={veto}", held))

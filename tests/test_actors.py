@@ -178,3 +178,19 @@ def test_domestic_group_takes_document_country(actors_nlp):
     assert p["country"] == "KEN"
     refugees = actors_of(actors_nlp, "Kenyan officials said refugees crossed into Kenya from Somalia.")
     assert all(a["country"] != "KEN" or a.get("sector") != "REF" for a in find(refugees, "refugees"))
+
+
+def test_unowned_warplanes_take_no_country_from_context(nlp):
+    """'airstrikes carried out by warplanes believed to belong to the international coalition' in a
+    Syrian monitor's report: the warplanes are not Syrian because the story is."""
+    from eventwire.analysis import analyse
+
+    text = ("The Syrian Observatory for Human Rights has documented the death of 11 civilians in airstrikes "
+            "carried out by warplanes believed to belong to the international coalition on al-Shafaa in the "
+            "eastern countryside of Deir Ezzor on Tuesday.")
+    d = analyse(text, "2018-06-12T22:30", outlet="SOHR", nlp=nlp).to_dict()
+    planes = [a for a in d["actors"] if a["text"] == "warplanes"]
+    assert planes and planes[0]["country"] is None
+    d = analyse("The army shelled rebel positions near Idlib, SANA said.", "2018-06-12", outlet="SANA",
+                nlp=nlp).to_dict()
+    assert [a["country"] for a in d["actors"] if a["text"] == "The army"] == ["SYR"]

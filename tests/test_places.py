@@ -163,3 +163,43 @@ def test_home_state_from_the_other_places(pnlp, shared):
             checked += 1
             assert _km(hit[0]["lat"], hit[0]["lon"], t["lat"], t["lon"]) <= 161, (t, hit[0])
     assert checked >= 3
+
+
+def _linking_row(report_id):
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent / "data" / "linking"
+    for name in ("labelled.jsonl", "contested.jsonl", "nearmiss.jsonl"):
+        for line in (here / name).read_text(encoding="utf-8").splitlines():
+            if line.strip() and json.loads(line)["id"] == report_id:
+                return json.loads(line)
+    raise AssertionError(report_id)
+
+
+def _places_of(pnlp, report_id):
+    row = _linking_row(report_id)
+    d = analyse(row["text"], row["published"], outlet=row.get("outlet"), nlp=pnlp).to_dict()
+    return {p["text"]: p for p in d["places"]}
+
+
+def test_transliterated_names_the_tagger_calls_persons(pnlp):
+    assert _places_of(pnlp, "l042")["Khan Younis"]["geonameid"] == 281124  # the city, not its governorate
+    assert _places_of(pnlp, "l044")["Khan Yunis"]["geonameid"] == 281124
+    assert _places_of(pnlp, "l005")["Maarat al-Numan"]["geonameid"] == 167611  # "the western edge of X"
+
+
+def test_loose_matches_need_the_story_country(pnlp):
+    # "al-Shafaa village in the eastern countryside of Deir Ezzor": not Ash Shafa in Saudi Arabia
+    p = _places_of(pnlp, "c01-sana")
+    assert p["al-Shafaa"]["country"] in (None, "SYR")
+    assert p["Deir Ezzor"]["precision"] == "province"
+    d = analyse("Houthi rebels said Saudi-led airstrikes hit a hospital in Saada province, killing five people.",
+                "2019-03-15", nlp=pnlp).to_dict()
+    assert {p["text"]: p["country"] for p in d["places"]}.get("Saada") == "YEM"
+
+
+def test_settlement_words_around_names(pnlp):
+    assert _places_of(pnlp, "l064")["Kandahar"]["geonameid"] == 1138336  # "Kandahar city": the city
+    assert "Dogon" not in _places_of(pnlp, "l039")  # "the Dogon village of Sobane Da": a modifier
+    # "near the town of Sangha in Mopti region" in a Mali story is not Sangha in Congo
+    assert _places_of(pnlp, "l037").get("Sangha", {}).get("country") in (None, "MLI")

@@ -627,7 +627,8 @@ class ActorsComponent:
         # where the document is; refugees, foreign "states" and monitors are not
         domestic_group = hi.get("kind") == "group" and hi.get("sector") in ("CVL", "REB", "OPP", "UAF", "PTY",
                                                                            "BUS", "REL", "CRM", "MED")
-        if c is None and (hi.get("kind") in ("institution", "title") or domestic_group) and men.kind != "person":
+        if c is None and (hi.get("kind") in ("institution", "title") or domestic_group) and men.kind != "person" \
+                and hi.get("context", True):
             c = ctx_country
             if c:
                 men.extras["country_from"] = "context"

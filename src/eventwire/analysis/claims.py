@@ -315,6 +315,23 @@ def cue_features(tok: Token, quotes: Quotes, lex: Lexicon) -> list[str]:
         subj = next((c for c in tok.head.children if c.dep_ in SUBJ), None)
         f.append("h=" + tok.head.lemma_.lower() + "|" + tok.dep_)
         f.append("hx=" + ("lex" if tok.head.lemma_.lower() in lex.verbs else "none") + "|" + tok.dep_)
+    for k in kids:
+        if k.startswith("a="):
+            f.append("la=" + lem + "|" + k)
+    f.append("lt=" + lem + "|" + tok.tag_)
+    obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+    if obj is not None:
+        f.append("o=" + obj.lemma_.lower())
+        f.append("lo=" + lem + "|" + obj.lemma_.lower())
+    # inside the clause of a lexicon cue ("X said he would vote"): PolNeAR does not nest claims
+    anc, hops = tok, 0
+    while anc.dep_ in ("ccomp", "xcomp", "conj", "advcl", "relcl", "acl") and anc.head is not anc and hops < 4:
+        hops += 1
+        rel = anc.dep_
+        anc = anc.head
+        if anc.pos_ == "VERB" and anc.lemma_.lower() in lex.verbs:
+            f.append("under=" + rel + "|" + lex.verbs[anc.lemma_.lower()].args)
+            break
     if subj is None:
         f.append("s=none")
     else:
@@ -325,6 +342,7 @@ def cue_features(tok: Token, quotes: Quotes, lex: Lexicon) -> list[str]:
             f.append("s=ent:" + subj.ent_type_)
         else:
             f.append("s=" + subj.pos_)
+        f.append("ls=" + lem + "|" + f[-1])
         if subj.ent_type_ in PERSONISH_ENTS or low in PRONOUNS or subj.lemma_.lower() in lex.anonymous:
             f.append("s=personlike")
             f.append("ls=" + lem + "|personlike")

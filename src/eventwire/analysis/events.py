@@ -38,6 +38,8 @@ COOP = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"}
 CONFLICT_ACTS = {"ASSAULT", "COERCE", "SANCTION", "PROTEST", "MOBILIZE"}
 # verbal types that take an action as their content: that action is intended, not done
 IRREALIS = {"AGREE", "REQUEST", "REJECT", "THREATEN"}
+# deeds a party denies having done ("denied carrying out the strike"): the denied act is the event
+DENIABLE = {"ASSAULT", "COERCE", "MOBILIZE"}
 CLAUSAL = {"ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "parataxis", "pcomp"}
 SUBJ = {"nsubj", "nsubjpass", "csubj"}
 AGENT_NOUN_INTRANS = {"PROTEST", "CONSULT", "AGREE", "RETREAT", "MOBILIZE", "COOPERATE"}
@@ -50,7 +52,8 @@ THREATEN_MODES = {"ASSAULT": "violence", "SANCTION": "relations", "PROTEST": Non
 DURATION_UNITS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
 LOCATION_NOUNS = {"countryside", "area", "region", "province", "outskirts", "suburb", "suburbs", "district",
                   "city", "town", "village", "border", "capital", "governorate", "neighbourhood",
-                  "neighborhood", "part", "north", "south", "east", "west", "centre", "center", "enclave"}
+                  "neighborhood", "part", "north", "south", "east", "west", "centre", "center", "enclave", "camp",
+                  "pocket", "outskirt", "vicinity"}
 BACKGROUND = {"after", "following", "before", "since", "despite", "amid", "amidst", "until", "while", "when",
               "over", "because", "as", "during"}
 CASUALTY_NUM = re.compile(r"^\d[\d,]*$")
@@ -333,7 +336,9 @@ class EventsComponent:
                             continue
                         if kind == "primitive":
                             typ, mode, ectx = "ASSAULT", "primitive", ["military"]
-                    if lem in lex.clausal_types and any(k.dep_ == "ccomp" for k in tok.children):
+                    if lem in lex.clausal_types and (any(k.dep_ == "ccomp" for k in tok.children) or (
+                            tok.dep_ in ("acl", "parataxis") and tok.head.dep_ == "appos")):
+                        # "Y is failing, a rights group protested": the parser hangs the verb on the group
                         typ, mode = lex.clausal_types[lem]
                         ectx = []
                     out.append(Cand(tok, typ, mode, ectx, "verb", used))
@@ -368,7 +373,8 @@ class EventsComponent:
         """'strike' read as an attack from its frame: aimed at something ('a strike on the village'),
         doing harm ('the strikes destroyed homes', 'killed in the strikes'), or denied ('no
         reporting of a strike'); a labour strike is 'by workers', 'at a factory', 'over pay'."""
-        if any(k.dep_ == "prep" and k.lower_ in ("on", "against", "near", "targeting") for k in tok.children):
+        if any(k.dep_ == "prep" and k.lower_ in ("on", "near", "targeting") and any(
+                g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME") for g in k.children) for k in tok.children):
             return True
         h = tok.head
         harm = {"destroy", "hit", "target", "kill", "wound", "injure", "damage", "level", "flatten"}
@@ -535,7 +541,8 @@ class EventsComponent:
                 if k.dep_ == "relcl" and _lem(k) in self.lex.light_verbs and not own:
                     own = self._subject(k)[0]
                     c.light = k
-                elif k.dep_ == "acl" and _lem(k) in self.lex.light_verbs and not own and c.light is None:
+                elif k.dep_ == "acl" and _lem(k) in self.lex.light_verbs and not own and c.light is None \
+                        and c.type in CONFLICT_ACTS:
                     # "attacks carried out by regime helicopters on X": the participle's agent acts
                     agent = [g for x in k.children if x.dep_ == "agent" for g in x.children if g.dep_ == "pobj"]
                     if agent:
@@ -616,8 +623,7 @@ class EventsComponent:
                     if k.dep_ in ("dobj", "dative") and k.i not in c.consumed:
                         targets = [k]
                     elif k.dep_ == "prep" and k.lower_ in preps:
-                        targets = [g for g in k.children if g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME")
-                                   and not (k.lower_ in PLACE_PREPS and ctx.place_tok.get(g.i) is not None)]
+                        targets = [g for g in k.children if g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME")]
                         seen.update(g.i for g in targets)
                         nxt.extend(targets)
                     else:
@@ -642,8 +648,9 @@ class EventsComponent:
                 return True
         if c.light is not None or c.actors or c.recipients or c.denied_by is not None:
             return True
-        if c.type in CONFLICT_ACTS and self._situated(t):
-            return True
+        if c.type in CONFLICT_ACTS and t.dep_ == "dobj" and self._situated(t) and any(
+                e.type == "ACCUSE" and e.mode == "disapprove" for e in self.lex.verbs.get(_lem(t.head), ())):
+            return True  # "condemned an attack near Beni in which 36 were killed"
         return t.dep_ == "nsubj" and t.head.pos_ == "VERB"
 
     def _casualty_frame(self, t: Token) -> Token | None:
@@ -691,16 +698,18 @@ class EventsComponent:
                     h = h.head
                 other = verbs.get(h.i)
                 if other is not None and other is not c and other.type != c.type and t.dep_ in ("dobj", "pobj") \
-                        and not (other.type == "ACCUSE" and c.type in CONFLICT_ACTS and self._situated(t)):
+                        and not (other.type == "ACCUSE" and other.mode == "disapprove" and t.dep_ == "dobj"
+                                 and c.type in CONFLICT_ACTS and self._situated(t)):
                     c.suppressed = True
                     continue
             if c.type in ("REQUEST", "ACCUSE") and t.dep_ in ("advcl", "xcomp") and t.head.i in verbs \
                     and verbs[t.head.i].type == "PROTEST":
                 c.suppressed = True  # "demonstrated to demand", "blocked roads calling for": the protest's aim
                 continue
-            if c.type == "PROTEST" and c.kind == "verb" and t.dep_ in ("advcl", "xcomp") \
-                    and any(k.dep_ == "aux" and k.lower_ == "to" for k in t.children) \
-                    and any(o.type == "PROTEST" and o is not c for o in cands):
+            if c.type == "PROTEST" and c.kind == "verb" and t.dep_ in ("advcl", "xcomp", "acl") \
+                    and (t.tag_ == "VBG" or any(k.dep_ == "aux" and k.lower_ == "to" for k in t.children)) \
+                    and any(x.i != t.i and any(e.type == "PROTEST" for e in self.lex.nouns.get(_lem(x), ()))
+                            for x in t.sent):
                 c.suppressed = True  # "began a hunger strike to protest": one protest, told with its aim
                 continue
             if c.kind == "verb" and c.type == "ASSAULT" and self._in_toll(t):
@@ -749,7 +758,7 @@ class EventsComponent:
         out the strike', 'rejected claims that it struck')? Rejecting a proposal is not."""
         if outer.type != "REJECT" or outer.kind != "verb" or outer.negated or outer.status != "reported":
             return False
-        if _lem(outer.tok) not in self.lex.denial_verbs or inner.type in IRREALIS or inner.type == "ACCUSE":
+        if _lem(outer.tok) not in self.lex.denial_verbs or inner.type not in DENIABLE:
             return False
         if path.dep_ in ("ccomp", "xcomp", "pcomp") or (path.dep_ == "prep" and path.lower_ in ("to", "for")):
             return _lem(outer.tok) == "deny" or path.dep_ != "prep"
@@ -778,11 +787,18 @@ class EventsComponent:
                 if path.dep_ in ("prep",) and path.lower_ not in ("to", "for", "of", "on"):
                     continue
                 if self._denies(outer, inner, path):
-                    # the denied deed is the event; its denier is its (accused) actor if none is named
+                    # the denied deed is the event; the denier ('it', or unnamed) is its accused actor
                     inner.status, inner.denied_by = "denied", outer.tok
-                    if not inner.actors:
+                    if outer.actors and (not inner.actors or all(a.lower_ in PRONOUNS for a in inner.actors)):
                         inner.actors = list(outer.actors)
-                    outer.suppressed = True
+                    # a denial of someone's charges ("denied charges by the US that ...") also rejects
+                    # that party: PLOVER REJECT with the accuser as target; otherwise no REJECT event
+                    accuser = [g for x in path.subtree if x.dep_ == "agent" or (x.dep_ == "prep" and x.lower_ == "by")
+                               for g in x.children if g.dep_ == "pobj"] if path.dep_ == "dobj" else []
+                    if accuser:
+                        outer.recipients = accuser
+                    else:
+                        outer.suppressed = True
                     continue
                 inner.suppressed = True
                 outer.intended = {"type": inner.type, "mode": inner.mode}
@@ -829,7 +845,7 @@ class EventsComponent:
             return
         words = []
         for a in c.actors:
-            words += [a] + _near(a, 2)
+            words += _near(a, 2) + [a]  # "suicide bomber": the modifier says more than the head
         for k in c.tok.children:
             if k.dep_ == "prep" and k.lower_ in ("with", "using", "in", "by"):
                 words += [g for g in k.subtree]
@@ -1023,18 +1039,27 @@ class _DocContext:
         return out + extra
 
     def place_of(self, c: Cand) -> list[int] | None:
+        """The nearest place in the event's clause that tells where it happened; one the gazetteer
+        resolved beats an unresolved name ('the town of al-Shafaa in the Hajin area')."""
         role_toks = {i for a in c.actors + c.recipients for i in range(a.i, a.i + 1)}
+        unresolved = None
         for x in self._clause_tokens(c):
             sp = self.place_tok.get(x.i)
-            if sp is None or x.i in role_toks:
-                continue
+            if sp is None or sp.start_char < self.dateline_end:
+                continue  # the dateline says where the report was filed, not where the event was
             info = sp._.ew_place or {}
             if info.get("kind") == "demonym":
                 continue
+            if x.i in role_toks and not (x.dep_ == "pobj" and x.head.lower_ in PLACE_PREPS) \
+                    and info.get("precision") in ("country", "region", None):
+                continue  # a country that is a party ('attacked Syria') is not where; 'in Tbilisi' still is
             # a place must be a location of the event, not a modifier of an actor ("Iraqi" -> no)
             if self._locative(x, sp, c):
-                return [sp.start_char, sp.end_char]
-        return None
+                if info.get("lat") is not None:
+                    return [sp.start_char, sp.end_char]
+                if unresolved is None:
+                    unresolved = [sp.start_char, sp.end_char]
+        return unresolved
 
     @staticmethod
     def _locative(x: Token, sp: Span, c: Cand) -> bool:
@@ -1045,6 +1070,9 @@ class _DocContext:
         for _ in range(4):
             if h.dep_ in ("dobj", "nsubjpass") and h.head.i == c.tok.i and c.type == "ASSAULT":
                 return True
+            if h.dep_ == "appos" and h.head.i != h.i:
+                h = h.head  # "in al-Shafaa, Syria": the appositive shares its head's role
+                continue
             up = h.head
             if up.i == h.i:
                 return False
@@ -1053,7 +1081,7 @@ class _DocContext:
                     return True
                 if up.lower_ != "of":
                     return False
-            elif not (up.pos_ in ("NOUN", "PROPN") and up.lemma_.lower() in LOCATION_NOUNS):
+            elif not (up.pos_ in ("NOUN", "PROPN", "ADV") and up.lemma_.lower() in LOCATION_NOUNS):
                 return False
             h = up
         return False
@@ -1250,6 +1278,10 @@ class _DocContext:
             if t.dep_ == "amod" or t.dep_ == "acl":
                 return [t.head]
             return [k for k in t.children if k.dep_ in ("dobj",)]
+        if t.pos_ == "NOUN" and lem in table.get("nouns", ()) and t.dep_ not in ("compound", "amod", "nmod"):
+            # "documented the death of 11 civilians", "the deaths of four children"
+            return [g for k in t.children if k.dep_ == "prep" and k.lower_ == "of" for g in k.children
+                    if g.dep_ == "pobj"]
         if t.pos_ in ("ADJ", "VERB") and (t.lower_ in table.get("adjectives", ()) or lem in table.get("adjectives", ())):
             subj = [k for k in t.children if k.dep_ in ("nsubj", "nsubjpass")]
             if subj:

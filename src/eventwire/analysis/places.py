@@ -35,11 +35,15 @@ from eventwire.gazetteer.index import Gazetteer, load, precision_of
 from eventwire.gazetteer.normalise import norm
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# entity labels the small model gives to place names it does not know ("Sobane Da" WORK_OF_ART)
+NAME_LABELS = {"PERSON", "ORG", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"}
 # words after a name that make it the name's administrative unit ("Deir Ezzor countryside")
 ADMIN_SUFFIXES = {"countryside", "province", "governorate", "region", "district", "county", "state",
                   "oblast", "prefecture", "department"}
 _CONNECT = {"of", "de", "del", "la", "le", "du", "al", "el", "the", "-", "'", "upon", "on", "am", "an", "sur",
             "y", "da", "do", "dos", "das", "and"}
+_DIRECTIONS = {"northern", "southern", "eastern", "western", "north", "south", "east", "west", "northeastern",
+               "northwestern", "southeastern", "southwestern", "central"}
 _ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|ed|er|es|ez)$", re.I)
 
 
@@ -168,7 +172,7 @@ class PlacesComponent:
             for gid, sim in self.gaz.fuzzy(surface, self.fuzzy_threshold):
                 p = self.gaz.place(gid)
                 if p and p.get("lat") is not None:
-                    out.append({**p, "_kind": "name", "_match": sim / 100.0 * 0.9, "_loose": True})
+                    out.append({**p, "_kind": "name", "_match": sim / 100.0 * 0.9, "_loose": True, "_fuzzy": True})
         return out
 
     def _gazetteer_scan(self, doc: Doc, taken: list[bool]) -> list[Mention]:
@@ -274,19 +278,22 @@ class PlacesComponent:
             return False
         return not self._context_says_not_place(span, cands)
 
-    def _place_frame(self, span: Span) -> bool:
-        """Words around a name that make it a place whatever the tagger says: 'in Khan Younis', 'the town
-        of Maarat al-Numan', 'al-Shafaa village'."""
+    def _place_frame(self, span: Span) -> str | None:
+        """Words around a name that make it a place whatever the tagger says: "settlement" for 'the town
+        of Maarat al-Numan', 'al-Shafaa village'; "locative" for 'in Khan Younis'."""
         doc = span.doc
         prev = doc[span.start - 1] if span.start > 0 else None
         nxt = doc[span.end] if span.end < len(doc) else None
         if nxt is not None and nxt.lower_ in self.settlements:
-            return True
+            after = doc[span.end + 1] if span.end + 1 < len(doc) else None
+            # "a Dogon village", "the Dogon village of Sobane Da": a modifier, not the village's name
+            if not (prev is not None and prev.lower_ in ("a", "an")) and not (after is not None and after.lower_ == "of"):
+                return "settlement"
         if prev is None:
-            return False
-        if prev.lower_ in self.locatives:
-            return True
-        return prev.lower_ == "of" and span.start > 1 and doc[span.start - 2].lower_ in self.settlements
+            return None
+        if prev.lower_ == "of" and span.start > 1 and doc[span.start - 2].lower_ in self.settlements:
+            return "settlement"
+        return "locative" if prev.lower_ in self.locatives else None
 
     def _unresolved_is_place(self, span: Span) -> bool:
         """Keep a name the gazetteer cannot resolve only when it reads as a place name.
@@ -344,6 +351,15 @@ class PlacesComponent:
             if span[0].lower_ == "the" and len(span) > 1:
                 span = span[1:]
             text = span.text
+            if ent.label_ in NAME_LABELS and self._place_frame(span) == "settlement" \
+                    and all(t.is_title or t.lower_ in _CONNECT or t.text == "-" for t in span) \
+                    and norm(text) not in self.actor_names and text not in self._person_tokens:
+                # "the town of Maarat al-Numan", "al-Shafaa village", whatever the tagger called it (a name
+                # the gazetteer lacks is left out: an unresolved place costs more than it gives)
+                cands = [c for c in self._places_for(text, fuzzy=False) if c["_kind"] == "name"]
+                if cands:
+                    take(span, Mention(span.start_char, span.end_char, text, "ner", ent.label_, cands=cands))
+                    continue
             if ent.label_ in PLACE_LABELS:
                 if span[-1].lower_ in self.streets and len(span) > 1:
                     for k in range(ent.start, ent.end):
@@ -365,7 +381,7 @@ class PlacesComponent:
                     for k in range(ent.start, ent.end):
                         taken[k] = True
                     continue
-                if not cands and not self._unresolved_is_place(span):
+                if not cands and not self._unresolved_is_place(span) and self._place_frame(span) != "settlement":
                     for k in range(ent.start, ent.end):
                         taken[k] = True
                     continue
@@ -383,6 +399,9 @@ class PlacesComponent:
                 strong = [c for c in cands if c.get("feature_code") in ("PCLI", "ADM1")
                           or (c.get("population") or 0) >= (20_000 if ent.label_ != "NORP" else 200_000)
                           or c.get("source") == "supplement" or _ARTICLE_PREFIX.match(span[0].text)]
+                frame = self._place_frame(span)
+                if not strong and cands and frame:
+                    strong = cands  # "the town of Maarat al-Numan", "in Maarat al-Numan": a place, however small
                 if (strong and (ent.label_ == "ORG" or len(span) == 1 or self._place_frame(span))
                         and span.text not in self._person_tokens
                         and norm(span.text) not in self.actor_names
@@ -400,13 +419,22 @@ class PlacesComponent:
         mentions += self._gazetteer_scan(doc, taken)
         # "X countryside/province": the admin unit
         for m in mentions:
-            nxt = doc.char_span(m.end + 1, m.end + 1 + 16, alignment_mode="expand") if m.end + 1 < len(doc.text) else None
-            if nxt is not None and len(nxt) and nxt[0].lower_ in ADMIN_SUFFIXES and doc.text[m.end:m.end + 1] == " ":
+            nxt = doc.char_span(m.end + 1, m.end + 1 + 24, alignment_mode="expand") if m.end + 1 < len(doc.text) else None
+            before = doc.text[max(0, m.start - 20):m.start].lower().split()
+            admin_frame = (nxt is not None and len(nxt) and doc.text[m.end:m.end + 1] == " " and (
+                nxt[0].lower_ in ADMIN_SUFFIXES or (len(nxt) > 1 and nxt[0].lower_ in _DIRECTIONS
+                                                    and nxt[1].lower_ in ADMIN_SUFFIXES)))
+            # "the eastern countryside of Deir Ezzor", "the province of Idlib"
+            admin_frame = admin_frame or (len(before) >= 2 and before[-1] == "of" and before[-2] in ADMIN_SUFFIXES)
+            if admin_frame:
                 admin = [c for c in m.cands if c.get("feature_code") in ("ADM1", "ADM2")]
                 if admin:
                     m.cands, m.admin_only = admin, True
             after = doc.text[m.end:m.end + 8].lower()
-            if re.match(r" (?:city|town)\b", after) or re.search(r"\s(?:city|town)$", m.text.lower()):
+            if len(before) >= 2 and before[-1] == "of" and before[-2] in ("town", "village", "city"):
+                m.cands = [c for c in m.cands if (c.get("feature_code") or "PPL").startswith("PPL")]
+            elif (re.match(r" (?:city|town)\b", after) and not re.match(r" (?:city|town) of\b", doc.text[m.end:m.end + 12])
+                  or re.search(r"\s(?:city|town)$", m.text.lower())):  # not "the Hunan city of Yueyang"
                 towns = [c for c in m.cands if (c.get("feature_code") or "PPL").startswith("PPL")]
                 if towns:
                     m.cands = towns  # "Kandahar city": the city, not the province of its name
@@ -424,18 +452,38 @@ class PlacesComponent:
         """
         outlet = (meta(doc).get("outlet") or {}).get("country")
         base_countries: Counter = Counter()
+        for m in mentions:  # unambiguous evidence: single-country mentions, the dateline
+            if m.cands and len({c.get("country") for c in m.cands}) == 1 and (
+                    m.source == "dateline" or not all(c.get("_loose") for c in m.cands)):
+                base_countries[m.cands[0].get("country")] += 2.0 if m.source == "dateline" else 1.0
+        # weaker evidence for the filter below: every exact name shares its weight among its countries
+        named: Counter = Counter()
+        own: dict[int, Counter] = {}
+        for m in mentions:
+            if m.cands and (m.source == "dateline" or not all(c.get("_loose") for c in m.cands)):
+                ccs = {c.get("country") for c in m.cands}
+                own[id(m)] = Counter({cc: 1.0 / len(ccs) for cc in ccs})
+                named.update(own[id(m)])
         if outlet and len(outlet) == 3:
             base_countries[outlet] += 1.0
-        for m in mentions:  # unambiguous evidence: single-country mentions, the dateline
-            if m.cands and len({c.get("country") for c in m.cands}) == 1 and not all(c.get("_loose") for c in m.cands):
-                base_countries[m.cands[0].get("country")] += 2.0 if m.source == "dateline" else 1.0
-        if base_countries:
+        if named:
             # a name known only by a loose spelling match (transliteration key, fuzzy) must fall in a
             # country the story is about: "al-Shafaa" in a Deir Ezzor story is not Ash Shafa in Saudi
-            # Arabia, "Saada province" not Salta; such a name stays a place without coordinates
+            # Arabia, "Saada province" not Salta; nor is a village abroad that shares its name with
+            # one the gazetteer lacks ("the town of Sangha" in a Mali story is not Sangha, Congo).
+            # Such a name stays a place without coordinates.
             for m in mentions:
-                if m.cands and all(c.get("_loose") for c in m.cands) and m.source != "dateline":
-                    m.cands = [c for c in m.cands if base_countries.get(c.get("country"), 0) > 0]
+                if not m.cands or m.source == "dateline":
+                    continue
+                loose = all(c.get("_loose") for c in m.cands)
+                small = all((c.get("feature_code") or "PPL").startswith("PPL") and c.get("feature_code") != "PPLC"
+                            and (c.get("population") or 0) < 10_000 for c in m.cands)
+                others = named - own.get(id(m), Counter())
+                # a small place abroad is dropped only against a story clearly set elsewhere (two names)
+                if (loose and others) or (small and sum(others.values()) >= 2.0):
+                    # a fuzzy guess needs a country another name settles; a transliteration one less
+                    m.cands = [c for c in m.cands
+                               if others.get(c.get("country"), 0) >= (0.99 if c.get("_fuzzy") else 1e-9)]
         # "Town, State" pairs: the second name constrains the first
         pair_ctx: dict[int, tuple[set, set]] = {}
         for a, b in zip(mentions, mentions[1:], strict=False):
@@ -448,6 +496,8 @@ class PlacesComponent:
         live = [m for m in mentions if m.cands]
         if not live:
             return
+        adm1_of = {id(m): [c for c in m.cands if c.get("feature_code") == "ADM1" and c.get("lat") is not None]
+                   for m in live if not any(c.get("feature_code") == "PCLI" for c in m.cands)}
 
         def fixed(m: Mention, c: dict) -> float:
             s = _prior(c) * c["_match"]
@@ -459,6 +509,11 @@ class PlacesComponent:
                     s += 0.6
             if m.admin_only and c.get("feature_code") == "ADM1":
                 s += 0.2
+            elif not m.admin_only and (c.get("feature_code") or "PPL").startswith("PPL") \
+                    and (c.get("population") or 0) >= 10_000 and any(
+                    a.get("country") == c.get("country") and abs(a["lat"] - c["lat"]) + abs(a["lon"] - c["lon"]) < 0.6
+                    for a in adm1_of.get(id(m), ())):
+                s += 0.5  # "Kandahar", "Khan Yunis": the city, not the province named after it
             if "county" in m.text.lower() and c.get("feature_code") == "ADM2":
                 s += 0.5
             return s

@@ -591,6 +591,10 @@ class TimesComponent:
                 near = min((d.replace(year=d.year + k) for k in (0, 1) if _valid(d, d.year + k)),
                            key=lambda x: abs((x - base).days))
                 return dict(info, date=near.isoformat(), direction=None, role="dateline")
+            lead = span.doc.text[dateline[0]:span.start_char]
+            if info and info.get("date") and info.get("kind") == "absolute" and not re.search(r"[-–—(:]", lead):
+                # "GAZA, May 10, 2023, WAFA -": a full date before the dateline's separator dates the report
+                return dict(info, role="dateline")
             return info
         tense = self._tense(span)
         key = (text, base, tense)
