@@ -645,7 +645,10 @@ class ActorsComponent:
 
             cname = (by_iso3().get(c) or {}).get("name") or c
             name = f"{cname} {name}"
-        men.info = {"name": name, "country": c, "sector": sector, "entity": f"{c.lower()}_{canon}" if c else canon}
+        # an unowned force ("warplanes", "gunmen") names no one: no entity id, so it never stands for a
+        # perpetrator of its own when reports are compared
+        entity = f"{c.lower()}_{canon}" if c else (None if hi.get("context") is False else canon)
+        men.info = {"name": name, "country": c, "sector": sector, "entity": entity}
 
     def _code_person(self, doc: Doc, men: Mention, country: str | None, sector: str | None) -> None:
         title_sector = None
