@@ -69,11 +69,12 @@ def examples(docs: list[Doc], items: list[dict], lex: claims.Lexicon) -> tuple[l
         text = doc.text.replace("''", ' "') if "''" in doc.text else doc.text
         quotes = claims.Quotes(claims.find_quotes(text))
         gold = gold_tokens(doc, item)
-        for tok in doc:
-            if tok.pos_ != "VERB" or quotes.containing(tok.idx):
-                continue
-            feats.append(claims.cue_features(tok, quotes, lex))
-            labels.append(int(tok.i in gold))
+        for sent in doc.sents:
+            for tok in sent:
+                if tok.pos_ != "VERB" or quotes.containing(tok.idx):
+                    continue
+                feats.append(claims.cue_features(tok, quotes, lex, sent))
+                labels.append(int(tok.i in gold))
     return feats, labels
 
 

@@ -273,11 +273,14 @@ def _bucket(n: int) -> str:
     return "0" if n <= 0 else "1" if n == 1 else "2-3" if n <= 3 else "4-8" if n <= 8 else "9+"
 
 
-def cue_features(tok: Token, quotes: Quotes, lex: Lexicon) -> list[str]:
+def cue_features(tok: Token, quotes: Quotes, lex: Lexicon, sent: Span | None = None,
+                 text: str | None = None) -> list[str]:
     """Sparse string features of a candidate cue verb, for the learned cue model.
 
     Shared by the component and ``benchmarks/train_claims.py`` so training and use see the same
     features. Only the token, its children, its head and its subject are read: cheap, per verb.
+    Pass the token's sentence and the Doc's text when at hand (``Token.sent`` and ``Doc.text`` are
+    rebuilt on every access).
     """
     lem = tok.lemma_.lower()
     entry = lex.verbs.get(lem)
@@ -350,13 +353,13 @@ def cue_features(tok: Token, quotes: Quotes, lex: Lexicon) -> list[str]:
             f.append("s=channel")
     if quotes.containing(tok.idx):
         f.append("inquote")
-    text = tok.doc.text
+    text = text if text is not None else tok.doc.text
     if quotes.ending_before(tok.left_edge.idx, text) or quotes.ending_before(tok.idx, text):
         f.append("q<")
     if quotes.starting_after(tok.right_edge.idx + len(tok.right_edge.text), text) or \
             quotes.starting_after(tok.idx + len(tok.text), text):
         f.append("q>")
-    sent = tok.sent
+    sent = sent if sent is not None else tok.sent
     f.append("sp=" + _bucket(tok.i - sent.start))
     f.append("se=" + _bucket(sent.end - 1 - tok.i))
     nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
@@ -414,14 +417,19 @@ class ClaimsComponent:
         except Exception:  # a bad document loses its claims, never the pipeline
             log.exception("claims layer failed on a document; no claims recorded")
             doc._.ew_claims = []
+        finally:
+            self._raw_doc = self._sent = None  # hold no reference to a finished Doc
         return doc
 
     def find(self, doc: Doc) -> list[dict]:
         # '' is a quotation mark in some newswire styles: read it as a straight quote (same length)
-        text = self._text = doc.text.replace("''", ' "') if "''" in doc.text else doc.text
+        doc_text = self._raw = doc.text  # Doc.text is rebuilt on each access: read it once
+        self._raw_doc = doc
+        text = self._text = doc_text.replace("''", ' "') if "''" in doc_text else doc_text
         quotes = Quotes(find_quotes(text))
         raw: list[dict] = []
         for sent in doc.sents:
+            self._sent = sent
             for tok in sent:
                 try:
                     c = self._from_token(tok, quotes, text)
@@ -434,7 +442,7 @@ class ClaimsComponent:
         raw.extend(self._dash_quotes(doc, quotes))
         claims = self._nest(raw, quotes)
         self._resolve(doc, claims)
-        self._chains(doc.text, claims)
+        self._chains(doc_text, claims)
         for c in claims:
             for k in [k for k in c if k.startswith("_")]:
                 del c[k]
@@ -490,7 +498,16 @@ class ClaimsComponent:
         """The cue model's probability that this verb is a report here (0 without a model)."""
         if self.model is None or tok.pos_ != "VERB":
             return 0.0
-        return self.model.prob(cue_features(tok, quotes, self.lex))
+        return self.model.prob(cue_features(tok, quotes, self.lex, self._sent_of(tok), self._text))
+
+    def _doc_text(self, doc: Doc) -> str:
+        """The Doc's text, read once per document in ``find``."""
+        return self._raw if getattr(self, "_raw_doc", None) is doc else doc.text
+
+    def _sent_of(self, tok: Token) -> Span:
+        """The sentence of a token: the one ``find`` is walking if it holds it (cheap), else Token.sent."""
+        s = getattr(self, "_sent", None)
+        return s if s is not None and s.start <= tok.i < s.end else tok.sent
 
     def _fallback_content(self, tok: Token, last: Token, passive: bool, quotes: Quotes,
                           text: str) -> tuple[int, int] | None:
@@ -684,9 +701,10 @@ class ClaimsComponent:
             s, e = _tok_span(sp.left_edge, sp)
         else:
             s, e = _tok_span(_after_quote(sp, sp.left_edge), sp.right_edge)
-        if "\n" in doc.text[s:sp.idx]:  # a speaker never runs across a line break (title, time line)
-            s = doc.text.rfind("\n", s, sp.idx) + 1
-        s, e = _trim(doc.text, s, e)
+        text = self._doc_text(doc)
+        if "\n" in text[s:sp.idx]:  # a speaker never runs across a line break (title, time line)
+            s = text.rfind("\n", s, sp.idx) + 1
+        s, e = _trim(text, s, e)
         if e <= s:
             return None
         return {"start": s, "end": e, "actor": None}
@@ -696,12 +714,12 @@ class ClaimsComponent:
         if cue.args == "addressee":
             for c in tok.children:
                 if c.dep_ in ("dobj", "dative"):
-                    out.append(list(_trim(tok.doc.text, *_tok_span(c.left_edge, c))))
+                    out.append(list(_trim(self._doc_text(tok.doc), *_tok_span(c.left_edge, c))))
             for c in tok.children:
                 if c.dep_ == "prep" and c.lower_ in ("on", "upon"):
                     for g in c.children:
                         if g.dep_ == "pobj":
-                            out.append(list(_trim(tok.doc.text, *_tok_span(g.left_edge, g))))
+                            out.append(list(_trim(self._doc_text(tok.doc), *_tok_span(g.left_edge, g))))
         return out
 
     # -- content
@@ -766,10 +784,11 @@ class ClaimsComponent:
                 return self._extend_quotes(*got, quotes, tok)
         elif cue.args == "clause" and any(c.dep_ in ("dobj", "npadvmod", "advcl") for c in kids if c.i > tok.i):
             # a misparsed clause ("said many of the examples ... are wrong"): the rest of the sentence
-            e = tok.sent.end_char
+            sent = self._sent_of(tok)
+            e = sent.end_char
             s = doc[r1 + 1].idx if r1 + 1 < len(doc) else e
-            if sum(1 for t in doc[r1 + 1:tok.sent.end] if t.pos_ in ("VERB", "AUX")) and \
-                    tok.sent.end - r1 > 5:
+            if sum(1 for t in doc[r1 + 1:sent.end] if t.pos_ in ("VERB", "AUX")) and \
+                    sent.end - r1 > 5:
                 return self._extend_quotes(*_trim(text, s, e), quotes, tok)
         if any(c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
                  for c in kids) and tok.lemma_.lower() in ("say", "claim", "tell", "ask", "warn", "threaten"):
@@ -862,7 +881,7 @@ class ClaimsComponent:
         to = ctoks[-1]
         pobj = [g for g in to.children if g.dep_ == "pobj"]
         src = pobj[0] if pobj else None
-        sent = tok.sent
+        sent = self._sent_of(tok)
         phrase_end = _subtree_span(src)[1] if src is not None else to.idx + len(to.text)
         phrase_start = tok.idx
         before = _trim(text, sent.start_char, phrase_start)
@@ -958,7 +977,7 @@ class ClaimsComponent:
     # -- channels and documents
     def _channel(self, tok: Token, claim: dict) -> None:
         """'in a letter (addressed) to X', 'in a statement', 'told X' set channel and addressees."""
-        text = tok.doc.text
+        text = self._doc_text(tok.doc)
         cands = list(tok.children)
         root = tok
         while root.dep_ in ("advcl", "xcomp", "conj") and root.head is not root:
