@@ -31,8 +31,8 @@ def _sorted_group(doc: Doc, name: str) -> list:
     return sorted(doc.spans[name], key=lambda s: (s.start_char, s.end_char))
 
 
-def _span(doc: Doc, k: Key) -> dict:
-    return {"text": doc.text[k[0]:k[1]], "start": k[0], "end": k[1]}
+def _span(text: str, k: Key) -> dict:
+    return {"text": text[k[0]:k[1]], "start": k[0], "end": k[1]}
 
 
 def to_document(doc: Doc, article: dict) -> records.Document:
@@ -86,12 +86,12 @@ def to_document(doc: Doc, article: dict) -> records.Document:
         speaker = None
         if c.get("speaker"):
             sk = _key(c["speaker"])
-            speaker = records.Speaker(**_span(doc, sk), actor=actor_ref(c["speaker"].get("actor")))
+            speaker = records.Speaker(**_span(text, sk), actor=actor_ref(c["speaker"].get("actor")))
         ck = _key(c["cue"])
         extra = {k: v for k, v in c.items() if k not in (
             "kind", "speaker", "cue", "content", "channel", "addressees", "parent")}
         claims.append(records.Claim(
-            id=claim_ids[i], kind=c["kind"], speaker=speaker, cue=records.Span(**_span(doc, ck)),
+            id=claim_ids[i], kind=c["kind"], speaker=speaker, cue=records.Span(**_span(text, ck)),
             content=records.Offsets(start=_key(c["content"])[0], end=_key(c["content"])[1]),
             channel=c.get("channel"),
             addressees=[a for a in (actor_ref(x) for x in c.get("addressees") or []) if a],
@@ -109,7 +109,7 @@ def to_document(doc: Doc, article: dict) -> records.Document:
             place=place_ids.get(_key(e.get("place"))) if e.get("place") else None,
             date=e.get("date"), end_date=e.get("end_date"), date_precision=e.get("date_precision"),
             killed=records.Range(**(e.get("killed") or {})), injured=records.Range(**(e.get("injured") or {})),
-            trigger=records.Span(**_span(doc, tk)), sentence=records.Offsets(start=sk[0], end=sk[1]),
+            trigger=records.Span(**_span(text, tk)), sentence=records.Offsets(start=sk[0], end=sk[1]),
             status=e.get("status") or "reported",
             claim=claim_ids.get(e["claim"]) if e.get("claim") is not None else None,
             negated=bool(e.get("negated")), **extra))

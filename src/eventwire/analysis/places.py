@@ -316,6 +316,7 @@ class PlacesComponent:
             t.lower_ in self.features for t in toks)
 
     def _mentions(self, doc: Doc) -> list[Mention]:
+        full_text = doc.text  # Doc.text is rebuilt from the tokens on every access
         mentions: list[Mention] = []
         taken = [False] * len(doc)
 
@@ -419,9 +420,9 @@ class PlacesComponent:
         mentions += self._gazetteer_scan(doc, taken)
         # "X countryside/province": the admin unit
         for m in mentions:
-            nxt = doc.char_span(m.end + 1, m.end + 1 + 24, alignment_mode="expand") if m.end + 1 < len(doc.text) else None
-            before = doc.text[max(0, m.start - 20):m.start].lower().split()
-            admin_frame = (nxt is not None and len(nxt) and doc.text[m.end:m.end + 1] == " " and (
+            nxt = doc.char_span(m.end + 1, m.end + 1 + 24, alignment_mode="expand") if m.end + 1 < len(full_text) else None
+            before = full_text[max(0, m.start - 20):m.start].lower().split()
+            admin_frame = (nxt is not None and len(nxt) and full_text[m.end:m.end + 1] == " " and (
                 nxt[0].lower_ in ADMIN_SUFFIXES or (len(nxt) > 1 and nxt[0].lower_ in _DIRECTIONS
                                                     and nxt[1].lower_ in ADMIN_SUFFIXES)))
             # "the eastern countryside of Deir Ezzor", "the province of Idlib"
@@ -430,10 +431,10 @@ class PlacesComponent:
                 admin = [c for c in m.cands if c.get("feature_code") in ("ADM1", "ADM2")]
                 if admin:
                     m.cands, m.admin_only = admin, True
-            after = doc.text[m.end:m.end + 8].lower()
+            after = full_text[m.end:m.end + 8].lower()
             if len(before) >= 2 and before[-1] == "of" and before[-2] in ("town", "village", "city"):
                 m.cands = [c for c in m.cands if (c.get("feature_code") or "PPL").startswith("PPL")]
-            elif (re.match(r" (?:city|town)\b", after) and not re.match(r" (?:city|town) of\b", doc.text[m.end:m.end + 12])
+            elif (re.match(r" (?:city|town)\b", after) and not re.match(r" (?:city|town) of\b", full_text[m.end:m.end + 12])
                   or re.search(r"\s(?:city|town)$", m.text.lower())):  # not "the Hunan city of Yueyang"
                 towns = [c for c in m.cands if (c.get("feature_code") or "PPL").startswith("PPL")]
                 if towns:
@@ -442,6 +443,7 @@ class PlacesComponent:
 
     # ------------------------------------------------------------------ resolution
     def _resolve(self, doc: Doc, mentions: list[Mention]) -> None:
+        full_text = doc.text  # Doc.text is rebuilt from the tokens on every access
         """Pick each mention's candidate: prior + country evidence + spatial coherence.
 
         Names in one story refer to places near each other (a local paper's "Athens"
@@ -487,7 +489,7 @@ class PlacesComponent:
         # "Town, State" pairs: the second name constrains the first
         pair_ctx: dict[int, tuple[set, set]] = {}
         for a, b in zip(mentions, mentions[1:], strict=False):
-            gap = doc.text[a.end:b.start]
+            gap = full_text[a.end:b.start]
             if gap.strip() == "," and len(gap) <= 3:
                 units = [c for c in b.cands if c.get("feature_code") in ("ADM1", "PCLI", "ADM2")]
                 if units:
