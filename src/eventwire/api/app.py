@@ -250,16 +250,20 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
             return page(Q.search_articles(c, q=q, outlet=outlet, since=since, until=until, limit=limit,
                                           offset=offset), limit, offset)
 
+    def _unique(ids: list[str], ident: str, what: str, missing: str) -> str:
+        """The one id an id or id prefix names; 404 (`missing`) for none, 409 for several."""
+        if not ids:
+            raise Problem(404, missing)
+        if len(ids) > 1:
+            raise Problem(409, f"id prefix {ident!r} matches several {what}s; give more characters",
+                          title="Ambiguous id")
+        return ids[0]
+
     def _article_id(c, article_id: str) -> str:
         from eventwire.store import repo
 
-        ids = repo.resolve_id(c, article_id)
-        if not ids:
-            raise Problem(404, f"no stored article with id {article_id!r}; search them at /api/articles")
-        if len(ids) > 1:
-            raise Problem(409, f"id prefix {article_id!r} matches several articles; give more characters",
-                          title="Ambiguous id")
-        return ids[0]
+        return _unique(repo.resolve_id(c, article_id), article_id, "article",
+                       f"no stored article with id {article_id!r}; search them at /api/articles")
 
     app.state.article_id = _article_id
 
@@ -353,13 +357,8 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
     def _incident_id(c, ident: str) -> str:
         from eventwire.store import incidents as store
 
-        ids = store.resolve_incident(c, ident)
-        if not ids:
-            raise Problem(404, f"no incident {ident!r}; list them at /api/incidents")
-        if len(ids) > 1:
-            raise Problem(409, f"incident prefix {ident!r} matches several; give more characters",
-                          title="Ambiguous id")
-        return ids[0]
+        return _unique(store.resolve_incident(c, ident), ident, "incident",
+                       f"no incident {ident!r}; list them at /api/incidents")
 
     app.state.incident_id = _incident_id
 
