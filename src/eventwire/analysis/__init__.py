@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
@@ -53,7 +54,7 @@ def analyse_many(items: Iterable[Article | str], published: str | None = None, *
                  batch_size: int | None = None) -> Iterator[records.Document]:
     """Documents for many articles, in order, through one `nlp.pipe` run."""
     nlp = nlp or get_nlp(settings)
-    fields_queue: list[dict] = []
+    fields_queue: deque[dict] = deque()
 
     def docs() -> Iterator[Doc]:
         for it in items:
@@ -64,7 +65,7 @@ def analyse_many(items: Iterable[Article | str], published: str | None = None, *
 
     bs = batch_size or (settings.batch_size if settings else 32)
     for doc in nlp.pipe(docs(), batch_size=bs):
-        yield to_document(doc, fields_queue.pop(0))
+        yield to_document(doc, fields_queue.popleft())
 
 
 def analyse(text: str, published: str | None = None, *, id: str | None = None, title: str | None = None,

@@ -7,6 +7,7 @@ id (p0, a0, t0, c0, e0 in text order) and resolves the pointers to those ids.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from spacy.tokens import Doc
@@ -35,42 +36,32 @@ def _span(text: str, k: Key) -> dict:
     return {"text": text[k[0]:k[1]], "start": k[0], "end": k[1]}
 
 
+def _numbered(doc: Doc, key: str, ext: str, prefix: str, model: type,
+              fields: Callable[[dict], dict]) -> tuple[list, dict[Key, str]]:
+    """The records of one span group in text order, with ids prefix0, prefix1, ...; repeats dropped."""
+    items: list = []
+    ids: dict[Key, str] = {}
+    for sp in _sorted_group(doc, key):
+        k = (sp.start_char, sp.end_char)
+        if k in ids:
+            continue
+        ids[k] = f"{prefix}{len(items)}"
+        items.append(model(id=ids[k], text=sp.text, start=k[0], end=k[1],
+                           **fields(getattr(sp._, ext) or {})))
+    return items, ids
+
+
 def to_document(doc: Doc, article: dict) -> records.Document:
     """The contract record for an analysed Doc; `article` holds id, url, title, published, outlet."""
     text = doc.text
-    places, place_ids = [], {}
-    for sp in _sorted_group(doc, "places"):
-        info = sp._.ew_place or {}
-        k = (sp.start_char, sp.end_char)
-        if k in place_ids:
-            continue
-        pid = f"p{len(places)}"
-        place_ids[k] = pid
-        places.append(records.Place(id=pid, text=sp.text, start=k[0], end=k[1],
-                                    **{f: info.get(f) for f in (
-                                        "geonameid", "name", "lat", "lon", "country", "admin1",
-                                        "feature_code", "precision", "score")},
-                                    kind=info.get("kind") or "toponym"))
-    actors, actor_ids = [], {}
-    for sp in _sorted_group(doc, "actors"):
-        info = sp._.ew_actor or {}
-        k = (sp.start_char, sp.end_char)
-        if k in actor_ids:
-            continue
-        aid = f"a{len(actors)}"
-        actor_ids[k] = aid
-        actors.append(records.Actor(id=aid, text=sp.text, start=k[0], end=k[1],
-                                    **{f: info.get(f) for f in ("name", "country", "sector", "entity")}))
-    times, time_ids = [], {}
-    for sp in _sorted_group(doc, "times"):
-        info = sp._.ew_time or {}
-        k = (sp.start_char, sp.end_char)
-        if k in time_ids:
-            continue
-        tid = f"t{len(times)}"
-        time_ids[k] = tid
-        times.append(records.Time(id=tid, text=sp.text, start=k[0], end=k[1],
-                                  **{"date": None, "end_date": None, "granularity": None, **info}))
+    places, place_ids = _numbered(doc, "places", "ew_place", "p", records.Place, lambda info: {
+        **{f: info.get(f) for f in ("geonameid", "name", "lat", "lon", "country", "admin1",
+                                    "feature_code", "precision", "score")},
+        "kind": info.get("kind") or "toponym"})
+    actors, actor_ids = _numbered(doc, "actors", "ew_actor", "a", records.Actor, lambda info: {
+        f: info.get(f) for f in ("name", "country", "sector", "entity")})
+    times, time_ids = _numbered(doc, "times", "ew_time", "t", records.Time, lambda info: {
+        "date": None, "end_date": None, "granularity": None, **info})
 
     def actor_ref(v: Any) -> str | None:
         k = _key(v)

@@ -641,8 +641,9 @@ class TimesComponent:
         dl = meta.get("dateline")
         dl_zone = None
         if dl:
-            nl = doc.text.find("\n", dl[0])
-            dl_zone = (dl[0], min(dl[0] + 60, nl if nl >= 0 else len(doc.text)))
+            text = doc.text
+            nl = text.find("\n", dl[0])
+            dl_zone = (dl[0], min(dl[0] + 60, nl if nl >= 0 else len(text)))
         dates, clocks = self._candidates(doc)
         for sp in dates:
             if pub_span is not None and sp.start < pub_span.end and pub_span.start < sp.end:
