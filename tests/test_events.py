@@ -283,3 +283,16 @@ def test_attack_told_as_a_cause_of_deaths(nlp):
     d = _linking_doc(nlp, "l026")  # "In Chuhuiv, a woman died as a result of Russian shelling of the town"
     ev = _assaults(d)[0]
     assert ev["mode"] == "heavy-weapons" and ev["place"] is not None
+
+
+def test_dispersed_protest_is_a_protest(nlp):
+    # "used tear gas ... to break up a protest by thousands of people": the protest happened
+    d = _linking_doc(nlp, "l067")
+    assert any(e["type"] == "PROTEST" and e["mode"] == "demo" and e["status"] == "reported"
+               and e["trigger"]["text"] == "protest" for e in d["events"])
+    doc, evs = _events(nlp, "Riot police dispersed a rally by hundreds of students in the capital on Friday.")
+    ev = next(e for e in evs if e["type"] == "PROTEST")
+    assert [doc.text[a:b] for a, b in ev["actors"]] == ["students"]
+    # a protest merely named, with no frame, is still no event
+    doc, evs = _events(nlp, "The protest movement has grown since January.")
+    assert not [e for e in evs if e["type"] == "PROTEST"]

@@ -203,3 +203,28 @@ def test_settlement_words_around_names(pnlp):
     assert "Dogon" not in _places_of(pnlp, "l039")  # "the Dogon village of Sobane Da": a modifier
     # "near the town of Sangha in Mopti region" in a Mali story is not Sangha in Congo
     assert _places_of(pnlp, "l037").get("Sangha", {}).get("country") in (None, "MLI")
+
+
+def test_unresolved_name_keeps_what_the_text_says(pnlp):
+    # "al-Shafaa, Syria" and "al-Shafaa village in the eastern countryside of Deir Ezzor": the gazetteer
+    # lacks the village; its country (and province) come from the place that holds it, no point invented
+    c05 = analyse(_linking_row("c05-cjtf")["text"], "2018-06-13", nlp=pnlp).to_dict()["places"]
+    shafaa = [p for p in c05 if p["text"] == "al-Shafaa"]
+    assert len(shafaa) == 2  # the later bare mention is the same place
+    assert all(p["country"] == "SYR" and p["precision"] == "country" and p["lat"] is None
+               and p["geonameid"] is None for p in shafaa)
+    c01 = _places_of(pnlp, "c01-sana")["al-Shafaa"]
+    assert (c01["country"], c01["admin1"], c01["precision"], c01["lat"]) == ("SYR", "Dayr az Zawr", "province", None)
+    # a list names siblings, not a container; "near" a country says nothing of which side of the border
+    d = analyse("Fighting was reported in Qasr Shireen, Aleppo and Hama. Smoke rose over Zabrani near Syria.",
+                "2018-06-13", nlp=pnlp).to_dict()
+    for p in d["places"]:
+        if p["geonameid"] is None:
+            assert p["country"] is None, p
+
+
+def test_supplement_village_in_mopti(pnlp):
+    # Sobane Da (2019 massacre) is in no GeoNames cities file; the curated row places it in Mopti, Mali
+    for rid in ("l037", "l038", "l039"):
+        p = _places_of(pnlp, rid)["Sobane Da"]
+        assert (p["country"], p["admin1"]) == ("MLI", "Mopti") and p["lat"] is not None

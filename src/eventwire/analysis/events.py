@@ -97,6 +97,7 @@ class Lexicon:
     clausal_types: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     toll_nouns: set[str] = field(default_factory=set)
     toll_verbs: set[str] = field(default_factory=set)
+    dispersal: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> Lexicon:
@@ -133,6 +134,9 @@ class Lexicon:
         lex.clausal_types = {k: (v["type"], v.get("mode")) for k, v in (data.get("clausal_types") or {}).items()}
         lex.toll_nouns = set(data.get("toll_nouns") or [])
         lex.toll_verbs = set(data.get("toll_verbs") or [])
+        for phrase in data.get("dispersal_verbs") or []:
+            words = str(phrase).lower().split()
+            lex.dispersal.setdefault(words[0], []).append(tuple(words[1:]))
         try:  # nouns that deny when negated ("no operational reporting of a strike"), shared with claims
             lex.denial_nouns = {r["noun"].lower() for r in read_csv("lexicons/denial_cues.csv")}
         except (FileNotFoundError, KeyError):
@@ -554,6 +558,12 @@ class EventsComponent:
                 c.status, c.denied_by = "denied", denier
                 if not own and denier.head.pos_ in ("VERB", "AUX"):
                     own = self._subject(denier.head)[0]
+            if c.type == "PROTEST" and not own:
+                v = self._dispersed_by(t)
+                if v is not None and not any(k.dep_ in ("nsubjpass", "auxpass") for k in v.children):
+                    # "used tear gas to break up a protest by thousands": an active verb has no agent
+                    # phrase of its own, so the parser's "by" on it belongs to the protest
+                    own = self._prep_objs(v, {"by"})
             c.own_actor = bool(own)
             actors = own
             h = t.head
@@ -636,11 +646,31 @@ class EventsComponent:
             frontier = nxt
         return []
 
+    def _dispersed_by(self, t: Token) -> Token | None:
+        """The verb that suppresses the gathering `t` names ("break up a protest", "dispersed the
+        rally", "cracked down on a sit-in", "the march was dispersed"), if one governs it."""
+        h = t.head
+        if t.dep_ == "pobj" and h.pos_ == "ADP":
+            h = h.head
+        elif t.dep_ not in ("dobj", "nsubjpass"):
+            return None
+        if h.pos_ not in ("VERB", "AUX") or h.i == t.i:
+            return None
+        parts = {k.lower_ for k in h.children if k.dep_ in ("prt", "prep", "dobj", "compound:prt")}
+        if t.dep_ == "pobj":
+            parts.add(t.head.lower_)
+        for extra in self.lex.dispersal.get(_lem(h), ()):
+            if all(w in parts or (w == "fire" and _lem(h) == "open") for w in extra):
+                return h
+        return None
+
     def _framed(self, c: Cand) -> bool:
         """A nominal trigger must be an event in context: an argument, a light verb, or an event verb's subject."""
         if c.kind != "noun":
             return True
         t = c.tok
+        if c.type == "PROTEST" and self._dispersed_by(t) is not None:
+            return True  # "police broke up a protest": a protest that happened
         if c.type == "ASSAULT":
             frame = self._casualty_frame(t)
             if frame is not None:

@@ -45,6 +45,16 @@ _CONNECT = {"of", "de", "del", "la", "le", "du", "al", "el", "the", "-", "'", "u
 _DIRECTIONS = {"northern", "southern", "eastern", "western", "north", "south", "east", "west", "northeastern",
                "northwestern", "southeastern", "southwestern", "central"}
 _ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|ed|er|es|ez)$", re.I)
+_UNIT_WORDS = r"(?:countryside|province|governorate|region|district|county|state|department|outskirts|suburbs)"
+_DIR_WORDS = r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?|central|rural"
+# the words between a place the gazetteer lacks and a later place that holds it: "X, Syria",
+# "X village in the eastern countryside of Deir Ezzor", "X in central Mali", "X, near the town of Y"
+_HELD_BY = re.compile(
+    r"^(?:\s*,)?\s*(?:(?:village|town|city|area|district|neighbou?rhood|camp|locality|settlement|suburb)\s+)?"
+    rf"(?:(?P<prep>in|inside|near|outside|close\s+to|(?:\d[\d.,]*\s*(?:km|kilomet(?:re|er)s?|miles?)\s+)?(?:{_DIR_WORDS})\s+of)\s+)?"
+    r"(?:the\s+)?(?:(?:town|city|village|capital|province|region|governorate|state|district)\s+of\s+)?"
+    rf"(?:(?:{_DIR_WORDS})\s+)?(?:{_UNIT_WORDS}\s+of\s+)?$", re.I)
+_UNIT_CODES = ("PCLI", "ADM1", "ADM2")
 
 
 @dataclass
@@ -579,11 +589,68 @@ class PlacesComponent:
             else:
                 m.score = max(0.05, min(1.0, cands[best]["_match"] * 0.95))
 
+    # ------------------------------------------------------------------ context of unresolved names
+    @staticmethod
+    def _held_by(full_text: str, mentions: list[Mention]) -> dict[int, dict]:
+        """What the text says about places the gazetteer lacks: the country and province of the place
+        that holds them.
+
+        One rule: a name followed by a place that holds it ("al-Shafaa, Syria", "X village in the
+        eastern countryside of Deir Ezzor", "X in central Mali", "X, near the town of Sangha", "X in Mopti
+        region") or preceded by one in the possessive ("Syria's X") lies in that place's country and,
+        below country level, its province. A bare comma counts only before a country or an
+        administrative unit (a list "X, Aleppo and Hama" names siblings); "near"/"outside"/"N km north
+        of" count only before a town or province (a place near a country may lie across its border).
+        Nothing else is invented: no point, no GeoNames id. Returns id(mention) -> place fields.
+        """
+        out: dict[int, dict] = {}
+
+        def info(c: Mention) -> tuple[str | None, str | None, bool] | None:
+            if c.kind == "demonym":
+                return None
+            if c.best is not None:
+                fc = c.best.get("feature_code") or "PPL"
+                return c.best.get("country"), (c.best.get("admin1") if fc != "PCLI" else None), fc in _UNIT_CODES
+            got = out.get(id(c))
+            return (got["country"], got["admin1"], False) if got else None
+
+        for i in range(len(mentions) - 1, -1, -1):  # right to left: "X, near Y in Mopti region"
+            m = mentions[i]
+            if m.best is not None or m.kind == "demonym":
+                continue
+            held = None
+            if i + 1 < len(mentions):
+                c = mentions[i + 1]
+                gap = _HELD_BY.match(full_text[m.end:c.start]) if c.start - m.end <= 80 else None
+                got = info(c) if gap and (gap.group("prep") or "," in gap.group(0)) else None
+                if got and got[0]:
+                    country, admin1, unit = got
+                    bare = not gap.group("prep") and "," in gap.group(0) and not re.search(r"[a-z]", gap.group(0), re.I)
+                    near = bool(gap.group("prep")) and not gap.group("prep").lower().startswith("in")
+                    if (not bare or unit) and not (near and admin1 is None):
+                        held = (country, admin1)
+            if held is None and i > 0:
+                p = mentions[i - 1]
+                got = info(p)
+                if got and got[0] and got[2] and re.fullmatch(r"['’]s\s+(?:the\s+)?", full_text[p.end:m.start]):
+                    held = got[:2]  # "Syria's al-Shafaa", "Mopti region's"
+            if held:
+                out[id(m)] = {"country": held[0], "admin1": held[1],
+                              "precision": "province" if held[1] else "country"}
+        # one name in one story is one place: a later bare "al-Shafaa" is the "al-Shafaa, Syria" above
+        by_name = {norm(m.text): out[id(m)] for m in mentions if id(m) in out}
+        for m in mentions:
+            if m.best is None and m.kind != "demonym" and id(m) not in out and norm(m.text) in by_name:
+                out[id(m)] = by_name[norm(m.text)]
+        return out
+
     # ------------------------------------------------------------------ component
     def __call__(self, doc: Doc) -> Doc:
+        held: dict[int, dict] = {}
         try:
             mentions = self._mentions(doc)
             self._resolve(doc, mentions)
+            held = self._held_by(doc.text, mentions)
         except Exception:  # noqa: BLE001 - one bad document must not stop a batch
             mentions = []
         spans = []
@@ -595,8 +662,11 @@ class PlacesComponent:
                 continue
             b = m.best
             if b is None:
-                info = {"geonameid": None, "name": None, "lat": None, "lon": None, "country": None, "admin1": None,
-                        "feature_code": None, "precision": None, "kind": m.kind, "score": 0.0}
+                # a name the gazetteer lacks keeps what the text says of it (country, province), no point
+                ctx = held.get(id(m)) or {}
+                info = {"geonameid": None, "name": None, "lat": None, "lon": None, "country": ctx.get("country"),
+                        "admin1": ctx.get("admin1"), "feature_code": None, "precision": ctx.get("precision"),
+                        "kind": m.kind, "score": 0.0}
             else:
                 gid = b["geonameid"]
                 info = {"geonameid": gid if gid and gid > 0 else None, "name": b["name"], "lat": b["lat"],
