@@ -62,6 +62,25 @@ def test_sana_short_references(sana_doc):
 
 
 # ---------------------------------------------------------------- aliases, labels, metonyms
+def test_short_reference_to_a_named_coalition(actors_nlp):
+    """'The Coalition', 'Coalition aircraft' and 'a Coalition spokesman' after the coalition's full name
+    are that coalition (the head noun of its aliases), not an actor of the country the text is about."""
+    acts = actors_of(actors_nlp, "SOUTHWEST ASIA - Combined Joint Task Force - Operation Inherent Resolve has "
+                                 "reviewed reports that Coalition aircraft killed civilians in Hajin, Syria, on "
+                                 "June 12. The Coalition did not conduct any strikes near Hajin on that date, a "
+                                 "Coalition spokesman said.")
+    by_text = {a["text"]: a for a in acts}
+    for phrase in ("Coalition aircraft", "The Coalition"):
+        assert by_text[phrase]["entity"] == "us_led_coalition", acts
+    assert by_text["a Coalition spokesman"]["country"] == "USA", acts
+
+
+def test_capitalised_modifier_without_antecedent_keeps_country_reading(actors_nlp):
+    acts = actors_of(actors_nlp, "Syrian state media said a Coalition spokesman denied the report.")
+    spokes = [a for a in acts if a["text"].endswith("spokesman")]
+    assert all(a.get("entity") != "us_led_coalition" for a in spokes), acts
+
+
 def test_aliases_share_one_entity(actors_nlp):
     text = ("Daesh fighters attacked the town. ISIS later claimed the attack, and the Islamic State "
             "group said ISIL would go on. The Nusra Front and Hayat Tahrir al-Sham clashed.")

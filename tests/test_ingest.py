@@ -40,6 +40,7 @@ HEADS = [
     ("SANAA, Yemen, Dec. 2 (Xinhua) -- Saudi-led", "SANAA", "Xinhua"),
     ("DEIR EZZOR, Syria — Kurdish", "DEIR EZZOR", None),
     ("Sana'a: Saba - The Supreme", "Sana'a", "Saba"),
+    ("GAZA, May 10, 2023, WAFA - Seven citizens", "GAZA", "WAFA"),
 ]
 
 
@@ -54,6 +55,20 @@ def test_datelines(lead: str, place: str, outlet: str | None):
         assert text[m.dateline_outlet_span[0]:m.dateline_outlet_span[1]] == outlet
     assert m.published == "2018-06-16T13:44:00"
     assert m.title == "A headline about the news"
+
+
+@pytest.mark.parametrize(("lead", "outlet"), [("WAFA - Seven citizens were killed", "WAFA"),
+                                             ("Amaq Agency: 16 civilians were killed", "Amaq Agency")])
+def test_outlet_alone_is_a_dateline_without_place(lead: str, outlet: str):
+    """A known outlet alone before a dash is the outlet mark (not a place, not part of the first actor)."""
+    m = find_text_meta(lead + " in an air strike on Wednesday.")
+    assert m.dateline is None and m.dateline_outlet == outlet
+    assert lead[m.dateline_outlet_span[0]:m.dateline_outlet_span[1]] == outlet
+
+
+def test_unknown_capitalised_word_before_a_dash_is_no_outlet():
+    m = find_text_meta("Rebels - the army says - shelled the town on Monday.")
+    assert m.dateline_outlet is None
 
 
 def test_no_dateline_in_ordinary_prose():

@@ -332,3 +332,54 @@ def test_transliterations_meet_in_text_similarity():
 
     assert skeleton("Younis") == skeleton("Yunis") and skeleton("Houthi") == skeleton("Huthi")
     assert skeleton("Rafah") != skeleton("Younis")
+
+
+def test_toponym_text_is_folded():
+    from eventwire.link.reports import norm_toponym
+
+    assert norm_toponym("al-Shafaa") == norm_toponym("Al Shafa'a") == norm_toponym("SHAFAA") == "shafa"
+    assert norm_toponym("El-Fasher") == norm_toponym("Fasher")
+    assert norm_toponym("Sobane Da") == norm_toponym("Sobane-Da") != norm_toponym("Sobane")
+
+
+def test_class_actors_name_no_perpetrator():
+    from eventwire.link.reports import perpetrator_key
+
+    assert perpetrator_key({"name": "militants", "entity": "militants", "country": None, "sector": "REB"}) is None
+    assert perpetrator_key({"name": "military", "entity": None, "country": None, "sector": "MIL"}) is None
+    assert perpetrator_key({"name": "Ambazonia Defence Forces", "entity": "ambazonia_defence_forces",
+                            "country": None, "sector": None}) == "e:ambazonia_defence_forces"
+    assert perpetrator_key({"name": "US-led coalition", "entity": "us_led_coalition", "country": "USA",
+                            "sector": "MIL"}) == "c:USA"
+
+
+def _unresolved_doc(aid: str, text: str, village: str, day: str, outlet: str) -> dict:
+    """A one-event document whose village the gazetteer did not resolve (no id, no coordinates)."""
+    s = text.index(village)
+    return {"article": {"id": aid, "text": text, "published": f"{day}T20:00", "outlet": {"id": outlet, "name": outlet}},
+            "places": [{"id": "p0", "text": village, "start": s, "end": s + len(village), "geonameid": None,
+                        "lat": None, "lon": None, "country": None, "precision": None, "kind": "toponym"}],
+            "times": [], "actors": [], "claims": [],
+            "events": [{"id": "e0", "type": "ASSAULT", "mode": "aerial", "place": "p0", "date": day,
+                        "date_precision": "day", "status": "reported", "actors": [], "recipients": [],
+                        "sentence": {"start": 0, "end": len(text)}, "killed": {"min": 5, "max": 5}}]}
+
+
+def test_unresolved_village_is_place_evidence():
+    """Two outlets name the same village the gazetteer lacks, spelt differently: one incident on the
+    same day, two on days four apart."""
+    a = _unresolved_doc("u1", "Warplanes struck al-Shafaa on Tuesday, killing five people.", "al-Shafaa",
+                        "2018-06-12", "x")
+    b = _unresolved_doc("u2", "Five people died in an air raid on Shafaa village, a monitor said.", "Shafaa",
+                        "2018-06-12", "y")
+    c = _unresolved_doc("u3", "Five people died in an air raid on Shafaa village, a monitor said.", "Shafaa",
+                        "2018-06-16", "y")
+    res = link_events([a, b, c])
+    assert res.assignment["u1:e0"] == res.assignment["u2:e0"] != res.assignment["u3:e0"]
+    # another village the gazetteer lacks, in the same country on the same day: two incidents
+    other = _unresolved_doc("u4", "Five people died in an air raid on Susah village, a monitor said.", "Susah",
+                            "2018-06-12", "y")
+    for d in (a, b, other):
+        d["places"][0]["country"] = "SYR"
+    res = link_events([a, b, other])
+    assert res.assignment["u1:e0"] == res.assignment["u2:e0"] != res.assignment["u4:e0"]

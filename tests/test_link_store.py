@@ -107,3 +107,55 @@ def test_group_db_option_reaches_subcommands(db: str):
     assert [json.loads(x)["by"] for x in rows] == ["dora"]
     res = CliRunner().invoke(cli, ["incidents", "--db", db, "show", a[:10], "--db", db + ".missing"])
     assert res.exit_code != 0  # the subcommand's own --db wins: an empty store has no such incident
+
+
+def test_contested_set_through_the_real_pipeline(tmp_path: Path, nlp):
+    """The six-outlet report set analysed by eventwire itself (not hand-coded events), stored and linked
+    with `eventwire link`: the al-Shafaa strike is one contested incident of three origins (state
+    media with the wire and its syndicated copy, the armed group's agency, the monitor), and the
+    near misses (al-Bukamal the same day 45 km away, al-Shafaa four days later) stay apart."""
+    from eventwire.analysis import analyse_many
+    from eventwire.ingest.article import Article
+    from eventwire.link.reports import LINKABLE_STATUS
+    from eventwire.store import open_store, repo
+
+    spec = importlib.util.spec_from_file_location("linking_annotations", DATA / "annotations.py")
+    ann = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ann)
+    rows = ann.load_rows("contested.jsonl")
+    arts = [Article(text=r["text"], id=r["id"], title=r.get("title"), outlet=r.get("outlet"),
+                    published=r.get("published")) for r in rows]
+    docs = list(analyse_many(arts, nlp=nlp))
+    path = tmp_path / "pipeline.db"
+    engine = open_store(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        for d in docs:
+            repo.save_document(conn, d)
+    engine.dispose()
+    _run("link", "--db", str(path))
+    incs = _incidents(str(path))
+    of_event = {(r["article"], r["event"]): i for i in incs for r in i["reports"]}
+
+    def main(row: dict, doc: dict) -> dict | None:
+        """The incident of the report's first linkable event of its labelled type."""
+        want = row["events"][0]["t"]
+        for ev in doc["events"]:
+            if ev["type"] == want and ev["status"] in LINKABLE_STATUS and (row["id"], ev["id"]) in of_event:
+                return of_event[(row["id"], ev["id"])]
+        return None
+
+    found = {r["id"]: main(r, d.to_dict()) for r, d in zip(rows, docs, strict=True)}
+    assert all(found.values()), [k for k, v in found.items() if v is None]
+    by_label: dict[str, set[str]] = {}
+    for r in rows:
+        by_label.setdefault(r["incident"], set()).add(found[r["id"]]["id"])
+    assert all(len(ids) == 1 for ids in by_label.values()), by_label  # each incident's reports together
+    assert len({next(iter(ids)) for ids in by_label.values()}) == 3      # and the three incidents apart
+    shafaa = found["c01-sana"]
+    assert shafaa["grade"] == "contested" and "denied" in shafaa["grade_reason"]
+    assert shafaa["origins"] == 3
+    assert shafaa["date"] == "2018-06-12" and shafaa["type"] == "ASSAULT"
+    assert {"denied", "alleged"} <= {r["status"] for r in shafaa["reports"]}
+    for label in ("bukamal-0612", "shafaa-0616"):
+        inc = found[next(r["id"] for r in rows if r["incident"] == label)]
+        assert inc["grade"] != "contested"

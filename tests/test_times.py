@@ -194,3 +194,17 @@ def test_properties(tnlp, text, pub):
             assert t.date <= t.end_date
         if pub is None and extra.get("kind") in ("relative", "partial", "offset"):
             assert t.date is None or extra.get("kind") == "offset"
+
+
+@pytest.mark.parametrize(("text", "phrase", "iso"), [
+    ("The strike hit the village on June 12. The army denied it. It did not fly on that date, it said.",
+     "that date", "2018-06-12"),
+    ("Rebels attacked the town on June 3. Officials said two people died. Troops arrived that night.",
+     "that night", "2018-06-03"),
+    ("Rebels attacked the town on June 3. Officials said two people died. The army came the next day.",
+     "the next day", "2018-06-04"),
+])
+def test_anaphoric_day_reads_the_last_explicit_date(tnlp, text: str, phrase: str, iso: str):
+    """'that date', 'that night', 'the next day' count from the last date the text named, even two
+    sentences back, never from publication (PUB is June 16)."""
+    assert one(tnlp, text, phrase)["date"] == iso

@@ -121,11 +121,17 @@ class ActorsComponent:
         (self.cs if case_sensitive else self.ci).add(key, [doc])
 
     def _load_named(self, nlp: Language) -> None:
+        # entity -> the lower-case head nouns of its multi-word aliases ("coalition" of "US-led
+        # coalition"): what a short reference to the entity ("the Coalition") is called
+        self.alias_heads: dict[str, set[str]] = {}
         for e in read_yaml("actors.yaml")["actors"]:
             info = {"name": e["name"], "country": e.get("country"), "sector": e.get("sector"),
                     "entity": e["entity"], "kind": e.get("kind", "org")}
             for alias in e.get("aliases") or []:
                 alias = str(alias)
+                words = alias.split()
+                if len(words) > 1 and words[-1].isalpha() and not words[-1].isupper():
+                    self.alias_heads.setdefault(e["entity"], set()).add(words[-1].lower())
                 cs = True if info["kind"] == "person" or (alias.isupper() and len(alias) <= 5) else None
                 self._add(nlp, alias, {**info, "match": "named"}, cs)
 
@@ -549,11 +555,45 @@ class ActorsComponent:
             return prev_subj[-1]
         return last_sent
 
+    def _refers_to(self, doc: Doc, prev: Mention, word: str) -> bool:
+        """Can `word` (lower case) be a short name of the earlier mention `prev`? Its head noun, a word
+        of a named actor's phrase, or the head noun of one of its dictionary aliases ("the Coalition"
+        after "Combined Joint Task Force - Operation Inherent Resolve")."""
+        if prev.kind == "pronoun" or not prev.info:
+            return False
+        if doc[prev.head].lower_ == word:
+            return True
+        if prev.kind != "named":
+            return False
+        return word in doc[prev.start:prev.end].text.lower() or \
+            word in self.alias_heads.get(prev.info.get("entity") or "", ())
+
+    def _named_modifier(self, doc: Doc, men: Mention, matches: dict, history: list[Mention]) -> dict | None:
+        """A capitalised modifier that names an organisation the text already introduced ("a Coalition
+        spokesman", "Coalition aircraft" after the coalition was named): that organisation, which beats
+        any country the document context would give the phrase."""
+        for j in range(men.start, men.head):
+            t = doc[j]
+            if j in matches or not t.text[:1].isupper() or not t.is_alpha or t.lower_ in self.dets \
+                    or t.dep_ not in ("compound", "nmod", "amod"):
+                continue
+            for prev in reversed(history):
+                if prev.kind == "named" and prev.end <= men.start and self._refers_to(doc, prev, t.lower_):
+                    m = matches.get(prev.head)
+                    kind = m[2].get("kind") if m else None
+                    if kind == "person":
+                        break
+                    men.extras["antecedent"] = [doc[prev.start].idx, doc[prev.end - 1].idx + len(doc[prev.end - 1])]
+                    return {**prev.info, "kind": kind or "org", "match": "named"}
+        return None
+
     def _code_phrase(self, doc: Doc, men: Mention, matches: dict, history: list[Mention],
                      ctx_country: str | None) -> None:
         head = doc[men.head]
         hi = men.extras.get("_hi") or {}
         named, country, pron = self._modifiers(doc, men, matches)
+        if named is None and country is None:
+            named = self._named_modifier(doc, men, matches, history)
         sector = hi.get("sector")
         mod_words = [doc[j].lower_ for j in range(men.start, men.head)]
         for w in mod_words:
@@ -578,8 +618,7 @@ class ActorsComponent:
                 for prev in reversed(history):
                     if prev.kind == "pronoun":
                         continue
-                    pt = doc[prev.start:prev.end].text.lower()
-                    if doc[prev.head].lower_ == head.lower_ or (prev.kind == "named" and head.lower_ in pt):
+                    if self._refers_to(doc, prev, head.lower_):
                         ante = prev
                         break
             if ante is None and pron is not None:
@@ -611,7 +650,7 @@ class ActorsComponent:
                 # "NATO Secretary General", "President of the UN Security Council": an officer of the body
                 men.info = {"name": f"{named['name']} {head.text.lower()}", "country": named.get("country"),
                             "sector": named.get("sector") if named.get("country") in ("UNO", "IGO", "NGO", "IMG")
-                            else sector, "entity": f"{named['entity']}_{canon}"}
+                            or head.lower_ in self.role_heads else sector, "entity": f"{named['entity']}_{canon}"}
                 return
             if named.get("kind") == "person":
                 c = named.get("country")

@@ -31,6 +31,8 @@ What each kind resolves to (``published`` = ``doc._.ew_meta["published"]``):
   "the past three days" -> a day range ending on the publication date.
 * ``offset``: counted from an *anchor*, the last resolved time before it in the same sentence (else
   in the previous one). "two days later" / "a week earlier" / "the next day" -> anchor +/- N.
+  Anaphoric phrases ("on that date", "that night", "the same day", "the following day", "the day
+  before") fall back to the last explicit date anywhere before them, never to publication.
   "24 hours after <clause>" dates the *clause's* event, which happened N before the anchor:
   "on May 24 when warplanes struck ... 24 hours after the army aborted an attack" -> 2018-05-23
   (``offset_days`` -1); "N days before <clause>" -> anchor + N. "two days after May 24" (a time
@@ -162,6 +164,7 @@ class Grammar:
             ("the_next", r"the (next|following|previous|preceding|same) (day|night|morning|evening|week|"
                          r"month|year)"),
             ("the_before", r"the (day|night|week|month|year) (before|after|earlier|later)"),
+            ("that_day", r"that (day|date|night|morning|evening)"),
             ("period", rf"(?:the )?(?:past|last) (?:({N}) )?({U})"),
         )]
         self.clock = re.compile(r"(?:at |around |about )?(\d{1,2})(?:[:.](\d\d))? ?(a\.?m\.?|p\.?m\.?)?"
@@ -390,14 +393,19 @@ class Grammar:
         sign = {"next": 1, "following": 1, "previous": -1, "preceding": -1, "same": 0}[m[1]]
         unit = {"night": "day", "morning": "day", "evening": "day"}.get(m[2], m[2])
         return {"kind": "offset", "date": None, "end_date": None, "granularity": _UNIT_GRAN[unit],
-                "_n": abs(sign), "_unit": unit, "_sign": sign or 1, "_mode": "anchor"}
+                "_n": abs(sign), "_unit": unit, "_sign": sign or 1, "_mode": "anchor", "_anaphoric": True}
+
+    def _r_that_day(self, m: re.Match, base: date | None, future: bool) -> Info:
+        # "on that date", "that night": the day of the last date the text named
+        return {"kind": "offset", "date": None, "end_date": None, "granularity": "day",
+                "_n": 0, "_unit": "day", "_sign": 1, "_mode": "anchor", "_anaphoric": True}
 
     def _r_the_before(self, m: re.Match, base: date | None, future: bool) -> Info:
         unit = "day" if m[1] == "night" else m[1]
         word = m[2]
         return {"kind": "offset", "date": None, "end_date": None, "granularity": _UNIT_GRAN[unit],
                 "_n": 1, "_unit": unit, "_sign": self.offset_words[word],
-                "_mode": "clause" if word in ("after", "before") else "anchor"}
+                "_mode": "clause" if word in ("after", "before") else "anchor", "_anaphoric": True}
 
     def _r_period(self, m: re.Match, base: date | None, future: bool) -> Info:
         n = self.num(m[1]) if m[1] else 1
@@ -496,7 +504,7 @@ class TimesComponent:
         self.clock_names = {"clock", "clock12", "noon"}
         # every pattern holds one of these words or a digit; patterns reach <= 6 tokens either side
         self.triggers = {w for sec in ("months", "weekdays", "units", "day_words")
-                         for w in vocab[sec]} | {"ago", "noon", "midnight", "weekend", "week", "month", "year"}
+                         for w in vocab[sec]} | {"ago", "noon", "midnight", "weekend", "week", "month", "year", "date"}
         self.window = (6, 8)
         self._cache: dict[tuple, Info | None] = {}
         fc = self.grammar.future_cues
@@ -746,7 +754,8 @@ class TimesComponent:
                 span = sp
                 if info["_mode"] == "clause" and (sp.end >= sp.sent.end or doc[sp.end].is_punct):
                     info = dict(info, _mode="anchor")  # "the day before." has no clause: anchor-relative
-                anchor = self._anchor(doc, sp, out, found[i + 1:], pub_span, info["_mode"])
+                anchor = self._anchor(doc, sp, out, found[i + 1:], pub_span, info["_mode"],
+                                      bool(info.get("_anaphoric")))
                 sign = info["_sign"] if info["_mode"] == "anchor" else -info["_sign"]
             resolved = dict(info)
             if anchor is not None and info["_n"] is not None:
@@ -757,7 +766,10 @@ class TimesComponent:
         return out
 
     def _anchor(self, doc: Doc, sp: Span, before: list[tuple[Span, Info]], after: list[tuple[Span, Info]],
-                pub_span: Span | None, mode: str) -> tuple[Span, Info] | None:
+                pub_span: Span | None, mode: str, anaphoric: bool = False) -> tuple[Span, Info] | None:
+        """The time an offset counts from: in its sentence, else the previous one; an anaphoric
+        phrase ("that date", "the next day") else the last explicit date anywhere before it, never
+        the publication date (which would date the event to the day it was reported)."""
         def usable(x: tuple[Span, Info]) -> bool:
             s, inf = x
             return bool(inf.get("date")) and (pub_span is None or s.start != pub_span.start) \
@@ -775,6 +787,10 @@ class TimesComponent:
         if prev_sent is not None:
             for x in reversed(before):
                 if x[0].start >= prev_sent.start and usable(x):
+                    return x
+        if anaphoric:
+            for x in reversed(before):
+                if usable(x) and x[1].get("kind") != "offset" and x[1].get("role") != "dateline":
                     return x
         return None
 

@@ -40,8 +40,11 @@ _DATELINE_PAREN = re.compile(
 _DATELINE_SLASH = re.compile(
     rf"{_PLACE}{_REGION}{{0,2}}?{_DL_DATE}?\s*/(?P<outlet>[^/\n]{{2,40}})/\s*(?:\.|--|[-–—:])")
 # Damascus, SANA-  |  Hama, SANA –  |  Hasaka, SANA_  |  Sana'a: Saba -  |  Kyiv • Ukrinform.
+# GAZA, May 10, 2023, WAFA -  (a date between the place and the outlet)
 _DATELINE_OUTLET = re.compile(
-    rf"{_PLACE}\s*[,:•]\s*(?P<outlet>[A-Z][\w\-]{{1,20}}(?:\s[A-Z][\w\-]+)?)\s*(?:--|[-–—_:.])")
+    rf"{_PLACE}{_DL_DATE}?\s*[,:•]\s*(?P<outlet>[A-Z][\w\-]{{1,20}}(?:\s[A-Z][\w\-]+)?)\s*(?:--|[-–—_:.])")
+# WAFA - text  |  Amaq Agency: text  (a known outlet alone, no place)
+_OUTLET_ONLY = re.compile(r"(?P<outlet>[A-Z][\w\-.]{1,20}(?:\s[A-Z][\w\-.]+){0,2})\s*(?:--|[-–—:])\s")
 # BAGHDAD — text  |  DEIR EZZOR, Syria — text   (an all-caps place, a dash, no outlet)
 _DATELINE_CAPS = re.compile(
     r"(?P<place>[A-Z][A-Z'’.\-]+(?:[ \-][A-Z][A-Z'’.\-]+){0,3})"
@@ -133,9 +136,14 @@ def find_text_meta(text: str) -> TextMeta:
             meta.title_span = (s, s + len(meta.title))
             i += 1
     for off, line in lines[i:i + 3]:
+        lead = len(line) - len(line.lstrip())
+        o = _OUTLET_ONLY.match(line.lstrip())
+        if o and _known_outlet(o.group("outlet")):
+            meta.dateline_outlet = o.group("outlet").strip()
+            meta.dateline_outlet_span = (off + lead + o.start("outlet"), off + lead + o.end("outlet"))
+            break
         m = _dateline_match(line)
         if m:
-            lead = len(line) - len(line.lstrip())
             meta.dateline = (off + lead + m.start("place"), off + lead + m.end("place"))
             if "outlet" in m.groupdict() and m.group("outlet"):
                 meta.dateline_outlet = m.group("outlet").strip()
@@ -154,6 +162,18 @@ def _dateline_match(line: str) -> re.Match | None:
     if m and _looks_like_outlet(m.group("outlet")):
         return m
     return _DATELINE_CAPS.match(s)
+
+
+def _known_outlet(name: str) -> bool:
+    """An outlet of the registry ("WAFA", "Amaq Agency"): only a known name may stand alone as a
+    dateline, since a capitalised word before a dash is more often a place ("BAGHDAD -")."""
+    from eventwire.ingest.outlets import resolve_outlet
+
+    name = name.strip()
+    for cand in (name, re.sub(r"\s+(?:News\s+)?Agency$", "", name)):
+        if cand and resolve_outlet(cand) is not None:
+            return True
+    return False
 
 
 def _looks_like_outlet(name: str) -> bool:

@@ -10,7 +10,10 @@ either day), and places that could coincide:
 * one place only a country (or without coordinates or province) or missing: the same
   country, the event's own or, for an event without a place, any country the article
   names (compatibility, not equality: the score weighs it);
-* neither the event nor its article with a country: a shared actor key.
+* neither the event nor its article with a country: a shared actor key;
+* an unresolved toponym (the same folded name) at both events, whatever else they have: an
+  event whose place the gazetteer did not resolve gets its article's countries, as an event
+  without a place does.
 
 A report is put into one bucket per day of its window, so a month-dated report
 meets every report of that month; a report whose article also names an earlier
@@ -31,6 +34,8 @@ from eventwire.link.reports import MAX_WINDOW_DAYS, Report, norm_admin
 CELL_DEG = 1.0
 ARTICLE_DAYS_BACK = 7
 SLACK_DAYS = 1
+# a name shared by more events of one type and day than this ("Parliament") blocks nothing by itself
+MAX_NAME_BUCKET = 200
 _FORWARD = ((0, 1), (1, -1), (1, 0), (1, 1))
 
 
@@ -47,7 +52,7 @@ def _cell(r: Report) -> tuple[int, int]:
 def _countries(r: Report) -> frozenset:
     if r.country:
         return frozenset((r.country,))
-    if r.place is None:
+    if r.place is None or r.lat is None:
         return r.art_countries
     return frozenset()
 
@@ -61,6 +66,7 @@ def candidate_pairs(reports: Sequence[Report]) -> set[tuple[int, int]]:
     admin_special: dict[tuple, list[int]] = defaultdict(list)
     entity: dict[tuple, list[int]] = defaultdict(list)
     entity_special: dict[tuple, list[int]] = defaultdict(list)
+    names: dict[tuple, list[int]] = defaultdict(list)
     for i, r in enumerate(reports):
         days = _days(r)
         if not days:
@@ -82,6 +88,8 @@ def candidate_pairs(reports: Sequence[Report]) -> set[tuple[int, int]]:
                 country[(r.type, d, cy)].append(i)
                 if not fine and not by_area:
                     country_special[(r.type, d, cy)].append(i)
+            for n in r.names:
+                names[(r.type, d, n)].append(i)
             for k in r.actor_keys:
                 entity[(r.type, d, k)].append(i)
                 if not cys:
@@ -111,6 +119,11 @@ def candidate_pairs(reports: Sequence[Report]) -> set[tuple[int, int]]:
                     if a != b:
                         add((a, b) if a < b else (b, a))
 
+    for members in names.values():
+        if len(members) <= MAX_NAME_BUCKET:
+            for a, b in combinations(members, 2):
+                if a != b:
+                    add((a, b) if a < b else (b, a))
     _join(admin, admin_special)
     _join(country, country_special)
     _join(entity, entity_special)

@@ -220,14 +220,19 @@ def count_origins(reports: Sequence[Report], participants: Iterable[str] = (),
         cites = cites_of_report[r.key] = report_citations(r, country)
         cites_of_article.setdefault(r.article, []).extend(cites)
         r.citations = tuple(c[0] for c in cites)
+    # an article that denies the incident restates the allegation it answers ("has reviewed reports
+    # that aircraft killed civilians ... did not conduct any strikes"): its own-voice versions of it
+    # do not make it an origin that says the incident happened
+    denying = {r.article for r in reports if r.status == "denied"}
     for r in reports:
         src = arts[original[r.article]]
         cites = cites_of_report[r.key]
+        asserting = r.asserting and not (r.article in denying and not cites)
         if not cites and original[r.article] != r.article:
             cites = cites_of_article.get(src.article, [])
         if not cites:
             own = outlet_origin({"id": src.outlet_id, "name": src.outlet_name, "affiliation": src.affiliation,
                                  "country": src.outlet_country}) if src.outlet_id else None
             cites = [own or (f"article:{src.article}", src.outlet_name or src.article[:12], None, None)]
-        per_report[r.key] = [add(o, r.key, r.asserting) for o in cites]
+        per_report[r.key] = [add(o, r.key, asserting) for o in cites]
     return origins, per_report

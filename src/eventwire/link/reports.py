@@ -85,6 +85,8 @@ class Report:
     art_days: frozenset = frozenset()        # day ordinals of the article's day-precise times
     terms: dict = field(default_factory=dict)  # term -> count: event sentence words + article places
     art_areas: frozenset = frozenset()       # (country, province) of the article's places below country
+    names: frozenset = frozenset()           # normalised unresolved toponyms the event may be at
+    place_name: str = ""                     # the event's own place, when unresolved: its folded name
     # actors for scoring: specific keys, their countries, and generic classes ("civilians", "rebels")
     perp: tuple = (frozenset(), frozenset(), frozenset())
     targ: tuple = (frozenset(), frozenset(), frozenset())
@@ -203,9 +205,16 @@ def actor_key(a: dict) -> str | None:
 
 
 def perpetrator_key(a: dict) -> str | None:
-    """Like `actor_key`, but only for actors specific enough to name a perpetrator."""
-    if not (a.get("entity") or a.get("country")):
-        return None
+    """Like `actor_key`, but only for actors specific enough to name a perpetrator.
+
+    Without a country an actor names one only by a proper name ("Ambazonia Defence Forces"); a class
+    ("militants", "military", "gunmen", with or without an entity id) names no one, so it never
+    competes with, or is denied by, a named perpetrator.
+    """
+    if not a.get("country"):
+        name = a.get("name") or ""
+        if not a.get("entity") or not any(w[:1].isupper() for w in name.split() if w.lower() != "the"):
+            return None
     sector = (a.get("sector") or "").upper()
     if sector in ("CVL", "REF", "MED", "BUS", "EDU", "HLH"):
         return None
@@ -276,6 +285,7 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
     claims = {c.get("id"): c for c in doc.get("claims") or [] if isinstance(c, dict)}
     art_places, art_countries, place_terms, art_areas = _article_places(doc)
     art_days = _article_days(doc)
+    unresolved = _unresolved_names(doc)
     out: list[Report] = []
     for ev in doc.get("events") or []:
         if not isinstance(ev, dict) or not ev.get("id") or not ev.get("type"):
@@ -324,6 +334,9 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
             text=text, negated=bool(ev.get("negated")),
             art_places=_near(art_places, s0, s1), art_countries=art_countries, art_days=art_days,
             terms=_terms(sentence, place_terms), art_areas=art_areas,
+            names=_event_names(pl, unresolved, s0, s1),
+            place_name=norm_toponym(pl.get("text")) if pl and pl.get("geonameid") is None
+            and pl.get("kind") in (None, "toponym") else "",
             perp=actor_profile(acts), targ=actor_profile(recs),
         ))
     return out
@@ -374,6 +387,55 @@ def _near(art_places: tuple, s0: object, s1: object) -> tuple:
         if inside:
             return inside
     return tuple(p for p, _ in art_places)
+
+
+_ARTICLES = frozenset({"al", "el"})
+_APOSTROPHES = str.maketrans("", "", "'’‘`ʿʾ´")
+
+
+@lru_cache(maxsize=65536)
+def norm_toponym(s: str | None) -> str:
+    """A toponym as text, folded so spellings of one name meet: "al-Shafaa" = "Al Shafa'a" =
+    "Shafaa" = "shafa" (case, diacritics, apostrophes, hyphens, the Arabic article, doubled vowels)."""
+    if not s:
+        return ""
+    s = unicodedata.normalize("NFKD", s).translate(_APOSTROPHES)
+    words = re.split(r"[^a-z0-9]+", "".join(c for c in s.lower() if c.isascii()))
+    words = [w for w in words if w]
+    while len(words) > 1 and words[0] in _ARTICLES:
+        words = words[1:]
+    out = re.sub(r"([aeiou])\1+", r"\1", "".join(words))
+    return out if len(out) >= 3 else ""
+
+
+def _unresolved_names(doc: dict) -> tuple:
+    """(normalised name, start) of the article's toponyms the gazetteer did not resolve, dateline left out."""
+    dateline = (doc.get("article") or {}).get("dateline_place")
+    out = []
+    for p in doc.get("places") or []:
+        if not isinstance(p, dict) or p.get("id") == dateline or p.get("geonameid") is not None \
+                or p.get("kind") not in (None, "toponym"):
+            continue
+        n = norm_toponym(p.get("text"))
+        if n:
+            out.append((n, p.get("start") if isinstance(p.get("start"), int) else -1))
+    return tuple(out)
+
+
+def _event_names(pl: dict | None, unresolved: tuple, s0: object, s1: object) -> frozenset:
+    """Unresolved toponyms an event may be at: its own place's, and those named in its sentence (often
+    a village inside the place the event resolved to: "al-Shafaa in the Hajin area"); without a
+    sentence, an event with no fine place gets all of its article's."""
+    out = set()
+    if pl and pl.get("geonameid") is None and pl.get("kind") in (None, "toponym"):
+        n = norm_toponym(pl.get("text"))
+        if n:
+            out.add(n)
+    if isinstance(s0, int) and isinstance(s1, int):
+        out.update(n for n, st in unresolved if s0 <= st < s1)
+    elif not pl or pl.get("precision") in (None, "province", "country", "region"):
+        out.update(n for n, _ in unresolved)
+    return frozenset(out)
 
 
 def _article_days(doc: dict) -> frozenset:
@@ -428,7 +490,7 @@ def _fuse(a: Report, b: Report) -> None:
     a.also = (*a.also, b.event, *b.also)
     if b.place is not None and (a.place is None or (b.fine and not a.fine) or (
             b.fine == a.fine and _PREC_RANK.get(b.precision or "", 8) < _PREC_RANK.get(a.precision or "", 8))):
-        for f in ("place", "lat", "lon", "precision", "radius", "admin1", "country", "geonameid"):
+        for f in ("place", "lat", "lon", "precision", "radius", "admin1", "country", "geonameid", "place_name"):
             setattr(a, f, getattr(b, f))
     a.mode = a.mode or b.mode
     if b.lo is not None and a.lo is not None and max(a.lo, b.lo) > min(a.hi, b.hi):
@@ -438,6 +500,7 @@ def _fuse(a: Report, b: Report) -> None:
     a.actors = a.actors + [x for x in b.actors if x not in a.actors]
     a.recipients = a.recipients + [x for x in b.recipients if x not in a.recipients]
     a.actor_keys, a.recipient_keys = a.actor_keys | b.actor_keys, a.recipient_keys | b.recipient_keys
+    a.names = a.names | b.names
     a.perp = tuple(x | y for x, y in zip(a.perp, b.perp, strict=True))
     a.targ = tuple(x | y for x, y in zip(a.targ, b.targ, strict=True))
     if a.killed == (None, None):

@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from eventwire.link.reports import Report, norm_admin, places_compatible, within_radius
+from eventwire.link.reports import Report, norm_admin, places_compatible, skeleton, within_radius
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,8 @@ class Weights:
     other_country: float = -4.0
     other_town: float = -1.0
     country_only: float = 0.0         # one place only a country: compatible, no evidence
+    same_place_name: float = 1.2      # the same unresolved toponym (normalised text) at both events
+    other_place_name: float = -1.0    # both events at unresolved toponyms, of different names
     # place named in the articles, for events whose own place is coarse or missing
     article_place_shared: float = 0.8
     article_place_other: float = -0.3
@@ -218,15 +220,25 @@ def _article_area_evidence(a: Report, b: Report, w: Weights) -> float | None:
 
 
 def place_evidence(a: Report, b: Report, w: Weights = DEFAULT) -> float:
-    """Event places first; when either is coarse or missing, the articles' named places too."""
+    """Event places first; when either is coarse or missing, the articles' named places too.
+
+    A toponym the gazetteer did not resolve still counts: the same name (as folded text) at both
+    events is as strong as two places within radius, unless their resolved places disagree.
+    """
     ev = _event_place_evidence(a, b, w)
+    named = w.same_place_name if a.names and b.names and not a.names.isdisjoint(b.names) else None
+    if named is None and a.place_name and b.place_name and skeleton(a.place_name) != skeleton(b.place_name):
+        named = w.other_place_name  # two villages the gazetteer lacks, as two towns it knows
     if ev is not None and (ev <= w.other_admin1 or (a.fine and b.fine)):
-        return ev
+        return max(ev, named) if named is not None and named > 0 and ev >= w.near else ev
     art = _article_place_evidence(a, b, w)
     area = _article_area_evidence(a, b, w) if art is None or art <= 0 else None
-    if ev is None and art is None and area is None:
+    if ev is None and art is None and area is None and named is None:
         return w.place_unknown
-    return (ev or 0.0) + (art or 0.0) + (area or 0.0)
+    total = (ev or 0.0) + (art or 0.0) + (area or 0.0)
+    if named is None:
+        return total
+    return max(total, named) if named > 0 else total + named
 
 
 def _profile_evidence(x: tuple, y: tuple, shared: float, country: float, other: float,
