@@ -296,3 +296,55 @@ def test_dispersed_protest_is_a_protest(nlp):
     # a protest merely named, with no frame, is still no event
     doc, evs = _events(nlp, "The protest movement has grown since January.")
     assert not [e for e in evs if e["type"] == "PROTEST"]
+
+
+def _countries(doc, keys):
+    spans = {(s.start_char, s.end_char): s for s in doc.spans["actors"]}
+    return {(spans[tuple(k)]._.ew_actor or {}).get("country") for k in keys if tuple(k) in spans}
+
+
+def _role_texts(doc, ev):
+    return " ".join(_texts(doc, ev["recipients"]))
+
+
+@pytest.mark.parametrize("text, typ, recipient", [
+    # the owner of the object is the party: possessor, compounded name, 'by' agent
+    ("Egypt rejected a French request to reopen the border crossing.", "REJECT", "French"),
+    ("The foreign ministry condemned Israel's decision to expand settlements.", "ACCUSE", "Israel"),
+    # a demand's that-clause names who must act
+    ("The opposition demanded that the government release all political prisoners.", "REQUEST", "government"),
+    # a protest's aim names what it is against
+    ("Hundreds of students began a sit-in to protest against the government's decision to raise fees.",
+     "PROTEST", "government"),
+    # a threat's condition names the party warned
+    ("Turkey threatened to suspend talks if Greece continued the drilling.", "THREATEN", "Greece"),
+])
+def test_recipient_is_the_other_party(nlp, text, typ, recipient):
+    doc, evs = _events(nlp, text)
+    (ev,) = [e for e in evs if e["type"] == typ]
+    assert recipient in _role_texts(doc, ev), (text, _role_texts(doc, ev))
+
+
+def test_threat_to_halt_talks_is_relations_and_its_condition_no_event(nlp):
+    doc, evs = _events(nlp, "Turkey threatened to suspend talks if Greece continued the deployment of troops.")
+    assert [(e["type"], e["mode"]) for e in evs] == [("THREATEN", "relations")]
+
+
+@pytest.mark.parametrize("item_id, typ, country", [
+    ("PLOVER-GSR01-DEMAND-0024", "REQUEST", "PRK"),   # demanded that the DPRK forsake ...
+    ("PLOVER-GSR01-REJECT-0007", "REJECT", "BLR"),    # rejected calls by Belarus's rulers
+    ("PLOVER-GSR01-PROTEST-0007", "PROTEST", "SWE"),  # hunger strike to protest against Sweden's decision
+])
+def test_dev_recipient_countries(nlp, shared, item_id, typ, country):
+    item = _items(shared, {item_id})[item_id]
+    doc, evs = _events(nlp, item["text"])
+    (ev,) = [e for e in evs if e["type"] == typ]
+    assert country in _countries(doc, ev["recipients"])
+
+
+def test_protest_aim_is_not_a_second_event(nlp, shared):
+    """'continued their hunger strike to demand the resignation of X': one PROTEST against X."""
+    item = _items(shared, {"PLOVER-GSR01-PROTEST-0008"})["PLOVER-GSR01-PROTEST-0008"]
+    doc, evs = _events(nlp, item["text"])
+    assert [(e["type"], e["mode"]) for e in evs] == [("PROTEST", "hunger")]
+    assert "Algerian President" in _role_texts(doc, evs[0])

@@ -90,6 +90,8 @@ class Lexicon:
     fallback_preps: set[str] = field(default_factory=set)
     transfer: dict[str, Entry] = field(default_factory=dict)
     reciprocal_types: set[str] = field(default_factory=set)
+    clausal_recipient_types: set[str] = field(default_factory=set)
+    threaten_modes: dict[str, str | None] = field(default_factory=dict)
     denial_verbs: set[str] = field(default_factory=set)
     denial_objects: set[str] = field(default_factory=set)
     denial_nouns: set[str] = field(default_factory=set)
@@ -127,6 +129,8 @@ class Lexicon:
             for v in row["verbs"]:
                 lex.transfer[v] = Entry(v, (), row["type"], row.get("mode"), tuple(row.get("context") or []))
         lex.reciprocal_types = set(data.get("reciprocal_types") or [])
+        lex.clausal_recipient_types = set(data.get("clausal_recipient_types") or [])
+        lex.threaten_modes = dict(data.get("threaten_modes") or {})
         lex.counter_verbs = {w.split()[0] for w in data.get("counter_verbs") or []}
         lex.denial_verbs = {w.split()[0] for w in data.get("denial_verbs") or []}
         lex.denial_objects = set(data.get("denial_objects") or [])
@@ -461,12 +465,20 @@ class EventsComponent:
                 c.negated = False
             elif c.type in CONFLICT_ACTS:
                 c.intended = {"type": c.type, "mode": c.mode}
-                c.type, c.mode = "THREATEN", THREATEN_MODES.get(c.type, "restrict")
+                c.type, c.mode = "THREATEN", self._threat_mode(c.type, c.mode, "restrict")
             elif c.negated:
                 c.intended = {"type": c.type, "mode": c.mode}
                 c.type, c.mode, c.negated = "REJECT", None, False
             if c.status == "reported":
                 c.status = "planned"
+
+    def _threat_mode(self, typ: str, mode: str | None, default: str | None) -> str | None:
+        """The THREATEN mode of a threatened act: by its type and mode, else by its type."""
+        table = self.lex.threaten_modes
+        key = f"{typ}/{mode}"
+        if key in table:
+            return table[key]
+        return THREATEN_MODES.get(typ, default)
 
     # ---------------------------------------------------------------- roles
     def _subject(self, v: Token, depth: int = 0) -> tuple[list[Token], bool]:
@@ -529,6 +541,9 @@ class EventsComponent:
             for k in t.children:  # "urged X", "accused X of", also dobj consumed by a phrase
                 if k.dep_ == "dobj" and k.i in c.consumed:
                     recips += self._prep_objs(k, rp)
+                    if c.type not in AGENT_NOUN_INTRANS:  # "mounted an invasion of X": as for the noun
+                        recips += [o for o in self._prep_objs(k, {"of"}) if ctx.actor_at(o) is not None
+                                   or o.pos_ == "PROPN"]
             c.own_actor = any(k.dep_ in SUBJ or k.dep_ == "agent" for k in t.children)
         else:
             own = [k for k in t.children if k.dep_ == "poss"]
@@ -602,12 +617,91 @@ class EventsComponent:
         never decide whether an event is kept)."""
         if any(ctx.resolvable(r) for r in c.recipients):
             return
+        owners = [o for r in c.recipients if (o := ctx.owner(r)) is not None and o not in c.actors]
+        if owners:  # "rejected a U.S. request", "denounced Serbia's crackdown": the party behind the thing
+            c.recipients = owners
+            return
+        if c.type == "PROTEST":
+            aim = [x for r in self._aim_targets(c) for x in [r if ctx.resolvable(r) else ctx.owner(r)]
+                   if x is not None and x not in c.actors]
+            if aim:
+                c.recipients = aim
+                return
+        if c.type == "THREATEN":
+            cond = self._condition_subjects(c)
+            cond = [x for x in cond if ctx.resolvable(x) and x not in c.actors]
+            if cond:  # "threatened to stop talks if the United States goes ahead": the party warned
+                c.recipients = cond
+                return
+        if c.type in self.lex.clausal_recipient_types:
+            # "demanded that the US cancel its plans": the party told to act is the clause's subject
+            subj = [s for k in self._content_clauses(c) for s in k.children if s.dep_ in ("nsubj", "nsubjpass")]
+            subj = [s for s in subj if ctx.resolvable(s) and s not in c.actors]
+            if subj:
+                c.recipients = subj
+                return
         if c.type in self.lex.reciprocal_types and len(c.actors) > 1 \
                 and all(a.dep_ == "conj" for a in c.actors[1:]):
             # "X and Y agreed / met / signed": with a symmetric act each party is the other's counterpart
             c.actors, c.recipients = c.actors[:1], c.actors[1:]
             return
         c.recipients = [x for r in self._fallback_recipients(c, ctx) for x in _conjuncts(r) if x not in c.actors]
+
+    @staticmethod
+    def _verb_heads(c: Cand) -> list[Token]:
+        """The trigger and, for a nominal trigger, the verb it is the object of ('began a hunger strike')."""
+        heads = [c.tok]
+        if c.light is not None:
+            heads.append(c.light)
+        elif c.kind == "noun" and c.tok.dep_ == "dobj" and c.tok.head.pos_ in ("VERB", "AUX"):
+            heads.append(c.tok.head)
+        return heads
+
+    def _aim_targets(self, c: Cand) -> list[Token]:
+        """What a protest is against, told as its aim: 'to protest against Sweden's decision', 'to demand
+        the resignation of X', 'in protest at X's refusal'."""
+        preps = {"against", "at", "over", "of"}
+        out: list[Token] = []
+        for h in self._verb_heads(c):
+            for k in h.children:
+                if k.dep_ in ("advcl", "xcomp") and k.pos_ == "VERB" and k.i > c.tok.i and any(
+                        a.dep_ == "aux" and a.lower_ == "to" for a in k.children):
+                    objs = [g for g in k.children if g.dep_ == "dobj"]
+                    out += objs + self._prep_objs(k, preps - {"of"})
+                    # "to show their disapproval of X's policies": what the stance is about
+                    out += [g for o in objs for g in self._prep_objs(o, preps | {"for"})]
+                elif k.dep_ == "prep" and k.lower_ == "in":
+                    for g in k.children:
+                        if g.dep_ == "pobj" and any(e.type == "PROTEST" for e in self.lex.nouns.get(_lem(g), ())):
+                            out += self._prep_objs(g, preps)
+        return out
+
+    def _condition_subjects(self, c: Cand) -> list[Token]:
+        """Subjects of the if/unless clauses under a threat (down through its content, not into
+        other reported clauses)."""
+        cond = self.lex.modality.get("conditional", set())
+        out, stack = [], list(self._verb_heads(c))
+        seen = {x.i for x in stack}
+        while stack:
+            h = stack.pop()
+            for k in h.children:
+                if k.i in seen or k.dep_ in ("ccomp", "relcl", "parataxis") and k.head.i != c.tok.i:
+                    continue
+                seen.add(k.i)
+                if k.dep_ == "advcl" and any(m.dep_ == "mark" and _lem(m) in cond for m in k.children):
+                    out += [g for g in k.children if g.dep_ in ("nsubj", "nsubjpass")]
+                elif k.dep_ in ("xcomp", "ccomp", "dobj", "conj"):
+                    stack.append(k)
+        return out
+
+    def _content_clauses(self, c: Cand) -> list[Token]:
+        """The that-clauses a speech act governs: on the verb, on a nominal trigger ('its demand that
+        Israel ease ...'), or on the verb whose object the nominal trigger is."""
+        heads = self._verb_heads(c)
+        return [k for h in heads for k in h.children
+                if k.dep_ in ("ccomp", "acl") and k.pos_ in ("VERB", "AUX") and k.i > c.tok.i
+                and any(m.dep_ == "mark" and m.lower_ == "that" for m in k.children)
+                or k.dep_ == "ccomp" and k.pos_ in ("VERB", "AUX") and k.i > c.tok.i and c.kind == "verb"]
 
     def _fallback_recipients(self, c: Cand, ctx: _DocContext) -> list[Token]:
         """The other party when the type's own rules found none: the nearest actor (or name) in an
@@ -732,9 +826,13 @@ class EventsComponent:
                                  and c.type in CONFLICT_ACTS and self._situated(t)):
                     c.suppressed = True
                     continue
-            if c.type in ("REQUEST", "ACCUSE") and t.dep_ in ("advcl", "xcomp") and t.head.i in verbs \
-                    and verbs[t.head.i].type == "PROTEST":
-                c.suppressed = True  # "demonstrated to demand", "blocked roads calling for": the protest's aim
+            if c.type in ("REQUEST", "ACCUSE") and t.dep_ in ("advcl", "xcomp") and (
+                    t.head.i in verbs and verbs[t.head.i].type == "PROTEST"
+                    or any(p.type == "PROTEST" and p.kind == "noun" and p.tok.head.i == t.head.i
+                           and p.tok.dep_ == "dobj" for p in cands)):
+                # "demonstrated to demand", "blocked roads calling for", "began a hunger strike to
+                # demand": the protest's aim, not a second event
+                c.suppressed = True
                 continue
             if c.type == "PROTEST" and c.kind == "verb" and t.dep_ in ("advcl", "xcomp", "acl") \
                     and (t.tag_ == "VBG" or any(k.dep_ == "aux" and k.lower_ == "to" for k in t.children)) \
@@ -805,6 +903,9 @@ class EventsComponent:
             for inner in cands:
                 if inner is outer or inner.suppressed or not outer.tok.is_ancestor(inner.tok):
                     continue
+                if outer.type == "THREATEN" and inner.status == "hypothetical" and outer.status != "hypothetical":
+                    inner.suppressed = True  # "... if the US goes ahead with the deployment": the threat's condition
+                    continue
                 path = inner.tok
                 blocked = False
                 while path.head.i != outer.tok.i and path.head.i != path.i:
@@ -833,9 +934,11 @@ class EventsComponent:
                 inner.suppressed = True
                 outer.intended = {"type": inner.type, "mode": inner.mode}
                 if outer.type == "THREATEN" and outer.mode is None:
-                    outer.mode = THREATEN_MODES.get(inner.type, "restrict" if inner.type == "COERCE" else None)
-                    if inner.type == "COERCE" and inner.mode == "arrest":
-                        outer.mode = "arrest"
+                    outer.mode = self._threat_mode(inner.type, inner.mode,
+                                                   "restrict" if inner.type == "COERCE" else None)
+                if outer.type in self.lex.clausal_recipient_types and path.dep_ == "ccomp" and inner.actors \
+                        and not outer.recipients:
+                    outer.recipients = inner.actors  # "demanded that the government release ...": who must act
                 if not outer.recipients and inner.recipients:
                     outer.recipients = inner.recipients
         for outer in cands:
@@ -949,6 +1052,32 @@ class _DocContext:
                 best = sp
                 break
         return best
+
+    def owner(self, t: Token) -> Token | None:
+        """The party a non-party noun belongs to ("Serbia's suppression", "a U.S. request", "calls by
+        Belarus's rulers"): a possessor, a name compounded onto it, or its 'by' agent. None when the
+        noun is itself a party (an actor, a name, a pronoun) or has no such owner."""
+        if not (t.pos_ == "NOUN" or t.pos_ == "VERB" and t.dep_ in ("dobj", "pobj")) or self.resolvable(t) \
+                or t.lower_ in PRONOUNS:
+            return None
+        for k in t.children:
+            if k.dep_ == "poss" and k.lower_ not in PRONOUNS and self.resolvable(k):
+                return k
+        for k in t.children:
+            if k.dep_ in ("compound", "nmod") and k.i < t.i and (
+                    self.actor_at(k) is not None or k.pos_ == "PROPN" and k.ent_type_ in ("GPE", "ORG", "NORP")):
+                return k
+        for k in t.children:
+            if k.dep_ in ("prep", "agent") and k.lower_ == "by":
+                for g in k.children:
+                    if g.dep_ == "pobj" and self.resolvable(g):
+                        return g
+        for k in t.children:  # "the resignation of President X": the party the act is about
+            if k.dep_ == "prep" and k.lower_ == "of":
+                for g in k.children:
+                    if g.dep_ == "pobj" and self.resolvable(g):
+                        return g
+        return None
 
     def resolvable(self, t: Token) -> bool:
         """Would `resolve` find or make an actor for this head (without making one)?"""
