@@ -250,3 +250,38 @@ def test_training_is_deterministic_on_a_small_subset(nlp, shared):
     w1 = train.fit(feats, labels, iters=40)
     w2 = train.fit(feats, labels, iters=40)
     assert w1 == w2 and any(abs(v) > 0.01 for k, v in w1.items() if k != "bias")
+
+
+def test_linking_preposition_is_part_of_the_cue_not_the_content(nlp):
+    """PolNeAR marks the preposition that links a cue to its content as cue ("apologized for")."""
+    claims = _claims(nlp, "The senator apologized for the remark. Trump warned of a rigged election.")
+    got = {c["cue"]["text"]: c["content_text"] for c in claims}
+    assert got.get("apologized for") == "the remark"
+    assert got.get("warned of") == "a rigged election"
+
+
+def test_parsed_content_stays_in_its_paragraph(nlp):
+    """A reporting clause never runs into the next paragraph, so the next paragraph's cue survives."""
+    text = ('He said the United States will seek new sanctions against the regime.\n\n'
+            '"To be clear, we will never accept a nuclear North Korea," he said.\n')
+    claims = _claims(nlp, text)
+    first = next(c for c in claims if c["content_text"].startswith("the United States"))
+    assert "To be clear" not in first["content_text"]
+    assert any(c["kind"] == "direct" and "To be clear" in c["content_text"] for c in claims)
+
+
+def test_unnamed_reports_make_the_events_inside_alleged(nlp):
+    """'reports that ...', 'allegations that ...', 'Claims that ...': claims without a speaker, so the
+    killings inside them are alleged, not reported; nested under a speaker who relays them."""
+    from eventwire.analysis import analyse
+
+    text = ("The UN commission said on Monday it had reviewed reports that government forces killed "
+            "12 civilians in an airstrike on the village. There were also allegations that rebels "
+            "shelled a school in Aleppo. Claims that militants bombed the market could not be verified.")
+    doc = analyse(text, nlp=nlp).to_dict()
+    cues = {c["cue"]["text"].lower(): c for c in doc["claims"]}
+    assert {"reports", "allegations", "claims"} <= set(cues)
+    assert all(cues[k]["speaker"] is None for k in ("reports", "allegations", "claims"))
+    assert cues["reports"]["parent"] is not None  # relayed by the commission
+    events = [e for e in doc["events"] if e["type"] == "ASSAULT"]
+    assert events and all(e["status"] == "alleged" for e in events)

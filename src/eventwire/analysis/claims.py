@@ -51,6 +51,11 @@ GENERIC_SUBJECTS = {"you", "anyone", "one", "everyone", "i", "we", "nobody", "pe
 PHYSICAL_TARGETS = {"base", "convoy", "position", "village", "town", "city", "building", "hospital", "school",
                     "checkpoint", "camp", "post", "area", "ship", "vessel", "target", "troops", "forces"}
 CHAIN_DETERMINERS = {"the", "a", "an", "this", "that", "its", "his", "her", "their"}
+# verbs of saying: a preposition after them names a topic or an occasion ("said of", "told ... on"),
+# not the link to the content, so it stays out of the cue
+SPEECH_VERBS = {"say", "tell", "write"}
+LINK_PREPS = {"to", "for", "about", "against", "on", "with", "of", "as", "over", "into", "in"}
+NOT_CUE_ADVERBS = {"so", "when", "where", "why", "how", "as", "that", "too", "there"}
 WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
             "yesterday", "tonight"}
 
@@ -78,6 +83,7 @@ class Lexicon:
     denial_nouns: set[str] = field(default_factory=set)
     not_speakers: set[str] = field(default_factory=set)
     nouns: dict[str, bool] = field(default_factory=dict)
+    light_verbs: set[str] = field(default_factory=set)
 
     @classmethod
     def load(cls) -> Lexicon:
@@ -98,6 +104,7 @@ class Lexicon:
         lex.denial_nouns = {r["noun"].lower() for r in read_csv("lexicons/denial_cues.csv")}
         lex.nouns = {r["noun"].lower(): r["denial"].strip() == "1" for r in read_csv("lexicons/noun_cues.csv")}
         lex.not_speakers = {r["label"].lower() for r in read_csv("lexicons/speaker_labels.csv")}
+        lex.light_verbs = {r["lemma"].lower() for r in read_csv("lexicons/light_verbs.csv")}
         return lex
 
 
@@ -427,6 +434,8 @@ class ClaimsComponent:
         self._raw_doc = doc
         text = self._text = doc_text.replace("''", ' "') if "''" in doc_text else doc_text
         quotes = Quotes(find_quotes(text))
+        self._paras = paragraphs(text)
+        self._para_starts = [a for a, _ in self._paras]
         raw: list[dict] = []
         for sent in doc.sents:
             self._sent = sent
@@ -545,7 +554,9 @@ class ClaimsComponent:
         if m and self.model is not None and tok.pos_ == "VERB" and p < self.veto:
             return None  # a lexicon verb in a context the model reads as no report
         if not m:
-            if not sure or self.model.weights.get("l=" + tok.lemma_.lower(), 0.0) <= 0.0:
+            lemma = tok.lemma_.lower()
+            if not sure or (self.model.weights.get("l=" + lemma, 0.0) <= 0.0
+                            and not (lemma in self.lex.light_verbs and self._light_object(tok))):
                 return None  # the model adds only verbs it has seen reporting (no guesses on new verbs)
             args = "clause" if any(c.dep_ == "ccomp" for c in tok.children) else "object"
             m = Cue((tok.lemma_.lower(),), "indirect", False, args), [tok]
@@ -561,7 +572,11 @@ class ClaimsComponent:
             speaker = pobj[0] if pobj else None
         if speaker is None and not passive:
             speaker = self._inverted_subject(tok)
-        if not self._licensed(tok, cue, speaker, passive):
+        # the model may license a belief verb with an object ("see X as Y", "feel affection for"),
+        # never one without a named subject ("you'd think")
+        if not self._licensed(tok, cue, speaker, passive) and not (
+                sure and cue.args == "cognition" and speaker is not None
+                and speaker.lower_ not in GENERIC_SUBJECTS and tok.tag_ != "VBP"):
             return None
         addressees = self._addressees(tok, cue)
         subjpass = [c for c in tok.children if c.dep_ == "nsubjpass"]
@@ -577,7 +592,13 @@ class ClaimsComponent:
         s, e = content
         if e <= s:
             return None
-        cue_span = self._cue_span(ctoks)
+        cue_span, link = self._cue_span(ctoks)
+        if cue_span[0] <= s < cue_span[1] < e:
+            # the cue took in the start of the content (a linking preposition, a light verb's
+            # object): the content is what follows
+            s, e = _trim(text, cue_span[1], e)
+            if e <= s:
+                return None
         kind = "direct" if self._is_quote(text, s, e, quotes) else "indirect"
         claim = {"kind": kind, "speaker": self._speaker_dict(speaker), "cue": list(cue_span),
                  "content": [s, e], "channel": None, "addressees": addressees, "parent": None,
@@ -587,10 +608,16 @@ class ClaimsComponent:
         self._channel(tok, claim)
         return claim
 
-    def _cue_span(self, ctoks: list[Token]) -> tuple[int, int]:
-        """The cue as PolNeAR/PARC mark it: the verb with its auxiliaries, negation and adverbs ("has
-        also said"), a governing verb that shares its subject ("appeared to suggest"), and on the right
-        a time ("said Friday"), a channel ("said in an interview"), the "by" of a passive, a colon."""
+    def _cue_span(self, ctoks: list[Token]) -> tuple[tuple[int, int], Token | None]:
+        """The cue as PolNeAR/PARC mark it, and the linking preposition it took in (or None).
+
+        Left: the verb's auxiliaries, negation and adverbs ("did not respond"), a governing verb that
+        shares its subject ("appeared to suggest"). Right: particles and a short adverb ("shot back",
+        "said sarcastically"), a time ("said Friday"), a channel ("said in an interview"), a colon,
+        and the preposition that links a verb to its content ("apologized for", "warned of", "known
+        as") -- but not after verbs of saying, whose prepositions name a topic or an occasion ("said
+        of", "told ... on"), nor a passive's "by" (the speaker's, not the cue's).
+        """
         first, last = ctoks[0], ctoks[-1]
         doc = first.doc
         first = self._left_aux(first)
@@ -599,26 +626,67 @@ class ClaimsComponent:
                 and first.i - head.i <= 4 and not any(t.is_punct for t in doc[head.i:first.i]) \
                 and not any(c.dep_ in ("dobj", "ccomp") and head.i < c.i < first.i for c in head.children):
             first = self._left_aux(head)
+        link = None
+        verb = ctoks[0]
+        speech = verb.lemma_.lower() in SPEECH_VERBS
+        if verb.lemma_.lower() in self.lex.light_verbs and last is verb:
+            obj = self._light_object(verb)
+            if obj is not None:
+                last, link = obj
+                if link is not None:
+                    return _tok_span(first, last), link
         j = last.i + 1
         while j < len(doc):
             t = doc[j]
-            if t.head.i != ctoks[0].i and t.head.i != last.i:
+            if t.head.i != verb.i and t.head.i != last.i and not (t.dep_ == "mark" and t.head.head.i == verb.i):
                 break
+            objs = [g for g in t.children if g.dep_ in ("pobj", "pcomp")]
             if t.dep_ == "npadvmod" and (t.ent_type_ in ("DATE", "TIME") or t.lemma_.lower() in WEEKDAYS):
                 last = t.right_edge if t.right_edge.i - t.i <= 3 else t
             elif t.dep_ == "prep" and t.lower_ in ("in", "at", "during", "on") and any(
                     g.dep_ == "pobj" and g.lemma_.lower() in self.lex.channels for g in t.children) \
                     and t.right_edge.i - t.i <= 6:
                 last = t.right_edge
-            elif t.dep_ == "agent":
+            elif t.dep_ == "mark" and t.lower_ == "for" and t.head.head.i == verb.i and not speech:
+                last = link = t  # "is calling for X to step up"
+                break
+            elif t.dep_ == "prt" or (t.dep_ == "advmod" and t.pos_ == "ADV" and t.i == t.right_edge.i
+                                     and t.lower_ not in NOT_CUE_ADVERBS):
                 last = t
+            elif t.dep_ == "prep" and t.lower_ in LINK_PREPS and not speech and link is None and objs \
+                    and not any(g.ent_type_ in ("DATE", "TIME") or g.lemma_.lower() in self.lex.channels
+                                for g in objs) and ctoks[-1].dep_ != "prep":
+                last = link = t
                 break
             else:
                 break
             j = last.i + 1
         if last.i + 1 < len(doc) and doc[last.i + 1].text == ":":
             last = doc[last.i + 1]
-        return _tok_span(first, last)
+        return _tok_span(first, last), link
+
+    @staticmethod
+    def _light_object(verb: Token) -> tuple[Token, Token | None] | None:
+        """The object of a light verb that is part of the cue ("made the case", "expressed support
+        for", "made it clear"): its last cue token and the linking preposition after it, if any."""
+        doc = verb.doc
+        obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
+        if obj is None or obj.left_edge.i != verb.i + 1 or obj.i - verb.i > 4:
+            return None
+        if obj.pos_ == "PRON":
+            if obj.lower_ != "it":
+                return None
+            nxt = doc[obj.i + 1] if obj.i + 1 < len(doc) else None
+            if nxt is not None and nxt.pos_ == "ADJ" and nxt.head.i == verb.i:
+                return nxt, None  # "made it clear"
+            return obj, None  # "as he put it"
+        if obj.pos_ != "NOUN":
+            return None
+        nxt = doc[obj.i + 1] if obj.i + 1 < len(doc) else None
+        if nxt is not None and nxt.dep_ == "prep" and nxt.head.i == obj.i and nxt.lower_ in LINK_PREPS \
+                and any(g.dep_ in ("pobj", "pcomp") for g in nxt.children):
+            return nxt, nxt
+        return obj, None
 
     def _licensed(self, tok: Token, cue: Cue, speaker: Token | None, passive: bool) -> bool:
         """Syntax that keeps the wider PolNeAR cue set precise.
@@ -731,6 +799,8 @@ class ClaimsComponent:
         if speaker is not None and speaker.head == tok:
             region += [_after_quote(speaker, speaker.left_edge), speaker.right_edge]
         for c in kids:
+            if quotes.containing(c.idx) and not quotes.containing(tok.idx):
+                continue  # a quotation's words the parser hung on the cue ("“Probably not,” Ms. Moore said")
             if c.dep_ in ("aux", "auxpass", "neg", "advmod", "dative", "npadvmod", "prt") or \
                     (cue.args == "addressee" and c.dep_ == "dobj"):
                 region += [c.left_edge, c.right_edge]
@@ -739,6 +809,8 @@ class ClaimsComponent:
         doc = tok.doc
         rs, re_ = doc[r0].idx, doc[r1].idx + len(doc[r1].text)
         left = quotes.ending_before(rs, text)
+        if left and "\n" in text[left[1]:rs]:
+            left = None  # a quotation ending the previous paragraph is not this cue's
         if left and (tok.dep_ in ("advcl", "xcomp", "acl", "pcomp", "amod") or not self._opens_sentence(text, left[0])):
             left = None
         right = quotes.starting_after(re_, text)
@@ -864,7 +936,21 @@ class ClaimsComponent:
         e = max(_subtree_span(p)[1] for p in parts)
         return _trim(text, s, e)
 
+    def _para_of(self, pos: int) -> tuple[int, int] | None:
+        """The paragraph holding a character offset (set per document in ``find``)."""
+        starts = getattr(self, "_para_starts", None)
+        if not starts:
+            return None
+        i = bisect_right(starts, pos) - 1
+        return self._paras[i] if i >= 0 else None
+
     def _extend_quotes(self, s: int, e: int, quotes: Quotes, tok: Token) -> tuple[int, int] | None:
+        # a parsed clause never runs past the cue's paragraph: the parser often joins a paragraph
+        # to the next one into one sentence, and a reporting clause does not cross a paragraph
+        # break (quotations that do are found by the quote scan, not here)
+        para = self._para_of(tok.idx)
+        if para is not None and (s < para[0] or e > para[1]):
+            s, e = _trim(self._text, max(s, para[0]), min(e, para[1]))
         if e <= s:
             return None
         for a, b in quotes.overlapping(s, e):
@@ -951,10 +1037,11 @@ class ClaimsComponent:
     def _noun_cue(self, tok: Token, text: str) -> dict | None:
         if tok.pos_ != "NOUN" or tok.lemma_.lower() not in self.lex.nouns:
             return None
-        clause = [c for c in tok.children if c.i > tok.i and c.dep_ in ("acl", "ccomp", "relcl")
-                  and any(g.dep_ in ("mark", "aux") and g.lower_ in ("that", "to") for g in c.children)]
-        if not clause or clause[0].dep_ == "relcl" and not any(g.lower_ == "that" and g.dep_ == "mark"
-                                                               for g in clause[0].children):
+        clause = [c for c in tok.children if c.i > tok.i and (
+            (c.dep_ in ("acl", "ccomp") and any(g.dep_ in ("mark", "aux") and g.lower_ in ("that", "to")
+                                                for g in c.children))
+            or (c.dep_ == "relcl" and self._complement_relcl(c)))]
+        if not clause:
             return None
         s, e = _trim(text, *_subtree_span(clause[0]))
         src = [c for c in tok.children if c.dep_ == "poss"]
@@ -964,7 +1051,7 @@ class ClaimsComponent:
         speaker = src[0] if src else None
         claim = {"kind": "indirect", "speaker": self._speaker_dict(speaker) if speaker is not None else None,
                  "cue": [tok.idx, tok.idx + len(tok.text)], "content": [s, e], "channel": None,
-                 "addressees": [], "parent": None, "_cue_tok": tok.i,
+                 "addressees": [], "parent": None, "_cue_tok": tok.i, "_noun": True,
                  "_speaker_tok": speaker.i if speaker is not None else None}
         if speaker is not None and speaker.dep_ == "poss":
             a, b = _trim(text, *_tok_span(speaker.left_edge, speaker))
@@ -973,6 +1060,19 @@ class ClaimsComponent:
         if self.lex.nouns[tok.lemma_.lower()]:
             claim["denial"] = True
         return claim
+
+    @staticmethod
+    def _complement_relcl(v: Token) -> bool:
+        """A clause the parser took for a relative clause but that is the noun's content: "that" is
+        its marker, or "that" opens it while the clause has its own subject and object, so no
+        slot is left for a relative pronoun ("claims that militants bombed the market")."""
+        kids = list(v.children)
+        if any(g.lower_ == "that" and g.dep_ == "mark" for g in kids):
+            return True
+        if v.left_edge.lower_ != "that":
+            return False
+        return any(g.dep_ in SUBJ and g.lower_ != "that" for g in kids) and \
+            any(g.dep_ in ("dobj", "attr", "ccomp", "xcomp") and g.lower_ != "that" for g in kids)
 
     # -- channels and documents
     def _channel(self, tok: Token, claim: dict) -> None:
@@ -1081,7 +1181,9 @@ class ClaimsComponent:
                 keep.append(c)
                 continue
             o = outer[0]
-            if c.get("denial") or c.get("hedge"):
+            if c.get("denial") or c.get("hedge") or (c.get("_noun") and not c.get("speaker")):
+                # a denial, a hedge, or unnamed reports ("it reviewed reports that ...") relayed
+                # inside someone's claim: nested under it, the outer content stays whole
                 c["_outer"] = o
                 keep.append(c)
                 continue
