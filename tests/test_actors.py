@@ -213,3 +213,67 @@ def test_unowned_warplanes_take_no_country_from_context(nlp):
     d = analyse("The army shelled rebel positions near Idlib, SANA said.", "2018-06-12", outlet="SANA",
                 nlp=nlp).to_dict()
     assert [a["country"] for a in d["actors"] if a["text"] == "The army"] == ["SYR"]
+
+
+# ---------------------------------------------------------------- whole phrases and their countries
+def test_tagged_person_after_a_title_is_one_actor(actors_nlp):
+    """The tagger's PERSON keeps its label when the layer trims it: the name is part of the actor."""
+    acts = actors_of(actors_nlp, "Iranian Foreign Minister Mohammad Javad Zarif has condemned the court decision.")
+    (zarif,) = find(acts, "Zarif")
+    assert zarif["text"] == "Iranian Foreign Minister Mohammad Javad Zarif"
+    assert (zarif["country"], zarif["sector"]) == ("IRN", "GOV")
+
+
+def test_appositive_and_bracketed_acronym_widen_the_phrase(actors_nlp):
+    acts = actors_of(actors_nlp, "Israel released the prisoners after talks with the Palestinian president, "
+                                 "Mahmoud Abbas, on Monday.")
+    (abbas,) = find(acts, "Abbas")
+    assert abbas["text"] == "the Palestinian president, Mahmoud Abbas" and abbas["entity"] == "mahmoud_abbas"
+    acts = actors_of(actors_nlp, "The Nigerian Air Force (NAF) said it bombed a camp in Borno.")
+    assert [a["text"] for a in find(acts, "NAF")] == ["The Nigerian Air Force (NAF)"]
+
+
+def test_of_complement_and_quantity_belong_to_the_phrase(actors_nlp):
+    acts = actors_of(actors_nlp, "The Government of Eritrea rejected the report, and dozens of demonstrators "
+                                 "gathered outside.")
+    texts = [a["text"] for a in acts]
+    assert "The Government of Eritrea" in texts and "dozens of demonstrators" in texts, texts
+
+
+def test_titled_person_takes_the_document_country(actors_nlp):
+    acts = actors_of(actors_nlp, "President Yoweri Museveni has threatened to ban opposition candidates in "
+                                 "Uganda from the elections.")
+    (m,) = find(acts, "Museveni")
+    assert m["country"] == "UGA"
+
+
+def test_ethnic_group_is_coded_with_the_country_it_lives_in(actors_nlp):
+    acts = actors_of(actors_nlp, "Ethnic Albanians in south Serbia are demanding autonomy from Belgrade.")
+    (alb,) = find(acts, "Albanians")
+    assert alb["country"] == "SRB"
+    acts = actors_of(actors_nlp, "Albanian officials met Serbian officials in Tirana.")
+    assert [a["country"] for a in find(acts, "Albanian officials")] == ["ALB"]
+
+
+def test_currency_is_not_a_country_the_text_is_about(actors_nlp):
+    acts = actors_of(actors_nlp, "Ousted president Jean-Bertrand Aristide has been accused of misusing US $50 "
+                                 "million by Haitian government officials.")
+    (a,) = find(acts, "Aristide")
+    assert a["country"] == "HTI"
+
+
+def test_office_holders_are_distinct_people(actors_nlp):
+    acts = actors_of(actors_nlp, "Rex Tillerson met Mike Pompeo in Washington.")
+    assert {a["entity"] for a in find(acts, "Tillerson")} == {"rex_tillerson"}
+    assert {a["entity"] for a in find(acts, "Pompeo")} == {"mike_pompeo"}
+
+
+def test_capital_of_a_retired_state_is_todays_state(actors_nlp):
+    acts = actors_of(actors_nlp, "Belgrade said on Monday that the talks had failed.")
+    assert [a["country"] for a in find(acts, "Belgrade")] == ["SRB"]
+
+
+def test_ethnic_armed_group_of_myanmar(actors_nlp):
+    acts = actors_of(actors_nlp, "Burmese troops captured part of a Karen guerrilla stronghold on the Thai border, "
+                                 "Thai police said.")
+    assert [a["country"] for a in find(acts, "Karen")] == ["MMR"]

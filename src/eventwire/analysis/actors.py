@@ -62,6 +62,8 @@ _NEEDS_MOD = {"group", "groups", "force", "office", "department", "union", "unio
 _PATRON = {"backed", "allied", "sponsored", "supported", "trained", "funded", "armed", "aligned",
            "controlled", "held"}
 _SLUG = re.compile(r"[^a-z0-9]+")
+# tokens after a country name that make it a currency ("US $", "U.S. dollars"), no evidence of place
+_CURRENCY_AFTER = {"$", "dollar", "dollars", "US$"}
 
 
 def _slug(text: str) -> str:
@@ -98,6 +100,7 @@ class ActorsComponent:
                 self.heads.setdefault(w.lower(), {k: v for k, v in row.items() if k != "words"})
         self.mod_sector = {w.lower(): r["sector"] for r in pats["modifier_sectors"] for w in r["words"]}
         self.role_heads = {w.lower() for w in pats["role_heads"]}
+        self.quantity_heads = {w.lower() for w in pats.get("quantity_heads") or []}
         self.ministry_kinds = {w: r["kind"] for r in pats["ministry_kinds"] for w in r["words"]}
         self.sg_pron = set(pats["pronouns"]["singular"])
         self.pl_pron = set(pats["pronouns"]["plural"])
@@ -107,6 +110,7 @@ class ActorsComponent:
         self.cs = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.ci = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._load_named(nlp)
+        self._retired = pats.get("retired_codes") or []
         self._load_countries(nlp, pats.get("capital_aliases") or [], pats.get("country_names") or [])
 
     # ------------------------------------------------------------------ compile
@@ -124,7 +128,9 @@ class ActorsComponent:
         # entity -> the lower-case head nouns of its multi-word aliases ("coalition" of "US-led
         # coalition"): what a short reference to the entity ("the Coalition") is called
         self.alias_heads: dict[str, set[str]] = {}
+        self._named_entities: set[str] = set()
         for e in read_yaml("actors.yaml")["actors"]:
+            self._named_entities.add(e["entity"])
             info = {"name": e["name"], "country": e.get("country"), "sector": e.get("sector"),
                     "entity": e["entity"], "kind": e.get("kind", "org")}
             for alias in e.get("aliases") or []:
@@ -139,7 +145,10 @@ class ActorsComponent:
         from eventwire.gazetteer.countries import countries
 
         seen: set[str] = set()
+        retired = set(self._retired)
         for c in sorted(countries(), key=lambda c: -c["population"]):
+            if c["iso3"] in retired:
+                continue  # "Belgrade" is Serbia's capital, not that of Serbia and Montenegro (SCG)
             base = {"name": c["name"], "country": c["iso3"], "entity": c["iso3"].lower()}
             for alias in c["aliases"]:
                 if alias in seen or (alias.isupper() and alias == c["iso3"]):
@@ -207,45 +216,64 @@ class ActorsComponent:
         return tok
 
     def _toponyms(self, doc: Doc) -> set[int]:
+        """Tokens of toponyms, and of every other tagged name with a toponym's text: a name the text
+        uses as a place is a place throughout it (one sense per discourse), even where the places
+        layer missed a repeat."""
         out: set[int] = set()
         if "places" not in doc.spans:
             return out
+        names = set()
         for sp in doc.spans["places"]:
             info = sp._.ew_place or {}
             if (info.get("kind") or "toponym") == "toponym":
                 out.update(range(sp.start, sp.end))
+                names.add(sp.text)
+        for ent in doc.ents:
+            if ent.text in names:
+                out.update(range(ent.start, ent.end))
         return out
 
-    def _context_country(self, doc: Doc, matches: dict) -> str | None:
+    def _country_counts(self, doc: Doc, matches: dict) -> Counter:
+        """How strongly the text is about each country: 2 for a country named or a demonym, 1 for a
+        place of that country the dictionary did not match. A country name is stronger evidence than
+        a gazetteer reading of a capitalised word ("Vice", "Freedom")."""
+        places = list(doc.spans["places"]) if "places" in doc.spans else []
+        counts: Counter = Counter()
+        seen = set()
+        for _i, (s, e, info) in matches.items():
+            if s in seen or info["match"] == "named":
+                continue
+            seen.add(s)
+            if e < len(doc) and doc[e].text in _CURRENCY_AFTER:
+                continue  # "US $50 million": a currency, not a country the text is about
+            counts[info["country"]] += 2
+        for sp in places:
+            c = (sp._.ew_place or {}).get("country")
+            if c and not any(i in matches for i in range(sp.start, sp.end)):
+                counts[c] += 1
+        return counts
+
+    @staticmethod
+    def _top(counts: Counter, skip: str | None = None) -> str | None:
+        """The most mentioned country (other than `skip`); a tie is no evidence at all."""
+        ranked = [(c, n) for c, n in counts.most_common() if c != skip][:2]
+        if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
+            return None
+        return ranked[0][0]
+
+    def _context_country(self, doc: Doc, counts: Counter) -> str | None:
         """The country an unmodified institution belongs to: dateline, state outlet, most mentioned."""
         m = meta(doc)
         dl = m.get("dateline")
-        places = list(doc.spans["places"]) if "places" in doc.spans else []
-        if dl:
-            for sp in places:
+        if dl and "places" in doc.spans:
+            for sp in doc.spans["places"]:
                 if sp.start_char <= dl[0] < sp.end_char and (sp._.ew_place or {}).get("country"):
                     return sp._.ew_place["country"]
         outlet = m.get("outlet") or {}
         if outlet.get("affiliation") in ("state", "state-affiliated") and len(outlet.get("country") or "") == 3 \
                 and outlet["country"] not in ("IGO", "UNO", "NGO", "IMG", "MNC"):
             return outlet["country"]
-        # a country named in the text ("Kenya", "Syrian") is stronger evidence than a gazetteer
-        # reading of a capitalised word ("Vice", "Freedom"); a tie is no evidence at all
-        counts: Counter = Counter()
-        seen = set()
-        for _i, (s, _e, info) in matches.items():
-            if s in seen or info["match"] == "named":
-                continue
-            seen.add(s)
-            counts[info["country"]] += 2
-        for sp in places:
-            c = (sp._.ew_place or {}).get("country")
-            if c and not any(i in matches for i in range(sp.start, sp.end)):
-                counts[c] += 1
-        ranked = counts.most_common(2)
-        if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
-            return None
-        return ranked[0][0]
+        return self._top(counts)
 
     def _head_info(self, t: Token) -> dict | None:
         if t.pos_ not in ("NOUN", "PROPN"):
@@ -268,17 +296,22 @@ class ActorsComponent:
         matches = self._matches(doc)
         self._barrier = self._barriers(doc)
         topo = self._toponyms(doc)
-        ctx_country = self._context_country(doc, matches)
+        self._counts = self._country_counts(doc, matches)
+        self._place_country = {i: sp._.ew_place["country"] for sp in doc.spans.get("places", [])
+                               if (sp._.ew_place or {}).get("country") for i in range(sp.start, sp.end)}
+        ctx_country = self._context_country(doc, self._counts)
         ents = {}
+        # a time expression is never an actor, whatever the tagger calls it ("Saturday 's meeting")
+        when = {i for sp in doc.spans.get("times", []) for i in range(sp.start, sp.end)}
         for ent in doc.ents:
-            if ent.label_ in ("PERSON", "ORG", "NORP"):
+            if ent.label_ in ("PERSON", "ORG", "NORP") and not any(i in when for i in range(ent.start, ent.end)):
                 end = ent.end
                 while end > ent.start and (doc[end - 1].dep_ == "case" or doc[end - 1].is_punct):
                     end -= 1  # "the UN Security Council’s": the possessive is not part of the name
                 if end == ent.start or any(i in matches and matches[i][2]["match"] != "demonym"
                                            for i in range(ent.start, end)):
                     continue  # the dictionary knows this name better than the tagger
-                ent = doc[ent.start:end]
+                ent = Span(doc, ent.start, end, label=ent.label_)  # a doc slice would lose the label
                 for i in range(ent.start, ent.end):
                     ents[i] = ent
         cand: dict[int, str] = {}
@@ -334,6 +367,7 @@ class ActorsComponent:
             if men is not None:
                 mentions.append(men)
         self._resolve(doc, mentions, matches, ctx_country)
+        mentions = self._widen(doc, mentions, matches, topo)
         spans = []
         taken: set[tuple[int, int]] = set()
         for men in mentions:
@@ -346,6 +380,118 @@ class ActorsComponent:
             sp._.ew_actor = info
             spans.append(sp)
         doc.spans[self.spans_key] = spans
+
+    # ------------------------------------------------------------------ whole phrases
+    def _widen(self, doc: Doc, mentions: list[Mention], matches: dict, topo: set) -> list[Mention]:
+        """Grow each mention to the noun phrase a CAMEO/ConfliBERT coder marks as the actor: a title with
+        its appositive name ("the Palestinian president, Mahmoud Abbas") or a name with its appositive
+        title, an acronym in brackets ("Nigerian Air Force (NAF)"), an "of" complement ("the Government of
+        Eritrea"), a short locative complement ("the U.S. Embassy in Athens") and the quantity a group is
+        counted by ("dozens of demonstrators"). Mentions inside a grown phrase fold into it."""
+        bounds: dict[int, tuple[int, int]] = {}
+        for k, men in enumerate(mentions):
+            if men.kind in ("pronoun", "coordinated", "capital", "country", "demonym") or not men.info:
+                continue
+            start, end = self._quantity_start(doc, men), self._phrase_end(doc, men, matches, topo)
+            if (start, end) != (men.start, men.end):
+                bounds[k] = (start, end)
+        # a name the tagger found inside another actor's phrase ("State" in "US Secretary of State Rex
+        # Tillerson") is part of that phrase, not an actor of its own
+        dropped: set[int] = {j for j, m in enumerate(mentions) if m.kind in ("org", "norp", "person")
+                             and m.info.get("entity") not in self._named_entities
+                             and any(o is not m and o.kind not in ("pronoun", "coordinated") and o.start <= m.start
+                                     and m.end <= o.end and (o.start, o.end) != (m.start, m.end) for o in mentions)}
+        if not bounds:
+            return [m for j, m in enumerate(mentions) if j not in dropped]
+        for k, (start, end) in sorted(bounds.items(), key=lambda kv: kv[1][0] - kv[1][1]):
+            if k in dropped:
+                continue
+            inner = [j for j, m in enumerate(mentions) if j != k and j not in dropped
+                     and m.start < end and m.end > start and m.kind != "pronoun"]
+            if any(mentions[j].start < start or mentions[j].end > end for j in inner):
+                continue  # the grown phrase would cut another actor in two
+            men = mentions[k]
+            for j in inner:
+                self._fold(doc, men, mentions[j])
+                dropped.add(j)
+            men.start, men.end = start, end
+        return [m for j, m in enumerate(mentions) if j not in dropped]
+
+    def _fold(self, doc: Doc, men: Mention, inner: Mention) -> None:
+        """A phrase folded into a grown one: an appositive person names the entity; an appositive title
+        or an "of" complement ("the military government of President X") gives a missing country."""
+        if not inner.info:
+            return
+        if inner.kind == "person" and men.kind == "title" and doc[inner.head].dep_ == "appos":
+            men.info = {**men.info, "name": inner.info.get("name"), "entity": inner.info.get("entity")}
+            men.extras.pop("canon", None)
+            for key in ("country", "sector"):
+                men.info[key] = men.info.get(key) or inner.info.get(key)
+        elif men.info.get("country") is None and inner.info.get("country"):
+            men.info = {**men.info, "country": inner.info["country"],
+                        "sector": men.info.get("sector") or inner.info.get("sector")}
+
+    def _quantity_start(self, doc: Doc, men: Mention) -> int:
+        """ "dozens of [demonstrators]", "a group of [protesters]": the quantity belongs to the group."""
+        start = men.start
+        if start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 1].dep_ == "prep":
+            q = doc[start - 1].head
+            if q.i == start - 2 and (q.lower_ in self.quantity_heads or q.like_num) \
+                    and q.sent == doc[men.head].sent and not any(j in self._barrier for j in range(q.left_edge.i, start)):
+                return q.left_edge.i
+        return start
+
+    def _phrase_end(self, doc: Doc, men: Mention, matches: dict, topo: set) -> int:
+        head = doc[men.head]
+        sent_end = head.sent.end
+        end = self._bracket_end(doc, men.end, sent_end)
+        for child in sorted(head.rights, key=lambda c: c.i):
+            if child.i < end or child.dep_ == "punct":
+                continue
+            lo, hi = child.left_edge.i, child.right_edge.i + 1
+            while hi > lo + 1 and doc[hi - 1].is_punct and doc[hi - 1].text != ")":
+                hi -= 1
+            gap = [t.text for t in doc[end:lo]]
+            sub = doc[lo:hi]
+            if hi > sent_end or len(sub) > 12 or any(t.pos_ in ("VERB", "AUX") for t in sub) \
+                    or any(j in self._barrier for j in range(end, hi)):
+                break
+            if child.dep_ == "appos" and gap == [","] and men.kind in ("title", "person", "named", "institution", "org") \
+                    and (child.ent_type_ == "PERSON" or child.lower_ in self.heads
+                         and self.heads[child.lower_]["kind"] == "title"):
+                end = hi  # "the Palestinian president, Mahmoud Abbas", "Vladimir Putin, the Russian president"
+            elif child.dep_ == "prep" and not gap and child.lower_ == "of" and men.kind != "norp":
+                end = hi  # "the Government of Eritrea", "the head of the World Health Organization"
+            elif child.dep_ == "prep" and not gap and child.lower_ in ("in", "from") \
+                    and self._simple_place(doc, child, matches, topo):
+                end = hi  # "the U.S. Embassy in Athens", "at least eight people in Kabul"
+            else:
+                break
+            end = self._bracket_end(doc, end, sent_end)
+        return end
+
+    def _simple_place(self, doc: Doc, prep: Token, matches: dict, topo: set) -> bool:
+        """A locative complement that is only a place name ("in eastern Syria"), no clause or list."""
+        objs = [c for c in prep.children if c.dep_ == "pobj"]
+        if len(objs) != 1:
+            return False
+        obj = objs[0]
+        if any(t.dep_ in ("prep", "conj", "cc", "relcl", "acl") for t in obj.subtree):
+            return False
+        m = matches.get(obj.i)
+        return obj.i in topo or obj.ent_type_ in ("GPE", "LOC") or (m is not None and m[2]["match"] != "named")
+
+    @staticmethod
+    def _bracket_end(doc: Doc, end: int, sent_end: int) -> int:
+        """Past an acronym in brackets right after the phrase: "Nigerian Air Force ( NAF )"."""
+        if end < sent_end and doc[end].text == "(":
+            for k in range(end + 2, min(end + 6, sent_end)):
+                if doc[k].text == ")":
+                    inner = doc[end + 1:k]
+                    if any(c.isupper() for c in inner[0].text) and not any(t.pos_ == "VERB" for t in inner):
+                        return k + 1
+                    break
+        return end
 
     # ------------------------------------------------------------------ one phrase
     def _extent(self, doc: Doc, i: int, lo: int) -> int:
@@ -494,6 +640,8 @@ class ActorsComponent:
                 if men.kind == "person" and men.info.get("country") is None and country:
                     men.info["country"] = country["country"]
             men.extras.pop("_hi", None)
+            if men.info and men.info.get("country") and any(doc[j].lower_ == "ethnic" for j in range(men.start, men.head)):
+                self._residence(doc, men, matches)
             if men.info:
                 history.append(men)
             del head
@@ -530,6 +678,32 @@ class ActorsComponent:
                                                  "reference": True}))
         mentions.extend(extra)
         mentions.sort(key=lambda m: m.start)
+
+    def _residence(self, doc: Doc, men: Mention, matches: dict) -> None:
+        """"ethnic Albanians in south Serbia", "ethnic Turks" in a story about Sweden: the demonym of an
+        ethnic group names its people, not its state; CAMEO codes the group with the country it lives
+        in: the place attached to the phrase, else the country the text is most about (never the
+        group's own), else none."""
+        own = men.info["country"]
+        where = None
+        for child in doc[men.head].rights:
+            if child.dep_ == "prep" and child.lower_ in ("in", "of", "from") and child.i < len(doc):
+                for g in child.subtree:
+                    m = matches.get(g.i)
+                    if m is not None and m[2]["match"] in ("country", "capital"):
+                        where = m[2]["country"]
+                        break
+                    place = self._place_country.get(g.i)
+                    if place:
+                        where = place
+                        break
+            if where:
+                break
+        where = where or self._top(self._counts, skip=own)
+        if where == own:
+            return
+        men.info = {**men.info, "country": where}
+        men.extras["country_from"] = "residence"
 
     def _antecedent(self, doc: Doc, before: list[Mention], t: Token, plural: bool) -> Mention | None:
         """The last compatible actor: in the pronoun's sentence a subject first, else the most recent."""
@@ -643,7 +817,7 @@ class ActorsComponent:
                 return
         if men.kind == "person":
             c = country["country"] if country else (named or {}).get("country")
-            self._code_person(doc, men, c, (named or {}).get("sector"))
+            self._code_person(doc, men, c, (named or {}).get("sector"), ctx_country)
             return
         if named is not None:
             if hi.get("kind") == "title" and named.get("kind") != "person":
@@ -689,18 +863,26 @@ class ActorsComponent:
         entity = f"{c.lower()}_{canon}" if c else (None if hi.get("context") is False else canon)
         men.info = {"name": name, "country": c, "sector": sector, "entity": entity}
 
-    def _code_person(self, doc: Doc, men: Mention, country: str | None, sector: str | None) -> None:
+    def _code_person(self, doc: Doc, men: Mention, country: str | None, sector: str | None,
+                     ctx_country: str | None = None) -> None:
         title_sector = None
         first_name = men.start
         for j in range(men.start, men.head + 1):
             h = self.heads.get(doc[j].lower_)
-            if h and h["kind"] == "title" and doc[j].ent_type_ != "PERSON":
+            # the tagger often takes a title into the name ("Vice-President Moody Awori"): a title word
+            # before the head is still a title
+            if h and h["kind"] == "title" and (doc[j].ent_type_ != "PERSON" or j < men.head):
                 title_sector = title_sector or h["sector"]
                 first_name = j + 1
             elif doc[j].lower_ in self.mod_sector and doc[j].ent_type_ != "PERSON":
                 title_sector = self.mod_sector[doc[j].lower_]
         name_toks = [doc[j] for j in range(first_name, men.head + 1) if doc[j].ent_type_ == "PERSON"]
         name = " ".join(x.text for x in name_toks) or doc[men.head].text
+        if country is None and title_sector is not None and ctx_country:
+            # "President Laurent Gbagbo" with no country word: an office holder of the country the
+            # text is about, as a bare "the president" would be
+            country = ctx_country
+            men.extras["country_from"] = "context"
         men.info = {"name": name, "country": country, "sector": title_sector or sector, "entity": _slug(name)}
 
 
