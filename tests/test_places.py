@@ -228,3 +228,24 @@ def test_supplement_village_in_mopti(pnlp):
     for rid in ("l037", "l038", "l039"):
         p = _places_of(pnlp, rid)["Sobane Da"]
         assert (p["country"], p["admin1"]) == ("MLI", "Mopti") and p["lat"] is not None
+
+
+@pytest.mark.parametrize("item,name", [("lgl-39231029", "Robertson"),   # '"...," Robertson said'
+                                       ("lgl-39624584", "McKinney"),    # "Commissioner Wade McKinney"
+                                       ("lgl-40531532", "Bell")])       # "Tyrise M. Bell", tagged ORG
+def test_a_persons_surname_is_not_the_town_anywhere_in_the_story(pnlp, shared, item, name):
+    (it,) = _dev_items(shared, "geo-lgl.jsonl", [item]) or [None]
+    if it is None:
+        pytest.skip("dev item not found")
+    places = analyse(it["text"], id=it["id"], nlp=pnlp).to_dict()["places"]
+    assert name not in {p["text"] for p in places}
+    gold = {t["text"] for t in it["toponyms"]}
+    assert gold & {p["text"] for p in places}, places  # the story's real places are still found
+
+
+def test_direction_words_and_small_towns_inside_organisation_names(pnlp):
+    text = ("Two Northeast Georgia counties grew fastest. The county paid a bill from Templeton Construction "
+            "for work on the jail in Athens, Texas.")
+    places = {p["text"]: p for p in analyse(text, nlp=pnlp).to_dict()["places"]}
+    assert "Northeast" not in places and "Templeton" not in places, places
+    assert "Georgia" in places and "Athens" in places

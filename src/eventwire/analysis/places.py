@@ -43,7 +43,8 @@ ADMIN_SUFFIXES = {"countryside", "province", "governorate", "region", "district"
 _CONNECT = {"of", "de", "del", "la", "le", "du", "al", "el", "the", "-", "'", "upon", "on", "am", "an", "sur",
             "y", "da", "do", "dos", "das", "and"}
 _DIRECTIONS = {"northern", "southern", "eastern", "western", "north", "south", "east", "west", "northeastern",
-               "northwestern", "southeastern", "southwestern", "central"}
+               "northwestern", "southeastern", "southwestern", "central", "northeast", "northwest", "southeast",
+               "southwest"}
 _ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|ed|er|es|ez)$", re.I)
 _UNIT_WORDS = r"(?:countryside|province|governorate|region|district|county|state|department|outskirts|suburbs)"
 _DIR_WORDS = r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?|central|rural"
@@ -66,9 +67,15 @@ class Mention:
     label: str = ""
     kind: str = "toponym"
     admin_only: bool = False
+    weak: bool = False  # named only inside an organisation's name ("Columbia University")
     cands: list[dict] = field(default_factory=list)
     best: dict | None = None
     score: float = 0.0
+
+
+def _cap(t) -> bool:
+    """A capitalised word, including "McKinney" and "DeKalb" (str.istitle() says no to those)."""
+    return t.text[:1].isupper() and any(ch.islower() for ch in t.text)
 
 
 def _prior(p: dict) -> float:
@@ -154,6 +161,8 @@ class PlacesComponent:
             words[r["role"]].add(r["word"].lower())
         self.titles, self.streets, self.features = words["title"], words["street"], words["feature"]
         self.settlements, self.locatives = words["settlement"], words["locative"]
+        self.speech = words["speech"]
+        self._speakers: set[str] = set()
         self.actor_names = _actor_names()
         self.w_spatial, self.temperature = 0.6, 0.1
 
@@ -210,6 +219,8 @@ class PlacesComponent:
                     continue
                 if j - i == 1 and (t.lower_ in self.skip or t.is_stop):
                     continue
+                if j - i == 1 and t.lower_ in _DIRECTIONS and j < n and _cap(doc[j]):
+                    continue  # "Northeast Georgia", "Southern Sudan", "Western Conference": a modifier
                 if span.text in self._persons:
                     continue
                 cands = self._places_for(span.text, fuzzy=False, by_key=False)
@@ -223,7 +234,8 @@ class PlacesComponent:
             span = doc[i:j]
             if self._plausible(span, cands):
                 out.append(Mention(span.start_char, span.end_char, span.text, "gazetteer", cands=cands,
-                                   kind="demonym" if all(c["_kind"] == "demonym" for c in cands) else "toponym"))
+                                   kind="demonym" if all(c["_kind"] == "demonym" for c in cands) else "toponym",
+                                   weak=span.start in self._in_org and span.end in self._in_org))
                 for k in range(i, j):
                     taken[k] = True
             i = j
@@ -265,10 +277,20 @@ class PlacesComponent:
             return False
         if nxt is not None and nxt.i in self._person_starts:
             return True  # a given name or a title before a person's name
-        if span.text in self._person_tokens:
-            return True  # a surname ("Farrin", after "Henry Farrin")
+        if span.text in self._person_tokens or span.text in self._speakers:
+            return True  # a surname ("Farrin", after "Henry Farrin"; "Robertson said")
         return bool(not ner and prev is not None and not prev.is_sent_start and prev.is_title and prev.lower_ not in _CONNECT
                     and prev.i not in self._place_tokens and len(span) == 1)
+
+    def _lone_person_names(self, doc: Doc, ents: list[Span]) -> set[str]:
+        """One-word names the story uses for a person: the subject of a verb of speaking ("Robertson
+        said") or a name the tagger calls a person and never a place. One name keeps one sense in one
+        story, so the other mentions of such a name are not the town of that name either."""
+        out = {t.text for t in doc if t.dep_ == "nsubj" and t.pos_ == "PROPN" and t.head.lemma_ in self.speech
+               and _cap(t) and not any(c.dep_ == "compound" for c in t.children)
+               and not (t.i > 0 and doc[t.i - 1].dep_ == "compound" and doc[t.i - 1].head.i == t.i)}
+        placed = {e.text for e in ents if e.label_ in ("GPE", "LOC")}
+        return out - placed
 
     def _plausible(self, span: Span, cands: list[dict]) -> bool:
         """A gazetteer-only match needs a proper-noun reading and a place worth naming."""
@@ -350,9 +372,13 @@ class PlacesComponent:
         # names of people: a surname alone later in the text ("Walsh said") is not the county
         ents = list(doc.ents)
         persons = [e for e in ents if e.label_ == "PERSON"]
-        self._persons = {t.text for e in persons for t in e if t.is_title} | {e.text for e in persons}
-        self._person_tokens = {t.text for e in persons if len(e) > 1 for t in e if t.is_title}
+        # "Tyrise M. Bell": a middle initial makes a name a person's whatever the tagger called it
+        persons += [e for e in ents if e.label_ != "PERSON" and len(e) >= 3 and any(
+            len(t.text) == 2 and t.text[0].isupper() and t.text[1] == "." for t in e[1:-1])]
+        self._persons = {t.text for e in persons for t in e if _cap(t)} | {e.text for e in persons}
+        self._person_tokens = {t.text for e in persons if len(e) > 1 for t in e if _cap(t)}
         self._person_starts = {e.start for e in persons}
+        self._speakers = self._lone_person_names(doc, ents)
         self._place_tokens = {k for e in ents if e.label_ in ("GPE", "LOC") for k in range(e.start, e.end)}
         self._in_org: set[int] = set()
         for ent in ents:
@@ -372,6 +398,9 @@ class PlacesComponent:
                     take(span, Mention(span.start_char, span.end_char, text, "ner", ent.label_, cands=cands))
                     continue
             if ent.label_ in PLACE_LABELS:
+                if len(span) == 1 and span[0].lower_ in _DIRECTIONS and span.end < len(doc) and _cap(doc[span.end]):
+                    taken[span.start] = True  # "Northeast Georgia": a modifier of the next name, the place
+                    continue
                 if span[-1].lower_ in self.streets and len(span) > 1:
                     for k in range(ent.start, ent.end):
                         taken[k] = True  # a street ("West Broad Street"), not the town in its name
@@ -413,11 +442,12 @@ class PlacesComponent:
                 frame = self._place_frame(span)
                 if not strong and cands and frame:
                     strong = cands  # "the town of Maarat al-Numan", "in Maarat al-Numan": a place, however small
-                if (strong and (ent.label_ == "ORG" or len(span) == 1 or self._place_frame(span))
+                if (strong and (ent.label_ == "ORG" or len(span) == 1 or frame)
                         and span.text not in self._person_tokens
                         and norm(span.text) not in self.actor_names
                         and not self._context_says_not_place(span, cands, ner=True)):
-                    take(span, Mention(span.start_char, span.end_char, span.text, "ner", ent.label_, cands=cands))
+                    take(span, Mention(span.start_char, span.end_char, span.text, "ner", ent.label_, cands=cands,
+                                       ))
                     continue
             if ent.label_ not in ("ORG", "FAC", "WORK_OF_ART", "EVENT", "PRODUCT"):
                 # a person's, a date's or a number's words are not scanned for places; an
@@ -428,6 +458,12 @@ class PlacesComponent:
                 for k in range(ent.start, ent.end):
                     self._in_org.add(k)
         mentions += self._gazetteer_scan(doc, taken)
+        # a town named only inside organisations' names ("Columbia University", "Templeton Construction",
+        # "Chelsea announced") is the organisation's; named once on its own, it is the place throughout
+        confirmed = {norm(m.text) for m in mentions if not m.weak}
+        mentions = [m for m in mentions if not m.weak or norm(m.text) in confirmed
+                    or any(c.get("feature_code") in ("PCLI", "ADM1", "ADM2") or (c.get("population") or 0) >= 20_000
+                           for c in m.cands)]
         # "X countryside/province": the admin unit
         for m in mentions:
             nxt = doc.char_span(m.end + 1, m.end + 1 + 24, alignment_mode="expand") if m.end + 1 < len(full_text) else None
