@@ -285,3 +285,57 @@ def test_unnamed_reports_make_the_events_inside_alleged(nlp):
     assert cues["reports"]["parent"] is not None  # relayed by the commission
     events = [e for e in doc["events"] if e["type"] == "ASSAULT"]
     assert events and all(e["status"] == "alleged" for e in events)
+
+
+def test_shared_subject_and_relative_clause_cues_cut_the_outer_content(nlp):
+    """PolNeAR does not nest: "X promised A and said B" and "..., which he said were B" are claims of
+    their own, and the outer claim's content stops before them."""
+    text = ("Machado says she promised to keep supporting Clinton and said she would stand up to the attacks. "
+            "He attacked other candidates for accepting donations, which he said were accompanied by favors.")
+    claims = _claims(nlp, text)
+    said = [c for c in claims if c["cue"]["text"] == "said"]
+    assert len(said) == 2
+    says = [c for c in claims if c["cue"]["text"] == "says"][0]
+    assert "stand up" not in says["content_text"]
+    assert any(c["content_text"].startswith("which") or "accompanied" in c["content_text"] for c in said)
+
+
+def test_colon_before_a_quotation_is_a_cue_but_not_a_column_label(nlp):
+    text = ("The Latest: Trump urges supporters to monitor polling places.\n\n"
+            "The challenge of transparency is exemplified by this finding: “27 companies reported 16,389 "
+            "subsidiaries to the Federal Reserve.”")
+    claims = _claims(nlp, text)
+    colon = [c for c in claims if c["cue"]["text"] == ":"]
+    assert len(colon) == 1 and "27 companies" in colon[0]["content_text"]
+
+
+def test_passive_expectation_is_an_unsourced_claim(nlp):
+    claims = _claims(nlp, "Trump is expected to deliver a victory speech later tonight in New York.")
+    c = [c for c in claims if "expected" in c["cue"]["text"]]
+    assert c and c[0]["cue"]["text"] == "is expected" and c[0]["speaker"] is None
+    assert "victory speech" in c[0]["content_text"]
+
+
+def test_signed_quotation_with_nested_quote_marks(nlp):
+    """'“... what he calls “hell” ...” ― Name': the quote scan cannot balance it; the dash signs it."""
+    text = ("“Mr. Trump is clueless about the struggles of minorities.” ― Edwin G. Monroy\n"
+            "“As a young woman, I’d rather live in what he calls “hell” than live in a world where he is "
+            "president.” ― Adriana Rodarte\n")
+    claims = _claims(nlp, text)
+    signed = [c for c in claims if c["cue"]["text"] == "―"]
+    assert any(c["speaker"]["text"] == "Adriana Rodarte" and "rather live" in c["content_text"] for c in signed)
+
+
+def test_as_x_reported_takes_the_main_clause(nlp):
+    text = ("As The Washington Post reported, Sanders would still trail Clinton in delegates "
+            "even if he won every remaining contest.")
+    c = [c for c in _claims(nlp, text) if c["cue"]["text"].endswith("reported")]
+    assert c and c[0]["content_text"].startswith("Sanders would still trail")
+
+
+def test_speaker_outside_the_quotation(nlp):
+    """'“Like Oakland. Or Ferguson,” Trump said.': the quoted word the parser took for a subject is not
+    the speaker."""
+    text = "“There are dangerous places in America.”\n“Like Oakland. Or Ferguson,” Trump said. “The numbers are worse.”"
+    c = [c for c in _claims(nlp, text) if c["cue"]["text"] == "said"]
+    assert c and c[0]["speaker"]["text"] == "Trump" and "Ferguson" in c[0]["content_text"]

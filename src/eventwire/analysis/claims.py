@@ -39,6 +39,9 @@ STRAIGHT_Q = '"'
 EDGE_PUNCT = set(",.;:—–-―…|/()[]") | {" ", "\n", "\t", "\xa0"}
 PARA_RE = re.compile(r"\n\s*\n|\n(?=\s*[\"“])")
 DASH_RE = re.compile(r"\s*[―—–]\s*")
+# a signature that closes a line: "... shame.” ― Sonya Herridge"
+SIGNATURE_RE = re.compile(r"[ \t\xa0]*([―—–]|--)[ \t\xa0]*([A-Z][\w.’'\-]*(?:[ \t\xa0][A-Z][\w.’'\-]*){0,4})"
+                          r"(?=[ \t\xa0]*(?:\(@\w+\)|\n|$|</))")
 SUBJ = ("nsubj", "csubj")
 CLAUSE_DEPS = ("ccomp", "csubj")
 OBJ_PREPS = ("of", "as", "for", "over", "about", "with", "against")
@@ -56,6 +59,7 @@ CHAIN_DETERMINERS = {"the", "a", "an", "this", "that", "its", "his", "her", "the
 SPEECH_VERBS = {"say", "tell", "write"}
 LINK_PREPS = {"to", "for", "about", "against", "on", "with", "of", "as", "over", "into", "in"}
 NOT_CUE_ADVERBS = {"so", "when", "where", "why", "how", "as", "that", "too", "there"}
+REL_PRONOUNS = ("which", "what", "that", "who")
 WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
             "yesterday", "tonight"}
 
@@ -425,7 +429,7 @@ class ClaimsComponent:
             log.exception("claims layer failed on a document; no claims recorded")
             doc._.ew_claims = []
         finally:
-            self._raw_doc = self._sent = None  # hold no reference to a finished Doc
+            self._raw_doc = self._sent = self._quotes = None  # hold no reference to a finished Doc
         return doc
 
     def find(self, doc: Doc) -> list[dict]:
@@ -433,7 +437,7 @@ class ClaimsComponent:
         doc_text = self._raw = doc.text  # Doc.text is rebuilt on each access: read it once
         self._raw_doc = doc
         text = self._text = doc_text.replace("''", ' "') if "''" in doc_text else doc_text
-        quotes = Quotes(find_quotes(text))
+        quotes = self._quotes = Quotes(find_quotes(text))
         self._paras = paragraphs(text)
         self._para_starts = [a for a, _ in self._paras]
         raw: list[dict] = []
@@ -449,6 +453,7 @@ class ClaimsComponent:
                     raw.append(c)
         raw.extend(self._colon_labels(doc, quotes))
         raw.extend(self._dash_quotes(doc, quotes))
+        raw.extend(self._colon_quotes(doc, quotes, text, raw))
         claims = self._nest(raw, quotes)
         self._resolve(doc, claims)
         self._chains(doc_text, claims)
@@ -602,7 +607,9 @@ class ClaimsComponent:
         kind = "direct" if self._is_quote(text, s, e, quotes) else "indirect"
         claim = {"kind": kind, "speaker": self._speaker_dict(speaker), "cue": list(cue_span),
                  "content": [s, e], "channel": None, "addressees": addressees, "parent": None,
-                 "_cue_tok": tok.i, "_speaker_tok": speaker.i if speaker is not None else None}
+                 "_cue_tok": tok.i, "_speaker_tok": speaker.i if speaker is not None else None,
+                 "_shared_subject": speaker is not None and not passive and speaker.head.i != tok.i
+                 and speaker.i < tok.i}
         if cue.denial:
             claim["denial"] = True
         self._channel(tok, claim)
@@ -741,9 +748,15 @@ class ClaimsComponent:
 
     # -- speakers
     def _subject(self, tok: Token, depth: int = 0) -> Token | None:
-        for c in tok.children:
-            if c.dep_ in SUBJ:
-                return c
+        subjects = [c for c in tok.children if c.dep_ in SUBJ]
+        if len(subjects) > 1:
+            # "“Like Oakland. Or Ferguson,” Trump said": a quotation's word the parser took for a
+            # second subject is never the speaker
+            quotes = getattr(self, "_quotes", None)
+            outside = [c for c in subjects if quotes is None or not quotes.containing(c.idx)]
+            subjects = outside or subjects
+        if subjects:
+            return subjects[0]
         if depth < 3 and tok.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl") and tok.head.pos_ in ("VERB", "AUX"):
             if tok.dep_ == "acl" and tok.head.pos_ != "VERB":
                 return None
@@ -818,6 +831,8 @@ class ClaimsComponent:
             right = None
         if right and right[0] > re_ and text[re_:right[0]].strip() == "" and not left:
             right = None if r1 + 1 < len(doc) and doc[r1 + 1].text not in OPEN_Q + STRAIGHT_Q else right
+        if left and right and "\n" in text[left[1]:right[0]]:
+            right = None  # the next paragraph's quotation is not the second half of this one
         if left and right:
             lt = text[left[0]:left[1]].rstrip(CLOSE_Q + STRAIGHT_Q).rstrip()
             if lt.endswith(","):
@@ -834,6 +849,20 @@ class ClaimsComponent:
             s = min(c.left_edge.idx for c in ccomps)
             e = max(_subtree_span(c)[1] for c in ccomps)
             return self._extend_quotes(*_trim(text, s, e), quotes, tok)
+        if tok.dep_ == "advcl" and tok.head.pos_ in ("VERB", "AUX") and any(
+                c.dep_ == "mark" and c.lower_ == "as" for c in kids) and not any(
+                c.i > tok.i and c.dep_ in ("dobj", "ccomp", "xcomp", "prep", "dative", "attr", "oprd")
+                and c.lower_ not in ("it", "so") for c in kids):
+            # "As The Washington Post reported, X ...", "..., as police have said", "as he put it":
+            # the clause it comments on is the content (not "as he discussed his plan": a time)
+            h = tok.head
+            if tok.i < h.i:
+                s, e = doc[tok.right_edge.i + 1].idx, _subtree_span(h)[1]
+            else:
+                s, e = h.left_edge.idx, doc[tok.left_edge.i].idx
+            got = self._extend_quotes(*_trim_words(text, s, e), quotes, tok)
+            if got:
+                return got
         if tok.dep_ == "parataxis":
             h = tok.head
             if h.i < tok.i:
@@ -996,14 +1025,14 @@ class ClaimsComponent:
                 h = h.head
             s, e = _trim(text, *_subtree_span(h))
             cue = [tok.idx, tok.idx + len(tok.text)]
-        elif (tok.lemma_.lower() in self.lex.hedge_passives
+        elif ((tok.lower_ in self.lex.hedge_passives or tok.lemma_.lower() in self.lex.hedge_passives)
               and any(c.dep_ == "nsubjpass" for c in tok.children)
               and any(c.dep_ == "xcomp" for c in tok.children)
               and not any(c.dep_ == "agent" for c in tok.children)):
             subj = [c for c in tok.children if c.dep_ == "nsubjpass"][0]
             xc = [c for c in tok.children if c.dep_ == "xcomp"][-1]
             s, e = _trim(text, subj.left_edge.idx, _subtree_span(xc)[1])
-            cue = [tok.idx, tok.idx + len(tok.text)]
+            cue = list(_tok_span(self._left_aux(tok), tok))  # "is widely expected", "was said"
         else:
             return None
         if e <= s:
@@ -1139,9 +1168,42 @@ class ClaimsComponent:
             cs, ce = _trim(text, colon + 1, e)
             if ce - cs < 12 or len(text[cs:ce].split()) < 3:
                 continue
-            out.append({"kind": "direct", "speaker": {"start": lead, "end": colon, "actor": None},
-                        "cue": [colon, colon + 1], "content": [cs, ce], "channel": None, "addressees": [],
+            cue, sp_start = [colon, colon + 1], lead
+            first = m.group(1).split(" ", 1)
+            verb = doc.char_span(lead, lead + len(first[0]))
+            if len(first) == 2 and verb is not None and len(verb) == 1 and verb[0].tag_ in ("VBD", "VBZ") \
+                    and verb[0].lemma_.lower() in self.lex.verbs:
+                # "Said Ellis: ...", "Continued Stone: ...": the inverted verb is the cue
+                cue, sp_start = [lead, lead + len(first[0])], lead + len(first[0]) + 1
+            out.append({"kind": "direct", "speaker": {"start": sp_start, "end": colon, "actor": None},
+                        "cue": cue, "content": [cs, ce], "channel": None, "addressees": [],
                         "parent": None, "_cue_tok": None, "_speaker_tok": None})
+        return out
+
+    def _colon_quotes(self, doc: Doc, quotes: Quotes, text: str, found: list[dict]) -> list[dict]:
+        """'... exemplified by this finding: “...”', 'X listed the qualities:\n\n“...”': a colon that
+        introduces a quotation no cue verb has claimed is itself the cue (PolNeAR), its speaker the
+        subject of the clause before it, if any."""
+        out = []
+        for q0, q1 in quotes.spans:
+            j = q0 - 1
+            while j >= 0 and text[j] in " \t\xa0\n":
+                j -= 1
+            if j < 0 or text[j] != ":" or quotes.containing(j) or "\n\n\n" in text[j:q0]:
+                continue
+            if any(c["cue"][0] <= j < c["cue"][1] or (c["content"][0] < q1 and q0 < c["content"][1])
+                   for c in found):
+                continue
+            tok = doc.char_span(j, j + 1, alignment_mode="expand")
+            speaker = None
+            if tok is not None and len(tok):
+                head = tok[0].head
+                subj = next((c for c in head.children if c.dep_ in SUBJ and c.i < tok[0].i), None)
+                if subj is not None and subj.pos_ in ("PROPN", "NOUN", "PRON"):
+                    speaker = self._speaker_dict(subj)
+            out.append({"kind": "direct", "speaker": speaker, "cue": [j, j + 1], "content": [q0, q1],
+                        "channel": None, "addressees": [], "parent": None, "_cue_tok": None,
+                        "_speaker_tok": None})
         return out
 
     def _dash_quotes(self, doc: Doc, quotes: Quotes) -> list[dict]:
@@ -1159,6 +1221,35 @@ class ClaimsComponent:
             ds = text.index(d, qe)
             out.append({"kind": "direct", "speaker": {"start": m.end(), "end": m.end() + n.end(), "actor": None},
                         "cue": [ds, ds + len(d)], "content": [qs, qe], "channel": None, "addressees": [],
+                        "parent": None, "_cue_tok": None, "_speaker_tok": None})
+        out.extend(self._signatures(text, quotes))
+        return out
+
+    @staticmethod
+    def _signatures(text: str, quotes: Quotes) -> list[dict]:
+        """A line ending in a dash and a name signs the quotation before it on that line, also one
+        the quote scan could not balance (nested marks: "... what he calls “hell” ...” ― Name")."""
+        out = []
+        for m in SIGNATURE_RE.finditer(text):
+            ds = m.start(1)
+            if quotes.containing(ds):
+                continue
+            j = ds
+            while j > 0 and text[j - 1] in " \t\xa0":
+                j -= 1
+            line = text.rfind("\n", 0, j) + 1
+            tag = text.rfind(">", line, j)
+            start = tag + 1 if tag >= 0 and "<" in text[line:tag] else line
+            q = quotes.ending_before(j, text, " \t\xa0")
+            if q is not None and q[0] >= start:
+                start = q[0]
+            cs, ce = _trim(text, start, j)
+            if ce - cs < 12 or len(text[cs:ce].split()) < 3:
+                continue
+            if text[ce - 1] not in CLOSE_Q + STRAIGHT_Q:
+                continue  # a dash inside running prose, or a tweet's byline (not a claim in PolNeAR)
+            out.append({"kind": "direct", "speaker": {"start": m.start(2), "end": m.end(2), "actor": None},
+                        "cue": [ds, m.end(1)], "content": [cs, ce], "channel": None, "addressees": [],
                         "parent": None, "_cue_tok": None, "_speaker_tok": None})
         return out
 
@@ -1191,10 +1282,17 @@ class ClaimsComponent:
             # content; a cue at the very start of it ("X said Y claimed Z") belongs to the outer claim
             sp = c.get("speaker")
             region = c["cue"][0]
-            if sp and o["content"][0] <= sp["start"] < o["content"][1]:
+            if sp and o["content"][0] <= sp["start"] < o["content"][1] and not c.get("_shared_subject"):
+                # a subject shared with an earlier verb ("X promised A and said B", "X doubted A,
+                # arguing B") stays with that verb's clause: the cut falls at the inner cue
                 region = min(region, sp["start"])
             # a speaker outside the outer content ("X declared A and said B": shared subject) does
             # not hold the cut back; the cut falls at the inner cue
+            lead = self._text[c["content"][0]:region].strip().lower()
+            if lead in REL_PRONOUNS:
+                region = c["content"][0]  # "..., which he said were ...": the relative pronoun opens it
+            if self._weak_nested(c, lead):
+                continue
             if o["kind"] != "direct" and region > o["content"][0] and c["content"][0] >= region - 1:
                 s, e = _trim_words(self._text, o["content"][0], region)
                 if e - s >= 8:
@@ -1208,6 +1306,21 @@ class ClaimsComponent:
                 if c["speaker"] is None and c.get("denial"):
                     c["speaker"] = dict(o["speaker"]) if o.get("speaker") else None
         return keep
+
+    def _weak_nested(self, c: dict, lead: str) -> bool:
+        """A cue inside another claim's content that PolNeAR rarely annotates on its own (it does not
+        nest): a gerund after a preposition ("criticized X for saying"), an infinitive or a
+        participle or relative clause hanging on a noun ("plans to support", "a bill supporting",
+        "the group he leads"), a modal; the outer content keeps it. Finite verbs, "..., saying",
+        coordinated and complement verbs, and "which he said ..." still cut."""
+        i = c.get("_cue_tok")
+        doc = getattr(self, "_raw_doc", None)
+        if i is None or doc is None:
+            return False
+        tok = doc[i]
+        if tok.dep_ in ("pcomp", "acl", "xcomp") or tok.tag_ in ("VB", "MD"):
+            return True
+        return tok.dep_ == "relcl" and lead not in REL_PRONOUNS
 
     # -- speakers to actors, pronouns, anonymous sources, documents to their author
     def _resolve(self, doc: Doc, claims: list[dict]) -> None:
