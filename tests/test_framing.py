@@ -38,7 +38,7 @@ def test_data_files_have_sources_and_known_techniques():
     for name, s in spec["sets"].items():
         assert s["source"] and s["words"], name
     assert all(r["source"] for r in read_csv("lexicons/bias_words.csv"))
-    assert data_path("framing/model.npz").read_bytes().__len__() < 20 * 1024 * 1024
+    assert data_path("framing/model.npz").read_bytes().__len__() < 2 * 1024 * 1024
 
 
 def test_sana_framing_phrases(sana_doc):
@@ -55,6 +55,29 @@ def test_sana_framing_phrases(sana_doc):
         assert s["technique"] in TECHNIQUES
     flag = [s for s in spans if s["text"] == "sovereignty, safety and territorial integrity"]
     assert flag and flag[0]["technique"] == "Flag-Waving"
+    assert not any("\n" in s["text"] for s in spans), "a framing span crosses a line break"
+    # fewer, longer spans than one per loaded word (it was ~50 before the two-threshold decoder)
+    assert len(spans) < 40, len(spans)
+
+
+def test_decode_needs_a_confident_token(fnlp):
+    """Two thresholds: weak tokens join a confident one, a stretch of weak tokens alone is dropped."""
+    from eventwire.analysis.framing import decode, logit
+
+    doc = fnlp.make_doc("They call it a brutal and savage campaign today.\nNext line here.")
+    doc[0].is_sent_start = True
+    for t in doc[1:]:
+        t.is_sent_start = False
+    low, seed = logit(0.1), logit(0.5)
+    scores = [-5.0] * len(doc)
+    scores[4] = scores[6] = logit(0.2)  # weak: brutal, savage
+    assert decode(doc, scores, low, seed, 1) == []
+    scores[5] = logit(0.9)  # "and" between them is confident: one span, ends trimmed
+    assert decode(doc, scores, low, seed, 1) == [(4, 7)]
+    nl = next(t.i for t in doc if "\n" in t.text)
+    scores = [logit(0.9)] * len(doc)
+    spans = decode(doc, scores, low, seed, 2)
+    assert all(not (s <= nl < e) for s, e in spans) and len(spans) == 2
 
 
 def test_actor_called_terrorists_keeps_canonical_name(fnlp):

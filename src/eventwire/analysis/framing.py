@@ -6,10 +6,14 @@ Two sources of spans, both cheap at run time:
   (``lexicons/framing_patterns.yaml``), scare quotes and repeated loaded terms. They make the
   layer explainable and cover what state media say in every article ("illegitimate",
   "atrocities", "Daesh terrorists", "sovereignty, safety and territorial integrity");
-* a linear model (``framing/model.npz``, trained by ``benchmarks/train_framing.py`` on part of
-  the PTC dev corpus): a per-token logistic score over word, lemma, tag, neighbour, bias-lexicon
-  and rule features marks the spans, and a second linear model names each span's technique.
-  Plain dict lookups, no numpy at run time, so the layer costs a few per cent of the tagger.
+* linear models (``framing/model.npz``, trained by ``benchmarks/train_framing.py`` on part of
+  the PTC dev corpus): a sentence model scores how persuasive each sentence reads as a whole
+  (propaganda clusters in sentences, which a token window cannot see); a per-token logistic
+  score over word, lemma, suffix, tag, neighbour, bias-lexicon, rule and sentence-score
+  features marks the spans, decoded with two thresholds (a stretch must hold one confident
+  token, its edges may be weaker, and no span crosses a line break); a third model names each
+  span's technique. Plain dict lookups, no numpy at run
+  time, so the layer costs a few per cent of the tagger.
 
 Results: ``doc.spans["framing"]`` with ``Span._.ew_framing = {"technique", "about"}`` (``about`` is
 [start, end] of the actor span the phrase targets, or None), and ``Doc._.ew_framing_summary``
@@ -105,6 +109,7 @@ class LinearModel:
 
     def __init__(self, name: str | None):
         self.si: dict[str, float] = {}
+        self.sent: dict[str, float] = {}
         self.tc: dict[str, list[float]] = {}
         self.tc_labels: list[str] = []
         self.meta: dict[str, Any] = {}
@@ -115,6 +120,9 @@ class LinearModel:
         with data_path(name).open("rb") as fh, np.load(fh, allow_pickle=False) as z:
             self.si = dict(zip(z["si_features"].tolist(), z["si_weights"].astype(float).tolist(), strict=True))
             self.tc = dict(zip(z["tc_features"].tolist(), z["tc_weights"].astype(float).tolist(), strict=True))
+            if "sent_features" in z:
+                self.sent = dict(zip(z["sent_features"].tolist(), z["sent_weights"].astype(float).tolist(),
+                                     strict=True))
             self.tc_labels = z["tc_labels"].tolist()
             self.meta = json.loads(str(z["meta"]))
 
@@ -146,8 +154,37 @@ def _quoted(doc: Doc, max_tokens: int) -> tuple[list[bool], list[tuple[int, int]
     return inside, short
 
 
-def token_features(doc: Doc, rules: list[Rule], bias: frozenset[str], quote_max: int) -> list[list[str]]:
-    """Features of every token for the span model (train_framing.py uses this same function)."""
+def sentence_features(sent: Span, bias: frozenset[str], inq: list[bool]) -> list[str]:
+    """Features of one sentence for the sentence model: its lemmas, bias-word count, length, quotes."""
+    f = {"l=" + t.lemma_.lower() for t in sent if t.is_alpha}
+    nb = sum(1 for t in sent if t.lower_ in bias or t.lemma_.lower() in bias)
+    f.add(f"nb={min(nb, 5)}")
+    f.add(f"len={_bucket(len(sent), (6, 12, 20, 30, 45))}")
+    if sent[-1].text in ("!", "?"):
+        f.add("end" + sent[-1].text)
+    if any(inq[sent.start:sent.end]):
+        f.add("quote")
+    return sorted(f)
+
+
+def sentence_scores(doc: Doc, weights: dict[str, float], bias: frozenset[str], quote_max: int) -> list[float]:
+    """Probability that each sentence carries framing, from the sentence model's weights."""
+    inq, _ = _quoted(doc, quote_max)
+    b = weights.get("<bias>", 0.0)
+    out = []
+    for sent in doc.sents:
+        z = b + sum(weights.get(f, 0.0) for f in sentence_features(sent, bias, inq))
+        out.append(1 / (1 + math.exp(-max(-30.0, min(30.0, z)))))
+    return out
+
+
+def token_features(doc: Doc, rules: list[Rule], bias: frozenset[str], quote_max: int,
+                   sent_scores: list[float] | None = None) -> list[list[str]]:
+    """Features of every token for the span model (train_framing.py uses this same function).
+
+    ``sent_scores`` (one probability per sentence, from the sentence model) gives each token the
+    decile of its sentence's score, alone and with the token's part of speech.
+    """
     n = len(doc)
     rule_at: list[str | None] = [None] * n
     for s, e, tech in rules:
@@ -171,6 +208,10 @@ def token_features(doc: Doc, rules: list[Rule], bias: frozenset[str], quote_max:
         last = doc[s1 - 1].text
         if last in ("!", "?"):
             sf.append("s" + last)
+        ss = None
+        if sent_scores is not None and si < len(sent_scores):
+            ss = min(9, max(0, int(sent_scores[si] * 10)))
+            sf.append(f"ss={ss}")
         for i in range(s0, s1):
             t = doc[i]
             p1 = low[i - 1] if i > s0 else "<s>"
@@ -180,7 +221,12 @@ def token_features(doc: Doc, rules: list[Rule], bias: frozenset[str], quote_max:
             rel = (i - s0) * 4 // max(1, words)
             f = ["w=" + low[i], "l=" + lem[i], "p=" + pos[i], "t=" + t.tag_, "d=" + t.dep_,
                  "w-1=" + p1, "w+1=" + n1, "pp=" + pp + "|" + pos[i], "pn=" + pos[i] + "|" + pn,
-                 "hl=" + t.head.lemma_.lower(), f"rel={rel}", *sf]
+                 "hl=" + t.head.lemma_.lower(), f"rel={rel}", *sf,
+                 "w-2=" + (low[i - 2] if i - 2 >= s0 else "<s>"), "w+2=" + (low[i + 2] if i + 2 < s1 else "</s>")]
+            if t.is_alpha:
+                f.append("suf=" + low[i][-3:])
+            if ss is not None:
+                f.append(f"ss={ss}|{pos[i]}")
             if isb[i]:
                 f.append("bias")
             if i > s0 and isb[i - 1]:
@@ -224,7 +270,8 @@ class FramingComponent:
     """Writes doc.spans[spans_key] + Span._.ew_framing and Doc._.ew_framing_summary."""
 
     def __init__(self, nlp: Language, name: str, spans_key: str, terms: str, patterns: str,
-                 bias_words: str, model: str, threshold: float | None, max_gap: int,
+                 bias_words: str, model: str, threshold: float | None, seed_threshold: float | None,
+                 max_gap: int,
                  scare_quote_max_tokens: int, use_rules: bool, use_model: bool):
         self.name = name
         self.spans_key = spans_key
@@ -244,8 +291,9 @@ class FramingComponent:
         self.model = LinearModel(model if use_model else None)
         meta = self.model.meta
         self.threshold = threshold if threshold is not None else float(meta.get("threshold", 0.5))
+        seed = seed_threshold if seed_threshold is not None else meta.get("seed_threshold")
+        self.seed_threshold = max(self.threshold, float(seed)) if seed is not None else self.threshold
         self.max_gap = max_gap if max_gap >= 0 else int(meta.get("max_gap", 1))
-        self._logit = math.log(self.threshold / (1 - self.threshold))
 
     # ----- rules
     def rules(self, doc: Doc) -> list[Rule]:
@@ -270,12 +318,16 @@ class FramingComponent:
         return out
 
     # ----- model
-    def model_spans(self, doc: Doc, rules: list[Rule]) -> list[tuple[int, int]]:
-        feats = token_features(doc, rules, self.bias, self.quote_max)
+    def token_scores(self, doc: Doc, rules: list[Rule]) -> list[float]:
+        """Log-odds that each token lies inside a framing span."""
+        sent = sentence_scores(doc, self.model.sent, self.bias, self.quote_max) if self.model.sent else None
+        feats = token_features(doc, rules, self.bias, self.quote_max, sent)
         w = self.model.si
         bias = w.get("<bias>", 0.0)
-        on = [sum(w.get(f, 0.0) for f in fs) + bias >= self._logit for fs in feats]
-        return token_runs(doc, on, self.max_gap)
+        return [sum(w.get(f, 0.0) for f in fs) + bias for fs in feats]
+
+    def model_spans(self, doc: Doc, scores: list[float]) -> list[tuple[int, int]]:
+        return decode(doc, scores, logit(self.threshold), logit(self.seed_threshold), self.max_gap)
 
     def technique(self, span: Span, rules: list[Rule]) -> str:
         tc, labels = self.model.tc, self.model.tc_labels
@@ -303,14 +355,15 @@ class FramingComponent:
             doc._.ew_framing_summary = summary(doc, [])
             return
         rules = self.rules(doc)
+        scores = self.token_scores(doc, rules) if self.model else None
         found: dict[tuple[int, int, str], None] = {}
         if self.use_rules:
             for s, e, tech in _resolve(rules):
                 found[(s, e, tech)] = None
         rule_keys = set(found)
-        if self.model:
+        if scores is not None:
             covered = [(s, e) for s, e, _ in found]
-            for s, e in self.model_spans(doc, rules):
+            for s, e in self.model_spans(doc, scores):
                 if any(cs <= s and e <= ce for cs, ce in covered):
                     continue
                 found[(s, e, self.technique(doc[s:e], rules))] = None
@@ -324,6 +377,9 @@ class FramingComponent:
         for (s, e), tech in sorted(by_offsets.items()):
             if (s, e, tech) not in rule_keys and any(ps <= s and e <= pe for ps, pe in places):
                 continue  # a place name alone is not framing (the model is noisy on rare names)
+            if (s, e, tech) not in rule_keys and any(t2 == tech and s2 <= s and e <= e2 and (s2, e2) != (s, e)
+                                                     for (s2, e2), t2 in by_offsets.items()):
+                continue  # the same technique on a longer stretch already says it
             span = Span(doc, s, e, label=tech)
             span._.ew_framing = {"technique": tech, "about": _about(span, actors)}
             spans.append(span)
@@ -333,11 +389,25 @@ class FramingComponent:
 
 # --------------------------------------------------------------------------------------- helpers
 
-def token_runs(doc: Doc, on: list[bool], gap: int) -> list[tuple[int, int]]:
-    """Token spans of switched-on tokens within a sentence, bridging gaps of < `gap` tokens.
+def logit(p: float) -> float:
+    """Log-odds of a probability threshold (clipped away from 0 and 1)."""
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
 
-    The one decoder of the token model, used at run time and by the training script.
+
+def decode(doc: Doc, scores: list[float], low: float, seed: float, gap: int) -> list[tuple[int, int]]:
+    """Spans of tokens scoring >= `low` (log-odds) that hold at least one token >= `seed`.
+
+    Two thresholds: a framing phrase has a confident core, and its weaker edges join it, while a
+    stretch of weak tokens alone is noise. The one decoder of the token model, used at run time
+    and by the training script.
     """
+    on = [z >= low and "\n" not in t.text for z, t in zip(scores, doc, strict=True)]
+    return [(s, e) for s, e in token_runs(doc, on, gap) if max(scores[s:e]) >= seed]
+
+
+def token_runs(doc: Doc, on: list[bool], gap: int) -> list[tuple[int, int]]:
+    """Token spans of switched-on tokens within a sentence, bridging gaps of < `gap` tokens."""
     spans: list[tuple[int, int]] = []
     for sent in doc.sents:
         i = sent.start
@@ -351,7 +421,7 @@ def token_runs(doc: Doc, on: list[bool], gap: int) -> list[tuple[int, int]]:
                     j += 1
                     continue
                 k = j
-                while k < sent.end and not on[k] and k - j < gap:
+                while k < sent.end and not on[k] and k - j < gap and "\n" not in doc[k].text:
                     k += 1
                 if k < sent.end and on[k]:
                     j = k
@@ -467,6 +537,7 @@ def summary(doc: Doc, spans: list[Span]) -> dict:
         "bias_words": "lexicons/bias_words.csv",
         "model": "framing/model.npz",
         "threshold": None,
+        "seed_threshold": None,
         "max_gap": -1,
         "scare_quote_max_tokens": 4,
         "use_rules": True,
@@ -476,7 +547,8 @@ def summary(doc: Doc, spans: list[Span]) -> dict:
     requires=["token.pos", "token.lemma", "token.dep", "doc.sents"],
 )
 def make_framing(nlp: Language, name: str, spans_key: str, terms: str, patterns: str, bias_words: str,
-                 model: str, threshold: float | None, max_gap: int, scare_quote_max_tokens: int,
+                 model: str, threshold: float | None, seed_threshold: float | None,
+                 max_gap: int, scare_quote_max_tokens: int,
                  use_rules: bool, use_model: bool) -> FramingComponent:
     if model:
         try:
@@ -485,5 +557,5 @@ def make_framing(nlp: Language, name: str, spans_key: str, terms: str, patterns:
             log.warning("framing model %s not found: rules only", model)
             model = ""
     return FramingComponent(nlp, name, spans_key, terms, patterns, bias_words, model, threshold,
-                            max_gap, scare_quote_max_tokens, use_rules, use_model)
+                            seed_threshold, max_gap, scare_quote_max_tokens, use_rules, use_model)
 
