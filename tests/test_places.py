@@ -249,3 +249,93 @@ def test_direction_words_and_small_towns_inside_organisation_names(pnlp):
     places = {p["text"]: p for p in analyse(text, nlp=pnlp).to_dict()["places"]}
     assert "Northeast" not in places and "Templeton" not in places, places
     assert "Georgia" in places and "Athens" in places
+
+
+def _resolved(pnlp, shared, item_id):
+    """(gold toponym, our place) pairs of a dev item, matched by overlap."""
+    (it,) = _dev_items(shared, "geo-lgl.jsonl", [item_id]) or [None]
+    if it is None:
+        pytest.skip("dev item not found")
+    places = analyse(it["text"], id=it["id"], nlp=pnlp).to_dict()["places"]
+    out = []
+    for t in it["toponyms"]:
+        hit = [p for p in places if p["start"] < t["end"] and p["end"] > t["start"]]
+        if hit:
+            out.append((t, hit[0]))
+    return out
+
+
+@pytest.mark.parametrize("item,name,admin1", [("lgl-42943861", "Lebanon", "Indiana"),   # with "Boone County"
+                                              ("lgl-42442256", "Paris", "Tennessee")])  # with "Henry County"
+def test_two_ambiguous_names_settle_each_other(pnlp, shared, item, name, admin1):
+    """Neither "Lebanon" nor "Boone County" alone says Indiana, but only there do the two lie together;
+    a local story's town then outranks the famous country or capital of its name."""
+    pairs = [(t, p) for t, p in _resolved(pnlp, shared, item) if t["text"] == name]
+    assert pairs
+    for _t, p in pairs:
+        assert (p["country"], p["admin1"]) == ("USA", admin1), p
+
+
+def test_names_listed_before_counties_are_counties(pnlp, shared):
+    # "Douglas, Sarpy and Lancaster counties", "Dakota, Otoe and Washington counties" (Nebraska)
+    for t, p in _resolved(pnlp, shared, "lgl-40220735"):
+        if t["text"] in ("Lancaster", "Hayes", "Washington") and "County" in (p["name"] or ""):
+            assert p["feature_code"] == "ADM2" and p["admin1"] == "Nebraska", p
+    lanc = [p for t, p in _resolved(pnlp, shared, "lgl-40220735") if t["text"] == "Lancaster"]
+    assert lanc and lanc[0]["feature_code"] == "ADM2"
+    # a state before "counties" is the counties' state, not a county
+    d = analyse("Boone County's rate is near the middle of Indiana counties.", nlp=pnlp).to_dict()
+    assert {p["text"]: p["feature_code"] for p in d["places"]}.get("Indiana") == "ADM1"
+
+
+def test_short_form_of_a_county_the_story_names(pnlp, shared):
+    # "DeKalb County" earlier in the story: the later bare "DeKalb" is the Georgia county, not DeKalb, Illinois
+    for t, p in _resolved(pnlp, shared, "lgl-39798574"):
+        if t["text"] == "DeKalb":
+            assert p["admin1"] == "Georgia", p
+
+
+def test_a_place_named_only_by_another_of_its_names_yields(pnlp, shared):
+    # "Philadelphia" is an old name of Amman; "Iraq" an alternate name of Arak in Iran
+    for t, p in _resolved(pnlp, shared, "lgl-40308840"):
+        if t["text"] == "Philadelphia":
+            assert p["country"] == "USA", p
+    d = analyse("Iran backs Shiite militias from Lebanon, Iraq and Afghanistan, Tehran said.", nlp=pnlp).to_dict()
+    assert {p["text"]: p["country"] for p in d["places"]}.get("Iraq") == "IRQ"
+
+
+def test_country_the_text_gives_a_name(pnlp):
+    text = ("BENGHAZI, Libya (Reuters) - Libyan forces pushed into Benghazi on Monday after weeks of fighting "
+            "near Sirte and Misrata, officials said.\n\nElsewhere, gunmen clashed overnight in the Lebanese port "
+            "of Tripoli, killing two people. The army deployed in Tripoli on Tuesday. Sales rose in "
+            "Indianapolis, Indiana and Atlanta, Georgia.")
+    places = analyse(text, nlp=pnlp).to_dict()["places"]
+    tripoli = [p for p in places if p["text"] == "Tripoli"]
+    assert len(tripoli) == 2 and all(p["country"] == "LBN" for p in tripoli), tripoli  # one name, one place
+    assert {p["text"]: p["admin1"] for p in places}.get("Atlanta") == "Georgia"
+
+
+def test_month_and_weekday_abbreviations_are_not_places(pnlp):
+    d = analyse("The vote is set for Nov. 4 and the count ends Nov 5. Talks resume Wed in Dushanbe; "
+                "the office shut on Sat, officials said on Tues.", nlp=pnlp).to_dict()
+    assert [p["text"] for p in d["places"]] == ["Dushanbe"]
+
+
+def test_every_mention_of_a_village_list_name(sana):
+    # "the villages of al-Hasaka, which left scores of civilians dead": the second mention too
+    assert sum(p["text"] == "al-Hasaka" for p in sana["places"]) == 2
+
+
+def test_possessive_before_a_list_of_provinces_is_the_country(pnlp):
+    d = analyse("Floods hit central China's Hunan and Hubei provinces on Monday.", nlp=pnlp).to_dict()
+    places = {p["text"]: p for p in d["places"]}
+    assert places["China"]["feature_code"] == "PCLI"
+    assert places["Hunan"]["country"] == "CHN" and places["Hunan"]["feature_code"] == "ADM1"
+
+
+def test_one_name_before_a_plural_unit_word_is_no_list(pnlp):
+    d = analyse("Jobless rates rose in the four metro Athens counties, and in Barrow and Jackson counties "
+                "in Georgia.", nlp=pnlp).to_dict()
+    places = {p["text"]: p for p in d["places"]}
+    assert places["Athens"]["feature_code"] != "ADM2", places["Athens"]
+    assert places["Barrow"]["feature_code"] == "ADM2" and places["Barrow"]["admin1"] == "Georgia"

@@ -9,8 +9,14 @@ stay out. The dateline place is always a mention.
 
 Resolution ranks each mention's candidates by a prior (feature class and
 population) plus document context: the countries and provinces of the other
-mentions, the dateline place, the outlet's country, and "Town, State" pairs.
-It runs twice: the first pass gives the context the second pass uses.
+mentions, the dateline place, the outlet's country, "Town, State" pairs and
+"the Lebanese port of X" (which fix a name's country for the whole story),
+names listed before "counties"/"provinces", and spatial coherence (places named
+together lie together, so two ambiguous names can settle each other). A story
+clearly set in one country takes the fame of a capital or country abroad away
+from a name that also names a town there ("Paris" beside "Henry County"). A
+place matched only through another of its names yields to one called so.
+A few rounds let each name's readings support the others.
 A name the gazetteer cannot resolve stays a place without coordinates; it never
 drops the others.
 """
@@ -21,6 +27,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +39,7 @@ import eventwire.analysis.extensions  # noqa: F401
 from eventwire.analysis.extensions import meta
 from eventwire.data import read_csv, read_yaml
 from eventwire.gazetteer.index import Gazetteer, load, precision_of
-from eventwire.gazetteer.normalise import norm
+from eventwire.gazetteer.normalise import key, norm
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # entity labels the small model gives to place names it does not know ("Sobane Da" WORK_OF_ART)
@@ -56,6 +63,17 @@ _HELD_BY = re.compile(
     r"(?:the\s+)?(?:(?:town|city|village|capital|province|region|governorate|state|district)\s+of\s+)?"
     rf"(?:(?:{_DIR_WORDS})\s+)?(?:{_UNIT_WORDS}\s+of\s+)?$", re.I)
 _UNIT_CODES = ("PCLI", "ADM1", "ADM2")
+# a plural unit word after a list of names, and its singular as GeoNames spells units ("Henry County");
+# not "departments", which after US town names are their fire or police departments
+_UNIT_SINGULAR = {"counties": "County", "parishes": "Parish", "provinces": "Province", "districts": "District",
+                  "governorates": "Governorate", "states": "State", "regions": "Region", "prefectures": "Prefecture",
+                  "oblasts": "Oblast", "boroughs": "Borough", "townships": "Township"}
+_PLURAL_UNIT = re.compile(r"\s+(" + "|".join(_UNIT_SINGULAR) + r")\b", re.I)
+# between a demonym and the name it places: "the Lebanese port of Tripoli", "Syrian city of Homs"
+_OF_FRAME = re.compile(r"\s+(?:[a-z-]+\s+){0,2}(?:port|city|town|village|capital|province|region|district|"
+                       r"governorate|state|island|county|area|border\s+town|enclave)\s+of\s+(?:the\s+)?")
+_LIST_TOKEN = re.compile(r"[^\W\d][\w'’.-]*|[,&]")
+_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+|&\s+)?|\s+(?:and|or|&)\s+)", re.I)
 
 
 @dataclass
@@ -78,13 +96,41 @@ def _cap(t) -> bool:
     return t.text[:1].isupper() and any(ch.islower() for ch in t.text)
 
 
-def _prior(p: dict) -> float:
-    """Feature class and population: what a reader assumes without context."""
+# the share of its score a reading keeps when the text names it only by another of its names
+_OTHER_NAME = 0.6
+_ABBREV_WORDS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "pt": "point"}
+
+
+def _name_words(name: str) -> tuple[str, ...]:
+    """The transliteration-folded words of a name, "St."/"Mt." spelt out."""
+    return tuple(_ABBREV_WORDS.get(w, w) for w in key(name).split())
+
+
+def _other_name(words: tuple[str, ...], name: str) -> bool:
+    """Whether a surface (its `_name_words`) names a place only by another of its names: "Philadelphia"
+    for Amman, "Iraq" for Arak, but not "New York" for New York City nor "Normandy" for Normandie."""
+    own = _name_words(name)
+    if set(words) <= set(own):
+        return False
+    return SequenceMatcher(None, " ".join(words), " ".join(own)).ratio() < 0.8
+
+
+def _fame(p: dict) -> float:
+    """What a country, a capital or a province gains over a town of its size when a name is read alone."""
     fc = p.get("feature_code") or "PPL"
     pop = p.get("population") or 0
-    base = math.log10(pop + 10) / 6.0
-    return base + {"PCLI": 0.55, "CONT": 0.45, "ADM1": 0.35, "PPLC": 0.6, "ADM2": 0.0,
-                   "LCTY": 0.3}.get(fc, 0.0) + (0.3 if p.get("source") == "supplement" else 0.0)
+    bonus = {"PCLI": 0.55, "CONT": 0.45, "ADM1": 0.35, "PPLC": 0.6, "LCTY": 0.3}.get(fc, 0.0)
+    if fc in ("PCLI", "ADM1", "PPLC") and pop:
+        # the rank a reader gives a capital or a province grows with its size: Douglas, the Isle of
+        # Man's capital of 26,000, is not what "Douglas" brings to mind the way Paris is "Paris"
+        bonus *= min(1.0, max(0.25, (math.log10(pop) - 4.0) / 2.0))
+    return bonus
+
+
+def _prior(p: dict) -> float:
+    """Feature class and population: what a reader assumes without context."""
+    pop = p.get("population") or 0
+    return math.log10(pop + 10) / 6.0 + _fame(p) + (0.3 if p.get("source") == "supplement" else 0.0)
 
 
 def _actor_names() -> frozenset[str]:
@@ -164,7 +210,7 @@ class PlacesComponent:
         self.speech = words["speech"]
         self._speakers: set[str] = set()
         self.actor_names = _actor_names()
-        self.w_spatial, self.temperature = 0.6, 0.1
+        self.w_spatial, self.temperature, self.plausible, self.w_fame = 0.6, 0.1, 0.5, 0.7
 
     @property
     def gaz(self) -> Gazetteer:
@@ -174,19 +220,22 @@ class PlacesComponent:
 
     # ------------------------------------------------------------------ candidates
     def _places_for(self, surface: str, fuzzy: bool, by_key: bool = True) -> list[dict]:
-        if surface.lower() in self.skip:
+        if surface.lower().rstrip(".") in self.skip:  # "Nov." as "Nov"
             return []
         hits = self.gaz.lookup(surface)
         if not by_key:
             hits = tuple(h for h in hits if not h[2])
         out = []
         one_word = len(surface.split()) == 1
+        words = _name_words(surface)
         for gid, kind, by_key in hits:
             p = self.gaz.place(gid)
             if p and p.get("feature_code") == "ADM2" and one_word and len(p["name"].split()) > 1:
                 continue  # "Brown" is a surname far more often than Brown County
             if p and p.get("lat") is not None:
-                out.append({**p, "_kind": kind, "_match": 0.92 if by_key else 1.0, "_loose": by_key})
+                # matched only through another name of the place ("Philadelphia", an old name of Amman)
+                alt = kind == "name" and _other_name(words, p["name"])
+                out.append({**p, "_kind": kind, "_match": 0.92 if by_key else 1.0, "_loose": by_key, "_alt": alt})
         if not out and fuzzy and len(surface) >= 6:
             for gid, sim in self.gaz.fuzzy(surface, self.fuzzy_threshold):
                 p = self.gaz.place(gid)
@@ -323,7 +372,8 @@ class PlacesComponent:
                 return "settlement"
         if prev is None:
             return None
-        if prev.lower_ == "of" and span.start > 1 and doc[span.start - 2].lower_ in self.settlements:
+        if prev.lower_ == "of" and span.start > 1 and (doc[span.start - 2].lower_ in self.settlements
+                                                        or doc[span.start - 2].lemma_.lower() in self.settlements):
             return "settlement"
         return "locative" if prev.lower_ in self.locatives else None
 
@@ -464,6 +514,8 @@ class PlacesComponent:
         mentions = [m for m in mentions if not m.weak or norm(m.text) in confirmed
                     or any(c.get("feature_code") in ("PCLI", "ADM1", "ADM2") or (c.get("population") or 0) >= 20_000
                            for c in m.cands)]
+        mentions.sort(key=lambda m: m.start)
+        self._unit_lists(full_text, mentions)
         # "X countryside/province": the admin unit
         for m in mentions:
             nxt = doc.char_span(m.end + 1, m.end + 1 + 24, alignment_mode="expand") if m.end + 1 < len(full_text) else None
@@ -486,6 +538,32 @@ class PlacesComponent:
                 if towns:
                     m.cands = towns  # "Kandahar city": the city, not the province of its name
         return sorted(mentions, key=lambda m: m.start)
+
+    def _unit_lists(self, full_text: str, mentions: list[Mention]) -> None:
+        """Names listed before a plural unit word are units of that kind: "Douglas, Sarpy and Lancaster
+        counties", "Becker, Clay, Douglas, Grant ... and Wilkin counties" name counties, not towns (the
+        list runs back over capitalised words, commas and conjunctions, known names or not)."""
+        for plural in _PLURAL_UNIT.finditer(full_text):
+            unit = _UNIT_SINGULAR[plural.group(1).lower()]
+            end = plural.start()
+            toks = list(_LIST_TOKEN.finditer(full_text, max(0, end - 300), end))
+            begin = end
+            for t in reversed(toks):
+                if full_text[t.end():begin].strip():
+                    break  # something else between: the list ends here
+                w = t.group(0)
+                if not (w[:1].isupper() or w.lower() in ("and", "or", "&", ",")) or w.endswith(("'s", "’s")):
+                    break  # "China's Hunan and Hubei provinces": the possessive holds the list
+                begin = t.start()
+            if not re.search(r",|&|\b(?:and|or)\b", full_text[begin:end]):
+                continue  # one name is no list: "Indiana counties", "the metro Athens counties" are in it
+            inside = [m for m in mentions if begin <= m.start and m.end <= end and m.kind != "demonym"]
+            for m in inside:
+                named = [c for c in self._places_for(f"{m.text} {unit}", fuzzy=False, by_key=False)
+                         if c.get("feature_code") in ("ADM1", "ADM2")]
+                named = named or [c for c in m.cands if c.get("feature_code") in ("ADM1", "ADM2")]
+                if named:
+                    m.cands, m.admin_only = named, True
 
     # ------------------------------------------------------------------ resolution
     def _resolve(self, doc: Doc, mentions: list[Mention]) -> None:
@@ -534,21 +612,78 @@ class PlacesComponent:
                                if others.get(c.get("country"), 0) >= (0.99 if c.get("_fuzzy") else 1e-9)]
         # "Town, State" pairs: the second name constrains the first
         pair_ctx: dict[int, tuple[set, set]] = {}
-        for a, b in zip(mentions, mentions[1:], strict=False):
+        for k in range(len(mentions) - 1):
+            a, b = mentions[k], mentions[k + 1]
             gap = full_text[a.end:b.start]
             if gap.strip() == "," and len(gap) <= 3:
                 units = [c for c in b.cands if c.get("feature_code") in ("ADM1", "PCLI", "ADM2")]
                 if units:
-                    pair_ctx[id(a)] = ({c["geonameid"] for c in units if c["feature_code"] != "PCLI"},
-                                       {c.get("country") for c in units})
+                    ctx = ({c["geonameid"] for c in units if c["feature_code"] != "PCLI"},
+                           {c.get("country") for c in units})
+                    pair_ctx[id(a)] = ctx
+                    # "Nashville and Cordova, Tennessee": the state holds both towns
+                    j = k
+                    while j > 0 and re.fullmatch(r"\s+(?:and|or|&)\s+", full_text[mentions[j - 1].end:mentions[j].start]):
+                        j -= 1
+                        pair_ctx.setdefault(id(mentions[j]), ctx)
+        # "the Lebanese port of Tripoli", "Lebanon's Tripoli": the country the text gives a name
+        for k in range(1, len(mentions)):
+            p, m = mentions[k - 1], mentions[k]
+            if id(m) in pair_ctx or not p.cands or len({c.get("country") for c in p.cands}) != 1:
+                continue
+            gap = full_text[p.end:m.start]
+            if (p.kind == "demonym" and _OF_FRAME.fullmatch(gap)) or (
+                    all(c.get("feature_code") == "PCLI" for c in p.cands) and re.fullmatch(r"['’]s\s+", gap)):
+                pair_ctx[id(m)] = (set(), {p.cands[0].get("country")})
+        # "DeKalb" in a story that names "DeKalb County" may be the county: the short form gets its readings
+        full: dict[str, list[dict]] = defaultdict(list)
+        for m in mentions:
+            words = m.text.split()
+            if len(words) > 1 and words[-1].lower() in ("county", "parish"):
+                full[norm(" ".join(words[:-1]))] += [c for c in m.cands if c.get("feature_code") == "ADM2"]
+        for m in mentions:
+            extra = full.get(norm(m.text))
+            if extra and m.kind == "toponym":
+                have = {c["geonameid"] for c in m.cands}
+                m.cands = m.cands + [c for c in extra if c["geonameid"] not in have]
+        fixed_to: dict[str, set] = {}
+        for m in mentions:
+            # "Atlanta, Georgia": a town the text puts in a province is one of that province's towns
+            # (unless the name is itself a province of that country: "Washington, Oregon" lists states)
+            if id(m) in pair_ctx:
+                units, ccs = pair_ctx[id(m)]
+                if units:
+                    inside = [c for c in m.cands if c.get("admin1_gid") in units or c["geonameid"] in units]
+                    sibling = any(c.get("feature_code") in ("ADM1", "PCLI") and c.get("country") in ccs
+                                  for c in m.cands)
+                else:  # "Queensland, Australia", but not the list "Lebanon, Syria"
+                    inside = [c for c in m.cands if c.get("country") in ccs]
+                    sibling = any(c.get("feature_code") == "PCLI" for c in m.cands)
+                if inside and not sibling:
+                    m.cands = inside
+                    fixed_to[norm(m.text)] = {c["geonameid"] for c in inside}
+        # one name, one place: the later bare "Tripoli" is the one the text placed before
+        for m in mentions:
+            keep = fixed_to.get(norm(m.text))
+            if keep and id(m) not in pair_ctx:
+                m.cands = [c for c in m.cands if c["geonameid"] in keep] or m.cands
         live = [m for m in mentions if m.cands]
         if not live:
             return
         adm1_of = {id(m): [c for c in m.cands if c.get("feature_code") == "ADM1" and c.get("lat") is not None]
                    for m in live if not any(c.get("feature_code") == "PCLI" for c in m.cands)}
 
+        # a place called so only by another of its names ("Philadelphia", an old name of Amman) yields to
+        # one called so by its own; not a country ("Palestine" for the Palestinian Territory)
+        primary = {id(m) for m in live if any(not c.get("_alt") for c in m.cands)}
+
+        def other_name(m: Mention, c: dict) -> bool:
+            return bool(c.get("_alt")) and id(m) in primary and c.get("feature_code") != "PCLI"
+
         def fixed(m: Mention, c: dict) -> float:
             s = _prior(c) * c["_match"]
+            if other_name(m, c):
+                s *= _OTHER_NAME
             if id(m) in pair_ctx:
                 units, ccs = pair_ctx[id(m)]
                 if c.get("admin1_gid") in units or c["geonameid"] in units:
@@ -580,6 +715,17 @@ class PlacesComponent:
         g_of = np.array([r[1] for r in rows])
         base = np.array([fixed(live[r[0]], r[2]) for r in rows])
         rel = _relation(cands)
+        # names listed together are of one kind: "Montana and Wyoming" are two states of one country
+        listed = np.zeros((len(live), len(live)), dtype=bool)
+        for a in range(len(live) - 1):
+            if _LIST_GAP.fullmatch(full_text[live[a].end:live[a + 1].start]):
+                listed[a, a + 1] = listed[a + 1, a] = True
+        if listed.any():
+            adm1_row = np.array([c.get("feature_code") == "ADM1" for c in cands])
+            ctry = np.array([str(c.get("country")) for c in cands])
+            sib = listed[mi_of[:, None], mi_of[None, :]] & adm1_row[:, None] & adm1_row[None, :] \
+                & (ctry[:, None] == ctry[None, :])
+            rel[sib] = 1.0
         rel[g_of[:, None] == g_of[None, :]] = 0.0  # a name does not support itself
         # a name with many readings ("Washington") is weak evidence for any one of them
         n_read = np.bincount(mi_of, minlength=len(live)).astype(float)
@@ -587,35 +733,75 @@ class PlacesComponent:
         demonym = np.array([live[r[0]].kind == "demonym" for r in rows])
         weight[demonym] = 0.0
         cc = [c.get("country") for c in cands]
+        fame = np.array([_fame(c) * c["_match"] for c in cands])
+        # the fame a name's reading abroad loses is the same for all its readings in one country, so
+        # that Washington, D.C. keeps its rank over Washington State however foreign the story
+        top: dict[tuple[int, str], float] = {}
+        for i, c in enumerate(cc):
+            top[(mi_of[i], c)] = max(top.get((mi_of[i], c), 0.0), fame[i])
+        fame = np.array([top[(mi_of[i], c)] for i, c in enumerate(cc)])
+        alt_row = np.array([other_name(live[mi_of[i]], c) for i, c in enumerate(cands)])
+        idx_of = [np.flatnonzero(mi_of == mi) for mi in range(len(live))]
+        dateline_g = {group_of[m.text.lower()] for m in live if m.source == "dateline"}
         score = base.copy()
+        q = np.zeros(len(rows))
         prob = np.zeros(len(rows))
         for _round in range(3):
-            # probabilities within each mention
-            for mi in range(len(live)):
-                idx = np.flatnonzero(mi_of == mi)
-                z = np.exp((score[idx] - score[idx].max()) / self.temperature)
+            # each name's readings: their probabilities, and how plausible each is beside the name's best
+            for idx in idx_of:
+                rel_score = score[idx] - score[idx].max()
+                z = np.exp(rel_score / self.temperature)
                 prob[idx] = z / z.sum()
-            # spatial support: for each other group, the best-supporting reading
-            contrib = rel * (prob * weight)[None, :]
+                q[idx] = np.exp(rel_score / self.plausible)
+            # spatial support: for each other name, its best-supporting plausible reading. Counting every
+            # plausible reading, not only the likely one, lets two ambiguous names settle each other:
+            # "Lebanon" and "Boone County" are both in Indiana, though neither alone says so
+            contrib = rel * (q * weight)[None, :]
             per_group = np.zeros((len(rows), n_groups))
             np.maximum.at(per_group.T, g_of, contrib.T)
             support = per_group.sum(axis=1)
             # country evidence: the probability mass of other names in each country
             mass: Counter = Counter(base_countries)
             seen_g: dict[int, Counter] = defaultdict(Counter)
+            # where the story is set: the countries of its towns and provinces (a country it names may
+            # be only its topic: "the U.S." in a story from Gaza)
+            setting_m: dict[int, Counter] = defaultdict(Counter)
             for i, c in enumerate(cc):
-                w = prob[i] * (0.5 if demonym[i] else 1.0)
-                seen_g[g_of[i]][c] = max(seen_g[g_of[i]][c], w)
-            for cnt in seen_g.values():
+                seen_g[g_of[i]][c] = max(seen_g[g_of[i]][c], prob[i] * (0.5 if demonym[i] else 1.0))
+                if not demonym[i] and cands[i].get("feature_code") not in ("PCLI", "CONT", "RGN"):
+                    setting_m[mi_of[i]][c] += prob[i]  # "Henry County": ten counties, all in the US
+            setting_g: dict[int, Counter] = defaultdict(Counter)
+            for mi, cnt in setting_m.items():
+                g = g_of[idx_of[mi][0]]
                 for c, w in cnt.items():
-                    mass[c] += w
+                    setting_g[g][c] = max(setting_g[g][c], w)
+            for cnt in seen_g.values():
+                mass.update(cnt)
+            setting: Counter = Counter()
+            for cnt in setting_g.values():
+                setting.update(cnt)
+            total = sum(setting.values())
+            own_total = {g: sum(cnt.values()) for g, cnt in setting_g.items()}
+            share = np.zeros(len(rows))
+            conf = np.zeros(len(rows))
             for i, c in enumerate(cc):
-                own = seen_g[g_of[i]][c]
-                m_c = mass.get(c, 0.0) - own
+                m_c = mass.get(c, 0.0) - seen_g[g_of[i]][c]
                 score[i] = (base[i] + self.w_country * min(m_c, 3.0) / 3.0 + (0.1 if m_c > 0.3 else 0.0)
                             + self.w_spatial * min(support[i], 3.0))
+                others = total - own_total.get(g_of[i], 0.0)
+                if others > 1e-6:
+                    share[i] = (setting[c] - setting_g[g_of[i]][c]) / others
+                    conf[i] = min(1.0, others)
+            # a capital's or a country's fame is what a reader assumes without context; a story set in
+            # another country that has a town of that name takes the fame away ("Paris" in a story about
+            # Dallas is Paris, Texas), in proportion to how clearly the story is set there
+            for mi, idx in enumerate(idx_of):
+                if group_of[live[mi].text.lower()] in dateline_g:
+                    continue  # a dateline names a place its readers know: "OTTAWA -" is Canada's capital
+                score[idx] -= self.w_fame * fame[idx] * np.maximum(0.0, share[idx].max() - share[idx]) * conf[idx]
+            score[alt_row] *= _OTHER_NAME  # its prior yielded above; the context it gathers yields too
         for mi, m in enumerate(live):
-            idx = np.flatnonzero(mi_of == mi)
+            idx = idx_of[mi]
             order = sorted(idx, key=lambda i: (-score[i], -(cands[i].get("population") or 0), cands[i]["geonameid"]))
             best = order[0]
             m.best = cands[best]
