@@ -29,6 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 import eventwire.analysis.extensions  # noqa: F401
+from eventwire.analysis.extensions import doc_text
 from eventwire.data import open_data, read_csv
 
 log = logging.getLogger(__name__)
@@ -364,7 +365,7 @@ def cue_features(tok: Token, quotes: Quotes, lex: Lexicon, sent: Span | None = N
             f.append("s=channel")
     if quotes.containing(tok.idx):
         f.append("inquote")
-    text = text if text is not None else tok.doc.text
+    text = text if text is not None else doc_text(tok.doc)
     if quotes.ending_before(tok.left_edge.idx, text) or quotes.ending_before(tok.idx, text):
         f.append("q<")
     if quotes.starting_after(tok.right_edge.idx + len(tok.right_edge.text), text) or \
@@ -434,9 +435,9 @@ class ClaimsComponent:
 
     def find(self, doc: Doc) -> list[dict]:
         # '' is a quotation mark in some newswire styles: read it as a straight quote (same length)
-        doc_text = self._raw = doc.text  # Doc.text is rebuilt on each access: read it once
+        text_of_doc = self._raw = doc_text(doc)
         self._raw_doc = doc
-        text = self._text = doc_text.replace("''", ' "') if "''" in doc_text else doc_text
+        text = self._text = text_of_doc.replace("''", ' "') if "''" in text_of_doc else text_of_doc
         quotes = self._quotes = Quotes(find_quotes(text))
         self._paras = paragraphs(text)
         self._para_starts = [a for a, _ in self._paras]
@@ -456,7 +457,7 @@ class ClaimsComponent:
         raw.extend(self._colon_quotes(doc, quotes, text, raw))
         claims = self._nest(raw, quotes)
         self._resolve(doc, claims)
-        self._chains(doc_text, claims)
+        self._chains(text_of_doc, claims)
         for c in claims:
             for k in [k for k in c if k.startswith("_")]:
                 del c[k]
@@ -516,7 +517,7 @@ class ClaimsComponent:
 
     def _doc_text(self, doc: Doc) -> str:
         """The Doc's text, read once per document in ``find``."""
-        return self._raw if getattr(self, "_raw_doc", None) is doc else doc.text
+        return doc_text(doc)
 
     def _sent_of(self, tok: Token) -> Span:
         """The sentence of a token: the one ``find`` is walking if it holds it (cheap), else Token.sent."""
@@ -1154,7 +1155,7 @@ class ClaimsComponent:
     # -- headline / transcript labels and dash attributions
     def _colon_labels(self, doc: Doc, quotes: Quotes) -> list[dict]:
         """'PENCE: Well, ...' (transcripts) and 'Pence: Flowers won't be at debate' (headlines)."""
-        text = doc.text
+        text = doc_text(doc)
         out = []
         for s, e in paragraphs(text):
             lead = s
@@ -1208,7 +1209,7 @@ class ClaimsComponent:
 
     def _dash_quotes(self, doc: Doc, quotes: Quotes) -> list[dict]:
         """'“...” ― Name': a quotation signed after a dash."""
-        text = doc.text
+        text = doc_text(doc)
         out = []
         for qs, qe in quotes.spans:
             m = DASH_RE.match(text, qe)
@@ -1324,7 +1325,7 @@ class ClaimsComponent:
 
     # -- speakers to actors, pronouns, anonymous sources, documents to their author
     def _resolve(self, doc: Doc, claims: list[dict]) -> None:
-        text = doc.text
+        text = doc_text(doc)
         actors = sorted(doc.spans["actors"], key=lambda s: s.start_char) if "actors" in doc.spans else []
         history: list[tuple[str, dict]] = []  # (type, speaker dict)
         documents: dict[str, int] = {}  # channel -> index of the claim that introduced it
@@ -1418,7 +1419,7 @@ class ClaimsComponent:
         if not any(c.lower_ in ("the", "this", "that") for c in head.children):
             return None
         h = head.lower_
-        text = head.doc.text
+        text = doc_text(head.doc)
         for _, sp in reversed(history):
             if h in text[sp["start"]:sp["end"]].lower() and sp.get("actor"):
                 return sp

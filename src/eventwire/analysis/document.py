@@ -13,7 +13,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from eventwire import records
-from eventwire.analysis.extensions import meta
+from eventwire.analysis.extensions import doc_text, meta
 
 Key = tuple[int, int]
 
@@ -53,7 +53,7 @@ def _numbered(doc: Doc, key: str, ext: str, prefix: str, model: type,
 
 def to_document(doc: Doc, article: dict) -> records.Document:
     """The contract record for an analysed Doc; `article` holds id, url, title, published, outlet."""
-    text = doc.text
+    text = doc_text(doc)
     places, place_ids = _numbered(doc, "places", "ew_place", "p", records.Place, lambda info: {
         **{f: info.get(f) for f in ("geonameid", "name", "lat", "lon", "country", "admin1",
                                     "feature_code", "precision", "score")},

@@ -41,3 +41,13 @@ for _name in ("ew_place", "ew_time", "ew_actor", "ew_framing"):
 def meta(doc: Doc) -> dict:
     """The article metadata dict of a Doc (empty if none was set)."""
     return doc._.ew_meta or {}
+
+
+def doc_text(doc: Doc) -> str:
+    """The Doc's text, read once: `Doc.text` re-joins every token on each access (milliseconds on
+    a long article, and every layer needs it). A Doc's text never changes, so the first read is kept
+    in ``doc.user_data``."""
+    text = doc.user_data.get("ew_text")
+    if text is None:
+        text = doc.user_data["ew_text"] = doc.text
+    return text

@@ -28,6 +28,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +37,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
 import eventwire.analysis.extensions  # noqa: F401
-from eventwire.analysis.extensions import meta
+from eventwire.analysis.extensions import doc_text, meta
 from eventwire.data import read_csv, read_yaml
 from eventwire.gazetteer.index import Gazetteer, load, precision_of
 from eventwire.gazetteer.normalise import key, norm
@@ -101,11 +102,13 @@ _OTHER_NAME = 0.6
 _ABBREV_WORDS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "pt": "point"}
 
 
+@lru_cache(maxsize=65536)
 def _name_words(name: str) -> tuple[str, ...]:
     """The transliteration-folded words of a name, "St."/"Mt." spelt out."""
     return tuple(_ABBREV_WORDS.get(w, w) for w in key(name).split())
 
 
+@lru_cache(maxsize=65536)
 def _other_name(words: tuple[str, ...], name: str) -> bool:
     """Whether a surface (its `_name_words`) names a place only by another of its names: "Philadelphia"
     for Amman, "Iraq" for Arak, but not "New York" for New York City nor "Normandy" for Normandie."""
@@ -398,7 +401,7 @@ class PlacesComponent:
             t.lower_ in self.features for t in toks)
 
     def _mentions(self, doc: Doc) -> list[Mention]:
-        full_text = doc.text  # Doc.text is rebuilt from the tokens on every access
+        full_text = doc_text(doc)
         mentions: list[Mention] = []
         taken = [False] * len(doc)
 
@@ -567,7 +570,7 @@ class PlacesComponent:
 
     # ------------------------------------------------------------------ resolution
     def _resolve(self, doc: Doc, mentions: list[Mention]) -> None:
-        full_text = doc.text  # Doc.text is rebuilt from the tokens on every access
+        full_text = doc_text(doc)
         """Pick each mention's candidate: prior + country evidence + spatial coherence.
 
         Names in one story refer to places near each other (a local paper's "Athens"
@@ -872,7 +875,7 @@ class PlacesComponent:
         try:
             mentions = self._mentions(doc)
             self._resolve(doc, mentions)
-            held = self._held_by(doc.text, mentions)
+            held = self._held_by(doc_text(doc), mentions)
         except Exception:  # noqa: BLE001 - one bad document must not stop a batch
             mentions = []
         spans = []

@@ -62,6 +62,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 import eventwire.analysis.extensions  # noqa: F401
+from eventwire.analysis.extensions import doc_text
 from eventwire.data import read_yaml
 
 _log = logging.getLogger(__name__)
@@ -599,7 +600,7 @@ class TimesComponent:
                 near = min((d.replace(year=d.year + k) for k in (0, 1) if _valid(d, d.year + k)),
                            key=lambda x: abs((x - base).days))
                 return dict(info, date=near.isoformat(), direction=None, role="dateline")
-            lead = span.doc.text[dateline[0]:span.start_char]
+            lead = doc_text(span.doc)[dateline[0]:span.start_char]
             if info and info.get("date") and info.get("kind") == "absolute" and not re.search(r"[-–—(:]", lead):
                 # "GAZA, May 10, 2023, WAFA -": a full date before the dateline's separator dates the report
                 return dict(info, role="dateline")
@@ -649,7 +650,7 @@ class TimesComponent:
         dl = meta.get("dateline")
         dl_zone = None
         if dl:
-            text = doc.text
+            text = doc_text(doc)
             nl = text.find("\n", dl[0])
             dl_zone = (dl[0], min(dl[0] + 60, nl if nl >= 0 else len(text)))
         dates, clocks = self._candidates(doc)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Letters that carry no sound in a romanised Arabic name (hamza, ʿayn, modifier letters, quotes).
 _MARKS = dict.fromkeys(map(ord, "'’‘`´ʼʻʿʾ′\u02bc\u02bb\u02be\u02bf"), None)
@@ -53,6 +54,7 @@ def _fold_token(tok: str) -> str:
     return tok
 
 
+@lru_cache(maxsize=65536)  # the same names recur in every document
 def key(name: str) -> str:
     """Transliteration-folded form: equal for the common spellings of one Arabic name."""
     toks = norm(name).split()
