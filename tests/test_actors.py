@@ -277,3 +277,11 @@ def test_ethnic_armed_group_of_myanmar(actors_nlp):
     acts = actors_of(actors_nlp, "Burmese troops captured part of a Karen guerrilla stronghold on the Thai border, "
                                  "Thai police said.")
     assert [a["country"] for a in find(acts, "Karen")] == ["MMR"]
+
+
+def test_a_capitalised_modifier_is_not_a_word_of_an_earlier_name(nlp):
+    # "Independence" is a word of the Kachin Independence Army's name, not a short name of it
+    actors = actors_of(nlp, "The Kachin Independence Army said on Monday it had shot down a helicopter. "
+                            "Independence activists in Scotland marched in Glasgow on Saturday.")
+    activists = next(a for a in actors if a["text"].startswith("Independence activists"))
+    assert activists.get("entity") != "kachin_independence_army" and activists.get("country") != "MMR"

@@ -729,18 +729,20 @@ class ActorsComponent:
             return prev_subj[-1]
         return last_sent
 
-    def _refers_to(self, doc: Doc, prev: Mention, word: str) -> bool:
+    def _refers_to(self, doc: Doc, prev: Mention, word: str, phrase_words: bool = True) -> bool:
         """Can `word` (lower case) be a short name of the earlier mention `prev`? Its head noun, a word
-        of a named actor's phrase, or the head noun of one of its dictionary aliases ("the Coalition"
-        after "Combined Joint Task Force - Operation Inherent Resolve")."""
+        of a named actor's phrase (unless `phrase_words` is off: a modifier "Independence activists"
+        is not the Kachin Independence Army), or the head noun of one of its dictionary aliases ("the
+        Coalition" after "Combined Joint Task Force - Operation Inherent Resolve")."""
         if prev.kind == "pronoun" or not prev.info:
             return False
         if doc[prev.head].lower_ == word:
             return True
         if prev.kind != "named":
             return False
-        return word in doc[prev.start:prev.end].text.lower() or \
-            word in self.alias_heads.get(prev.info.get("entity") or "", ())
+        if phrase_words and word in {t.lower_ for t in doc[prev.start:prev.end]}:
+            return True
+        return word in self.alias_heads.get(prev.info.get("entity") or "", ())
 
     def _named_modifier(self, doc: Doc, men: Mention, matches: dict, history: list[Mention]) -> dict | None:
         """A capitalised modifier that names an organisation the text already introduced ("a Coalition
@@ -752,7 +754,8 @@ class ActorsComponent:
                     or t.dep_ not in ("compound", "nmod", "amod"):
                 continue
             for prev in reversed(history):
-                if prev.kind == "named" and prev.end <= men.start and self._refers_to(doc, prev, t.lower_):
+                if prev.kind == "named" and prev.end <= men.start \
+                        and self._refers_to(doc, prev, t.lower_, phrase_words=False):
                     m = matches.get(prev.head)
                     kind = m[2].get("kind") if m else None
                     if kind == "person":
