@@ -19,6 +19,8 @@ from datetime import date as _date
 from functools import lru_cache
 from typing import Any
 
+from eventwire.gazetteer.normalise import key
+
 # Events that did not (or not yet) happen are not reports of an incident.
 LINKABLE_STATUS = frozenset({"reported", "alleged", "denied"})
 ASSERTING_STATUS = frozenset({"reported", "alleged"})
@@ -389,23 +391,12 @@ def _near(art_places: tuple, s0: object, s1: object) -> tuple:
     return tuple(p for p, _ in art_places)
 
 
-_ARTICLES = frozenset({"al", "el"})
-_APOSTROPHES = str.maketrans("", "", "'’‘`ʿʾ´")
-
-
 @lru_cache(maxsize=65536)
 def norm_toponym(s: str | None) -> str:
-    """A toponym as text, folded so spellings of one name meet: "al-Shafaa" = "Al Shafa'a" =
-    "Shafaa" = "shafa" (case, diacritics, apostrophes, hyphens, the Arabic article, doubled vowels)."""
-    if not s:
-        return ""
-    s = unicodedata.normalize("NFKD", s).translate(_APOSTROPHES)
-    words = re.split(r"[^a-z0-9]+", "".join(c for c in s.lower() if c.isascii()))
-    words = [w for w in words if w]
-    while len(words) > 1 and words[0] in _ARTICLES:
-        words = words[1:]
-    out = re.sub(r"([aeiou])\1+", r"\1", "".join(words))
-    return out if len(out) >= 3 else ""
+    """A toponym the gazetteer lacks, folded as the gazetteer folds its names (`normalise.key`), so
+    spellings of one name meet: "al-Shafaa" = "Al Shafa'a" = "Shafaa", "Deir ez-Zor" = "Dayr az Zawr"."""
+    out = key(s) if s else ""
+    return out if len(out.replace(" ", "")) >= 3 else ""
 
 
 def _unresolved_names(doc: dict) -> tuple:
