@@ -435,7 +435,7 @@ class ClaimsComponent:
 
     def find(self, doc: Doc) -> list[dict]:
         # '' is a quotation mark in some newswire styles: read it as a straight quote (same length)
-        text_of_doc = self._raw = doc_text(doc)
+        text_of_doc = doc_text(doc)
         self._raw_doc = doc
         text = self._text = text_of_doc.replace("''", ' "') if "''" in text_of_doc else text_of_doc
         quotes = self._quotes = Quotes(find_quotes(text))
@@ -514,10 +514,6 @@ class ClaimsComponent:
         if self.model is None or tok.pos_ != "VERB":
             return 0.0
         return self.model.prob(cue_features(tok, quotes, self.lex, self._sent_of(tok), self._text))
-
-    def _doc_text(self, doc: Doc) -> str:
-        """The Doc's text, read once per document in ``find``."""
-        return doc_text(doc)
 
     def _sent_of(self, tok: Token) -> Span:
         """The sentence of a token: the one ``find`` is walking if it holds it (cheap), else Token.sent."""
@@ -783,7 +779,7 @@ class ClaimsComponent:
             s, e = _tok_span(sp.left_edge, sp)
         else:
             s, e = _tok_span(_after_quote(sp, sp.left_edge), sp.right_edge)
-        text = self._doc_text(doc)
+        text = doc_text(doc)
         if "\n" in text[s:sp.idx]:  # a speaker never runs across a line break (title, time line)
             s = text.rfind("\n", s, sp.idx) + 1
         s, e = _trim(text, s, e)
@@ -796,12 +792,12 @@ class ClaimsComponent:
         if cue.args == "addressee":
             for c in tok.children:
                 if c.dep_ in ("dobj", "dative"):
-                    out.append(list(_trim(self._doc_text(tok.doc), *_tok_span(c.left_edge, c))))
+                    out.append(list(_trim(doc_text(tok.doc), *_tok_span(c.left_edge, c))))
             for c in tok.children:
                 if c.dep_ == "prep" and c.lower_ in ("on", "upon"):
                     for g in c.children:
                         if g.dep_ == "pobj":
-                            out.append(list(_trim(self._doc_text(tok.doc), *_tok_span(g.left_edge, g))))
+                            out.append(list(_trim(doc_text(tok.doc), *_tok_span(g.left_edge, g))))
         return out
 
     # -- content
@@ -1107,7 +1103,7 @@ class ClaimsComponent:
     # -- channels and documents
     def _channel(self, tok: Token, claim: dict) -> None:
         """'in a letter (addressed) to X', 'in a statement', 'told X' set channel and addressees."""
-        text = self._doc_text(tok.doc)
+        text = doc_text(tok.doc)
         cands = list(tok.children)
         root = tok
         while root.dep_ in ("advcl", "xcomp", "conj") and root.head is not root:
