@@ -205,6 +205,9 @@ class PlacesComponent:
         self.w_country, self.w_admin = 0.45, 0.3
         self._in_org: set[int] = set()
         self.skip = {r["word"].lower() for r in read_csv("places_stopwords.csv")}
+        # month and weekday abbreviations ("Nov.", "Wed.") are never places: the times layer's list
+        times = read_yaml("lexicons/time_expressions.yaml")
+        self.skip |= {k.rstrip(".") for sec in ("months", "weekdays") for k in times[sec]["values"] if k.endswith(".")}
         words: dict[str, set[str]] = defaultdict(set)
         for r in read_csv("places_context_words.csv"):
             words[r["role"]].add(r["word"].lower())
