@@ -339,3 +339,38 @@ def test_speaker_outside_the_quotation(nlp):
     text = "“There are dangerous places in America.”\n“Like Oakland. Or Ferguson,” Trump said. “The numbers are worse.”"
     c = [c for c in _claims(nlp, text) if c["cue"]["text"] == "said"]
     assert c and c[0]["speaker"]["text"] == "Trump" and "Ferguson" in c[0]["content_text"]
+
+
+def test_unseen_communication_verb_is_a_cue_by_its_wordnet_class(nlp):
+    """A verb the cue model never saw ("aver") is a cue when WordNet files it with communication
+    verbs and the context is a report; one filed elsewhere ("paint") is not."""
+    from eventwire.analysis.claims import MODEL_FILE, CueModel, Lexicon
+
+    assert "l=aver" not in CueModel.load(MODEL_FILE).weights and "aver" not in Lexicon.load().verbs
+    text = "Senator Jones averred that the tax plan would ruin farmers in the state."
+    cues = [(c["cue"]["text"], c["speaker"]["text"]) for c in _claims(nlp, text)]
+    assert ("averred", "Senator Jones") in cues
+    assert not _claims(nlp, "Senator Jones repainted the barn that the farmers in the state had built.")
+
+
+def test_document_and_participle_are_one_cue(nlp):
+    """'issued a statement calling X ...': one claim whose cue runs from the verb to the participle,
+    spoken by the verb's subject (PolNeAR marks it so), not a second claim for 'issued a statement'."""
+    text = "The Foreign Ministry issued a statement calling the strike a flagrant violation of international law."
+    claims = _claims(nlp, text)
+    assert [c["cue"]["text"] for c in claims] == ["issued a statement calling"]
+    assert claims[0]["speaker"]["text"] == "The Foreign Ministry"
+    assert claims[0]["content_text"].startswith("the strike")
+
+
+def test_verb_before_a_colon_quotation_is_in_the_cue(nlp):
+    text = ("McCrummen reports:\n\n“The first time she had seen him, at a rally in June, she was just "
+            "beginning to realize what he meant.”")
+    claims = _claims(nlp, text)
+    assert [c["cue"]["text"] for c in claims] == ["reports:"]
+    assert claims[0]["speaker"]["text"] == "McCrummen"
+
+
+def test_adjective_frame_is_in_the_cue(nlp):
+    claims = _claims(nlp, "Clinton was quick to embrace the proposal for a higher minimum wage.")
+    assert [(c["cue"]["text"], c["speaker"]["text"]) for c in claims] == [("was quick to embrace", "Clinton")]

@@ -58,9 +58,10 @@ CHAIN_DETERMINERS = {"the", "a", "an", "this", "that", "its", "his", "her", "the
 # verbs of saying: a preposition after them names a topic or an occasion ("said of", "told ... on"),
 # not the link to the content, so it stays out of the cue
 SPEECH_VERBS = {"say", "tell", "write"}
-LINK_PREPS = {"to", "for", "about", "against", "on", "with", "of", "as", "over", "into", "in"}
+LINK_PREPS = {"to", "for", "about", "against", "on", "with", "of", "as", "over", "into", "in", "at", "behind"}
 NOT_CUE_ADVERBS = {"so", "when", "where", "why", "how", "as", "that", "too", "there"}
 REL_PRONOUNS = ("which", "what", "that", "who")
+REPORTING_CLASSES = {"communication"}  # WordNet lexicographer classes of reporting verbs
 WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
             "yesterday", "tonight"}
 
@@ -89,6 +90,7 @@ class Lexicon:
     not_speakers: set[str] = field(default_factory=set)
     nouns: dict[str, bool] = field(default_factory=dict)
     light_verbs: set[str] = field(default_factory=set)
+    wordnet: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> Lexicon:
@@ -110,6 +112,8 @@ class Lexicon:
         lex.nouns = {r["noun"].lower(): r["denial"].strip() == "1" for r in read_csv("lexicons/noun_cues.csv")}
         lex.not_speakers = {r["label"].lower() for r in read_csv("lexicons/speaker_labels.csv")}
         lex.light_verbs = {r["lemma"].lower() for r in read_csv("lexicons/light_verbs.csv")}
+        lex.wordnet = {r["lemma"]: tuple(r["classes"].split()) for r in read_csv("lexicons/wordnet_classes.csv")
+                       if r["pos"] == "verb"}
         return lex
 
 
@@ -290,7 +294,8 @@ def cue_features(tok: Token, quotes: Quotes, lex: Lexicon, sent: Span | None = N
     """Sparse string features of a candidate cue verb, for the learned cue model.
 
     Shared by the component and ``benchmarks/train_claims.py`` so training and use see the same
-    features. Only the token, its children, its head and its subject are read: cheap, per verb.
+    features. The verb's WordNet classes (``wn=``) carry what was learnt to verbs the training
+    corpus never showed. Only the token, its children, its head and its subject are read: cheap, per verb.
     Pass the token's sentence and the Doc's text when at hand (``Token.sent`` and ``Doc.text`` are
     rebuilt on every access).
     """
@@ -300,6 +305,8 @@ def cue_features(tok: Token, quotes: Quotes, lex: Lexicon, sent: Span | None = N
          "x=" + (entry.args if entry else "none")]
     if lem in lex.phrases:
         f.append("xphrase")
+    wn = lex.wordnet.get(lem, ("none",))
+    f.extend("wn=" + c for c in wn)
     subj = None
     kids = set()
     for c in tok.children:
@@ -333,6 +340,8 @@ def cue_features(tok: Token, quotes: Quotes, lex: Lexicon, sent: Span | None = N
     for k in kids:
         if k.startswith("a="):
             f.append("la=" + lem + "|" + k)
+        elif k in ("ccomp", "that", "to-clause", "dobj", "pass", "ccomp<", "ccomp+subj"):
+            f.append("wc=" + wn[0] + "|" + k)
     f.append("lt=" + lem + "|" + tok.tag_)
     obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
     if obj is not None:
@@ -361,6 +370,7 @@ def cue_features(tok: Token, quotes: Quotes, lex: Lexicon, sent: Span | None = N
         if subj.ent_type_ in PERSONISH_ENTS or low in PRONOUNS or subj.lemma_.lower() in lex.anonymous:
             f.append("s=personlike")
             f.append("ls=" + lem + "|personlike")
+            f.append("ws=" + wn[0] + "|personlike")
         if subj.lemma_.lower() in lex.channels:
             f.append("s=channel")
     if quotes.containing(tok.idx):
@@ -368,6 +378,7 @@ def cue_features(tok: Token, quotes: Quotes, lex: Lexicon, sent: Span | None = N
     text = text if text is not None else doc_text(tok.doc)
     if quotes.ending_before(tok.left_edge.idx, text) or quotes.ending_before(tok.idx, text):
         f.append("q<")
+        f.append("wq=" + wn[0] + "|q<")
     if quotes.starting_after(tok.right_edge.idx + len(tok.right_edge.text), text) or \
             quotes.starting_after(tok.idx + len(tok.text), text):
         f.append("q>")
@@ -509,6 +520,10 @@ class ClaimsComponent:
         cue = self.lex.verbs.get(lemma)
         return (cue, [tok]) if cue else None
 
+    def _reporting_class(self, lemma: str) -> bool:
+        """WordNet files the verb's most frequent sense with verbs of communication."""
+        return self.lex.wordnet.get(lemma, ("",))[0] in REPORTING_CLASSES
+
     def _cue_prob(self, tok: Token, quotes: Quotes) -> float:
         """The cue model's probability that this verb is a report here (0 without a model)."""
         if self.model is None or tok.pos_ != "VERB":
@@ -557,9 +572,11 @@ class ClaimsComponent:
             return None  # a lexicon verb in a context the model reads as no report
         if not m:
             lemma = tok.lemma_.lower()
-            if not sure or (self.model.weights.get("l=" + lemma, 0.0) <= 0.0
-                            and not (lemma in self.lex.light_verbs and self._light_object(tok))):
-                return None  # the model adds only verbs it has seen reporting (no guesses on new verbs)
+            # the model adds verbs it has seen reporting, and unseen verbs of a reporting WordNet class
+            seen = self.model.weights.get("l=" + lemma)
+            known = seen > 0.0 if seen is not None else self._reporting_class(lemma)
+            if not sure or not (known or (lemma in self.lex.light_verbs and self._light_object(tok))):
+                return None
             args = "clause" if any(c.dep_ == "ccomp" for c in tok.children) else "object"
             m = Cue((tok.lemma_.lower(),), "indirect", False, args), [tok]
         cue, ctoks = m
@@ -601,6 +618,13 @@ class ClaimsComponent:
             s, e = _trim(text, cue_span[1], e)
             if e <= s:
                 return None
+        frame = self._framing_verb(tok)
+        if frame is not None:
+            # "issued a statement calling X ...", "released a letter that says ...": PolNeAR marks the
+            # verb, its document and the participle as one cue, spoken by the verb's subject
+            cue_span = (self._left_aux(frame).idx, cue_span[1])
+            if speaker is None or speaker.lower_ in REL_PRONOUNS or speaker.i > frame.i:
+                speaker = self._subject(frame)
         kind = "direct" if self._is_quote(text, s, e, quotes) else "indirect"
         claim = {"kind": kind, "speaker": self._speaker_dict(speaker), "cue": list(cue_span),
                  "content": [s, e], "channel": None, "addressees": addressees, "parent": None,
@@ -630,6 +654,10 @@ class ClaimsComponent:
                 and first.i - head.i <= 4 and not any(t.is_punct for t in doc[head.i:first.i]) \
                 and not any(c.dep_ in ("dobj", "ccomp") and head.i < c.i < first.i for c in head.children):
             first = self._left_aux(head)
+        elif ctoks[0].dep_ == "xcomp" and head.pos_ == "ADJ" and head.dep_ == "acomp" and head.i < first.i \
+                and head.head.i < head.i and head.i - head.head.i <= 3 and first.i - head.i <= 3 \
+                and not any(t.is_punct for t in doc[head.head.i:first.i]):
+            first = self._left_aux(head.head)  # "was quick to embrace", "is likely to say": the frame is the cue
         link = None
         verb = ctoks[0]
         speech = verb.lemma_.lower() in SPEECH_VERBS
@@ -668,6 +696,19 @@ class ClaimsComponent:
         if last.i + 1 < len(doc) and doc[last.i + 1].text == ":":
             last = doc[last.i + 1]
         return _tok_span(first, last), link
+
+    def _framing_verb(self, tok: Token) -> Token | None:
+        """The verb whose object a participle or relative clause cue hangs on, when that object is a
+        document or a light verb's noun ("issued a statement calling", "filed papers opposing")."""
+        if tok.dep_ not in ("acl", "relcl") or (tok.dep_ == "acl" and tok.tag_ != "VBG"):
+            return None
+        noun = tok.head
+        verb = noun.head
+        if noun.dep_ != "dobj" or verb.pos_ != "VERB" or not verb.i < noun.i < tok.i or tok.i - verb.i > 12:
+            return None
+        if noun.lemma_.lower() in self.lex.channels or verb.lemma_.lower() in self.lex.light_verbs:
+            return verb
+        return None
 
     @staticmethod
     def _light_object(verb: Token) -> tuple[Token, Token | None] | None:
@@ -758,6 +799,8 @@ class ClaimsComponent:
             if tok.dep_ == "acl" and tok.head.pos_ != "VERB":
                 return None
             return self._subject(tok.head, depth + 1)
+        if depth < 3 and tok.dep_ == "xcomp" and tok.head.dep_ == "acomp" and tok.head.head.pos_ in ("VERB", "AUX"):
+            return self._subject(tok.head.head, depth + 1)  # "Clinton was quick to embrace"
         return None
 
     @staticmethod
@@ -1193,12 +1236,17 @@ class ClaimsComponent:
                 continue
             tok = doc.char_span(j, j + 1, alignment_mode="expand")
             speaker = None
+            cue = [j, j + 1]
             if tok is not None and len(tok):
                 head = tok[0].head
                 subj = next((c for c in head.children if c.dep_ in SUBJ and c.i < tok[0].i), None)
                 if subj is not None and subj.pos_ in ("PROPN", "NOUN", "PRON"):
                     speaker = self._speaker_dict(subj)
-            out.append({"kind": "direct", "speaker": speaker, "cue": [j, j + 1], "content": [q0, q1],
+                prev = doc[tok[0].i - 1] if tok[0].i > 0 else None
+                if prev is not None and prev.pos_ == "VERB" and (
+                        prev.lemma_.lower() in self.lex.verbs or self._reporting_class(prev.lemma_.lower())):
+                    cue = [self._left_aux(prev).idx, j + 1]  # "McCrummen reports:": the verb and its colon
+            out.append({"kind": "direct", "speaker": speaker, "cue": cue, "content": [q0, q1],
                         "channel": None, "addressees": [], "parent": None, "_cue_tok": None,
                         "_speaker_tok": None})
         return out
@@ -1261,6 +1309,10 @@ class ClaimsComponent:
                 continue
             seen.add(k)
             uniq.append(c)
+        # a cue that another one with the same start takes in ("issued a statement" inside "issued a
+        # statement calling") is the same report
+        uniq = [c for c in uniq if not any(o is not c and o["cue"][0] == c["cue"][0] and o["cue"][1] > c["cue"][1]
+                                           for o in uniq)]
         keep = []
         for c in uniq:
             outer = [o for o in uniq if o is not c and o["content"][0] <= c["cue"][0] < o["content"][1]
