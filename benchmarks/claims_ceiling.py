@@ -10,6 +10,7 @@
    every paired cue had gold's exact extent.
 3. How consistently PolNeAR marks the same construction: a verb of saying with a weekday after it,
    "in a statement/an interview", a passive's "by": inside the gold cue or outside it.
+4. How often a noun of reporting ("comment", "plan", "claim") is a gold cue, by construction.
 """
 
 from __future__ import annotations
@@ -82,6 +83,13 @@ def losses(items: list[dict], out: list[dict]) -> dict:
     return dict(c)
 
 
+def _by_shape(c: Counter) -> dict[str, Counter]:
+    out: dict[str, Counter] = {}
+    for (shape, inside), n in sorted(c.items()):
+        out.setdefault(shape, Counter())[inside] += n
+    return out
+
+
 def f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
@@ -107,6 +115,30 @@ def consistency(docs: list, items: list[dict]) -> Counter:
                         c[("verb of saying + in a statement/interview", t.i in inside)] += 1
                     elif t.dep_ == "agent" and t.i == verb.i + 1:
                         c[("passive + by", t.i in inside)] += 1
+    return c
+
+
+def noun_cues(docs: list, items: list[dict]) -> Counter:
+    """Nouns of reporting (lexicon verbs used as nouns, lexicon noun cues) by construction: how often
+    each is inside a gold cue -- whether adding nominal cues could pay."""
+    lex = claims.Lexicon.load()
+    c: Counter = Counter()
+    for doc, g in zip(docs, items, strict=True):
+        gold: set[int] = set()
+        for a in g["attributions"]:
+            span = doc.char_span(a["cue"]["start"], a["cue"]["end"], alignment_mode="expand")
+            if span is not None:
+                gold.update(range(span.start, span.end))
+        for t in doc:
+            lemma = t.lemma_.lower()
+            if t.pos_ != "NOUN" or not (lemma in lex.verbs or lemma in lex.nouns):
+                continue
+            kids = list(t.children)
+            shape = "+".join(k for k, has in (
+                ("possessive", any(x.dep_ == "poss" for x in kids)),
+                ("preposition", any(x.dep_ == "prep" and x.lower_ in claims.LINK_PREPS for x in kids)),
+                ("clause", any(x.dep_ in ("acl", "relcl", "ccomp") for x in kids))) if has) or "bare"
+            c[(shape, t.i in gold)] += 1
     return c
 
 
@@ -136,6 +168,8 @@ def main() -> None:
         "if_also_every_content_paired_cue_were_gold_f1": round(f1(all_p, all_r), 4),
         "annotation_consistency": {f"{k} ({'in' if v else 'out'})": n
                                    for (k, v), n in sorted(consistency(docs, items).items())},
+        "reporting_nouns_inside_a_gold_cue": {
+            k: f"{n[True]}/{n[True] + n[False]}" for k, n in _by_shape(noun_cues(docs, items)).items()},
     }
     print(json.dumps(report, indent=None if args.json else 2))
 
