@@ -374,3 +374,12 @@ def test_verb_before_a_colon_quotation_is_in_the_cue(nlp):
 def test_adjective_frame_is_in_the_cue(nlp):
     claims = _claims(nlp, "Clinton was quick to embrace the proposal for a higher minimum wage.")
     assert [(c["cue"]["text"], c["speaker"]["text"]) for c in claims] == [("was quick to embrace", "Clinton")]
+
+
+def test_belief_about_an_object_is_a_claim_with_a_named_subject(nlp):
+    """'X see Y as Z' is a belief PolNeAR marks; 'you see the river as you drive' is not."""
+    text = "Patrick Leahy and Chuck Grassley see reauthorization of the program as an opportunity to fix problems."
+    claims = _claims(nlp, text)
+    assert [(c["cue"]["text"], c["speaker"]["text"]) for c in claims] == [("see", "Patrick Leahy and Chuck Grassley")]
+    assert claims[0]["content_text"].startswith("reauthorization")
+    assert not _claims(nlp, "You see the river as you drive into town.")

@@ -747,7 +747,10 @@ class ClaimsComponent:
         if cue.args == "cognition":
             if speaker is None or passive or speaker.lower_ in GENERIC_SUBJECTS:
                 return False
-            return any(c.dep_ == "ccomp" or (c.dep_ == "xcomp" and c.i > tok.i) for c in tok.children)
+            kids = list(tok.children)
+            if any(c.dep_ == "dobj" for c in kids) and any(c.dep_ == "prep" and c.lower_ == "as" for c in kids):
+                return True  # "see the program as an easier way": a belief about the object
+            return any(c.dep_ == "ccomp" or (c.dep_ == "xcomp" and c.i > tok.i) for c in kids)
         if lemma == "attack":
             objs = [c for c in tok.children if c.dep_ == "dobj"]
             if passive or not objs or speaker is None:
