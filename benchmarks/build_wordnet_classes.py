@@ -1,5 +1,5 @@
 """Write ``data/lexicons/wordnet_classes.csv``: the WordNet 3.0 lexicographer classes of English
-verbs and nouns (verb.communication, noun.cognition, ...), in sense-frequency order.
+verbs (verb.communication, verb.cognition, ...), in sense-frequency order.
 
     apt-get install wordnet-base     # Debian: /usr/share/wordnet (Princeton WordNet 3.0)
     .venv/bin/python benchmarks/build_wordnet_classes.py
@@ -18,13 +18,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "src" / "eventwire" / "data" / "lexicons" / "wordnet_classes.csv"
-# lexicographer file numbers (WordNet lexnames(5WN)) of the classes kept, by part of speech
-LEXNAMES = {
-    "noun": {4: "act", 9: "cognition", 10: "communication", 12: "feeling", 14: "group", 18: "person"},
-    "verb": {29: "body", 30: "change", 31: "cognition", 32: "communication", 33: "competition",
-             34: "consumption", 35: "contact", 36: "creation", 37: "emotion", 38: "motion",
-             39: "perception", 40: "possession", 41: "social", 42: "stative", 43: "weather"},
-}
+# lexicographer file numbers of the verb classes (WordNet lexnames(5WN))
+LEXNAMES = {29: "body", 30: "change", 31: "cognition", 32: "communication", 33: "competition",
+            34: "consumption", 35: "contact", 36: "creation", 37: "emotion", 38: "motion",
+            39: "perception", 40: "possession", 41: "social", 42: "stative", 43: "weather"}
 MAX_SENSES = 3  # the first senses only: rare senses of common words are noise
 
 
@@ -40,11 +37,10 @@ def lexfiles(data: Path) -> dict[int, int]:
     return out
 
 
-def classes(wn: Path, pos: str) -> dict[str, list[str]]:
-    files = lexfiles(wn / f"data.{pos}")
-    names = LEXNAMES[pos]
+def classes(wn: Path) -> dict[str, list[str]]:
+    files = lexfiles(wn / "data.verb")
     out: dict[str, list[str]] = {}
-    with (wn / f"index.{pos}").open(encoding="latin-1") as fh:
+    with (wn / "index.verb").open(encoding="latin-1") as fh:
         for line in fh:
             if line.startswith("  "):
                 continue
@@ -56,7 +52,7 @@ def classes(wn: Path, pos: str) -> dict[str, list[str]]:
             offsets = [int(o) for o in parts[4 + n_ptr + 2:]]
             seen: list[str] = []
             for off in offsets[:MAX_SENSES]:
-                name = names.get(files.get(off, -1))
+                name = LEXNAMES.get(files.get(off, -1))
                 if name and name not in seen:
                     seen.append(name)
             if seen:
@@ -69,18 +65,15 @@ def main() -> None:
     ap.add_argument("--wordnet", type=Path, default=Path("/usr/share/wordnet"))
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
-    rows = []
-    for pos in ("verb",):
-        for lemma, names in sorted(classes(args.wordnet, pos).items()):
-            rows.append((lemma, pos, " ".join(names), "WordNet 3.0"))
+    rows = [(lemma, " ".join(names), "WordNet 3.0") for lemma, names in sorted(classes(args.wordnet).items())]
     with args.out.open("w", encoding="utf-8", newline="") as fh:
-        fh.write("# WordNet 3.0 lexicographer classes of the first three senses, most frequent first.\n"
+        fh.write("# WordNet 3.0 lexicographer classes of a verb's first three senses, most frequent first.\n"
                  "# Source: Princeton WordNet 3.0 (Debian wordnet-base), made by"
                  " benchmarks/build_wordnet_classes.py.\n"
                  "# WordNet 3.0 Copyright 2006 by Princeton University. All rights reserved."
                  " Licence: WordNet 3.0 (see SOURCES.md).\n")
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(("lemma", "pos", "classes", "source"))
+        w.writerow(("lemma", "classes", "source"))
         w.writerows(rows)
     print(f"wrote {args.out}: {len(rows)} rows")
 

@@ -112,8 +112,7 @@ class Lexicon:
         lex.nouns = {r["noun"].lower(): r["denial"].strip() == "1" for r in read_csv("lexicons/noun_cues.csv")}
         lex.not_speakers = {r["label"].lower() for r in read_csv("lexicons/speaker_labels.csv")}
         lex.light_verbs = {r["lemma"].lower() for r in read_csv("lexicons/light_verbs.csv")}
-        lex.wordnet = {r["lemma"]: tuple(r["classes"].split()) for r in read_csv("lexicons/wordnet_classes.csv")
-                       if r["pos"] == "verb"}
+        lex.wordnet = {r["lemma"]: tuple(r["classes"].split()) for r in read_csv("lexicons/wordnet_classes.csv")}
         return lex
 
 
