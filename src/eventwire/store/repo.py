@@ -250,6 +250,13 @@ def is_known(conn: Connection, text: str) -> bool:
         is not None
 
 
+def get_document_by_text(conn: Connection, text: str) -> dict | None:
+    """The stored document of the article with this text (by fingerprint), or None."""
+    q = select(s.articles.c.document).where(s.articles.c.fingerprint == fingerprint(text))
+    r = conn.execute(q).first()
+    return r[0] if r else None
+
+
 def versions(conn: Connection, article_id: str) -> list[dict]:
     """Earlier versions of an article (oldest first): version, fingerprint, source and dates."""
     v = s.article_versions.c
