@@ -87,7 +87,7 @@ def test_kill_during_first_schema_creation_leaves_a_database_the_next_run_uses(u
     """kill -9 at several moments of the first schema creation; every time the next run works."""
     engine = engine_for(url)
     landed = 0
-    for delay in (0.0, 0.02, 0.05, 0.1, 0.15, 0.25, 0.4):
+    for delay in (0.0, 0.05, 0.1, 0.2, 0.35):
         if url.startswith("sqlite"):
             engine.dispose()
             for suffix in ("", "-wal", "-shm"):
@@ -438,3 +438,29 @@ def test_word_salad_is_refused_as_not_prose(tmp_path, fast):
     f.write_text(salad)
     res = CliRunner().invoke(cli, ["extract", str(f)])
     assert res.exit_code == 1 and "has no sentence boundary" in res.output
+
+
+def test_a_split_naming_a_fused_event_is_refused_when_made(tmp_path):
+    """Two events of one sentence are one report; splitting the fused one could never apply."""
+    from eventwire import records
+
+    text = "Damascus: the ministry said on May 24 Coalition aircraft targeted and killed 40, atrocities."
+    doc = sample_document(text, "one")
+    e1 = doc.events[0].model_copy(deep=True)
+    e1.id, e1.place = "e1", None
+    i = text.index("killed")
+    e1.trigger = records.Span(text="killed", start=i, end=i + 6)
+    doc.events.append(e1)
+    db = tmp_path / "fused.db"
+    engine = open_store(f"sqlite:///{db}")
+    repo.store(engine, doc)
+    engine.dispose()
+    runner = CliRunner()
+    assert runner.invoke(cli, ["link", "--db", str(db)]).exit_code == 0
+    (inc,) = [json.loads(x) for x in runner.invoke(cli, ["incidents", "--db", str(db), "--format", "jsonl"])
+              .output.splitlines() if x.startswith("{")]
+    assert {r["event"] for r in inc["reports"]} == {"e0", "e1"}
+    res = runner.invoke(cli, ["incidents", "split", inc["id"], "--event", "one:e1", "--db", str(db)])
+    assert res.exit_code == 1 and "is fused with one:e0" in res.output
+    res = runner.invoke(cli, ["incidents", "corrections", "--db", str(db), "--format", "jsonl"])
+    assert not [x for x in res.output.splitlines() if x.startswith("{")]  # nothing stored
