@@ -18,8 +18,8 @@ from eventwire.ingest.article import shingles
 from eventwire.store import schema as s
 
 NUM_PERM = 64
-THRESHOLD = 0.5
-MIN_SHINGLES = 20  # shorter texts (a headline, a one-line note) are too short to call copies
+THRESHOLD = 0.7  # syndicated copies with light edits score 0.8-1.0; two reports of one template less
+MIN_SHINGLES = 40  # about 45 words: shorter texts (a headline, a templated one-liner) are never called copies
 
 
 def signature(text: str) -> MinHash | None:
