@@ -464,3 +464,26 @@ def test_a_split_naming_a_fused_event_is_refused_when_made(tmp_path):
     assert res.exit_code == 1 and "is fused with one:e0" in res.output
     res = runner.invoke(cli, ["incidents", "corrections", "--db", str(db), "--format", "jsonl"])
     assert not [x for x in res.output.splitlines() if x.startswith("{")]  # nothing stored
+
+
+def test_upgrading_an_older_database_fingerprints_its_articles(tmp_path):
+    """0004 on a database of revision 0003 that holds one article twice (LF and CRLF): both rows stay,
+    the first gets the fingerprint, the second is marked a copy of it; new inputs then dedupe against them."""
+    from eventwire.store import upgrade
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = engine_for(url)
+    assert upgrade(engine, "0003") == "0003"
+    lf = "The ministry said on May 24 that Coalition aircraft targeted Damascus.\n\nAtrocities, it said.\n"
+    rows = [("old-lf", lf, "2026-01-01 00:00:00"), ("old-crlf", lf.replace("\n", "\r\n"), "2026-01-02 00:00:00")]
+    with engine.begin() as conn:
+        for aid, body, at in rows:
+            conn.execute(text("INSERT INTO articles (id, text, document, created_at) VALUES (:i, :t, :d, :c)"),
+                         {"i": aid, "t": body, "d": json.dumps({"article": {"id": aid, "text": body}}), "c": at})
+    assert upgrade(engine) == head_revision()
+    with engine.connect() as conn:
+        got = {r[0]: (r[1], r[2]) for r in conn.execute(text("SELECT id, fingerprint, copy_of FROM articles"))}
+        assert got["old-lf"][0] and got["old-lf"][1] is None
+        assert got["old-crlf"] == (None, "old-lf")
+        assert repo.is_known(conn, lf.replace("\n", " ") + "  ")
+    engine.dispose()
