@@ -215,10 +215,11 @@ def test_pages_escape_article_text(client):
 
 
 def test_map_data_is_compact_cached_and_follows_writes(db, tmp_path):
-    import shutil
+    import sqlite3
 
     path = tmp_path / "map.db"
-    shutil.copy(db, path)
+    with sqlite3.connect(db) as src, sqlite3.connect(path) as dst:  # WAL: copy through SQLite, not the file
+        src.backup(dst)
     client = TestClient(_app(str(path)))
     full = client.get("/api/incidents", params={"limit": 50000}).json()["items"]
     r = client.get("/api/map", headers={"Accept-Encoding": "gzip"})

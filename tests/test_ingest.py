@@ -145,7 +145,11 @@ def test_directory_reads_known_kinds_in_order(tmp_path: Path):
     (tmp_path / "notes.json").write_text("{}")
     (tmp_path / ".hidden.txt").write_text("hidden")
     items = list(iter_articles([str(tmp_path)]))
-    assert [Path(i.source).name for i in items] == ["a.txt", "b.txt"]
+    assert [Path(i.source).name for i in items if not isinstance(i, InputError)] == ["a.txt", "b.txt"]
+    skipped = {Path(i.source).name: i.message for i in items if isinstance(i, InputError)}
+    assert set(skipped) == {"notes.json", ".hidden.txt"}  # reported, not silently left out
+    assert all(i.code == "skipped" for i in items if isinstance(i, InputError))
+    assert "not a known input kind" in skipped["notes.json"] and "hidden" in skipped[".hidden.txt"]
 
 
 def test_stdin_jsonl_and_plain_text():

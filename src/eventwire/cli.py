@@ -59,18 +59,34 @@ def output_options(*choices: str, default: str | None = None):
     return deco
 
 
+def all_option(f):
+    return click.option("--all", "all_files", is_flag=True,
+                        help="In a directory, read every file (unknown kinds and hidden files as text); "
+                             "without it, the files left out are listed on stderr.")(f)
+
+
+def _skipped(d: dict) -> bool:
+    """A directory walk's notice about a file it did not read (reported, not a failure)."""
+    return d.get("schema") == "eventwire/error/1" and d.get("code") == "skipped"
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...|-")
 @output_options("json", "jsonl")
 @published_option
+@all_option
 @click.pass_context
-def extract(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, published: str | None) -> None:
+def extract(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, published: str | None,
+            all_files: bool) -> None:
     """Analyse articles and print their documents (.txt, .html, .jsonl, a directory, or - for stdin)."""
     settings = _settings(ctx)
     failed = 0
     n = 0
-    for _item, rec in analysed_items(paths, settings, published):
+    for _item, rec in analysed_items(paths, settings, published, all_files=all_files):
         d = rec.to_dict()
+        if _skipped(d):
+            click.echo(f"eventwire: {d['error']}", err=True)
+            continue
         failed += d["schema"] == "eventwire/error/1"
         if d["schema"] == "eventwire/error/1":
             click.echo(f"eventwire: {d['error']}", err=True)
@@ -113,50 +129,92 @@ SECTIONS = ("places", "times", "actors", "claims", "events", "framing")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...|-")
 @db_option
 @published_option
+@all_option
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[str, ...], db: str | None, published: str | None) -> None:
+def ingest(ctx: click.Context, paths: tuple[str, ...], db: str | None, published: str | None,
+           all_files: bool) -> None:
     """Analyse articles and store them; articles already stored are left as they are.
 
-    Prints a summary: articles stored, already present, failed, and the items
-    found. A failed input is recorded in the ingest_errors table, reported on
-    stderr, and turns the exit status to 1 at the end.
+    An article is known by the fingerprint of its normalised text, so the same
+    article as .txt, CRLF text, HTML, a feed entry or a JSON line is stored
+    once; a known id with new text is stored as its next version; a near-copy
+    of a stored article (another outlet's syndicated text) is stored and marked
+    as a copy. Prints a summary. A failed input (also one the database refuses)
+    is recorded in the ingest_errors table, reported on stderr, and turns the
+    exit status to 1 at the end; the other inputs go on.
     """
+    from eventwire import records
+    from eventwire.analysis.pipeline import analysis_version
     from eventwire.store import repo
+    from eventwire.store.dedup import CopyIndex
 
     settings = _settings(ctx, db=db)
     engine = _open_db(settings)
-    counts = dict.fromkeys(("inputs", "stored", "present", "failed"), 0)
+    counts = dict.fromkeys(("inputs", "stored", "versions", "copies", "present", "failed", "skipped"), 0)
     items = dict.fromkeys(SECTIONS, 0)
-    with engine.connect() as conn:
-        def known(art) -> bool:
-            return repo.has_article(conn, art.article_id)
+    copies = CopyIndex()
+    version = analysis_version(settings)
 
-        for art, rec in analysed_items(paths, settings, published, skip=known):
-            counts["inputs"] += 1
-            if rec is None:
-                counts["present"] += 1
-                continue
-            d = rec.to_dict()
-            if d["schema"] == "eventwire/error/1":
-                counts["failed"] += 1
-                click.echo(f"eventwire: {d['error']}", err=True)
-                repo.save_error(conn, d)
-                conn.commit()
-                continue
-            if repo.save_document(conn, d, raw=getattr(art, "raw", None), source=getattr(art, "source", None),
-                                  kind=getattr(art, "kind", None)):
-                counts["stored"] += 1
-                for k in SECTIONS:
-                    items[k] += len(d.get(k) or [])
-            else:
-                counts["present"] += 1
-            conn.commit()
+    def known(art) -> bool:
+        with engine.connect() as conn:
+            return repo.is_known(conn, art.text)
+
+    def waiting(exc: BaseException, delay: float) -> None:
+        if delay >= 1.0:
+            click.echo(f"eventwire: the database is busy ({str(getattr(exc, 'orig', exc))[:80]}); "
+                       "waiting", err=True)
+
+    def record_error(d: dict) -> None:
+        counts["failed"] += 1
+        click.echo(f"eventwire: {d['error']}", err=True)
+        try:
+            repo.write(engine, lambda conn: repo.save_error(conn, d))
+        except Exception as exc:  # noqa: BLE001 - the error is on stderr; the batch goes on
+            click.echo(f"eventwire: could not record that error in the database: {exc}", err=True)
+
+    for art, rec in analysed_items(paths, settings, published, skip=known, all_files=all_files):
+        d = rec.to_dict() if rec is not None else None
+        if d is not None and _skipped(d):
+            counts["skipped"] += 1
+            click.echo(f"eventwire: {d['error']}", err=True)
+            continue
+        counts["inputs"] += 1
+        if d is None:
+            counts["present"] += 1
+            continue
+        if d["schema"] == "eventwire/error/1":
+            record_error(d)
+            continue
+        source = getattr(art, "source", None)
+        try:
+            outcome = repo.store(engine, d, copies=copies, raw=getattr(art, "raw", None), source=source,
+                                 kind=getattr(art, "kind", None), analysis_version=version)
+        except Exception as exc:  # noqa: BLE001 - one article's storage failure is its error record
+            what = str(exc) if isinstance(exc, repo.StoreRefused) else f"cannot store: {exc}"
+            record_error(records.ErrorRecord(
+                id=repo.storable(art.article_id), error=repo.storable(f"{source}: {what}"),
+                code=getattr(exc, "code", "store"), source=repo.storable(source)).to_dict())
+            continue
+        if outcome == repo.PRESENT:
+            counts["present"] += 1
+            continue
+        counts["stored" if outcome == repo.STORED else "versions"] += 1
+        counts["copies"] += bool((d["article"].get("copy_of") or {}).get("article"))
+        for k in SECTIONS:
+            items[k] += len(d.get(k) or [])
+    with engine.connect() as conn:
         total = repo.stats(conn)
     click.echo(f"Ingested {counts['inputs']} input{'s' * (counts['inputs'] != 1)} "
                f"into {_shown_db(settings.db)}")
     click.echo(f"  stored           {counts['stored']}")
+    if counts["versions"]:
+        click.echo(f"  new versions     {counts['versions']}")
+    if counts["copies"]:
+        click.echo(f"  marked copies    {counts['copies']}  (near-copies of a stored article)")
     click.echo(f"  already present  {counts['present']}")
     click.echo(f"  failed           {counts['failed']}")
+    if counts["skipped"]:
+        click.echo(f"  skipped files    {counts['skipped']}  (listed above; --all reads them)")
     click.echo("  new items        " + ", ".join(f"{k} {v}" for k, v in items.items()))
     click.echo(f"Database: {total['articles']} article{'s' * (total['articles'] != 1)}, "
                + ", ".join(f"{total[k]} {k}" for k in SECTIONS) + f", {total['ingest_errors']} errors")

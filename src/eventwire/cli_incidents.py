@@ -216,6 +216,21 @@ def incidents_merge(ctx: click.Context, a: str, b: str, db: str | None, by: str 
     _correct(ctx, db, make)
 
 
+def _fused_into(conn, key: str) -> str | None:
+    """The report key an event was fused into (same sentence), or None when it is a report itself."""
+    from eventwire.link.reports import fuse_sentence_events, reports_from_document
+    from eventwire.store import repo
+
+    article, _, event = key.rpartition(":")
+    doc = repo.get_document(conn, article)
+    if not doc:
+        return None
+    for r in fuse_sentence_events(reports_from_document(doc)):
+        if event in r.also:
+            return r.key
+    return None
+
+
 @incidents_group.command("split")
 @click.argument("a", metavar="A")
 @click.option("--event", "event", required=True, metavar="ARTICLE:EVENT",
@@ -241,6 +256,11 @@ def incidents_split(ctx: click.Context, a: str, event: str, db: str | None, by: 
                 f"{event!r} matches {len(hits)} reports of {ia}; its reports are: " + ", ".join(keys[:10]))
         if len(keys) == 1:
             raise click.ClickException(f"{ia} has only one report; nothing to split")
+        fused_into = _fused_into(conn, hits[0])
+        if fused_into:
+            raise click.ClickException(
+                f"{hits[0]} is fused with {fused_into} (events of one sentence are one report), so a split "
+                f"of it alone could never apply; split {fused_into} to take that report out")
         return make_correction("split", ia, event=hits[0], anchors=keys, note=note, by=_who(by))
     _correct(ctx, db, make)
 

@@ -56,3 +56,25 @@ class NotEnglish(InputError):
 
 class UnsupportedInput(InputError):
     code = "unsupported"
+
+
+class BadCharacters(InputError):
+    """NUL or a lone surrogate: not text any database stores the same way."""
+
+    code = "bad_characters"
+
+
+class FieldTooLong(InputError):
+    code = "too_long"
+
+
+class NotProse(InputError):
+    """No sentence boundaries: a word list or markup dump, not an article."""
+
+    code = "not_prose"
+
+
+class SkippedFile(InputError):
+    """A file a directory walk did not read (unknown kind, hidden, unreadable link); not a failure."""
+
+    code = "skipped"

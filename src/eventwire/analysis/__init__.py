@@ -10,12 +10,13 @@ from spacy.tokens import Doc
 
 from eventwire import records
 from eventwire.analysis.pipeline import build_nlp, get_nlp
+from eventwire.analysis.windows import WINDOW_CHARS, merge_documents, split_windows
 from eventwire.ingest.article import Article
 from eventwire.ingest.metadata import find_text_meta
 from eventwire.ingest.outlets import outlet_record
 from eventwire.settings import Settings
 
-__all__ = ["analyse", "analyse_many", "build_nlp", "get_nlp", "prepare"]
+__all__ = ["analyse", "analyse_long", "analyse_many", "build_nlp", "get_nlp", "prepare"]
 
 
 def _iso(value: object) -> str | None:
@@ -28,19 +29,29 @@ def _iso(value: object) -> str | None:
     return s or None
 
 
-def prepare(nlp: Language, art: Article, published: str | None = None) -> tuple[Doc, dict]:
-    """A tokenised Doc with `ew_meta` set, and the article fields of its record."""
+def prepare(nlp: Language, art: Article, published: str | None = None,
+            window: tuple[int, int] | None = None) -> tuple[Doc, dict]:
+    """A tokenised Doc with `ew_meta` set, and the article fields of its record.
+
+    With `window` (start, end), the Doc holds only that part of the text; spans
+    found at the top of the article (dateline, title) stay with the first window.
+    """
     tm = find_text_meta(art.text)
     pub = _iso(art.published) or tm.published or _iso(published)
     outlet = outlet_record(art.outlet or tm.dateline_outlet)
-    doc = nlp.make_doc(art.text)
+    start, end = window or (0, len(art.text))
+    doc = nlp.make_doc(art.text[start:end] if window else art.text)
+
+    def span(v: tuple | None) -> list | None:
+        return list(v) if v and start == 0 and v[1] <= end else None
+
     doc._.ew_meta = {
         "published": pub,
         "outlet": outlet,
-        "dateline": list(tm.dateline) if tm.dateline else None,
-        "dateline_outlet": list(tm.dateline_outlet_span) if tm.dateline_outlet_span else None,
-        "published_span": list(tm.published_span) if tm.published_span else None,
-        "title": list(tm.title_span) if tm.title_span else None,
+        "dateline": span(tm.dateline),
+        "dateline_outlet": span(tm.dateline_outlet_span),
+        "published_span": span(tm.published_span),
+        "title": span(tm.title_span),
     }
     fields = {
         "id": art.article_id, "url": art.url, "title": art.title or tm.title, "published": pub,
@@ -52,20 +63,51 @@ def prepare(nlp: Language, art: Article, published: str | None = None) -> tuple[
 def analyse_many(items: Iterable[Article | str], published: str | None = None, *,
                  nlp: Language | None = None, settings: Settings | None = None,
                  batch_size: int | None = None) -> Iterator[records.Document]:
-    """Documents for many articles, in order, through one `nlp.pipe` run."""
+    """Documents for many articles, in order, through `nlp.pipe` in batches.
+
+    An article longer than `WINDOW_CHARS` is analysed alone, window by window
+    (`analyse_long`), so memory stays bounded whatever its length.
+    """
     nlp = nlp or get_nlp(settings)
+    bs = batch_size or (settings.batch_size if settings else 32)
+    run: list[Article] = []
+    for it in items:
+        art = it if isinstance(it, Article) else Article(text=it)
+        if len(art.text) > WINDOW_CHARS:
+            yield from _pipe(nlp, run, published, bs)
+            run = []
+            yield analyse_long(nlp, art, published)
+            continue
+        run.append(art)
+        if len(run) >= bs:
+            yield from _pipe(nlp, run, published, bs)
+            run = []
+    yield from _pipe(nlp, run, published, bs)
+
+
+def _pipe(nlp: Language, arts: list[Article], published: str | None, bs: int) -> Iterator[records.Document]:
     fields_queue: deque[dict] = deque()
 
     def docs() -> Iterator[Doc]:
-        for it in items:
-            art = it if isinstance(it, Article) else Article(text=it)
+        for art in arts:
             doc, fields = prepare(nlp, art, published)
             fields_queue.append(fields)
             yield doc
 
-    bs = batch_size or (settings.batch_size if settings else 32)
     for doc in nlp.pipe(docs(), batch_size=bs):
         yield to_document(doc, fields_queue.popleft())
+
+
+def analyse_long(nlp: Language, art: Article, published: str | None = None,
+                 size: int = WINDOW_CHARS) -> records.Document:
+    """One document for a long article, analysed in windows of paragraphs (one at a time)."""
+    parts = []
+    for start, end in split_windows(art.text, size):
+        doc, fields = prepare(nlp, art, published, window=(start, end))
+        doc = next(nlp.pipe([doc], batch_size=1))
+        parts.append((start, to_document(doc, fields).to_dict()))
+        del doc
+    return records.Document.model_validate(merge_documents(art.text, parts))
 
 
 def analyse(text: str, published: str | None = None, *, id: str | None = None, title: str | None = None,

@@ -82,9 +82,13 @@ def _safe(name: str, n: int) -> str:
 def ingest(engine: Any, settings: Any, uploads: list[Upload], *, published: str | None = None,
            link: bool = True) -> IngestResult:
     """Analyse, store and (when something is new) re-link; one record per input item, in order."""
+    from eventwire.analysis.pipeline import analysis_version
     from eventwire.batch.local import analysed_items
     from eventwire.store import incidents as inc_store
     from eventwire.store import repo
+    from eventwire.store.dedup import CopyIndex
+
+    copies, version = CopyIndex(), analysis_version(settings)
 
     res = IngestResult()
     with _lock, tempfile.TemporaryDirectory(prefix="eventwire-upload-") as tmp:
@@ -104,34 +108,47 @@ def ingest(engine: Any, settings: Any, uploads: list[Upload], *, published: str 
                 value = value.replace(path, name)
             return value.replace(tmp + "/", "")
 
-        with engine.connect() as conn:
-            def known(art: Any) -> bool:
-                return repo.has_article(conn, art.article_id)
+        def stored_doc(text: str) -> dict | None:
+            with engine.connect() as c:
+                return repo.get_document_by_text(c, text)
 
-            for art, rec in analysed_items(tuple(paths), settings, published, skip=known):
-                if rec is None:
-                    res.present += 1
-                    res.items.append(repo.get_document(conn, art.article_id))
-                    continue
-                d = rec.to_dict()
-                if d["schema"] == "eventwire/error/1":
-                    res.failed += 1
-                    for k in ("source", "error", "id"):
-                        d[k] = shown(d.get(k))
-                    repo.save_error(conn, d)
-                    conn.commit()
-                    res.items.append(d)
-                    continue
-                source = shown(getattr(art, "source", None))
-                if repo.save_document(conn, d, raw=getattr(art, "raw", None), source=source,
-                                      kind=getattr(art, "kind", None)):
-                    res.stored += 1
-                else:
-                    res.present += 1
-                conn.commit()
+        def known(art: Any) -> bool:
+            with engine.connect() as c:
+                return repo.is_known(c, art.text)
+
+        for art, rec in analysed_items(tuple(paths), settings, published, skip=known):
+            if rec is None:
+                res.present += 1
+                res.items.append(stored_doc(art.text))
+                continue
+            d = rec.to_dict()
+            if d["schema"] == "eventwire/error/1":
+                res.failed += 1
+                for k in ("source", "error", "id"):
+                    d[k] = shown(d.get(k))
+                repo.write(engine, lambda c, d=d: repo.save_error(c, d))
                 res.items.append(d)
-            if link and res.stored:
-                out = inc_store.relink(conn)
-                conn.commit()
-                res.linked = dict(getattr(out, "stats", {}) or {})
+                continue
+            source = shown(getattr(art, "source", None))
+            try:  # own write transaction, retried while busy; a refused value fails this item only
+                outcome = repo.store(engine, d, copies=copies, raw=getattr(art, "raw", None), source=source,
+                                     kind=getattr(art, "kind", None), analysis_version=version)
+            except Exception as exc:  # noqa: BLE001 - becomes the item's error record
+                what = str(exc) if isinstance(exc, repo.StoreRefused) else f"cannot store: {exc}"
+                d = {"schema": "eventwire/error/1", "id": repo.storable(art.article_id),
+                     "error": repo.storable(f"{source}: {what}"), "code": getattr(exc, "code", "store"),
+                     "source": repo.storable(source)}
+                res.failed += 1
+                repo.write(engine, lambda c, d=d: repo.save_error(c, d))
+                res.items.append(d)
+                continue
+            if outcome == repo.PRESENT:
+                res.present += 1
+                d = stored_doc(d["article"]["text"]) or d
+            else:
+                res.stored += 1
+            res.items.append(d)
+        if link and res.stored:
+            out = repo.write(engine, inc_store.relink)
+            res.linked = dict(getattr(out, "stats", {}) or {})
     return res

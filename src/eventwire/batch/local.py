@@ -11,14 +11,15 @@ from typing import Any
 
 
 def analysed_items(paths: tuple[str, ...], settings, published: str | None,
-                   skip: Callable[[Any], bool] | None = None) -> Iterator[tuple[Any, Any]]:
+                   skip: Callable[[Any], bool] | None = None, all_files: bool = False
+                   ) -> Iterator[tuple[Any, Any]]:
     """(item, Document-or-ErrorRecord-or-None) for every input item, in input order.
 
     Input errors come from the readers; a failure inside the pipeline on one
     article becomes that article's error record, and the rest go on. Articles
     for which `skip(article)` is true are not analysed and come with None.
     Articles go through `nlp.pipe` in batches of `batch_size`, so a long
-    JSON-lines input streams.
+    JSON-lines input streams. `all_files`: a directory walk reads every file.
     """
     from eventwire import records
     from eventwire.analysis import analyse_many, get_nlp
@@ -53,7 +54,8 @@ def analysed_items(paths: tuple[str, ...], settings, published: str | None,
         for art in batch:
             yield art, done.get(id(art))
 
-    for item in iter_articles(paths, limit=settings.max_article_bytes, languages=settings.languages):
+    for item in iter_articles(paths, limit=settings.max_article_bytes, languages=settings.languages,
+                              all_files=all_files):
         if isinstance(item, InputError):
             yield from flush()
             yield item, records.ErrorRecord(id=item.item_id or item.source, error=str(item),

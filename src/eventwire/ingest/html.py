@@ -16,9 +16,13 @@ def article_from_html(html: str, source: str | None = None, url: str | None = No
     if not text or not text.strip():
         raise NoMainText("no article text found in this HTML page (empty, broken or only navigation); "
                          "save the article page itself, or give its text as .txt", source=source)
+    title = getattr(doc, "title", None) or None
+    head, _, rest = text.lstrip().partition("\n")
+    if title and rest.strip() and " ".join(head.split()) == " ".join(title.split()):
+        text = rest  # the page's headline repeated as the first line: the title field holds it
     return Article(
         text=text,
-        title=getattr(doc, "title", None) or None,
+        title=title,
         published=getattr(doc, "date", None) or None,
         url=getattr(doc, "url", None) or url,
         outlet=getattr(doc, "sitename", None) or getattr(doc, "hostname", None) or None,

@@ -2,12 +2,17 @@
 
 Each reader yields `Article` or `InputError` items, so one bad item never
 stops a batch: the caller writes an error record in its place and goes on.
+Nothing is skipped silently: a directory walk yields a `SkippedFile` notice for
+each file it does not read (and `all_files` reads them all as text), and an
+input with no items at all is an `EmptyText` error.
 """
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -15,16 +20,20 @@ from pathlib import Path
 from typing import BinaryIO
 
 from eventwire.errors import (
+    BadCharacters,
     BadJsonLine,
     BinaryInput,
     EmptyText,
+    FieldTooLong,
     InputError,
     MissingField,
+    NotProse,
     NotUtf8,
+    SkippedFile,
     TooLarge,
     UnsupportedInput,
 )
-from eventwire.ingest.article import Article
+from eventwire.ingest.article import MAX_ID, MAX_LANGUAGE, MAX_PUBLISHED, Article, bad_character
 
 Item = Article | InputError
 Reader = Callable[[Path, int], Iterator[Item]]
@@ -42,10 +51,30 @@ def read_limited(fh: BinaryIO, limit: int, source: str) -> bytes:
     return data
 
 
+# Byte-order marks, longest first (a UTF-32-LE mark starts with the UTF-16-LE one).
+BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def bom_encoding(data: bytes) -> str | None:
+    """The UTF-16/UTF-32 encoding a byte-order mark announces, or None."""
+    return next((enc for bom, enc in BOMS if data.startswith(bom)), None)
+
+
 def decode_text(data: bytes, source: str) -> str:
-    """UTF-8 text from bytes, with a clear error for binary or other encodings."""
+    """Text from bytes (UTF-8, or UTF-16/UTF-32 with a BOM), with a clear error for binary or others."""
     if not data.strip():
         raise EmptyText("input is empty; nothing to analyse", source=source)
+    enc = bom_encoding(data)
+    if enc is not None:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError as exc:
+            raise NotUtf8(f"not valid {enc.upper()} although it starts with a {enc.upper()} byte-order mark "
+                          f"(byte {exc.start})", source=source) from None
+        if not text.strip():
+            raise EmptyText("input has no text; nothing to analyse", source=source)
+        return text
     if b"\x00" in data[:8192]:
         raise BinaryInput("input looks binary (NUL bytes); give a text, HTML or JSON-lines file",
                           source=source)
@@ -137,8 +166,23 @@ def iter_json_lines(lines: Iterable[bytes], source: str, limit: int) -> Iterator
 
 def read_jsonl(path: Path, limit: int) -> Iterator[Item]:
     with path.open("rb") as fh:
+        enc = bom_encoding(fh.peek(4)[:4] if hasattr(fh, "peek") else b"")
+        if enc is not None:  # UTF-16/32 lines: decode the file, then read it as UTF-8 lines
+            lines = fh.read().decode(enc, "replace").encode("utf-8").splitlines(keepends=True)
+            yield from _nonempty(iter_json_lines(lines, str(path), limit), str(path))
+            return
         # a line may be as long as one article; the file as a whole may be far bigger
-        yield from iter_json_lines(_bounded_lines(fh, limit), str(path), limit)
+        yield from _nonempty(iter_json_lines(_bounded_lines(fh, limit), str(path), limit), str(path))
+
+
+def _nonempty(items: Iterable[Item], source: str) -> Iterator[Item]:
+    """The items, or an EmptyText error when there are none (empty input is not a success)."""
+    n = 0
+    for it in items:
+        n += 1
+        yield it
+    if n == 0:
+        yield EmptyText("input is empty (no JSON lines); nothing to analyse", source=source)
 
 
 def _bounded_lines(fh: BinaryIO, limit: int) -> Iterator[bytes]:
@@ -171,12 +215,58 @@ def read_feed(path: Path, limit: int) -> Iterator[Item]:
     yield from articles_from_feed(data, source)
 
 
-def read_dir(path: Path, limit: int) -> Iterator[Item]:
-    for child in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
-        reader = READERS.get(child.suffix.lower().lstrip("."))
-        if reader is None or reader is read_dir:
+def _walk(path: Path) -> Iterator[tuple[Path, str | None]]:
+    """(file, why it cannot be read or None) under a directory, sorted; symlinked folders are not entered."""
+    for root, dirs, files in os.walk(path, followlinks=False, onerror=None):
+        r = Path(root)
+        for d in sorted(dirs):
+            if (r / d).is_symlink():
+                yield r / d, "a symbolic link to a folder (not followed, so a link loop cannot recur)"
+        for f in sorted(files):
+            p = r / f
+            if p.is_symlink() and not p.exists():
+                try:
+                    p.stat()
+                    why = "a broken symbolic link"
+                except OSError as exc:
+                    why = f"a symbolic link that cannot be followed ({exc.strerror or exc})"
+                yield p, why
+            elif not p.is_file():
+                yield p, "not a regular file"
+            else:
+                yield p, None
+        dirs.sort()
+
+
+def read_dir(path: Path, limit: int, all_files: bool = False) -> Iterator[Item]:
+    """Every readable file under a folder; each file left out is reported with the reason.
+
+    Known suffixes pick the reader; with `all_files` any other file (hidden,
+    .md, no suffix) is read as text.
+    """
+    found = 0
+    for child, why in _walk(path):
+        rel = str(child)
+        if why is not None:
+            yield SkippedFile(f"skipped: {why}", source=rel)
             continue
-        yield from reader(child, limit)
+        reader = READERS.get(child.suffix.lower().lstrip("."))
+        if not all_files:
+            if child.name.startswith("."):
+                yield SkippedFile("skipped: a hidden file (use --all to read every file)", source=rel)
+                continue
+            if reader is None:
+                kind = f"'{child.suffix}' files" if child.suffix else "files without a suffix"
+                yield SkippedFile(f"skipped: {kind} are not a known input kind (.txt, .html, .jsonl, .rss, "
+                                  f".atom, .xml); use --all to read every file as text", source=rel)
+                continue
+        found += 1
+        try:
+            yield from (reader or read_txt)(child, limit)
+        except OSError as exc:
+            yield UnsupportedInput(f"cannot read: {exc.strerror or exc}", source=rel)
+    if not found:
+        yield EmptyText("the folder holds no input files; nothing to analyse", source=str(path))
 
 
 READERS: dict[str, Reader] = {
@@ -189,7 +279,6 @@ READERS: dict[str, Reader] = {
     "rss": read_feed,
     "atom": read_feed,
     "xml": read_feed,
-    "dir": read_dir,
 }
 
 
@@ -198,24 +287,61 @@ def read_stdin(fh: BinaryIO, limit: int) -> Iterator[Item]:
     if not hasattr(fh, "peek"):
         fh = io.BufferedReader(fh)  # type: ignore[arg-type]
     head = fh.peek(64)[:64]
-    if head and not head.lstrip().startswith(b"{") and head.strip():
+    if bom_encoding(head) or (head and not head.lstrip().startswith(b"{") and head.strip()):
         try:
             yield Article(text=(text := decode_text(read_limited(fh, limit, "-"), "-")), source="-",
                           kind="txt", raw=text)
         except InputError as exc:
             yield exc
         return
-    yield from iter_json_lines(_bounded_lines(fh, limit), "-", limit)
+    n = 0
+    for it in iter_json_lines(_bounded_lines(fh, limit), "-", limit):
+        n += 1
+        yield it
+    if n == 0:
+        yield EmptyText("standard input is empty; nothing to analyse", source="-")
+
+
+MAX_WORDS_WITHOUT_BOUNDARY = 250  # news sentences are far shorter; a longer run is a word list
+_BOUNDARY = re.compile(r"[.!?;:\u2026\u3002\u061f]+(?=\s|$)|\n")
+_WORDS = re.compile(r"\w+")
+
+
+def check_fields(art: Article) -> None:
+    """Refuse values no store keeps alike: NUL, lone surrogates, and fields longer than their columns."""
+    for name in ("text", "id", "title", "published", "url", "outlet", "language"):
+        v = getattr(art, name)
+        bad = bad_character(v) if isinstance(v, str) else None
+        if bad:
+            raise BadCharacters(f"'{name}' contains {bad}; remove it and send the item again",
+                                source=art.source, item_id=None if name == "id" else art.id)
+    for name, limit in (("id", MAX_ID), ("published", MAX_PUBLISHED), ("language", MAX_LANGUAGE)):
+        v = getattr(art, name)
+        if isinstance(v, str) and len(v) > limit:
+            raise FieldTooLong(f"'{name}' is {len(v):,} characters long; at most {limit} are allowed",
+                               source=art.source, item_id=None if name == "id" else art.id)
+
+
+def check_prose(art: Article) -> None:
+    """Refuse text with a long run of words and no sentence boundary (not an article)."""
+    longest = max((len(_WORDS.findall(seg)) for seg in _BOUNDARY.split(art.text)), default=0)
+    if longest > MAX_WORDS_WITHOUT_BOUNDARY:
+        raise NotProse(f"a run of {longest:,} words has no sentence boundary (no . ! ? or line break); "
+                       f"eventwire reads prose, not word lists (at most {MAX_WORDS_WITHOUT_BOUNDARY} "
+                       "words without one)", source=art.source, item_id=art.id)
 
 
 def _checked(items: Iterable[Item], languages: str) -> Iterator[Item]:
-    """Articles that fail the language check become NotEnglish errors."""
+    """Articles with unstorable fields, non-prose text or another language become errors."""
     from eventwire.ingest.language import check_english
 
     for it in items:
-        if isinstance(it, Article) and languages not in ("any", "all", "*", ""):
+        if isinstance(it, Article):
             try:
-                check_english(it.text, source=it.source, item_id=it.id, declared=it.language)
+                check_fields(it)
+                check_prose(it)
+                if languages not in ("any", "all", "*", ""):
+                    check_english(it.text, source=it.source, item_id=it.id, declared=it.language)
             except InputError as exc:
                 yield exc
                 continue
@@ -223,15 +349,18 @@ def _checked(items: Iterable[Item], languages: str) -> Iterator[Item]:
 
 
 def iter_articles(paths: Iterable[str], limit: int = DEFAULT_MAX_BYTES,
-                  stdin: BinaryIO | None = None, languages: str = "en") -> Iterator[Item]:
+                  stdin: BinaryIO | None = None, languages: str = "en",
+                  all_files: bool = False) -> Iterator[Item]:
     """Every input item, in input order: `-` is JSON lines (or one text) on stdin.
 
-    `languages="any"` turns the English check off.
+    `languages="any"` turns the English check off; `all_files` makes a
+    directory walk read every file (unknown kinds as text).
     """
-    yield from _checked(_iter_raw(paths, limit, stdin), languages)
+    yield from _checked(_iter_raw(paths, limit, stdin, all_files), languages)
 
 
-def _iter_raw(paths: Iterable[str], limit: int, stdin: BinaryIO | None) -> Iterator[Item]:
+def _iter_raw(paths: Iterable[str], limit: int, stdin: BinaryIO | None, all_files: bool = False
+              ) -> Iterator[Item]:
     for p in paths:
         if p == "-":
             fh = stdin if stdin is not None else sys.stdin.buffer
@@ -239,7 +368,7 @@ def _iter_raw(paths: Iterable[str], limit: int, stdin: BinaryIO | None) -> Itera
             continue
         path = Path(p)
         if path.is_dir():
-            yield from read_dir(path, limit)
+            yield from read_dir(path, limit, all_files)
             continue
         if not path.exists():
             yield UnsupportedInput(f"no such file or directory: {p}", source=p)

@@ -5,7 +5,9 @@ Reports are not independent just because outlets differ:
 * one outlet is one origin; every outlet and body of one government ("state:SYR":
   SANA, Syrian TV, the Foreign Ministry) is one origin;
 * near-duplicate texts (syndicated wire copy, a republished press release) are one
-  origin: word 5-shingles, containment >= `NEAR_DUP`;
+  origin: the store marks a near-copy with its origin (`article.copy_of`, MinHash LSH
+  in `store.dedup`); texts without a mark are compared here, word 5-shingles,
+  containment >= `NEAR_DUP`;
 * a report that cites someone ("according to SANA", "Syrian state media reported",
   "citing Reuters", a claim whose speaker is the Observatory or a ministry) counts
   as the origin(s) it cites, not as a new one: a wire quoting both sides adds
@@ -194,9 +196,15 @@ def count_origins(reports: Sequence[Report], participants: Iterable[str] = (),
         return sh[a]
 
     original = {a: a for a in order}
+    marked = {a: arts[a].copy_of for a in order if (arts[a].copy_of or {}).get("article")}
     for i, a in enumerate(order):
+        if a in marked:  # the store's mark decides; its origin may be outside this incident
+            if marked[a]["article"] in arts:
+                original[a] = marked[a]["article"]
+            continue
         for b in order[:i]:
-            if original[b] == b and arts[b].outlet_id != arts[a].outlet_id and near_duplicate(sh_of(a), sh_of(b)):
+            if b not in marked and original[b] == b and arts[b].outlet_id != arts[a].outlet_id \
+                    and near_duplicate(sh_of(a), sh_of(b)):
                 original[a] = b
                 break
     origins: dict[str, Origin] = {}
@@ -233,6 +241,8 @@ def count_origins(reports: Sequence[Report], participants: Iterable[str] = (),
         if not cites:
             own = outlet_origin({"id": src.outlet_id, "name": src.outlet_name, "affiliation": src.affiliation,
                                  "country": src.outlet_country}) if src.outlet_id else None
+            if src is arts[r.article] and r.article in marked:  # a copy whose origin is not in the incident
+                own = outlet_origin(marked[r.article].get("outlet")) or own
             cites = [own or (f"article:{src.article}", src.outlet_name or src.article[:12], None, None)]
         per_report[r.key] = [add(o, r.key, asserting) for o in cites]
     return origins, per_report

@@ -80,6 +80,7 @@ class Report:
     text: str = ""                # the article text (near-duplicate detection)
     negated: bool = False
     citations: tuple = ()         # filled by origins.py
+    copy_of: dict | None = None   # the store's near-copy mark (article.copy_of): {article, outlet, similarity}
     also: tuple = ()              # ids of further events of the same sentence fused into this one
     # article-level evidence, for events whose own place or date is coarse or missing
     art_places: tuple = ()        # fine toponyms of the article (not the dateline): ArtPlace
@@ -334,6 +335,7 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
             speaker_keys=frozenset(k for k in (perpetrator_key(s["actor"]) for s in speakers
                                                if s.get("actor")) if k),
             text=text, negated=bool(ev.get("negated")),
+            copy_of=art["copy_of"] if isinstance(art.get("copy_of"), dict) else None,
             art_places=_near(art_places, s0, s1), art_countries=art_countries, art_days=art_days,
             terms=_terms(sentence, place_terms), art_areas=art_areas,
             names=_event_names(pl, unresolved, s0, s1),

@@ -1,22 +1,109 @@
 """Writing and reading documents: functions that take a SQLAlchemy Connection.
 
 Core expressions with bound values only (no SQL built from strings). Writes are
-idempotent: an article is keyed on its id (sha256 of the text unless given) and
-an insert that meets an existing id does nothing, so re-ingesting the same
-input changes nothing.
+idempotent: an article's identity is the fingerprint of its normalised text
+(`ingest.article.fingerprint`), so the same article from a .txt file, a CRLF
+copy, an HTML page, a feed entry or a JSON line is stored once. A known id that
+comes back with new text becomes the article's next version (the previous one
+is kept in `article_versions`). Every value is checked against its column
+before it is written, so SQLite and PostgreSQL accept and refuse the same
+inputs; `write` retries a transaction the database was too busy for.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
-from typing import Any
+import random
+import time
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Connection, Table, func, insert, select
+from sqlalchemy import Connection, Engine, String, Table, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
 
+from eventwire.ingest.article import bad_character, fingerprint
 from eventwire.store import schema as s
+
+if TYPE_CHECKING:
+    from eventwire.store.dedup import CopyIndex
+
+T = TypeVar("T")
+MAX_BUSY_WAIT_S = 600.0  # a write keeps retrying this long before its item is reported as failed
+
+
+class StoreRefused(ValueError):
+    """A value the store will not keep (too long for its column, or not valid text)."""
+
+    code = "store_refused"
+
+
+def _check_value(where: str, v: Any, length: int | None = None) -> None:
+    if isinstance(v, str):
+        bad = bad_character(v)
+        if bad:
+            raise StoreRefused(f"{where} contains {bad}; remove it and send the item again")
+        if length is not None and len(v) > length:
+            raise StoreRefused(f"{where} is {len(v):,} characters long; the store keeps at most {length}")
+    elif isinstance(v, dict):
+        for k, x in v.items():
+            _check_value(where, k)
+            _check_value(where, x)
+    elif isinstance(v, list | tuple):
+        for x in v:
+            _check_value(where, x)
+
+
+def check_row(table: Table, row: dict) -> None:
+    """Refuse a row whose strings hold NUL or lone surrogates, or overflow their columns."""
+    for col in table.c:
+        if col.name not in row:
+            continue
+        length = col.type.length if isinstance(col.type, String) else None
+        name = "id" if (table is s.articles and col.name == "id") else col.name
+        _check_value(f"{name!r}" if table is s.articles else f"{table.name}.{col.name}", row[col.name], length)
+
+
+def transient(exc: BaseException) -> bool:
+    """Whether a database error means "try again": SQLite busy or locked, a PostgreSQL
+    serialisation failure, deadlock or lock timeout, or a unique key another writer just took."""
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    if isinstance(exc, IntegrityError):
+        return True
+    orig = getattr(exc, "orig", None)
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if state in ("40001", "40P01", "55P03"):
+        return True
+    msg = str(orig or exc).lower()
+    return isinstance(exc, OperationalError) and ("locked" in msg or "busy" in msg)
+
+
+def write(engine: Engine, fn: Callable[[Connection], T], *, max_wait: float = MAX_BUSY_WAIT_S,
+          on_wait: Callable[[BaseException, float], None] | None = None) -> T:
+    """Run `fn` in one write transaction, retried with backoff while the database is busy.
+
+    On SQLite the transaction takes the write lock when it begins (`BEGIN
+    IMMEDIATE`), so it waits at the start instead of failing half-way.
+    """
+    deadline = time.monotonic() + max_wait
+    delay, integrity = 0.05, 0
+    while True:
+        try:
+            with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn, conn.begin():
+                return fn(conn)
+        except DBAPIError as exc:
+            from sqlalchemy.exc import IntegrityError
+
+            if isinstance(exc, IntegrityError):
+                integrity += 1  # a concurrent writer stored the same key: look again, a few times
+            if not transient(exc) or integrity > 3 or time.monotonic() + delay > deadline:
+                raise
+            if on_wait is not None:
+                on_wait(exc, delay)
+            time.sleep(delay * (1 + random.random() / 2))
+            delay = min(delay * 2, 2.0)
 
 
 def _insert_ignore(conn: Connection, table: Table, rows: list[dict], key: list[str]) -> int:
@@ -72,15 +159,26 @@ def _child_rows(article_id: str, d: dict) -> dict[str, list[dict]]:
     return out
 
 
-def save_document(conn: Connection, doc: Any, *, raw: str | None = None, source: str | None = None,
-                  kind: str | None = None) -> bool:
-    """Store one document (a `records.Document` or its dict); False if its id was already stored.
+STORED, PRESENT, VERSION = "stored", "present", "new version"
 
-    The article row and its items go in together; an existing id is left as it
-    is (the first analysis stays), so nothing is ever stored twice.
+
+def store_document(conn: Connection, doc: Any, *, raw: str | None = None, source: str | None = None,
+                   kind: str | None = None, analysis_version: str | None = None,
+                   copies: CopyIndex | None = None) -> str:
+    """Store one document (a `records.Document` or its dict): STORED, PRESENT or VERSION.
+
+    PRESENT: an article with the same fingerprint is stored (under any id); it
+    is left as it is. VERSION: the id is stored with other text; the stored
+    version moves to `article_versions` and this one takes its place. With a
+    `CopyIndex`, a near-copy of a stored article gets `article.copy_of`.
+    Raises `StoreRefused` for a value the store will not keep.
     """
+    from eventwire.store.dedup import copy_mark, signature, to_bytes
+
     d = _doc_dict(doc)
     art = d["article"]
+    fp = fingerprint(art["text"])
+    a = s.articles.c
     outlet = art.get("outlet") or {}
     row = {
         "id": art["id"], "url": art.get("url"), "title": art.get("title"),
@@ -88,14 +186,83 @@ def save_document(conn: Connection, doc: Any, *, raw: str | None = None, source:
         "outlet_name": outlet.get("name"), "outlet_country": outlet.get("country"),
         "outlet_affiliation": outlet.get("affiliation"), "language": art.get("language"),
         "dateline_place": art.get("dateline_place"), "source": source, "kind": kind,
-        "text": art["text"], "raw": raw, "document": d, "created_at": s._now(),
+        "text": art["text"], "raw": raw, "created_at": s._now(), "fingerprint": fp,
+        "analysis_version": analysis_version,
     }
-    if not _insert_ignore(conn, s.articles, [row], ["id"]):
-        return False
-    for section, rows in _child_rows(art["id"], d).items():
+    check_row(s.articles, row)
+    _check_value("the document", d)
+    if conn.execute(select(a.id).where(a.fingerprint == fp)).first() is not None:
+        return PRESENT
+    sig = signature(art["text"])
+    row["minhash"] = to_bytes(sig) if sig is not None else None
+    if copies is not None and sig is not None:
+        found = copies.find(conn, sig, exclude=art["id"])
+        if found is not None:
+            row["copy_of"] = found[0]
+            d["article"]["copy_of"] = copy_mark(conn, *found)
+    row["document"] = d
+    children = _child_rows(art["id"], d)
+    for section, rows in children.items():
+        for r in rows:
+            check_row(s.SECTIONS[section], r)
+    old = conn.execute(select(s.articles).where(a.id == art["id"])).mappings().first()
+    if old is None:
+        conn.execute(insert(s.articles).values(**row))
+        outcome = STORED
+    else:
+        conn.execute(insert(s.article_versions).values(
+            article_id=old["id"], version=old["version"], fingerprint=old["fingerprint"], text=old["text"],
+            raw=old["raw"], source=old["source"], document=old["document"],
+            analysis_version=old["analysis_version"], created_at=old["created_at"], replaced_at=s._now()))
+        for t in s.SECTIONS.values():
+            conn.execute(delete(t).where(t.c.article_id == old["id"]))
+        row["version"] = old["version"] + 1
+        conn.execute(update(s.articles).where(a.id == old["id"]).values(**row))
+        outcome = VERSION
+    for section, rows in children.items():
         if rows:
             conn.execute(insert(s.SECTIONS[section]), rows)
-    return True
+    if copies is not None and sig is not None:
+        copies.add(art["id"], sig, row.get("copy_of"))
+    return outcome
+
+
+def save_document(conn: Connection, doc: Any, *, raw: str | None = None, source: str | None = None,
+                  kind: str | None = None, analysis_version: str | None = None) -> bool:
+    """Store one document; False if the same article (by fingerprint) is already stored."""
+    return store_document(conn, doc, raw=raw, source=source, kind=kind,
+                          analysis_version=analysis_version) != PRESENT
+
+
+def store(engine: Engine, doc: Any, *, copies: CopyIndex | None = None, **kwargs: Any) -> str:
+    """`store_document` in its own write transaction, retried while the database is busy."""
+    try:
+        return write(engine, lambda conn: store_document(conn, doc, copies=copies, **kwargs))
+    except Exception:
+        if copies is not None:
+            copies.reset()  # it may hold an article whose transaction rolled back
+        raise
+
+
+def is_known(conn: Connection, text: str) -> bool:
+    """Whether an article with this text (by fingerprint) is stored (checked before analysing)."""
+    return conn.execute(select(s.articles.c.id).where(s.articles.c.fingerprint == fingerprint(text))).first() \
+        is not None
+
+
+def get_document_by_text(conn: Connection, text: str) -> dict | None:
+    """The stored document of the article with this text (by fingerprint), or None."""
+    q = select(s.articles.c.document).where(s.articles.c.fingerprint == fingerprint(text))
+    r = conn.execute(q).first()
+    return r[0] if r else None
+
+
+def versions(conn: Connection, article_id: str) -> list[dict]:
+    """Earlier versions of an article (oldest first): version, fingerprint, source and dates."""
+    v = s.article_versions.c
+    q = select(v.version, v.fingerprint, v.source, v.created_at, v.replaced_at).where(
+        v.article_id == article_id).order_by(v.version)
+    return [dict(r) for r in conn.execute(q).mappings()]
 
 
 def error_key(source: str | None, item_id: str | None, code: str | None, message: str) -> str:
@@ -105,13 +272,23 @@ def error_key(source: str | None, item_id: str | None, code: str | None, message
     return h.hexdigest()
 
 
+def storable(v: Any, limit: int | None = None) -> Any:
+    """A string made safe to store in an error record: NUL and lone surrogates escaped, length capped."""
+    if not isinstance(v, str):
+        return v
+    if bad_character(v):
+        v = v.replace("\x00", "\\u0000").encode("utf-8", "backslashreplace").decode("utf-8")
+    return v[:limit] if limit else v
+
+
 def save_error(conn: Connection, err: Any) -> bool:
     """Store one `eventwire/error/1` record (or its dict); False if the same failure is stored."""
     d = _doc_dict(err)
-    message = d.get("error") or ""
-    code = d.get("code") or "input"
-    row = {"key": error_key(d.get("source"), d.get("id"), code, message), "source": d.get("source"),
-           "item_id": d.get("id"), "code": code, "message": message, "at": s._now()}
+    message = storable(d.get("error") or "")
+    code = storable(d.get("code") or "input", 32)
+    source, item_id = storable(d.get("source")), storable(d.get("id"))
+    row = {"key": error_key(source, item_id, code, message), "source": source,
+           "item_id": item_id, "code": code, "message": message, "at": s._now()}
     return bool(_insert_ignore(conn, s.ingest_errors, [row], ["key"]))
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -70,8 +71,16 @@ articles = Table(
     Column("raw", Text, comment="the input as received (HTML page, JSON line, text)"),
     Column("document", Json, nullable=False, comment="the eventwire/document/1 record"),
     Column("created_at", DateTime(timezone=True), nullable=False, default=_now),
+    # 0004: identity, versions, copies and the analysis that made the document
+    Column("fingerprint", String(64), comment="sha256 of the normalised text: the article's identity"),
+    Column("version", Integer, nullable=False, server_default="1", default=1,
+           comment="1, then +1 each time the id comes back with new text"),
+    Column("copy_of", String(200), comment="id of the stored article this one is a near-copy of"),
+    Column("minhash", LargeBinary, comment="MinHash signature of the text (near-copy search)"),
+    Column("analysis_version", String(100), comment="eventwire and model versions that analysed it"),
 )
 Index("ix_articles_published", articles.c.published)
+Index("ix_articles_fingerprint", articles.c.fingerprint, unique=True)
 Index("ix_articles_outlet_id", articles.c.outlet_id)
 
 places = Table(
@@ -174,6 +183,21 @@ framing = Table(
     Column("text", Text, nullable=False),
     Column("technique", String(64), nullable=False),
     Column("about", String(16)),
+)
+
+article_versions = Table(
+    "article_versions", metadata,
+    Column("article_id", String(200), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("fingerprint", String(64)),
+    Column("text", Text, nullable=False),
+    Column("raw", Text),
+    Column("source", Text),
+    Column("document", Json, nullable=False),
+    Column("analysis_version", String(100)),
+    Column("created_at", DateTime(timezone=True), nullable=False, comment="when this version was stored"),
+    Column("replaced_at", DateTime(timezone=True), nullable=False, default=_now),
+    comment="earlier versions of an article whose id came back with new text",
 )
 
 ingest_errors = Table(
