@@ -95,6 +95,7 @@ class Lexicon:
     denial_verbs: set[str] = field(default_factory=set)
     denial_objects: set[str] = field(default_factory=set)
     denial_nouns: set[str] = field(default_factory=set)
+    statement_verbs: set[str] = field(default_factory=set)
     cyber_objects: set[str] = field(default_factory=set)
     clausal_types: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     toll_nouns: set[str] = field(default_factory=set)
@@ -145,6 +146,9 @@ class Lexicon:
             lex.denial_nouns = {r["noun"].lower() for r in read_csv("lexicons/denial_cues.csv")}
         except (FileNotFoundError, KeyError):
             lex.denial_nouns = set()
+        # verbs of saying (the claims layer's reporting verbs): their time is the statement's, not the event's
+        lex.statement_verbs = {r["lemma"].split()[0].lower() for r in read_csv("lexicons/reporting_verbs.csv")
+                               if r.get("lemma") and " " not in r["lemma"].strip()}
         for r in read_csv("lexicons/modality.csv"):
             lex.modality.setdefault(r["kind"], set()).add(r["cue"].lower())
         cas = read_yaml("lexicons/casualties.yaml")
@@ -1264,12 +1268,15 @@ class _DocContext:
             info = self._own_time(sp)
             if info is not None:
                 return info.get("date"), info.get("end_date"), info.get("granularity"), sp
-        # the nearest governing clause's time
+        # the nearest governing clause's time, up to the verb of a claim that contains the event: the
+        # time of "X said on Friday", "acknowledged on March 25" is the statement's, not the event's
         h = c.tok
         for _ in range(8):
             if h.head.i == h.i:
                 break
             h = h.head
+            if self.claim_by_cue(h) is not None or _lem(h) in self.lex.statement_verbs:
+                break
             sp = self.time_tok.get(h.i)
             if sp is None:
                 for k in h.children:

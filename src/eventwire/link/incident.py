@@ -64,16 +64,26 @@ def _place(reports: Sequence[Report]) -> dict | None:
 
 
 def _dates(reports: Sequence[Report]) -> tuple[str | None, str | None, str | None]:
+    """The incident's day: the day most reports date it to in their text (the earliest on a tie);
+    without one, the narrowest windows (a month), else the publication day most reports give
+    (an event the text does not date is most often of the day it was published or the day before)."""
     dated = [r for r in reports if r.lo is not None]
     if not dated:
         return None, None, None
-    width = min(r.hi - r.lo for r in dated)
-    narrow = [r for r in dated if r.hi - r.lo == width]
-    lo, hi = min(r.lo for r in narrow), max(r.hi for r in narrow)
-    if width == 0:
-        return _iso(lo), (_iso(hi) if hi != lo else None), "day"
-    precs = Counter((r.date_precision or "publication") for r in narrow)
-    return _iso(lo), _iso(hi), precs.most_common(1)[0][0]
+    days = Counter(r.lo for r in dated if r.lo == r.hi and (r.date_precision or "") in ("day", "minute"))
+    if days:
+        best = max(days.values())
+        return _iso(min(d for d, n in days.items() if n == best)), None, "day"
+    own = [r for r in dated if (r.date_precision or "") in ("month", "year")]
+    if own:
+        width = min(r.hi - r.lo for r in own)
+        narrow = [r for r in own if r.hi - r.lo == width]
+        lo, hi = min(r.lo for r in narrow), max(r.hi for r in narrow)
+        precs = Counter(r.date_precision for r in narrow)
+        return _iso(lo), (_iso(hi) if hi != lo else None), precs.most_common(1)[0][0]
+    pubs = Counter(r.hi for r in dated)
+    best = max(pubs.values())
+    return _iso(min(d for d, n in pubs.items() if n == best)), None, "publication"
 
 
 def build_incident(iid: str, reports: Sequence[Report], origins: dict[str, Origin],

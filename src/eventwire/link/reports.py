@@ -17,7 +17,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date as _date
 from functools import lru_cache
+from hashlib import blake2b
 from typing import Any
+
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from eventwire.gazetteer.normalise import key
 
@@ -85,7 +88,8 @@ class Report:
     art_places: tuple = ()        # fine toponyms of the article (not the dateline): ArtPlace
     art_countries: frozenset = frozenset()   # countries of the article's places (blocking only)
     art_days: frozenset = frozenset()        # day ordinals of the article's day-precise times
-    terms: dict = field(default_factory=dict)  # term -> count: event sentence words + article places
+    terms: dict = field(default_factory=dict)  # term -> count: event sentence and title words + places
+    sketch: tuple = ()                       # bottom-k min-hashes of the article's word shingles
     art_areas: frozenset = frozenset()       # (country, province) of the article's places below country
     names: frozenset = frozenset()           # normalised unresolved toponyms the event may be at
     place_name: str = ""                     # the event's own place, when unresolved: its folded name
@@ -288,6 +292,8 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
     art_places, art_countries, place_terms, art_areas = _article_places(doc)
     art_days = _article_days(doc)
     unresolved = _unresolved_names(doc)
+    title = art.get("title") or ""
+    sketch = text_sketch(text)
     out: list[Report] = []
     for ev in doc.get("events") or []:
         if not isinstance(ev, dict) or not ev.get("id") or not ev.get("type"):
@@ -335,7 +341,7 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
                                                if s.get("actor")) if k),
             text=text, negated=bool(ev.get("negated")),
             art_places=_near(art_places, s0, s1), art_countries=art_countries, art_days=art_days,
-            terms=_terms(sentence, place_terms), art_areas=art_areas,
+            terms=_terms(sentence, place_terms, title), art_areas=art_areas, sketch=sketch,
             names=_event_names(pl, unresolved, s0, s1),
             place_name=norm_toponym(pl.get("text")) if pl and pl.get("geonameid") is None
             and pl.get("kind") in (None, "toponym") else "",
@@ -453,19 +459,50 @@ def skeleton(name: str) -> str:
     return out
 
 
-def _terms(sentence: str, place_terms: tuple) -> dict:
-    """Term counts of an event for TF-IDF: its sentence's words, the consonant skeletons of its
-    capitalised words (names in any transliteration) and the article's named places."""
+def _terms(sentence: str, place_terms: tuple, title: str = "") -> dict:
+    """Term counts of an event for text similarity: the content words of its sentence and of its
+    article's title (a headline names the incident the article is about), the consonant skeletons
+    of their capitalised words (names in any transliteration) and the article's named places."""
     out: dict[str, int] = {}
-    for w in _WORD.findall(sentence or ""):
-        lw = w.lower()
-        out[lw] = out.get(lw, 0) + 1
-        if w[0].isupper() and len(w) >= 4:
-            k = "#" + skeleton(w)
-            out[k] = out.get(k, 0) + 1
+    for part in (sentence or "", title or ""):
+        for w in _WORD.findall(part):
+            lw = w.lower()
+            if lw in STOP_WORDS:
+                continue
+            out[lw] = out.get(lw, 0) + 1
+            if w[0].isupper() and len(w) >= 4:
+                k = "#" + skeleton(w)
+                out[k] = out.get(k, 0) + 1
     for t in place_terms:
         out[t] = out.get(t, 0) + 1
     return out
+
+
+SKETCH_K = 24
+SHINGLE = 4
+
+
+def text_sketch(text: str) -> tuple:
+    """Bottom-k min-hash sketch of a text's 4-word shingles: near-identical texts (syndicated
+    copies, lightly edited rewrites) share most of their sketch, whatever else is stored.
+
+    Hashes are blake2b digests (stable across processes, unlike `hash`)."""
+    toks = [w.lower() for w in _WORD.findall(text or "")]
+    if len(toks) < SHINGLE:
+        return ()
+    hs = {int.from_bytes(blake2b(" ".join(toks[i:i + SHINGLE]).encode(), digest_size=8).digest(), "big")
+          for i in range(len(toks) - SHINGLE + 1)}
+    return tuple(sorted(hs)[:SKETCH_K])
+
+
+def sketch_similarity(a: tuple, b: tuple) -> float:
+    """Estimated Jaccard similarity of two texts' shingle sets from their bottom-k sketches."""
+    if not a or not b:
+        return 0.0
+    k = min(len(a), len(b))
+    union = sorted(set(a) | set(b))[:k]
+    both = set(a) & set(b)
+    return sum(1 for h in union if h in both) / k
 
 
 _PREC_RANK = {"point": 0, "village": 1, "town": 2, "city": 3, "district": 4, "province": 5, "country": 6,

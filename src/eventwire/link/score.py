@@ -16,7 +16,6 @@ or date is a strong negative that other evidence rarely outweighs.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -66,8 +65,8 @@ class Weights:
     casualties_differ: float = -0.4
     casualties_conflict: float = -1.5
     # TF-IDF cosine of event sentence words + the article's named places
-    text_scale: float = 4.0
-    text_offset: float = -0.5
+    text_scale: float = 5.0
+    text_offset: float = -1.5
     same_outlet_text: float = 0.5     # one outlet's house style makes its reports alike
 
 
@@ -83,18 +82,24 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
+# Fixed term weights by kind (never learnt from the store, so a pair's score does not depend on
+# what else is stored): a named place or a name's skeleton says more than a common word.
+TERM_WEIGHT = {"@": 2.0, "#": 1.5}
+
+
 def idf_table(reports: Sequence[Report]) -> dict[str, float]:
-    """Inverse document frequency of terms (sentence words, article places) over the reports."""
-    df: Counter = Counter()
-    for r in reports:
-        df.update(r.terms.keys())
-    n = max(1, len(reports))
-    return {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
+    """Kept for callers: term weights are fixed (`TERM_WEIGHT`), not corpus statistics, so linking
+    one group of reports gives the same scores whatever else is stored."""
+    return {}
 
 
-def tfidf_vector(r: Report, idf: dict[str, float]) -> dict[str, float]:
-    """Unit-length TF-IDF vector of a report's terms (sublinear tf)."""
-    v = {t: (1.0 + math.log(c)) * idf.get(t, 1.0) for t, c in r.terms.items()}
+def term_weight(t: str) -> float:
+    return TERM_WEIGHT.get(t[:1], 1.0)
+
+
+def tfidf_vector(r: Report, idf: dict[str, float] | None = None) -> dict[str, float]:
+    """Unit-length weighted vector of a report's terms (sublinear tf, fixed weights by kind)."""
+    v = {t: (1.0 + math.log(c)) * term_weight(t) for t, c in r.terms.items()}
     v = {t: x for t, x in v.items() if x > 0}
     norm = math.sqrt(sum(x * x for x in v.values()))
     return {t: x / norm for t, x in v.items()} if norm else {}
