@@ -19,7 +19,14 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from eventwire.link.reports import Report, norm_admin, places_compatible, skeleton, within_radius
+from eventwire.link.reports import (
+    Report,
+    norm_admin,
+    places_compatible,
+    skeleton,
+    sketch_similarity,
+    within_radius,
+)
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,9 @@ class Weights:
     text_scale: float = 5.0
     text_offset: float = -1.5
     same_outlet_text: float = 0.5     # one outlet's house style makes its reports alike
+    # near-identical articles (syndicated copies) and the same sentence in both: one mention
+    near_duplicate: float = 3.0
+    near_duplicate_text: float = 0.6  # estimated Jaccard of the articles' word shingles
 
 
 DEFAULT = Weights()
@@ -269,6 +279,9 @@ def score_pair(a: Report, b: Report, idf: dict[str, float], w: Weights = DEFAULT
     """The evidence that reports `a` and `b` describe one incident (link when >= threshold)."""
     if a.type != b.type:
         return -10.0
+    if near_duplicate(a, b, w):
+        # a copy of one article: its events' dates may differ only by how each copy was dated
+        return w.near_duplicate + max(0.0, date_evidence(a, b, w)) + max(0.0, place_evidence(a, b, w))
     s = date_evidence(a, b, w) + place_evidence(a, b, w)
     if a.mode and b.mode:
         s += w.same_mode if a.mode == b.mode else w.other_mode
@@ -284,6 +297,15 @@ def score_pair(a: Report, b: Report, idf: dict[str, float], w: Weights = DEFAULT
         t = w.text_scale * sim + w.text_offset
         s += t * w.same_outlet_text if t > 0 and a.outlet_id and a.outlet_id == b.outlet_id else t
     return s
+
+
+def near_duplicate(a: Report, b: Report, w: Weights = DEFAULT) -> bool:
+    """The same sentence of two near-identical articles (a syndicated copy and its source)."""
+    if a.article == b.article or sketch_similarity(a.sketch, b.sketch) < w.near_duplicate_text:
+        return False
+    if not a.words or not b.words:
+        return False
+    return len(a.words & b.words) / len(a.words | b.words) >= w.near_duplicate_text
 
 
 def same_mention(a: Report, b: Report, w: Weights = DEFAULT) -> bool:
