@@ -299,10 +299,16 @@ def score_pair(a: Report, b: Report, idf: dict[str, float], w: Weights = DEFAULT
     return s
 
 
+def _text_day(r: Report) -> bool:
+    return r.lo is not None and r.lo == r.hi and (r.date_precision or "") in ("day", "minute")
+
+
 def near_duplicate(a: Report, b: Report, w: Weights = DEFAULT) -> bool:
     """The same sentence of two near-identical articles (a syndicated copy and its source)."""
     if a.article == b.article or sketch_similarity(a.sketch, b.sketch) < w.near_duplicate_text:
         return False
+    if _text_day(a) and _text_day(b) and a.lo != b.lo:
+        return False  # one template, two days the texts state: two events
     if not a.words or not b.words:
         return False
     return len(a.words & b.words) / len(a.words | b.words) >= w.near_duplicate_text
