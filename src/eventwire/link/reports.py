@@ -210,6 +210,16 @@ def actor_key(a: dict) -> str | None:
     return "n:" + name if name else None
 
 
+def identity(a: dict) -> str | None:
+    """An actor's side, for grading: a state's bodies and its people under its country code (the
+    country code "RUS" and the party entity "rus" are one side); others by `perpetrator_key`."""
+    k = perpetrator_key(a)
+    if k is None:
+        return None
+    c = a.get("country")
+    return "c:" + c if c and c not in NON_COUNTRIES else k
+
+
 def perpetrator_key(a: dict) -> str | None:
     """Like `actor_key`, but only for actors specific enough to name a perpetrator.
 
@@ -318,7 +328,9 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
         speakers = []
         for c in chain:
             sp = c.get("speaker") or {}
-            rec = {"text": sp.get("text") or "", "kind": c.get("kind"), "claim": c.get("id")}
+            cue = c.get("cue") if isinstance(c.get("cue"), dict) else {}
+            rec = {"text": sp.get("text") or "", "kind": c.get("kind"), "claim": c.get("id"),
+                   "cue": (cue.get("text") or "").lower()}
             if sp.get("actor") in actors:
                 rec["actor"] = actors[sp["actor"]]
             speakers.append(rec)
