@@ -440,9 +440,13 @@ class EventsComponent:
     def _modality(self, c: Cand, by_tok: dict[int, Cand]) -> None:
         mod = self.lex.modality
         t = c.tok
-        verb = t if c.kind != "noun" else (c.light or (t.head if t.head.pos_ in ("VERB", "AUX") else None))
+        verb = t if c.kind != "noun" else (c.light or self._negation_verb(t))
         kids = list(t.children) + (list(verb.children) if verb is not None and verb is not t else [])
-        c.negated = any(k.dep_ == "neg" or (k.dep_ == "det" and k.lower_ == "no") for k in kids)
+        # "no strikes", and "no Coalition strikes" / "no rocket or artillery strikes" (the parser hangs
+        # "no" on the noun's modifier)
+        mods = [g for k in t.children if k.dep_ in ("compound", "amod", "nmod") and k.i < t.i for g in k.children]
+        c.negated = any(k.dep_ == "neg" or (k.dep_ == "det" and k.lower_ == "no") for k in kids) or any(
+            g.dep_ == "det" and g.lower_ == "no" for g in mods)
         future = any(k.dep_ == "aux" and k.lower_ in mod.get("future", ()) for k in kids)
         # intention words governing the trigger: "is willing to send", "plans to attack"
         h = verb if verb is not None else t
@@ -603,6 +607,21 @@ class EventsComponent:
                     recips = self._subject(h)[0]
         c.actors = [x for a in actors for x in _conjuncts(a)]
         c.recipients = [x for r in recips for x in _conjuncts(r) if x not in c.actors]
+
+    def _negation_verb(self, t: Token) -> Token | None:
+        """The verb whose negation negates a noun trigger: the verb it is the object of ("did not
+        conduct strikes"), or whose prepositional phrase it is in ("did not engage in combat
+        operations"); as a subject only of a verb of doing or happening ("the strike did not take
+        place"), not of one that says something else of it ("the bombings did not stop")."""
+        h = t.head
+        if t.dep_ == "pobj" and h.dep_ == "prep" and h.head.pos_ in ("VERB", "AUX"):
+            return h.head
+        if h.pos_ not in ("VERB", "AUX"):
+            return None
+        if t.dep_ in ("nsubj", "nsubjpass") and _lem(h) not in self.lex.light_verbs \
+                and _lem(h) not in self.lex.modality.get("occur", ()):
+            return None
+        return h
 
     def _denial_noun(self, t: Token) -> Token | None:
         """'(it had) no operational reporting of a strike': the negated noun that denies the event."""

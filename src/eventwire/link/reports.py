@@ -217,7 +217,9 @@ def identity(a: dict) -> str | None:
     if k is None:
         return None
     c = a.get("country")
-    return "c:" + c if c and c not in NON_COUNTRIES else k
+    if not c or c in NON_COUNTRIES or (a.get("sector") or "").upper() in NON_STATE_SECTORS:
+        return k  # rebels, parties, militias of a country are not its state
+    return "c:" + c
 
 
 def perpetrator_key(a: dict) -> str | None:
@@ -238,6 +240,8 @@ def perpetrator_key(a: dict) -> str | None:
 
 
 NON_COUNTRIES = frozenset({"IGO", "UNO", "NGO", "IMG", "MNC"})
+# sectors of a country's actors that are not its state (a side of their own in a conflict)
+NON_STATE_SECTORS = frozenset({"REB", "UAF", "OPP", "INS", "PTY", "CRM", "SEP"})
 
 
 GENERIC_SECTORS = frozenset({"CVL", "REF", "MED", "BUS", "EDU", "HLH", "REL", "LAB", "AGR"})

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from eventwire.link.reports import (
     Report,
+    identity,
     norm_admin,
     places_compatible,
     skeleton,
@@ -320,8 +321,10 @@ def same_mention(a: Report, b: Report, w: Weights = DEFAULT) -> bool:
     A lead and a later paragraph, or a wire story giving each side's version
     (state media blames one party, a militia another, the accused denies): same
     type, overlapping dates, compatible places (the same place, one inside the other's
-    province, or one without a place) and no conflicting casualty figures. Modes and
-    perpetrators may differ, since versions of one incident disagree on exactly these.
+    province, or one without a place) and no conflicting casualty figures. Modes may
+    differ; perpetrators only when both events are someone's claims (versions of one
+    incident disagree on exactly these): told in the outlet's own voice, two different
+    perpetrators are two events.
     """
     if a.type != b.type:
         return False
@@ -329,4 +332,11 @@ def same_mention(a: Report, b: Report, w: Weights = DEFAULT) -> bool:
         return False
     if not places_compatible(a, b):
         return False
+    sa, sb = _sides(a), _sides(b)
+    if sa and sb and not sa & sb and not (a.speakers and b.speakers):
+        return False  # the article itself says two different actors acted: two events
     return casualty_agreement(a.killed, b.killed) != -1
+
+
+def _sides(r: Report) -> frozenset:
+    return frozenset(k for k in (identity(x) for x in r.actors) if k)
