@@ -241,7 +241,7 @@ def perpetrator_key(a: dict) -> str | None:
 
 NON_COUNTRIES = frozenset({"IGO", "UNO", "NGO", "IMG", "MNC"})
 # sectors of a country's actors that are not its state (a side of their own in a conflict)
-NON_STATE_SECTORS = frozenset({"REB", "UAF", "OPP", "INS", "PTY", "CRM", "SEP"})
+NON_STATE_SECTORS = frozenset({"REB", "UAF", "OPP", "INS", "CRM", "SEP"})
 
 
 GENERIC_SECTORS = frozenset({"CVL", "REF", "MED", "BUS", "EDU", "HLH", "REL", "LAB", "AGR"})
