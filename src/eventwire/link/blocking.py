@@ -34,7 +34,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from itertools import combinations
 
-from eventwire.link.reports import MAX_WINDOW_DAYS, Report, norm_admin
+from eventwire.link.reports import MAX_WINDOW_DAYS, Report, norm_admin, undated
 
 CELL_DEG = 1.0
 ARTICLE_DAYS_BACK = 7
@@ -46,10 +46,16 @@ SKETCH_BANDS = 3
 _FORWARD = ((0, 1), (1, -1), (1, 0), (1, 1))
 
 
-def _days(r: Report) -> range:
+def _days(r: Report) -> list[int]:
+    """Days a report is blocked on: its window (one day of slack) and, for an event the text does
+    not date, the earlier days its article names (a later acknowledgement or anniversary report:
+    "the Aug. 29 strike", "on October 3, 2015")."""
     if r.lo is None or r.hi is None or r.hi - r.lo > MAX_WINDOW_DAYS:
-        return range(0)
-    return range(r.lo, r.hi + SLACK_DAYS + 1)
+        return []
+    days = list(range(r.lo, r.hi + SLACK_DAYS + 1))
+    if undated(r):
+        days += sorted(d for d in r.art_days if d < r.lo)
+    return days
 
 
 def _cell(r: Report) -> tuple[int, int]:

@@ -560,6 +560,11 @@ def _fuse(a: Report, b: Report) -> None:
                 a.terms[t] = a.terms.get(t, 0) + c
 
 
+def undated(r: Report) -> bool:
+    """An event its text does not date: its window is only the days before publication."""
+    return r.lo is not None and (r.date_precision or "") not in ("day", "minute", "month", "year")
+
+
 def within_radius(a_lat: float, a_lon: float, b_lat: float, b_lon: float, km: float) -> bool:
     """Equirectangular distance test (exact enough at the few-km scale of a radius)."""
     dy = (a_lat - b_lat) * 111.2

@@ -26,6 +26,7 @@ from eventwire.link.reports import (
     places_compatible,
     skeleton,
     sketch_similarity,
+    undated,
     within_radius,
 )
 
@@ -166,6 +167,9 @@ def date_evidence(a: Report, b: Report, w: Weights = DEFAULT) -> float:
     """
     if a.lo is None or b.lo is None:
         return 0.0
+    if (undated(a) and _named(b, a.art_days) and b.hi < a.lo) or (undated(b) and _named(a, b.art_days)
+                                                                  and a.hi < b.lo):
+        return w.windows_overlap  # an undated event whose article names the other's earlier day
     gap = max(a.lo, b.lo) - min(a.hi, b.hi)
     if gap <= 0:
         return w.same_day if a.lo == a.hi == b.lo == b.hi else w.windows_overlap
