@@ -1224,7 +1224,7 @@ class _DocContext:
         """The nearest place in the event's clause that tells where it happened; one the gazetteer
         resolved beats an unresolved name ('the town of al-Shafaa in the Hajin area')."""
         role_toks = {i for a in c.actors + c.recipients for i in range(a.i, a.i + 1)}
-        unresolved = None
+        unresolved = origin = None
         for x in self._clause_tokens(c):
             sp = self.place_tok.get(x.i)
             if sp is None or sp.start_char < self.dateline_end:
@@ -1232,16 +1232,36 @@ class _DocContext:
             info = sp._.ew_place or {}
             if info.get("kind") == "demonym":
                 continue
+            act = self.actor_tok.get(x.i)
+            if act is not None and (act.end - act.start) > (sp.end - sp.start) and act.start <= sp.start \
+                    and sp.end <= act.end:
+                continue  # a name inside an actor's name ("the Azov battalion", "the Kherson brigade")
             if x.i in role_toks and not (x.dep_ == "pobj" and x.head.lower_ in PLACE_PREPS) \
                     and info.get("precision") in ("country", "region", None):
                 continue  # a country that is a party ('attacked Syria') is not where; 'in Tbilisi' still is
             # a place must be a location of the event, not a modifier of an actor ("Iraqi" -> no)
             if self._locative(x, sp, c):
+                if self._origin(x, sp):
+                    # "Islamists from Iraq", "a drone operated out of Qatar": where they came from,
+                    # the event's place only when the clause names no other
+                    origin = origin or [sp.start_char, sp.end_char]
+                    continue
                 if info.get("lat") is not None:
                     return [sp.start_char, sp.end_char]
                 if unresolved is None:
                     unresolved = [sp.start_char, sp.end_char]
-        return unresolved
+        return unresolved or origin
+
+    @staticmethod
+    def _origin(x: Token, sp: Span) -> bool:
+        """Is this place the object of 'from' / 'out of' (an origin, not the place of the event)?"""
+        h = x
+        while h.head.i != h.i and sp.start <= h.head.i < sp.end:
+            h = h.head
+        up = h.head
+        if up.pos_ != "ADP":
+            return False
+        return up.lower_ == "from" or (up.lower_ == "of" and up.i > 0 and up.doc[up.i - 1].lower_ == "out")
 
     @staticmethod
     def _locative(x: Token, sp: Span, c: Cand) -> bool:
