@@ -181,3 +181,12 @@ def test_statement_date_is_not_the_event_date(analysed):
 
 def test_dateline_time_is_not_an_outlet(analysed):
     assert (analysed["dl"]["article"]["outlet"] or {}).get("name") != "3:00 A.M."
+
+
+def test_incident_toll_from_vague_counts_stays_open():
+    some = _doc("v1", "reuters")
+    some["events"][0]["killed"] = {"min": 1, "max": None}  # "some civilians were killed"
+    other = _doc("v2", "afp")
+    other["events"][0]["killed"] = {"min": None, "max": None}
+    res = link_events([some, other])
+    assert len(res.incidents) == 1 and res.incidents[0]["killed"] == {"min": 1, "max": None}

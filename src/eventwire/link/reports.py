@@ -130,6 +130,7 @@ class ArtPlace:
     radius: float
     admin1: str | None
     country: str | None
+    record: dict | None = field(default=None, compare=False, hash=False)  # the contract place
 
 
 @lru_cache(maxsize=65536)
@@ -398,7 +399,7 @@ def _article_places(doc: dict) -> tuple[tuple, frozenset, tuple, frozenset]:
             start = p.get("start") if isinstance(p.get("start"), int) else -1
             if key not in fine:
                 fine[key] = (ArtPlace(gid, float(lat), float(lon), RADIUS_KM[prec], p.get("admin1"),
-                                      p.get("country")), [])
+                                      p.get("country"), p), [])
             fine[key][1].append(start)
     places_out = tuple((ap, tuple(starts)) for ap, starts in fine.values())
     return places_out, frozenset(countries), tuple(dict.fromkeys(terms)), frozenset(areas)
