@@ -46,15 +46,17 @@ SKETCH_BANDS = 3
 _FORWARD = ((0, 1), (1, -1), (1, 0), (1, 1))
 
 
-def _days(r: Report) -> list[int]:
+def _days(r: Report) -> range | list[int]:
     """Days a report is blocked on: its window (one day of slack) and, for an event the text does
     not date, the earlier days its article names (a later acknowledgement or anniversary report:
     "the Aug. 29 strike", "on October 3, 2015")."""
     if r.lo is None or r.hi is None or r.hi - r.lo > MAX_WINDOW_DAYS:
         return []
-    days = list(range(r.lo, r.hi + SLACK_DAYS + 1))
-    if undated(r):
-        days += sorted(d for d in r.art_days if d < r.lo)
+    days = range(r.lo, r.hi + SLACK_DAYS + 1)
+    if undated(r) and r.art_days:
+        earlier = sorted(d for d in r.art_days if d < r.lo)
+        if earlier:
+            return [*days, *earlier]
     return days
 
 

@@ -11,14 +11,15 @@ casualty ranges, the event sentence and the claim chain's speakers.
 from __future__ import annotations
 
 import calendar
+import heapq
 import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date as _date
 from functools import lru_cache
-from hashlib import blake2b
 from typing import Any
+from zlib import crc32
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -503,13 +504,12 @@ def text_sketch(text: str) -> tuple:
     """Bottom-k min-hash sketch of a text's 4-word shingles: near-identical texts (syndicated
     copies, lightly edited rewrites) share most of their sketch, whatever else is stored.
 
-    Hashes are blake2b digests (stable across processes, unlike `hash`)."""
+    Hashes are CRC-32 of the shingles (stable across processes, unlike `hash`)."""
     toks = [w.lower() for w in _WORD.findall(text or "")]
     if len(toks) < SHINGLE:
         return ()
-    hs = {int.from_bytes(blake2b(" ".join(toks[i:i + SHINGLE]).encode(), digest_size=8).digest(), "big")
-          for i in range(len(toks) - SHINGLE + 1)}
-    return tuple(sorted(hs)[:SKETCH_K])
+    hs = {crc32(" ".join(toks[i:i + SHINGLE]).encode()) for i in range(len(toks) - SHINGLE + 1)}
+    return tuple(heapq.nsmallest(SKETCH_K, hs))
 
 
 def sketch_similarity(a: tuple, b: tuple) -> float:

@@ -310,13 +310,13 @@ def _text_day(r: Report) -> bool:
 
 def near_duplicate(a: Report, b: Report, w: Weights = DEFAULT) -> bool:
     """The same sentence of two near-identical articles (a syndicated copy and its source)."""
-    if a.article == b.article or sketch_similarity(a.sketch, b.sketch) < w.near_duplicate_text:
+    if a.article == b.article or not a.words or not b.words or not a.sketch or not b.sketch:
         return False
     if _text_day(a) and _text_day(b) and a.lo != b.lo:
         return False  # one template, two days the texts state: two events
-    if not a.words or not b.words:
+    if len(a.words & b.words) < w.near_duplicate_text * len(a.words | b.words):
         return False
-    return len(a.words & b.words) / len(a.words | b.words) >= w.near_duplicate_text
+    return sketch_similarity(a.sketch, b.sketch) >= w.near_duplicate_text
 
 
 def same_mention(a: Report, b: Report, w: Weights = DEFAULT) -> bool:
