@@ -179,6 +179,8 @@ def _gdoc(aid, outlet, affiliation, country, actors, speaker=None, status="repor
 
 ARMY = ("syr_army", "SYR", "MIL")
 RUSSIA = ("rus_army", "RUS", "MIL")
+MONITOR = ("sohr", "GBR", "NGO")
+UKRAINE = ("ukr_government", "UKR", "GOV")
 
 
 def test_grades_from_origins_and_perpetrators():
@@ -193,9 +195,14 @@ def test_grades_from_origins_and_perpetrators():
     # the perpetrator speaks: confirmed
     g, _ = _grade([_gdoc("g1", "reuters", "wire", "GBR", [ARMY], speaker=ARMY, status="alleged")])
     assert g == "confirmed"
-    # competing perpetrators between origins
-    g, why = _grade([_gdoc("g1", "reuters", "wire", "GBR", [ARMY]), _gdoc("g2", "afp", "wire", "FRA", [RUSSIA])])
+    # competing claims: speakers of two origins blame sides with nothing in common
+    g, why = _grade([_gdoc("g1", "reuters", "wire", "GBR", [ARMY], speaker=MONITOR, status="alleged"),
+                     _gdoc("g2", "afp", "wire", "FRA", [RUSSIA], speaker=UKRAINE, status="alleged")])
     assert g == "contested" and "competing" in why
+    # one side under two keys (the country code and its party entity) does not compete with itself
+    g, why = _grade([_gdoc("g1", "reuters", "wire", "GBR", [ARMY], speaker=MONITOR, status="alleged"),
+                     _gdoc("g2", "afp", "wire", "FRA", [("syr", "SYR", None)], speaker=UKRAINE, status="alleged")])
+    assert g == "fair", why
     # a denial by the alleged perpetrator
     g, why = _grade([_gdoc("g1", "reuters", "wire", "GBR", [RUSSIA]),
                      _gdoc("g2", "afp", "wire", "FRA", [RUSSIA], speaker=RUSSIA, status="denied", killed=None)])

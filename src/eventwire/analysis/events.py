@@ -95,6 +95,7 @@ class Lexicon:
     denial_verbs: set[str] = field(default_factory=set)
     denial_objects: set[str] = field(default_factory=set)
     denial_nouns: set[str] = field(default_factory=set)
+    statement_verbs: set[str] = field(default_factory=set)
     cyber_objects: set[str] = field(default_factory=set)
     clausal_types: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     toll_nouns: set[str] = field(default_factory=set)
@@ -145,6 +146,9 @@ class Lexicon:
             lex.denial_nouns = {r["noun"].lower() for r in read_csv("lexicons/denial_cues.csv")}
         except (FileNotFoundError, KeyError):
             lex.denial_nouns = set()
+        # verbs of saying (the claims layer's reporting verbs): their time is the statement's, not the event's
+        lex.statement_verbs = {r["lemma"].split()[0].lower() for r in read_csv("lexicons/reporting_verbs.csv")
+                               if r.get("lemma") and " " not in r["lemma"].strip()}
         for r in read_csv("lexicons/modality.csv"):
             lex.modality.setdefault(r["kind"], set()).add(r["cue"].lower())
         cas = read_yaml("lexicons/casualties.yaml")
@@ -436,9 +440,13 @@ class EventsComponent:
     def _modality(self, c: Cand, by_tok: dict[int, Cand]) -> None:
         mod = self.lex.modality
         t = c.tok
-        verb = t if c.kind != "noun" else (c.light or (t.head if t.head.pos_ in ("VERB", "AUX") else None))
+        verb = t if c.kind != "noun" else (c.light or self._negation_verb(t))
         kids = list(t.children) + (list(verb.children) if verb is not None and verb is not t else [])
-        c.negated = any(k.dep_ == "neg" or (k.dep_ == "det" and k.lower_ == "no") for k in kids)
+        # "no strikes", and "no Coalition strikes" / "no rocket or artillery strikes" (the parser hangs
+        # "no" on the noun's modifier)
+        mods = [g for k in t.children if k.dep_ in ("compound", "amod", "nmod") and k.i < t.i for g in k.children]
+        c.negated = any(k.dep_ == "neg" or (k.dep_ == "det" and k.lower_ == "no") for k in kids) or any(
+            g.dep_ == "det" and g.lower_ == "no" for g in mods)
         future = any(k.dep_ == "aux" and k.lower_ in mod.get("future", ()) for k in kids)
         # intention words governing the trigger: "is willing to send", "plans to attack"
         h = verb if verb is not None else t
@@ -599,6 +607,21 @@ class EventsComponent:
                     recips = self._subject(h)[0]
         c.actors = [x for a in actors for x in _conjuncts(a)]
         c.recipients = [x for r in recips for x in _conjuncts(r) if x not in c.actors]
+
+    def _negation_verb(self, t: Token) -> Token | None:
+        """The verb whose negation negates a noun trigger: the verb it is the object of ("did not
+        conduct strikes"), or whose prepositional phrase it is in ("did not engage in combat
+        operations"); as a subject only of a verb of doing or happening ("the strike did not take
+        place"), not of one that says something else of it ("the bombings did not stop")."""
+        h = t.head
+        if t.dep_ == "pobj" and h.dep_ == "prep" and h.head.pos_ in ("VERB", "AUX"):
+            return h.head
+        if h.pos_ not in ("VERB", "AUX"):
+            return None
+        if t.dep_ in ("nsubj", "nsubjpass") and _lem(h) not in self.lex.light_verbs \
+                and _lem(h) not in self.lex.modality.get("occur", ()):
+            return None
+        return h
 
     def _denial_noun(self, t: Token) -> Token | None:
         """'(it had) no operational reporting of a strike': the negated noun that denies the event."""
@@ -1201,7 +1224,7 @@ class _DocContext:
         """The nearest place in the event's clause that tells where it happened; one the gazetteer
         resolved beats an unresolved name ('the town of al-Shafaa in the Hajin area')."""
         role_toks = {i for a in c.actors + c.recipients for i in range(a.i, a.i + 1)}
-        unresolved = None
+        unresolved = origin = None
         for x in self._clause_tokens(c):
             sp = self.place_tok.get(x.i)
             if sp is None or sp.start_char < self.dateline_end:
@@ -1209,16 +1232,36 @@ class _DocContext:
             info = sp._.ew_place or {}
             if info.get("kind") == "demonym":
                 continue
+            act = self.actor_tok.get(x.i)
+            if act is not None and (act.end - act.start) > (sp.end - sp.start) and act.start <= sp.start \
+                    and sp.end <= act.end:
+                continue  # a name inside an actor's name ("the Azov battalion", "the Kherson brigade")
             if x.i in role_toks and not (x.dep_ == "pobj" and x.head.lower_ in PLACE_PREPS) \
                     and info.get("precision") in ("country", "region", None):
                 continue  # a country that is a party ('attacked Syria') is not where; 'in Tbilisi' still is
             # a place must be a location of the event, not a modifier of an actor ("Iraqi" -> no)
             if self._locative(x, sp, c):
+                if self._origin(x, sp):
+                    # "Islamists from Iraq", "a drone operated out of Qatar": where they came from,
+                    # the event's place only when the clause names no other
+                    origin = origin or [sp.start_char, sp.end_char]
+                    continue
                 if info.get("lat") is not None:
                     return [sp.start_char, sp.end_char]
                 if unresolved is None:
                     unresolved = [sp.start_char, sp.end_char]
-        return unresolved
+        return unresolved or origin
+
+    @staticmethod
+    def _origin(x: Token, sp: Span) -> bool:
+        """Is this place the object of 'from' / 'out of' (an origin, not the place of the event)?"""
+        h = x
+        while h.head.i != h.i and sp.start <= h.head.i < sp.end:
+            h = h.head
+        up = h.head
+        if up.pos_ != "ADP":
+            return False
+        return up.lower_ == "from" or (up.lower_ == "of" and up.i > 0 and up.doc[up.i - 1].lower_ == "out")
 
     @staticmethod
     def _locative(x: Token, sp: Span, c: Cand) -> bool:
@@ -1264,12 +1307,15 @@ class _DocContext:
             info = self._own_time(sp)
             if info is not None:
                 return info.get("date"), info.get("end_date"), info.get("granularity"), sp
-        # the nearest governing clause's time
+        # the nearest governing clause's time, up to the verb of a claim that contains the event: the
+        # time of "X said on Friday", "acknowledged on March 25" is the statement's, not the event's
         h = c.tok
         for _ in range(8):
             if h.head.i == h.i:
                 break
             h = h.head
+            if self.claim_by_cue(h) is not None or _lem(h) in self.lex.statement_verbs:
+                break
             sp = self.time_tok.get(h.i)
             if sp is None:
                 for k in h.children:

@@ -552,10 +552,21 @@ class TimesComponent:
                         clocks.append(Span(doc, ent.start, ent.end, label="ner_clock"))
                     else:
                         dates.append(Span(doc, ent.start, ent.end, label="ner"))
+        dates = [sp for sp in dates if not self._year_in_name(sp)]
         dates.sort(key=lambda sp: sp.start)
         used = {i for sp in dates for i in range(sp.start, sp.end)}
         clocks = [c for c in filter_spans(clocks) if not any(i in used for i in range(c.start, c.end))]
         return dates, clocks
+
+    def _year_in_name(self, sp: Span) -> bool:
+        """'the Finance Bill 2024', 'Euro 2024', 'Vision 2030': a year that ends a name is part of
+        the name, not a time (a bare four-digit year right after a capitalised word that is not a
+        month or weekday)."""
+        if len(sp) != 1 or not re.fullmatch(r"\d{4}", sp.text) or sp.start == 0:
+            return False
+        prev = sp.doc[sp.start - 1]
+        return prev.text[:1].isupper() and prev.pos_ in ("PROPN", "NOUN") \
+            and prev.lower_ not in self.triggers and not prev.is_sent_start
 
     def _tense(self, span: Span) -> str | None:
         """'future' if the verb governing `span` is future ('will meet on Tuesday', 'is expected to vote

@@ -145,7 +145,7 @@ def find_text_meta(text: str) -> TextMeta:
         m = _dateline_match(line)
         if m:
             meta.dateline = (off + lead + m.start("place"), off + lead + m.end("place"))
-            if "outlet" in m.groupdict() and m.group("outlet"):
+            if "outlet" in m.groupdict() and m.group("outlet") and not _is_time(m.group("outlet")):
                 meta.dateline_outlet = m.group("outlet").strip()
                 meta.dateline_outlet_span = (off + lead + m.start("outlet"), off + lead + m.end("outlet"))
             break
@@ -162,6 +162,16 @@ def _dateline_match(line: str) -> re.Match | None:
     if m and _looks_like_outlet(m.group("outlet")):
         return m
     return _DATELINE_CAPS.match(s)
+
+
+# "(3:00 A.M.)", "(0300 GMT)", "(10 p.m. local time)": a clock time in the dateline, not an outlet
+_CLOCK = re.compile(r"^\s*\d{1,2}(?:[:.]?\d{2})?\s*(?:[ap]\.?\s?m\.?|gmt|utc|hrs|h)?(?:\s*(?:local\s+time|gmt|utc))?"
+                    r"\s*$", re.IGNORECASE)
+
+
+def _is_time(name: str) -> bool:
+    """A parenthesis or slash group of a dateline that gives the time or date, not the outlet."""
+    return bool(_CLOCK.match(name)) or parse_date_line(name) is not None
 
 
 def _known_outlet(name: str) -> bool:

@@ -13,7 +13,12 @@ either day), and places that could coincide:
 * neither the event nor its article with a country: a shared actor key;
 * an unresolved toponym (the same folded name) at both events, whatever else they have: an
   event whose place the gazetteer did not resolve gets its article's countries, as an event
-  without a place does.
+  without a place does;
+* near-identical articles (syndicated copies, light rewrites: a shared min-hash of their word
+  shingles, `reports.text_sketch`), at any date: a copy is compared even when the two events
+  got different or no dates;
+* an event without any place or country meets the events that share a capitalised name (its
+  consonant skeleton) of its sentence or title, on a day both windows cover ("Nairobi", "Olenivka").
 
 A report is put into one bucket per day of its window, so a month-dated report
 meets every report of that month; a report whose article also names an earlier
@@ -29,20 +34,30 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from itertools import combinations
 
-from eventwire.link.reports import MAX_WINDOW_DAYS, Report, norm_admin
+from eventwire.link.reports import MAX_WINDOW_DAYS, Report, norm_admin, undated
 
 CELL_DEG = 1.0
 ARTICLE_DAYS_BACK = 7
 SLACK_DAYS = 1
 # a name shared by more events of one type and day than this ("Parliament") blocks nothing by itself
 MAX_NAME_BUCKET = 200
+# min-hashes of an article's sketch used as blocking keys (two near-identical texts share the smallest)
+SKETCH_BANDS = 3
 _FORWARD = ((0, 1), (1, -1), (1, 0), (1, 1))
 
 
-def _days(r: Report) -> range:
+def _days(r: Report) -> range | list[int]:
+    """Days a report is blocked on: its window (one day of slack) and, for an event the text does
+    not date, the earlier days its article names (a later acknowledgement or anniversary report:
+    "the Aug. 29 strike", "on October 3, 2015")."""
     if r.lo is None or r.hi is None or r.hi - r.lo > MAX_WINDOW_DAYS:
-        return range(0)
-    return range(r.lo, r.hi + SLACK_DAYS + 1)
+        return []
+    days = range(r.lo, r.hi + SLACK_DAYS + 1)
+    if undated(r) and r.art_days:
+        earlier = sorted(d for d in r.art_days if d < r.lo)
+        if earlier:
+            return [*days, *earlier]
+    return days
 
 
 def _cell(r: Report) -> tuple[int, int]:
@@ -67,7 +82,12 @@ def candidate_pairs(reports: Sequence[Report]) -> set[tuple[int, int]]:
     entity: dict[tuple, list[int]] = defaultdict(list)
     entity_special: dict[tuple, list[int]] = defaultdict(list)
     names: dict[tuple, list[int]] = defaultdict(list)
+    copies: dict[tuple, list[int]] = defaultdict(list)
+    skel: dict[tuple, list[int]] = defaultdict(list)
+    skel_special: dict[tuple, list[int]] = defaultdict(list)
     for i, r in enumerate(reports):
+        for h in r.sketch[:SKETCH_BANDS]:
+            copies[(r.type, h)].append(i)
         days = _days(r)
         if not days:
             continue
@@ -90,6 +110,11 @@ def candidate_pairs(reports: Sequence[Report]) -> set[tuple[int, int]]:
                     country_special[(r.type, d, cy)].append(i)
             for n in r.names:
                 names[(r.type, d, n)].append(i)
+            for t in r.terms:
+                if t[:1] == "#":
+                    skel[(r.type, d, t)].append(i)
+                    if not cys:
+                        skel_special[(r.type, d, t)].append(i)
             for k in r.actor_keys:
                 entity[(r.type, d, k)].append(i)
                 if not cys:
@@ -119,7 +144,7 @@ def candidate_pairs(reports: Sequence[Report]) -> set[tuple[int, int]]:
                     if a != b:
                         add((a, b) if a < b else (b, a))
 
-    for members in names.values():
+    for members in (*names.values(), *copies.values()):
         if len(members) <= MAX_NAME_BUCKET:
             for a, b in combinations(members, 2):
                 if a != b:
@@ -127,6 +152,7 @@ def candidate_pairs(reports: Sequence[Report]) -> set[tuple[int, int]]:
     _join(admin, admin_special)
     _join(country, country_special)
     _join(entity, entity_special)
+    _join({k: v for k, v in skel.items() if len(v) <= MAX_NAME_BUCKET}, skel_special)
     return pairs
 
 

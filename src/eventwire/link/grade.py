@@ -3,12 +3,16 @@
 In order of precedence:
 
 * ``discounted``: set by a person (a correction), never by the machine;
-* ``confirmed``: the alleged perpetrator itself accepted responsibility: a report
-  whose claim speaker is one of the perpetrators, or the perpetrator's own outlet
-  reporting the event in its own voice;
+* ``confirmed``: the alleged perpetrator itself accepted responsibility: an asserting
+  claim whose cue accepts responsibility ("claimed responsibility", "admitted",
+  "acknowledged") and whose speaker is the event's perpetrator, or the perpetrator's own
+  outlet reporting the event in its own voice; never a denial or a third party's blame;
 * ``contested``: an explicit denial by an alleged perpetrator (a ``denied`` event
-  whose speaker, or whose outlet, is a perpetrator), or competing perpetrators
-  (two origins name perpetrators with nothing in common);
+  whose speaker, or whose outlet, is a perpetrator), or competing claims (speakers
+  blaming sides with nothing in common);
+
+Actors are compared by side (`reports.identity`): a country code and a party entity of
+that country are one side.
 * ``fair``: two or more independent origins say it happened, and not only parties
   to the incident;
 * ``weak``: a single origin, or only parties to the incident.
@@ -17,15 +21,17 @@ In order of precedence:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
+from eventwire.data import read_csv
 from eventwire.link.origins import Origin, outlet_origin
-from eventwire.link.reports import Report, perpetrator_key
+from eventwire.link.reports import Report, identity
 
 GRADES = ("confirmed", "fair", "weak", "contested", "discounted")
 
 
 def _own_key(r: Report) -> str | None:
-    """The actor key of a report's outlet when the outlet is a belligerent's channel."""
+    """The side of a report's outlet when the outlet is a belligerent's channel."""
     o = outlet_origin({"id": r.outlet_id, "name": r.outlet_name, "affiliation": r.affiliation,
                        "country": r.outlet_country}) if r.outlet_id else None
     if o and o[0].startswith("state:"):
@@ -33,61 +39,113 @@ def _own_key(r: Report) -> str | None:
     return None
 
 
+# cues with which a speaker blames or denies: a speaker "accusing" its own side is a misread actor
+BLAME_STEMS = ("accus", "blam", "alleg", "deni", "deny", "reject", "charg", "condemn")
+
+
+@lru_cache(maxsize=1)
+def _responsibility_cues() -> tuple[tuple[str, str], ...]:
+    return tuple((r["stem"].lower(), (r.get("needs") or "").strip())
+                 for r in read_csv("lexicons/responsibility_cues.csv"))
+
+
+def accepts_responsibility(cue: str, sentence: str, speaker_is_actor: bool) -> bool:
+    """Is a claim's cue one of accepting responsibility ("claimed responsibility", "admitted",
+    "acknowledged", "confirmed it carried out")? Saying, accusing or denying is not."""
+    cue_words = cue.lower().split()
+    for stem, needs in _responsibility_cues():
+        if not any(w.startswith(stem) for w in cue_words):
+            continue
+        if needs and not speaker_is_actor and "responsib" not in cue.lower() + " " + sentence.lower():
+            continue
+        return True
+    return False
+
+
+def says_own_action(cue: str) -> bool:
+    """A plain statement (not blame or denial) by a speaker the event names as its perpetrator."""
+    return not any(w.startswith(BLAME_STEMS) for w in cue.lower().split())
+
+
+def _sides(actors: Sequence[dict]) -> set[str]:
+    return {k for k in (identity(a) for a in actors) if k}
+
+
 def perpetrators(reports: Sequence[Report]) -> set[str]:
-    """Perpetrator keys named by the reports that say the incident happened."""
+    """Sides the reports that say the incident happened name as its perpetrators."""
     out: set[str] = set()
     for r in reports:
         if r.asserting:
-            out.update(k for k in (perpetrator_key(a) for a in r.actors) if k)
+            out.update(_sides(r.actors))
     return out
+
+
+def acceptance(r: Report, deniers: frozenset = frozenset()) -> str | None:
+    """The side that accepts responsibility in this report: the speaker of its innermost claim, when
+    the claim asserts the event with a cue of acceptance and the speaker is the event's perpetrator
+    (or the event names none: "IS claimed responsibility for the attack"). A denial, a third party's
+    blame ("Russia accused Kyiv of the strike") or a plain statement is never an acceptance."""
+    if not r.asserting or not r.speakers:
+        return None
+    sp = r.speakers[0]
+    who = identity(sp["actor"]) if sp.get("actor") else None
+    sides = _sides(r.actors)
+    if not who or (sides and who not in sides):
+        return None
+    cue = sp.get("cue") or ""
+    if accepts_responsibility(cue, r.sentence, who in sides):
+        return who
+    # "the army said its forces struck": the perpetrator's own statement, unless the same side
+    # denies it elsewhere in the incident (then the actor was misread, e.g. inside a quoted allegation)
+    return who if who in sides and who not in deniers and says_own_action(cue) else None
 
 
 def grade_incident(reports: Sequence[Report], origins: dict[str, Origin],
                    per_report: dict[str, list[str]]) -> tuple[str, str]:
     """(grade, reason) for one machine-built incident."""
     perps = perpetrators(reports)
-    # confirmed: a perpetrator speaks for itself
+    deniers = frozenset(k for r in reports if r.status == "denied"
+                        for k in (identity(s["actor"]) for s in r.speakers[:1] if s.get("actor")) if k)
+    # confirmed: a perpetrator accepts responsibility in its own asserting claim, or its own outlet
+    # reports its action in its own voice
     for r in reports:
-        if not r.asserting:
-            continue
-        own_perps = {k for k in (perpetrator_key(a) for a in r.actors) if k}
-        if r.speaker_keys & own_perps:
-            who = next(iter(sorted(r.speaker_keys & own_perps)))[2:]
-            return "confirmed", f"{who} accepted responsibility ({r.outlet_name or r.article[:12]})"
+        who = acceptance(r, deniers)
+        if who:
+            return "confirmed", f"{who[2:]} accepted responsibility ({r.outlet_name or r.article[:12]})"
+    for r in reports:
         ok = _own_key(r)
-        if ok and r.status == "reported" and ok in own_perps and not r.speakers:
+        if ok and r.asserting and r.status == "reported" and not r.speakers and ok in _sides(r.actors):
             return "confirmed", f"{ok[2:]} reported its own action ({r.outlet_name or r.article[:12]})"
     # contested: a denial by an alleged perpetrator
     for r in reports:
         if r.status != "denied" and not (r.negated and r.status != "alleged"):
             continue
-        deniers = set(r.speaker_keys)
+        deniers = {k for k in (identity(s["actor"]) for s in r.speakers if s.get("actor")) if k}
         ok = _own_key(r)
         if ok:
             deniers.add(ok)
         for o in per_report.get(r.key, []):
             if o.startswith("state:"):
                 deniers.add("c:" + o[6:])
-            elif o.startswith("actor:"):
-                deniers.add("e:" + o[6:])
-        hit = deniers & (perps | {k for k in (perpetrator_key(a) for a in r.actors) if k})
+        hit = deniers & (perps | _sides(r.actors))
         if hit:
             return "contested", f"denied by the alleged perpetrator {sorted(hit)[0][2:]}"
-    # contested: competing perpetrators between origins
-    by_origin: dict[str, set[str]] = {}
+    # contested: competing claims of responsibility (speakers blaming different sides)
+    by_speaker: dict[str, set[str]] = {}
     for r in reports:
-        if not r.asserting:
+        if r.status != "alleged" or r.negated or not r.speakers:
             continue
-        keys = {k for k in (perpetrator_key(a) for a in r.actors) if k}
-        if keys:
-            for o in per_report.get(r.key, []):
-                by_origin.setdefault(o, set()).update(keys)
-    sets = list(by_origin.values())
-    for i, a in enumerate(sets):
-        for b in sets[i + 1:]:
+        sp = r.speakers[0]
+        who = identity(sp["actor"]) if sp.get("actor") else None
+        sides = _sides(r.actors) - ({who} if who else set())
+        if who and sides:
+            by_speaker.setdefault(who, set()).update(sides)
+    items = sorted(by_speaker.items())
+    for i, (sa, a) in enumerate(items):
+        for sb, b in items[i + 1:]:
             if not a & b:
-                x, y = sorted(a)[0][2:], sorted(b)[0][2:]
-                return "contested", f"competing perpetrators: {x} / {y}"
+                return "contested", f"competing perpetrators: {sorted(a)[0][2:]} (per {sa[2:]}) / " \
+                                    f"{sorted(b)[0][2:]} (per {sb[2:]})"
     asserting = [o for o in origins.values() if o.asserting]
     independent = [o for o in asserting if not o.party]
     if len(asserting) >= 2 and independent:

@@ -31,14 +31,23 @@ def _iso(o: int) -> str:
 
 
 def _casualties(reports: Sequence[Report], attr: str) -> dict:
-    lows, highs = [], []
+    """The range across reports: the lowest minimum, the highest maximum. An open-ended count
+    ("at least 14", "scores of", "some") keeps the maximum open unless another report gives a
+    bound at or above it: "some civilians" alone is at least one, never exactly one."""
+    lows, highs, open_lows = [], [], []
     for r in reports:
         lo, hi = getattr(r, attr)
         if lo is None and hi is None:
             continue
-        lows.append(lo if lo is not None else hi)
-        highs.append(hi if hi is not None else lo)
-    return {"min": min(lows) if lows else None, "max": max(highs) if highs else None}
+        lows.append(lo if lo is not None else 0)
+        if hi is None:
+            open_lows.append(lo)
+        else:
+            highs.append(hi)
+    top = max(highs) if highs else None
+    if top is not None and any(lo > top for lo in open_lows):
+        top = None
+    return {"min": min(lows) if lows else None, "max": top}
 
 
 def _actors(reports: Sequence[Report], attr: str) -> list[dict]:
@@ -54,26 +63,56 @@ def _actors(reports: Sequence[Report], attr: str) -> list[dict]:
 
 
 def _place(reports: Sequence[Report]) -> dict | None:
+    """The most precise event place; when none is finer than a province, the fine place the
+    reports' articles name most often inside it (an event read only as "in Yemen" or with no
+    place, in articles that all name Dahyan)."""
     placed = [r for r in reports if r.place]
-    if not placed:
-        return None
-    ids = Counter(r.geonameid for r in placed if r.geonameid is not None)
-    best = min(placed, key=lambda r: (_PRECISION_RANK.get(r.precision or "", 8), r.lat is None,
-                                      -ids.get(r.geonameid, 0), r.idx))
-    return {f: best.place.get(f) for f in PLACE_FIELDS}
+    best = None
+    if placed:
+        ids = Counter(r.geonameid for r in placed if r.geonameid is not None)
+        best = min(placed, key=lambda r: (_PRECISION_RANK.get(r.precision or "", 8), r.lat is None,
+                                          -ids.get(r.geonameid, 0), r.idx))
+        if best.fine:
+            return {f: best.place.get(f) for f in PLACE_FIELDS}
+    named: Counter = Counter()
+    records: dict = {}
+    for r in reports:
+        for p in {(p.geonameid, round(p.lat, 2), round(p.lon, 2)): p for p in r.candidate_places()}.values():
+            if p.record is None:
+                continue
+            k = (p.geonameid, round(p.lat, 2), round(p.lon, 2))
+            named[k] += 1
+            records.setdefault(k, p.record)
+    if named:
+        top = max(named.values())
+        k = min((k for k, n in named.items() if n == top), key=lambda k: (_PRECISION_RANK.get(
+            records[k].get("precision") or "", 8), str(k)))
+        if top >= 2 or best is None:
+            return {f: records[k].get(f) for f in PLACE_FIELDS}
+    return {f: best.place.get(f) for f in PLACE_FIELDS} if best is not None else None
 
 
 def _dates(reports: Sequence[Report]) -> tuple[str | None, str | None, str | None]:
+    """The incident's day: the day most reports date it to in their text (the earliest on a tie);
+    without one, the narrowest windows (a month), else the publication day most reports give
+    (an event the text does not date is most often of the day it was published or the day before)."""
     dated = [r for r in reports if r.lo is not None]
     if not dated:
         return None, None, None
-    width = min(r.hi - r.lo for r in dated)
-    narrow = [r for r in dated if r.hi - r.lo == width]
-    lo, hi = min(r.lo for r in narrow), max(r.hi for r in narrow)
-    if width == 0:
-        return _iso(lo), (_iso(hi) if hi != lo else None), "day"
-    precs = Counter((r.date_precision or "publication") for r in narrow)
-    return _iso(lo), _iso(hi), precs.most_common(1)[0][0]
+    days = Counter(r.lo for r in dated if r.lo == r.hi and (r.date_precision or "") in ("day", "minute"))
+    if days:
+        best = max(days.values())
+        return _iso(min(d for d, n in days.items() if n == best)), None, "day"
+    own = [r for r in dated if (r.date_precision or "") in ("month", "year")]
+    if own:
+        width = min(r.hi - r.lo for r in own)
+        narrow = [r for r in own if r.hi - r.lo == width]
+        lo, hi = min(r.lo for r in narrow), max(r.hi for r in narrow)
+        precs = Counter(r.date_precision for r in narrow)
+        return _iso(lo), (_iso(hi) if hi != lo else None), precs.most_common(1)[0][0]
+    pubs = Counter(r.hi for r in dated)
+    best = max(pubs.values())
+    return _iso(min(d for d, n in pubs.items() if n == best)), None, "publication"
 
 
 def build_incident(iid: str, reports: Sequence[Report], origins: dict[str, Origin],

@@ -11,6 +11,7 @@ casualty ranges, the event sentence and the claim chain's speakers.
 from __future__ import annotations
 
 import calendar
+import heapq
 import math
 import re
 import unicodedata
@@ -18,6 +19,9 @@ from dataclasses import dataclass, field
 from datetime import date as _date
 from functools import lru_cache
 from typing import Any
+from zlib import crc32
+
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from eventwire.gazetteer.normalise import key
 
@@ -86,7 +90,8 @@ class Report:
     art_places: tuple = ()        # fine toponyms of the article (not the dateline): ArtPlace
     art_countries: frozenset = frozenset()   # countries of the article's places (blocking only)
     art_days: frozenset = frozenset()        # day ordinals of the article's day-precise times
-    terms: dict = field(default_factory=dict)  # term -> count: event sentence words + article places
+    terms: dict = field(default_factory=dict)  # term -> count: event sentence and title words + places
+    sketch: tuple = ()                       # bottom-k min-hashes of the article's word shingles
     art_areas: frozenset = frozenset()       # (country, province) of the article's places below country
     names: frozenset = frozenset()           # normalised unresolved toponyms the event may be at
     place_name: str = ""                     # the event's own place, when unresolved: its folded name
@@ -127,6 +132,7 @@ class ArtPlace:
     radius: float
     admin1: str | None
     country: str | None
+    record: dict | None = field(default=None, compare=False, hash=False)  # the contract place
 
 
 @lru_cache(maxsize=65536)
@@ -207,6 +213,18 @@ def actor_key(a: dict) -> str | None:
     return "n:" + name if name else None
 
 
+def identity(a: dict) -> str | None:
+    """An actor's side, for grading: a state's bodies and its people under its country code (the
+    country code "RUS" and the party entity "rus" are one side); others by `perpetrator_key`."""
+    k = perpetrator_key(a)
+    if k is None:
+        return None
+    c = a.get("country")
+    if not c or c in NON_COUNTRIES or (a.get("sector") or "").upper() in NON_STATE_SECTORS:
+        return k  # rebels, parties, militias of a country are not its state
+    return "c:" + c
+
+
 def perpetrator_key(a: dict) -> str | None:
     """Like `actor_key`, but only for actors specific enough to name a perpetrator.
 
@@ -225,6 +243,8 @@ def perpetrator_key(a: dict) -> str | None:
 
 
 NON_COUNTRIES = frozenset({"IGO", "UNO", "NGO", "IMG", "MNC"})
+# sectors of a country's actors that are not its state (a side of their own in a conflict)
+NON_STATE_SECTORS = frozenset({"REB", "UAF", "OPP", "INS", "CRM", "SEP"})
 
 
 GENERIC_SECTORS = frozenset({"CVL", "REF", "MED", "BUS", "EDU", "HLH", "REL", "LAB", "AGR"})
@@ -289,6 +309,8 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
     art_places, art_countries, place_terms, art_areas = _article_places(doc)
     art_days = _article_days(doc)
     unresolved = _unresolved_names(doc)
+    title = art.get("title") or ""
+    sketch = text_sketch(text)
     out: list[Report] = []
     for ev in doc.get("events") or []:
         if not isinstance(ev, dict) or not ev.get("id") or not ev.get("type"):
@@ -313,7 +335,9 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
         speakers = []
         for c in chain:
             sp = c.get("speaker") or {}
-            rec = {"text": sp.get("text") or "", "kind": c.get("kind"), "claim": c.get("id")}
+            cue = c.get("cue") if isinstance(c.get("cue"), dict) else {}
+            rec = {"text": sp.get("text") or "", "kind": c.get("kind"), "claim": c.get("id"),
+                   "cue": (cue.get("text") or "").lower()}
             if sp.get("actor") in actors:
                 rec["actor"] = actors[sp["actor"]]
             speakers.append(rec)
@@ -337,7 +361,7 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
             text=text, negated=bool(ev.get("negated")),
             copy_of=art["copy_of"] if isinstance(art.get("copy_of"), dict) else None,
             art_places=_near(art_places, s0, s1), art_countries=art_countries, art_days=art_days,
-            terms=_terms(sentence, place_terms), art_areas=art_areas,
+            terms=_terms(sentence, place_terms, title), art_areas=art_areas, sketch=sketch,
             names=_event_names(pl, unresolved, s0, s1),
             place_name=norm_toponym(pl.get("text")) if pl and pl.get("geonameid") is None
             and pl.get("kind") in (None, "toponym") else "",
@@ -378,7 +402,7 @@ def _article_places(doc: dict) -> tuple[tuple, frozenset, tuple, frozenset]:
             start = p.get("start") if isinstance(p.get("start"), int) else -1
             if key not in fine:
                 fine[key] = (ArtPlace(gid, float(lat), float(lon), RADIUS_KM[prec], p.get("admin1"),
-                                      p.get("country")), [])
+                                      p.get("country"), p), [])
             fine[key][1].append(start)
     places_out = tuple((ap, tuple(starts)) for ap, starts in fine.values())
     return places_out, frozenset(countries), tuple(dict.fromkeys(terms)), frozenset(areas)
@@ -455,19 +479,49 @@ def skeleton(name: str) -> str:
     return out
 
 
-def _terms(sentence: str, place_terms: tuple) -> dict:
-    """Term counts of an event for TF-IDF: its sentence's words, the consonant skeletons of its
-    capitalised words (names in any transliteration) and the article's named places."""
+def _terms(sentence: str, place_terms: tuple, title: str = "") -> dict:
+    """Term counts of an event for text similarity: the content words of its sentence and of its
+    article's title (a headline names the incident the article is about), the consonant skeletons
+    of their capitalised words (names in any transliteration) and the article's named places."""
     out: dict[str, int] = {}
-    for w in _WORD.findall(sentence or ""):
-        lw = w.lower()
-        out[lw] = out.get(lw, 0) + 1
-        if w[0].isupper() and len(w) >= 4:
-            k = "#" + skeleton(w)
-            out[k] = out.get(k, 0) + 1
+    for part in (sentence or "", title or ""):
+        for w in _WORD.findall(part):
+            lw = w.lower()
+            if lw in STOP_WORDS:
+                continue
+            out[lw] = out.get(lw, 0) + 1
+            if w[0].isupper() and len(w) >= 4:
+                k = "#" + skeleton(w)
+                out[k] = out.get(k, 0) + 1
     for t in place_terms:
         out[t] = out.get(t, 0) + 1
     return out
+
+
+SKETCH_K = 24
+SHINGLE = 4
+
+
+def text_sketch(text: str) -> tuple:
+    """Bottom-k min-hash sketch of a text's 4-word shingles: near-identical texts (syndicated
+    copies, lightly edited rewrites) share most of their sketch, whatever else is stored.
+
+    Hashes are CRC-32 of the shingles (stable across processes, unlike `hash`)."""
+    toks = [w.lower() for w in _WORD.findall(text or "")]
+    if len(toks) < SHINGLE:
+        return ()
+    hs = {crc32(" ".join(toks[i:i + SHINGLE]).encode()) for i in range(len(toks) - SHINGLE + 1)}
+    return tuple(heapq.nsmallest(SKETCH_K, hs))
+
+
+def sketch_similarity(a: tuple, b: tuple) -> float:
+    """Estimated Jaccard similarity of two texts' shingle sets from their bottom-k sketches."""
+    if not a or not b:
+        return 0.0
+    k = min(len(a), len(b))
+    union = sorted(set(a) | set(b))[:k]
+    both = set(a) & set(b)
+    return sum(1 for h in union if h in both) / k
 
 
 _PREC_RANK = {"point": 0, "village": 1, "town": 2, "city": 3, "district": 4, "province": 5, "country": 6,
@@ -507,6 +561,11 @@ def _fuse(a: Report, b: Report) -> None:
         for t, c in b.terms.items():
             if not t.startswith("@"):
                 a.terms[t] = a.terms.get(t, 0) + c
+
+
+def undated(r: Report) -> bool:
+    """An event its text does not date: its window is only the days before publication."""
+    return r.lo is not None and (r.date_precision or "") not in ("day", "minute", "month", "year")
 
 
 def within_radius(a_lat: float, a_lon: float, b_lat: float, b_lon: float, km: float) -> bool:

@@ -16,11 +16,19 @@ or date is a strong negative that other evidence rarely outweighs.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from eventwire.link.reports import Report, norm_admin, places_compatible, skeleton, within_radius
+from eventwire.link.reports import (
+    Report,
+    identity,
+    norm_admin,
+    places_compatible,
+    skeleton,
+    sketch_similarity,
+    undated,
+    within_radius,
+)
 
 
 @dataclass(frozen=True)
@@ -66,9 +74,12 @@ class Weights:
     casualties_differ: float = -0.4
     casualties_conflict: float = -1.5
     # TF-IDF cosine of event sentence words + the article's named places
-    text_scale: float = 4.0
-    text_offset: float = -0.5
+    text_scale: float = 5.0
+    text_offset: float = -1.5
     same_outlet_text: float = 0.5     # one outlet's house style makes its reports alike
+    # near-identical articles (syndicated copies) and the same sentence in both: one mention
+    near_duplicate: float = 3.0
+    near_duplicate_text: float = 0.6  # estimated Jaccard of the articles' word shingles
 
 
 DEFAULT = Weights()
@@ -83,18 +94,24 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
+# Fixed term weights by kind (never learnt from the store, so a pair's score does not depend on
+# what else is stored): a named place or a name's skeleton says more than a common word.
+TERM_WEIGHT = {"@": 2.0, "#": 1.5}
+
+
 def idf_table(reports: Sequence[Report]) -> dict[str, float]:
-    """Inverse document frequency of terms (sentence words, article places) over the reports."""
-    df: Counter = Counter()
-    for r in reports:
-        df.update(r.terms.keys())
-    n = max(1, len(reports))
-    return {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
+    """Kept for callers: term weights are fixed (`TERM_WEIGHT`), not corpus statistics, so linking
+    one group of reports gives the same scores whatever else is stored."""
+    return {}
 
 
-def tfidf_vector(r: Report, idf: dict[str, float]) -> dict[str, float]:
-    """Unit-length TF-IDF vector of a report's terms (sublinear tf)."""
-    v = {t: (1.0 + math.log(c)) * idf.get(t, 1.0) for t, c in r.terms.items()}
+def term_weight(t: str) -> float:
+    return TERM_WEIGHT.get(t[:1], 1.0)
+
+
+def tfidf_vector(r: Report, idf: dict[str, float] | None = None) -> dict[str, float]:
+    """Unit-length weighted vector of a report's terms (sublinear tf, fixed weights by kind)."""
+    v = {t: (1.0 + math.log(c)) * term_weight(t) for t, c in r.terms.items()}
     v = {t: x for t, x in v.items() if x > 0}
     norm = math.sqrt(sum(x * x for x in v.values()))
     return {t: x / norm for t, x in v.items()} if norm else {}
@@ -150,6 +167,9 @@ def date_evidence(a: Report, b: Report, w: Weights = DEFAULT) -> float:
     """
     if a.lo is None or b.lo is None:
         return 0.0
+    if (undated(a) and _named(b, a.art_days) and b.hi < a.lo) or (undated(b) and _named(a, b.art_days)
+                                                                  and a.hi < b.lo):
+        return w.windows_overlap  # an undated event whose article names the other's earlier day
     gap = max(a.lo, b.lo) - min(a.hi, b.hi)
     if gap <= 0:
         return w.same_day if a.lo == a.hi == b.lo == b.hi else w.windows_overlap
@@ -264,6 +284,9 @@ def score_pair(a: Report, b: Report, idf: dict[str, float], w: Weights = DEFAULT
     """The evidence that reports `a` and `b` describe one incident (link when >= threshold)."""
     if a.type != b.type:
         return -10.0
+    if near_duplicate(a, b, w):
+        # a copy of one article: its events' dates may differ only by how each copy was dated
+        return w.near_duplicate + max(0.0, date_evidence(a, b, w)) + max(0.0, place_evidence(a, b, w))
     s = date_evidence(a, b, w) + place_evidence(a, b, w)
     if a.mode and b.mode:
         s += w.same_mode if a.mode == b.mode else w.other_mode
@@ -281,14 +304,31 @@ def score_pair(a: Report, b: Report, idf: dict[str, float], w: Weights = DEFAULT
     return s
 
 
+def _text_day(r: Report) -> bool:
+    return r.lo is not None and r.lo == r.hi and (r.date_precision or "") in ("day", "minute")
+
+
+def near_duplicate(a: Report, b: Report, w: Weights = DEFAULT) -> bool:
+    """The same sentence of two near-identical articles (a syndicated copy and its source)."""
+    if a.article == b.article or not a.words or not b.words or not a.sketch or not b.sketch:
+        return False
+    if _text_day(a) and _text_day(b) and a.lo != b.lo:
+        return False  # one template, two days the texts state: two events
+    if len(a.words & b.words) < w.near_duplicate_text * len(a.words | b.words):
+        return False
+    return sketch_similarity(a.sketch, b.sketch) >= w.near_duplicate_text
+
+
 def same_mention(a: Report, b: Report, w: Weights = DEFAULT) -> bool:
     """Two events of one article that are one happening told more than once.
 
     A lead and a later paragraph, or a wire story giving each side's version
     (state media blames one party, a militia another, the accused denies): same
     type, overlapping dates, compatible places (the same place, one inside the other's
-    province, or one without a place) and no conflicting casualty figures. Modes and
-    perpetrators may differ, since versions of one incident disagree on exactly these.
+    province, or one without a place) and no conflicting casualty figures. Modes may
+    differ; perpetrators only when both events are someone's claims (versions of one
+    incident disagree on exactly these): told in the outlet's own voice, two different
+    perpetrators are two events.
     """
     if a.type != b.type:
         return False
@@ -296,4 +336,11 @@ def same_mention(a: Report, b: Report, w: Weights = DEFAULT) -> bool:
         return False
     if not places_compatible(a, b):
         return False
+    sa, sb = _sides(a), _sides(b)
+    if sa and sb and not sa & sb and not (a.speakers and b.speakers):
+        return False  # the article itself says two different actors acted: two events
     return casualty_agreement(a.killed, b.killed) != -1
+
+
+def _sides(r: Report) -> frozenset:
+    return frozenset(k for k in (identity(x) for x in r.actors) if k)
