@@ -168,10 +168,11 @@ def add_pages(app: FastAPI) -> None:
         with engine.connect() as c:
             aid = app.state.article_id(c, article_id)
             doc = Q.get_document(c, aid)
-            incs = Q.article_incidents(c, aid)
+            incs = Q.article_incident_list(c, aid)  # each incident once, with the events it takes
         by_event: dict[str, list[dict]] = {}
         for i in incs:
-            by_event.setdefault(i["event"], []).append(i)
+            for ev in i["events"]:
+                by_event.setdefault(ev, []).append(i)
         return render(request, "article.html", doc=doc, art=doc.get("article") or {}, pieces=marked_text(doc),
                       layers=LAYERS, incidents=incs, by_event=by_event, chains=_chains(doc))
 
