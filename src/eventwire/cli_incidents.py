@@ -269,13 +269,13 @@ def incidents_grade(ctx: click.Context, a: str, grade: str, db: str | None, by: 
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 @click.pass_context
 def incidents_corrections(ctx: click.Context, db: str | None, fmt: str) -> None:
-    """List the corrections people made, oldest first, with who and when."""
+    """List the corrections people made, oldest first, with who and when (and those undone)."""
     from eventwire.store import incidents as store
 
     settings = _settings(ctx, db=_group(ctx, "db", db))
     engine = _open_db(settings)
     with engine.connect() as conn:
-        rows = store.list_corrections(conn)
+        rows = store.list_corrections(conn, include_undone=True)
     if fmt == "jsonl":
         for r in rows:
             click.echo(json.dumps(r, ensure_ascii=False))
@@ -283,9 +283,31 @@ def incidents_corrections(ctx: click.Context, db: str | None, fmt: str) -> None:
     for r in rows:
         what = {"merge": f"merge {r['incident']} {r['other']}", "split": f"split {r['incident']} --event {r['event']}",
                 "grade": f"grade {r['incident']} {r['grade']}"}.get(r["action"], r["action"])
-        click.echo(f"{r['id']:>4}  {r['at'][:19]}  {r['by']:<12}  {what}" + (f"  ({r['note']})" if r["note"] else ""))
+        click.echo(f"{r['id']:>4}  {r['at'][:19]}  {r['by']:<12}  {what}" + (f"  ({r['note']})" if r["note"] else "")
+                   + (f"  [undone by {r.get('undone_by')} {r['undone_at'][:19]}]" if r.get("undone_at") else ""))
     if not rows:
         click.echo("(no corrections)", err=True)
+
+
+@incidents_group.command("undo")
+@click.argument("correction_id", metavar="CORRECTION", type=int)
+@db_option
+@click.option("--by", default=None, help="Who undoes it (default $USER).")
+@click.pass_context
+def incidents_undo(ctx: click.Context, correction_id: int, db: str | None, by: str | None) -> None:
+    """Undo a correction (see `eventwire incidents corrections`): it stays in the history, marked
+    undone, and the incidents are re-linked without it."""
+    from eventwire.store import incidents as store
+
+    settings = _settings(ctx, db=_group(ctx, "db", db))
+    engine = _open_db(settings)
+    with engine.connect() as conn:
+        if not store.undo_correction(conn, correction_id, _who(by)):
+            raise click.ClickException(f"no correction {correction_id} in force in {_shown_db(settings.db)}; "
+                                       "list them with eventwire incidents corrections")
+        conn.commit()
+        click.echo(f"correction {correction_id} undone by {_who(by)}", err=True)
+        _relink(conn)
 
 
 COMMANDS = (link_cmd, incidents_group)
