@@ -300,8 +300,10 @@ def incident_facets(conn: Connection) -> dict[str, list[str]]:
     a = s.articles.c
     affs = [x for (x,) in conn.execute(select(a.outlet_affiliation).where(a.outlet_affiliation.is_not(None))
                                        .distinct().order_by(a.outlet_affiliation))]
+    countries = [x for (x,) in conn.execute(select(c.country).where(c.country.is_not(None)).distinct()
+                                            .order_by(c.country))]
     return {"types": types, "grades": [g for g in GRADES if g in present] or list(GRADES),
-            "affiliations": affs}
+            "affiliations": affs, "countries": countries}
 
 
 def _claim_chain(doc: dict, event: dict, outlet: str | None) -> list[str]:
