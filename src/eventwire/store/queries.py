@@ -204,13 +204,14 @@ def _has_fts(conn: Connection) -> bool:
 def _text_articles(conn: Connection | None, words: str):
     """A subquery of the ids of the articles whose title or text holds every word of `words`
     (FTS5 on SQLite when the index exists, else ILIKE per word)."""
-    from sqlalchemy import literal_column, text
+    from sqlalchemy import column, literal_column, table
 
     a = s.articles.c
     match = fts_query(words)
     if conn is not None and match and _has_fts(conn):
-        rowids = text(f"SELECT rowid FROM {TEXT_INDEX} WHERE {TEXT_INDEX} MATCH :m").bindparams(m=match)
-        return select(a.id).where(literal_column("articles.rowid").in_(rowids.columns()))
+        fts = table(TEXT_INDEX, column("rowid"))
+        rowids = select(fts.c.rowid).where(literal_column(TEXT_INDEX).op("MATCH")(match))
+        return select(a.id).where(literal_column("articles.rowid").in_(rowids))
     cond = [or_(a.title.icontains(w, autoescape=True), a.text.icontains(w, autoescape=True))
             for w in (words.split() or [words])]
     return select(a.id).where(and_(*cond))

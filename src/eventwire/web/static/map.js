@@ -99,7 +99,10 @@
     function walk(x) {
       if (!x.length) { return; }
       if (x[0].lng !== undefined) {
-        for (var k = 1; k < x.length; k++) { if (Math.abs(x[k].lng - x[k - 1].lng) > 180) { n += 1; } }
+        for (var k = 1; k < x.length; k++) {
+          var polar = Math.abs(x[k].lat) >= 89.9 && Math.abs(x[k - 1].lat) >= 89.9;  // the edge closing a polar ring
+          if (!polar && Math.abs(x[k].lng - x[k - 1].lng) > 180) { n += 1; }
+        }
         return;
       }
       x.forEach(walk);
@@ -122,7 +125,11 @@
       .then(function (body) {
         if (mine !== labelSeq) { return; }
         labelLayer.clearLayers();
+        var taken = [];
         body.items.forEach(function (p) {
+          var pt = map.latLngToContainerPoint([p.lat, p.lon]), w = 3.5 * p.name.length + 6;
+          if (taken.some(function (t) { return Math.abs(t.x - pt.x) < t.w + w && Math.abs(t.y - pt.y) < 14; })) { return; }
+          taken.push({ x: pt.x, y: pt.y, w: w });
           var span = document.createElement("span");
           span.textContent = p.name;
           labelLayer.addLayer(L.marker([p.lat, p.lon], {
@@ -130,7 +137,7 @@
             interactive: false, keyboard: false, pane: "overlayPane"
           }));
         });
-        mapEl.dataset.labels = String(body.items.length);
+        mapEl.dataset.labels = String(taken.length);
       })
       .catch(function () { /* labels are optional */ });
   }

@@ -47,9 +47,12 @@
     var lo = sorted[0], hi = sorted[sorted.length - 1];
     if (sorted.length >= 20) {
       var p1 = sorted[Math.floor(0.01 * (sorted.length - 1))], p99 = sorted[Math.ceil(0.99 * (sorted.length - 1))];
-      var span = Math.max(p99 - p1, 30);
-      if (p1 - lo > 0.25 * span) { lo = p1; }
-      if (hi - p99 > 0.25 * span) { hi = p99; }
+      var span = Math.max(p99 - p1, 30), k;
+      // keep every date within a quarter of the bulk's span of it; clip only the ones beyond
+      for (k = 0; sorted[k] < p1 - 0.25 * span; k++) { /* skip outliers below */ }
+      lo = sorted[k];
+      for (k = sorted.length - 1; sorted[k] > p99 + 0.25 * span; k--) { /* and above */ }
+      hi = sorted[k];
     }
     return { lo: lo, hi: hi, min: sorted[0], max: sorted[sorted.length - 1] };
   }
