@@ -49,6 +49,8 @@ GET_ERRORS: dict[int | str, dict] = {
     404: _problem_doc("not found"), 409: _problem_doc("an id prefix matches several"),
     422: _problem_doc("invalid or unknown parameter"), 500: _problem_doc("internal error"),
 }
+EXPORT_OK: dict[int | str, dict] = {200: {"description": "the export, streamed", "content": {
+    m: {"schema": {}} for m in dict.fromkeys(exports.MEDIA.values())}}}
 WRITE_ERRORS: dict[int | str, dict] = {
     **GET_ERRORS, 401: _problem_doc("a token is needed (the server listens beyond loopback)"),
     403: _problem_doc("cross-site write refused"), 411: _problem_doc("no Content-Length"),
@@ -246,7 +248,8 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
               openapi_extra={"requestBody": {"required": True, "content": {
                   "application/json": {"schema": {"oneOf": [
                       {"$ref": "#/components/schemas/ArticleIn"},
-                      {"type": "array", "items": {"$ref": "#/components/schemas/ArticleIn"}}]}},
+                      {"type": "array", "minItems": 1, "description": "each item an ArticleIn; an item that is "
+                       "not gets an eventwire/error/1 record in its place", "items": {"type": "object"}}]}},
                   "multipart/form-data": {"schema": {"type": "object", "properties": {
                       "file": {"type": "array", "items": {"type": "string", "format": "binary"},
                                "description": ".txt, .html or .jsonl files"},
@@ -273,6 +276,9 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
         for item in res.items:
             if item and item.get("schema") == "eventwire/error/1" and item.get("error"):
                 item["error"] = explain_error(item["error"])
+        for i, err in getattr(request.state, "pre_errors", []):  # invalid list items, in their places
+            res.items.insert(i, err)
+            res.failed += 1
         body = res.to_dict()
         if res.failed and not (res.stored or res.present):
             raise Problem(422, f"none of the {res.failed} input item(s) could be analysed: "
@@ -290,7 +296,7 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
                                    "or a list of such objects") from None
             if body is None:
                 raise Problem(422, "the body is empty; send {\"text\": \"...\"} or a list of such objects")
-            return [ingest.upload_for_json(body)]
+            return [ingest.upload_for_json(_checked_json(request, body))]
         if ctype == "multipart/form-data":
             form = await request.form(max_part_size=limit + 1)
             ups: list[ingest.Upload] = []
@@ -313,6 +319,34 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
             return [ingest.Upload("body", raw, ".txt")]
         raise Problem(415, f"unsupported Content-Type {ctype!r}; send application/json, "
                            "multipart/form-data or text/plain")
+
+    def _checked_json(request: Request, body: Any) -> Any:
+        """One object must be a valid ArticleIn (else 422); in a list, an invalid item gets an error record
+        in its place (`request.state.pre_errors`) and the others go on."""
+        from pydantic import ValidationError
+
+        def why(exc: ValidationError) -> str:
+            return validation_detail([{**e, "loc": tuple(f"'{x}'" if isinstance(x, str) else x for x in e["loc"])}
+                                      for e in exc.errors()], models.HINTS)
+
+        if not isinstance(body, list):
+            try:
+                return models.ArticleIn.model_validate(body).model_dump(exclude_none=True)
+            except ValidationError as exc:
+                raise Problem(422, "the article is not valid: " + why(exc)) from None
+        good, errors = [], []
+        for i, item in enumerate(body):
+            try:
+                good.append(models.ArticleIn.model_validate(item).model_dump(exclude_none=True))
+            except ValidationError as exc:
+                ident = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else None
+                errors.append((i, {"schema": "eventwire/error/1", "id": ident, "source": f"body item {i + 1}",
+                                   "code": "input", "error": f"item {i + 1}: {why(exc)}"}))
+        request.state.pre_errors = errors
+        if not good:
+            raise Problem(422, "none of the items is a valid article: "
+                               + "; ".join(e["error"] for _, e in errors[:5]), errors=[e for _, e in errors])
+        return good
 
     app.state.read_uploads = _uploads
 
@@ -576,7 +610,8 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
         return StreamingResponse(iter(chunks), media_type=exports.MEDIA[fmt],
                                  headers={"Content-Disposition": f'attachment; filename="{name}.{exports.SUFFIX[fmt]}"'})
 
-    @app.get("/api/export/events.{fmt}", tags=["exports"], summary="Export events", responses=GET_ERRORS)
+    @app.get("/api/export/events.{fmt}", tags=["exports"], summary="Export events",
+             responses={**GET_ERRORS, **EXPORT_OK})
     def export_events(fmt: ExportFormat, m: Annotated[models.EventExportQuery, Query()]):
         """Events as `jsonl`, `csv` (ACLED-like columns), `geojson` or `plover` (PLOVER JSON lines);
         the same filters as `/api/events`."""
@@ -585,7 +620,8 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
             rows = list(Q.iter_events(c, f))
         return _stream(exports.export_events(rows, fmt), fmt, "events")
 
-    @app.get("/api/export/incidents.{fmt}", tags=["exports"], summary="Export incidents", responses=GET_ERRORS)
+    @app.get("/api/export/incidents.{fmt}", tags=["exports"], summary="Export incidents",
+             responses={**GET_ERRORS, **EXPORT_OK})
     def export_incidents(fmt: ExportFormat, m: Annotated[models.IncidentExportQuery, Query()]):
         """Incidents as `jsonl` (eventwire/incident/1), `csv` (ACLED-like), `geojson` or `plover`; the same
         filters and sorts as `/api/incidents` and the incidents table."""
@@ -602,11 +638,8 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
         from fastapi.openapi.utils import get_openapi
 
         spec = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
-        spec.setdefault("components", {}).setdefault("schemas", {})["ArticleIn"] = {
-            "type": "object", "required": ["text"], "properties": {
-                "text": {"type": "string"}, "id": {"type": "string"},
-                "published": {"type": "string", "description": "YYYY-MM-DD[THH:MM[:SS]]"},
-                "title": {"type": "string"}, "url": {"type": "string"}, "outlet": {"type": "string"}}}
+        spec.setdefault("components", {}).setdefault("schemas", {})["ArticleIn"] = models.ArticleIn.model_json_schema(
+            mode="validation")
         spec["components"]["schemas"]["Problem"] = {
             "type": "object", "description": "application/problem+json (RFC 9457), also an eventwire/error/1 record",
             "required": ["type", "title", "status", "detail"], "properties": {

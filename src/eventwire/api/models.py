@@ -152,3 +152,26 @@ class GradeBody(CorrectionBody):
 
 class UndoBody(CorrectionBody):
     pass
+
+
+_DATETIME = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$"
+
+
+def _real_datetime(value: str | None) -> str | None:
+    """A publication date or datetime that exists on the calendar (2024-02-30 is refused)."""
+    if value is None:
+        return None
+    _real_day(value[:10])
+    return value
+
+
+class ArticleIn(Strict):
+    """One article in a JSON body (`POST /api/articles`)."""
+
+    text: str = Field(min_length=1, max_length=10_000_000, description="the article text")
+    id: str | None = Field(None, min_length=1, max_length=200, description="default: sha256 of the text")
+    published: Annotated[str | None, Field(None, pattern=_DATETIME, max_length=40,
+                                           description="YYYY-MM-DD[THH:MM[:SS]]"), AfterValidator(_real_datetime)]
+    title: str | None = Field(None, max_length=2000)
+    url: str | None = Field(None, max_length=2000)
+    outlet: str | None = Field(None, max_length=TEXT_MAX, description="outlet name or id")

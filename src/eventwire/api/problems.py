@@ -51,6 +51,8 @@ def validation_detail(errors: list[dict], hints: dict[str, str] | None = None) -
         msg = e.get("msg", "invalid")
         if e.get("type") == "extra_forbidden":
             msg = "unknown parameter (see /docs)"
+        elif e.get("type") == "string_too_short" and (e.get("ctx") or {}).get("min_length") == 1:
+            msg = "is empty"
         elif e.get("type") == "string_pattern_mismatch" and hints and loc and loc[-1] in hints:
             msg = f"{hints[loc[-1]]} (got {str(e.get('input'))[:60]!r})"
         parts.append(f"{where}: {msg}")
