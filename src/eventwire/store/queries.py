@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from sqlalchemy import Connection, Text, and_, cast, exists, literal, or_, select, tuple_, type_coerce
+from sqlalchemy import Connection, Text, and_, cast, exists, literal, or_, select, type_coerce
 
 from eventwire.store import repo
 from eventwire.store import schema as s
@@ -132,11 +132,14 @@ INCIDENT_SORTS = {"date": "date", "type": "type", "country": "country", "provinc
                   "killed": "killed_max", "reports": "n_reports", "origins": "origins", "grade": "grade"}
 
 
-def _incident_order(f: IncidentFilters) -> list:
+def _incident_order(f: IncidentFilters, sqlite: bool = False) -> list:
+    """Sort keys, unknown values last. SQLite already puts NULLs last when descending; saying so would
+    stop it reading the column's index in order."""
     c = incidents.c
     col = c[INCIDENT_SORTS.get(f.sort or "date", "date")]
-    first = col.desc().nulls_last() if f.desc else col.asc().nulls_last()
-    return [first, c.id]
+    if f.desc:
+        return [col.desc() if sqlite else col.desc().nulls_last(), c.id.desc() if sqlite else c.id]
+    return [col.asc().nulls_last(), c.id]
 
 
 def count_incidents(conn: Connection, filters: IncidentFilters | None = None) -> int:
@@ -239,7 +242,7 @@ def list_incidents(conn: Connection, filters: IncidentFilters | None = None, *,
                    c.n_reports, c.admin1, c.grade_reason, c.actors, c.recipients)
     else:
         q = select(c.record)
-    q = _incident_where(q, f, conn).order_by(*_incident_order(f)).offset(f.offset or 0)
+    q = _incident_where(q, f, conn).order_by(*_incident_order(f, conn.dialect.name == "sqlite")).offset(f.offset or 0)
     if f.limit is not None:
         q = q.limit(f.limit)
     if not brief:
@@ -462,7 +465,18 @@ def _event_where(q, f: EventFilters, box_first: bool = False):
     return q
 
 
-FEW_ARTICLES = 3000  # a filter naming at most this many articles is read article by article
+def _few_articles(conn: Connection) -> int:
+    """How many articles a filter may name and still be read article by article rather than by walking
+    the events newest first: reading k articles costs ~k, walking costs ~events/k, so the break-even
+    grows with the square root of the events stored (SQLite: its largest rowid, a seek)."""
+    import math
+
+    from sqlalchemy import func, literal_column
+
+    n = 1_000_000
+    if conn.dialect.name == "sqlite":
+        n = conn.execute(select(func.max(literal_column("rowid"))).select_from(s.events)).scalar() or 0
+    return max(100, int(math.sqrt(10 * n)))
 
 
 def _by_articles(conn: Connection, f: EventFilters) -> tuple[list[str] | None, Any]:
@@ -477,15 +491,16 @@ def _by_articles(conn: Connection, f: EventFilters) -> tuple[list[str] | None, A
 
     e = s.events.c
     sets, cond = [], []
+    few = _few_articles(conn)
     if f.actor:
         a = s.actors.c
         who = or_(a.entity == f.actor, a.name == f.actor)
         n = conn.execute(select(func.count()).select_from(s.actors).where(who)).scalar_one()
-        if n <= FEW_ARTICLES:
+        if n <= few:
             sets.append({x for (x,) in conn.execute(select(a.article_id).where(who))})
     if f.q:
         n = count_text_articles(conn, f.q)
-        if n <= FEW_ARTICLES:
+        if n <= few:
             sets.append({x for (x,) in conn.execute(_text_articles(conn, f.q))})
         else:
             cond.append(e.article_id.concat("").in_(_text_articles(conn, f.q)))
@@ -554,19 +569,23 @@ def list_events(conn: Connection, filters: EventFilters | None = None) -> list[d
     arts = {r["id"]: r for r in conn.execute(
         select(a.id, a.published, a.outlet_id, a.outlet_name, a.outlet_country, a.outlet_affiliation, a.title)
         .where(a.id.in_(art_ids))).mappings()}
-    place_keys = sorted({(r["article_id"], r["place"]) for r in rows if r["place"]})
+    # looked up by article (the primary key's first column) and picked here: a row-value IN list
+    # `(article_id, id) IN (...)` makes SQLite scan the whole table (300 ms at a million places)
+    place_keys = {(r["article_id"], r["place"]) for r in rows if r["place"]}
     places = {}
     if place_keys:
         for pr in conn.execute(select(p.article_id, p.id, *(p[c] for c in _PLACE_COLS))
-                               .where(tuple_(p.article_id, p.id).in_(place_keys))).mappings():
-            places[(pr["article_id"], pr["id"])] = {c: pr[c] for c in ("id", *_PLACE_COLS)}
-    actor_keys = sorted({(r["article_id"], x) for r in rows for x in (r["actors"] or []) + (r["recipients"] or [])})
+                               .where(p.article_id.in_(sorted({a for a, _ in place_keys})))).mappings():
+            if (pr["article_id"], pr["id"]) in place_keys:
+                places[(pr["article_id"], pr["id"])] = {c: pr[c] for c in ("id", *_PLACE_COLS)}
+    actor_keys = {(r["article_id"], x) for r in rows for x in (r["actors"] or []) + (r["recipients"] or [])}
     actors = {}
     if actor_keys:
         for ar in conn.execute(select(ac.article_id, ac.id, ac.text, ac.name, ac.entity, ac.country, ac.sector)
-                               .where(tuple_(ac.article_id, ac.id).in_(actor_keys))).mappings():
-            actors[(ar["article_id"], ar["id"])] = {k: ar[k] for k in ("id", "text", "name", "entity", "country",
-                                                                        "sector")}
+                               .where(ac.article_id.in_(sorted({a for a, _ in actor_keys})))).mappings():
+            if (ar["article_id"], ar["id"]) in actor_keys:
+                actors[(ar["article_id"], ar["id"])] = {k: ar[k] for k in ("id", "text", "name", "entity",
+                                                                            "country", "sector")}
     out = []
     for r in rows:
         aid = r.pop("article_id")

@@ -6,7 +6,8 @@ actor filter, and undo for corrections.
   the places of every event (backfilled here from ``places``);
 * ``ix_actors_name``: the actor filter matches an entity id or a name;
 * ``ix_incidents_country_date``, ``ix_incidents_admin1``: the incidents table's country and
-  province filters;
+  province filters; ``ix_incidents_killed_max``, ``ix_incidents_n_reports``: its sorts by deaths
+  and by reports;
 * ``incident_corrections.undone_at`` / ``undone_by``: an undone correction stays in the history
   but is no longer applied.
 
@@ -38,6 +39,8 @@ def upgrade() -> None:
     op.create_index("ix_actors_name", "actors", ["name"])
     op.create_index("ix_incidents_country_date", "incidents", ["country", "date"])
     op.create_index("ix_incidents_admin1", "incidents", ["admin1"])
+    op.create_index("ix_incidents_killed_max", "incidents", ["killed_max"])
+    op.create_index("ix_incidents_n_reports", "incidents", ["n_reports"])
     with op.batch_alter_table("incident_corrections") as b:
         b.add_column(sa.Column("undone_at", sa.DateTime(timezone=True), nullable=True))
         b.add_column(sa.Column("undone_by", sa.String(length=200), nullable=True))
@@ -47,6 +50,8 @@ def downgrade() -> None:
     with op.batch_alter_table("incident_corrections") as b:
         b.drop_column("undone_by")
         b.drop_column("undone_at")
+    op.drop_index("ix_incidents_n_reports", table_name="incidents")
+    op.drop_index("ix_incidents_killed_max", table_name="incidents")
     op.drop_index("ix_incidents_admin1", table_name="incidents")
     op.drop_index("ix_incidents_country_date", table_name="incidents")
     op.drop_index("ix_actors_name", table_name="actors")
