@@ -7,6 +7,9 @@ Screenshots go to tests/artifacts/ (gitignored): docs/ui.md describes them.
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 import socket
 import threading
 import time
@@ -28,6 +31,25 @@ WEB = Path(__file__).resolve().parent / "data" / "web"
 ART = Path(__file__).resolve().parent / "artifacts"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--no-first-run"]
+
+
+DOC_SHOTS = os.environ.get("EVENTWIRE_DOCS_SHOTS")  # `make docs`: also copy screenshots there, with captions
+
+
+def shot(pg, name: str, caption: str, **kw) -> None:
+    """A screenshot into tests/artifacts/; under `make docs` also into docs/img/ with its caption
+    (docs/ui.md lists them through cog)."""
+    path = ART / name
+    pg.screenshot(path=str(path), **kw)
+    if DOC_SHOTS:
+        out = Path(DOC_SHOTS)
+        out.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, out / name)
+        manifest = out / "screens.json"
+        data = json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
+        data[name] = caption
+        manifest.write_text(json.dumps(dict(sorted(data.items())), indent=1, ensure_ascii=False) + "\n",
+                            encoding="utf-8")
 
 
 def _free_port() -> int:
@@ -98,7 +120,7 @@ def test_map_shows_markers_and_filters_by_grade(server, page):
     assert page.locator("#inview li").count() >= n
     assert page.locator("#timeline .bin").count() >= 2
     page.wait_for_timeout(400)  # let the country outlines paint
-    page.screenshot(path=str(ART / "map.png"))
+    shot(page, "map.png", "The map at 1366 x 768: markers coloured by grade and sized by deaths, dark numbered clusters, country outlines (antimeridian-safe) and gazetteer place labels; the timeline below; the incidents in view on the right.")
     assert not page.errors, page.errors
 
     for box in page.locator("input[name=grade]").all():
@@ -123,7 +145,7 @@ def test_open_incident_then_article_and_toggle_layers(server, page):
     rows = page.locator("table.reports tbody tr")
     assert rows.count() >= 2
     assert "←" in page.locator("td.chain").first.inner_text()
-    page.screenshot(path=str(ART / "incident.png"), full_page=True)
+    shot(page, "incident.png", "An incident page: facts, grade and reason, every report with its claim chain, the correction form.", full_page=True)
 
     page.locator("table.reports a", has_text="al-Bukamal").first.click()
     page.wait_for_url("**/articles/**")
@@ -219,7 +241,7 @@ def test_incidents_table_filters_sorts_and_keeps_state_in_url(server, page):
     _table_ready(page)
     total = int(page.locator("#total").get_attribute("data-total"))
     assert total >= 6 and page.locator("#rows tr[data-id]").count() == total
-    page.screenshot(path=str(ART / "incidents.png"))
+    shot(page, "incidents.png", "The incidents table at 1366 x 768: filters on the left (every one in the URL), the timeline of all matching incidents above the table, the correction bar (note, author, merge, regrade, discount), sortable columns and the total that match.")
     page.get_by_label("Country").select_option("SYR")
     _table_ready(page)
     assert "country=SYR" in page.url
@@ -232,7 +254,7 @@ def test_incidents_table_filters_sorts_and_keeps_state_in_url(server, page):
     assert "q=Bukamal" in page.url
     hits = _ids(page)
     assert 1 <= len(hits) < syr
-    page.screenshot(path=str(ART / "incidents-filtered.png"))
+    shot(page, "incidents-filtered.png", "The table filtered by country SYR and the text Bukamal (words in one of the reports' articles, FTS5): the total and the timeline follow the filters.")
     # the URL alone brings the same table back; sorting by reports (descending) is in it too
     page.goto(page.url)
     _table_ready(page)
@@ -263,7 +285,7 @@ def test_merge_split_and_undo_in_the_browser(server, page):
     page.locator("#msg", has_text="Merged 1 incident").wait_for(timeout=15000)
     _table_ready(page)
     assert int(page.locator("#total").get_attribute("data-total")) == before - 1
-    page.screenshot(path=str(ART / "incidents-merged.png"))
+    shot(page, "incidents-merged.png", "After merging two selected incidents from the table: the message names the correction and offers Undo; the table has one incident fewer.")
     # split a report back out, from the table's row of the merged incident
     merged = page.locator("#rows tr[data-id]", has=page.locator("button.split-open")).first
     merged.locator("button.split-open").click()
@@ -281,7 +303,7 @@ def test_merge_split_and_undo_in_the_browser(server, page):
     merge_row.locator("button.undo").click()
     page.locator("#ctable tbody tr.undone").first.wait_for(timeout=15000)
     assert "undone by" in page.locator("#ctable tbody tr.undone").first.inner_text()
-    page.screenshot(path=str(ART / "corrections.png"))
+    shot(page, "corrections.png", "The corrections history: who, when, what and why; the merge just undone is crossed out and says who undid it; the split is still in force with its Undo button.")
     assert not page.errors, page.errors
 
 
@@ -296,7 +318,7 @@ def test_regrade_and_discount_from_the_incident_page(server, page):
     assert page.locator(".badge.grade-discounted").count() >= 1
     assert "a hoax" in page.locator(".reason").inner_text()
     assert page.locator("#ctable button.undo").count() == 1
-    page.screenshot(path=str(ART / "incident-corrected.png"), full_page=True)
+    shot(page, "incident-corrected.png", "An incident discounted from its own page with a note: the grade reason says who set it and why; its corrections are listed below with Undo; each report has Split out.", full_page=True)
     page.locator("#ctable button.undo").click()
     page.wait_for_load_state("load")
     page.locator("#ctable tbody tr.undone").wait_for(timeout=15000)
@@ -316,7 +338,7 @@ def test_brushing_the_timeline_filters_map_and_table(server, page):
     page.mouse.move(first["x"] + 1, box["y"] + box["height"] / 2)
     page.mouse.down()
     page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] / 2, steps=5)
-    page.screenshot(path=str(ART / "timeline-brush.png"))
+    shot(page, "timeline-brush.png", "Brushing the map's timeline: dragging across the first bars selects a period (blue band); on release the map, the in-view list and the URL keep only incidents in it.")
     page.mouse.up()
     page.wait_for_url("**since=*", timeout=15000)
     _ready(page)
@@ -371,7 +393,7 @@ def test_map_at_phone_width(server, browser):
     assert "Leaflet" not in attribution and "Natural Earth" in attribution
     pg.wait_for_timeout(400)
     assert int(pg.locator("#map").get_attribute("data-labels") or 0) >= 3  # gazetteer labels at this zoom
-    pg.screenshot(path=str(ART / "map-390.png"))
+    shot(pg, "map-390.png", "The map at 390 x 844 (a phone): one column, the map first and 62% of the screen tall, gazetteer place labels at this zoom, the attribution without Leaflet's prefix.")
     ctx.close()
     assert not errors, errors
 

@@ -173,9 +173,20 @@ def incidents_show(ctx: click.Context, incident_id: str, db: str | None) -> None
         click.echo(json.dumps(store.get_incident(conn, iid), ensure_ascii=False, indent=2))
 
 
+def _bounded(limit: int):
+    """A click callback refusing values longer than `limit` characters (the API's limits too)."""
+    def check(_ctx, param, value):
+        if value is not None and len(value) > limit:
+            raise click.BadParameter(f"at most {limit:,} characters (got {len(value):,})", param=param)
+        return value
+    return check
+
+
 def _by_note(f):
-    f = click.option("--note", default=None, help="Why (kept with the correction).")(f)
-    return click.option("--by", default=None, help="Who makes the correction (default $USER).")(f)
+    f = click.option("--note", default=None, callback=_bounded(2000),
+                     help="Why (kept with the correction; at most 2,000 characters).")(f)
+    return click.option("--by", default=None, callback=_bounded(100),
+                        help="Who makes the correction (default $USER).")(f)
 
 
 def _correct(ctx: click.Context, db: str | None, make) -> None:

@@ -32,7 +32,8 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("events") as b:
-        b.add_column(sa.Column("country", sa.String(length=3), nullable=True))
+        b.add_column(sa.Column("country", sa.String(length=3), nullable=True,
+                               comment="ISO alpha-3 of the event's place (copied, like lat/lon; 0006)"))
     op.execute("UPDATE events SET country = (SELECT places.country FROM places WHERE places.article_id = "
                "events.article_id AND places.id = events.place) WHERE place IS NOT NULL")
     op.create_index("ix_events_country_date", "events", ["country", "date"])
@@ -42,7 +43,8 @@ def upgrade() -> None:
     op.create_index("ix_incidents_killed_max", "incidents", ["killed_max"])
     op.create_index("ix_incidents_n_reports", "incidents", ["n_reports"])
     with op.batch_alter_table("incident_corrections") as b:
-        b.add_column(sa.Column("undone_at", sa.DateTime(timezone=True), nullable=True))
+        b.add_column(sa.Column("undone_at", sa.DateTime(timezone=True), nullable=True,
+                               comment="when undone (kept in the history, no longer applied)"))
         b.add_column(sa.Column("undone_by", sa.String(length=200), nullable=True))
 
 
