@@ -49,7 +49,7 @@ def _zipf(rnd: random.Random, n: int, s: float = 1.1) -> list[float]:
 def build(path: Path, n: int, seed: int = 7) -> float:
     """Generate the store; seconds taken."""
     from eventwire.store import open_store
-    from eventwire.store.queries import ensure_text_index
+    from eventwire.store.queries import ensure_search_indexes
 
     t0 = time.perf_counter()
     engine = open_store(f"sqlite:///{path}")
@@ -142,7 +142,7 @@ def build(path: Path, n: int, seed: int = 7) -> float:
                     "VALUES (?,?,?,?,?)", reps)
     raw.commit()
     raw.close()
-    ensure_text_index(engine)
+    ensure_search_indexes(engine)
     with engine.begin() as conn:
         conn.exec_driver_sql("ANALYZE")
     engine.dispose()

@@ -128,7 +128,7 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
     app.state.token = token
     app.state.tokens = security.named_tokens(token)
     app.state.allowed_hosts = security.allowed_hosts(getattr(settings, "allowed_hosts", None))
-    Q.ensure_text_index(engine)
+    Q.ensure_search_indexes(engine)
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     # compress JSON, HTML, scripts and the outlines for remote browsers (bodies of 1 kB and more);
     # a response that is already encoded (the map data, gzipped once when cached) passes through

@@ -71,8 +71,8 @@ Index("ix_incidents_grade", incidents.c.grade)
 Index("ix_incidents_date", incidents.c.date)
 Index("ix_incidents_country_date", incidents.c.country, incidents.c.date)  # incidents table filters (0006)
 Index("ix_incidents_admin1", incidents.c.admin1)
-Index("ix_incidents_killed_max", incidents.c.killed_max)  # incidents table sorts (0006)
-Index("ix_incidents_n_reports", incidents.c.n_reports)
+Index("ix_incidents_killed_max", incidents.c.killed_max, incidents.c.id)  # incidents table sorts (0006)
+Index("ix_incidents_n_reports", incidents.c.n_reports, incidents.c.id)
 
 incident_reports = Table(
     "incident_reports", metadata,

@@ -188,6 +188,56 @@ def ensure_text_index(engine: Any) -> bool:
     return True
 
 
+ACTOR_INDEX = "event_actors"
+
+
+def _actor_keys_sql(new: bool) -> str:
+    """SELECT of an event's actor keys (entity id and name of each actor and recipient) with its date:
+    of the row `new` (in a trigger) or of every event."""
+    e, src = ("new", "") if new else ("e", "events e, ")
+    parts = [f"SELECT {e}.article_id, {e}.id, a.{key}, {e}.date FROM {src}json_each({e}.{role}) j JOIN actors a "
+             f"ON a.article_id = {e}.article_id AND a.id = j.value WHERE a.{key} IS NOT NULL"
+             for role in ("actors", "recipients") for key in ("entity", "name")]
+    return " UNION ALL ".join(parts)
+
+
+def ensure_actor_index(engine: Any) -> bool:
+    """On SQLite, `event_actors`: one row per (event, actor entity or name) with the event's date,
+    indexed by (key, date) and kept in step by triggers on `events`, so the actor filter reads the
+    newest events of an actor directly. Derived data like the text index (built from `events` and
+    `actors` when first made); other backends test each event's actors."""
+    if engine.dialect.name != "sqlite":
+        return False
+    from sqlalchemy import text
+
+    with engine.begin() as conn:
+        if conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = :n"), {"n": ACTOR_INDEX}).first():
+            return True
+        conn.execute(text(f"CREATE TABLE {ACTOR_INDEX} (article_id TEXT NOT NULL, event_id TEXT NOT NULL, "
+                          "key TEXT NOT NULL, date TEXT, PRIMARY KEY (article_id, event_id, key))"))
+        conn.execute(text(f"CREATE INDEX ix_{ACTOR_INDEX}_key_date ON {ACTOR_INDEX} (key, date)"))
+        conn.execute(text(f"CREATE TRIGGER {ACTOR_INDEX}_ai AFTER INSERT ON events BEGIN INSERT OR IGNORE INTO "
+                          f"{ACTOR_INDEX} {_actor_keys_sql(True)}; END"))
+        conn.execute(text(f"CREATE TRIGGER {ACTOR_INDEX}_ad AFTER DELETE ON events BEGIN DELETE FROM {ACTOR_INDEX} "
+                          "WHERE article_id = old.article_id AND event_id = old.id; END"))
+        conn.execute(text(f"INSERT OR IGNORE INTO {ACTOR_INDEX} {_actor_keys_sql(False)}"))
+    return True
+
+
+def ensure_search_indexes(engine: Any) -> None:
+    """The derived search structures of a SQLite store (text index, actor index); none elsewhere."""
+    ensure_text_index(engine)
+    ensure_actor_index(engine)
+
+
+def _has_actor_index(conn: Connection) -> bool:
+    if conn.dialect.name != "sqlite":
+        return False
+    from sqlalchemy import text
+
+    return conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = :n"), {"n": ACTOR_INDEX}).first() is not None
+
+
 def fts_query(words: str) -> str | None:
     """User text as an FTS5 query: every word must occur (each quoted, so no operator is read)."""
     import re
@@ -218,6 +268,27 @@ def _text_articles(conn: Connection | None, words: str):
     cond = [or_(a.title.icontains(w, autoescape=True), a.text.icontains(w, autoescape=True))
             for w in (words.split() or [words])]
     return select(a.id).where(and_(*cond))
+
+
+def _many_articles(conn: Connection) -> int:
+    """Above this many matching articles, testing each event met (~30 µs) is cheaper than materialising
+    the matching ids (~1 µs each): break-even near the square root of 300 x the events stored."""
+    import math
+
+    return max(1000, int(math.sqrt(300 * _events_stored(conn))))
+
+
+def _text_probe(conn: Connection, words: str):
+    """A condition on each event: its article holds every word. For a common word, testing the events
+    met newest first (an FTS5 lookup of one rowid each) beats materialising every matching article."""
+    from sqlalchemy import text
+
+    match = fts_query(words)
+    if match and _has_fts(conn):
+        return text(f"EXISTS (SELECT 1 FROM {TEXT_INDEX} WHERE {TEXT_INDEX} MATCH :fts_m AND {TEXT_INDEX}.rowid = "
+                    "(SELECT articles.rowid FROM articles WHERE articles.id = events.article_id))"
+                    ).bindparams(fts_m=match)
+    return s.events.c.article_id.concat("").in_(_text_articles(conn, words))
 
 
 def count_text_articles(conn: Connection, words: str) -> int:
@@ -435,7 +506,7 @@ def _window_days(since: str | None, until: str | None) -> float:
 _PLACE_COLS = ("text", "name", "geonameid", "lat", "lon", "country", "admin1", "feature_code", "precision")
 
 
-def _event_where(q, f: EventFilters, box_first: bool = False):
+def _event_where(q, f: EventFilters, box_first: bool = False, actor_index: bool = False):
     """`box_first`: compare dates on an expression, so SQLite cannot walk the date range of the
     date/lat/lon index and seeks the box inside it instead (a skip-scan over the dates, `ANY(date)
     AND lat>? AND lat<?`): for a city over ten years, 3 ms instead of 30."""
@@ -456,7 +527,7 @@ def _event_where(q, f: EventFilters, box_first: bool = False):
         q = q.where(e.article_id == f.article)
     if f.country:
         q = q.where(e.country == f.country.upper())
-    if f.actor:
+    if f.actor and not actor_index:  # with the actor index, `list_events` joins it instead
         a = s.actors.c
         quoted = literal('%"') + a.id + literal('"%')
         q = q.where(exists().where(
@@ -471,15 +542,19 @@ def _few_articles(conn: Connection) -> int:
     grows with the square root of the events stored (SQLite: its largest rowid, a seek)."""
     import math
 
+    return max(100, int(math.sqrt(2 * _events_stored(conn))))
+
+
+def _events_stored(conn: Connection) -> int:
+    """About how many events are stored (SQLite: the largest rowid, one seek; else a round million)."""
     from sqlalchemy import func, literal_column
 
-    n = 1_000_000
-    if conn.dialect.name == "sqlite":
-        n = conn.execute(select(func.max(literal_column("rowid"))).select_from(s.events)).scalar() or 0
-    return max(100, int(math.sqrt(10 * n)))
+    if conn.dialect.name != "sqlite":
+        return 1_000_000
+    return int(conn.execute(select(func.max(literal_column("rowid"))).select_from(s.events)).scalar() or 0)
 
 
-def _by_articles(conn: Connection, f: EventFilters) -> tuple[list[str] | None, Any]:
+def _by_articles(conn: Connection, f: EventFilters, actor_index: bool = False) -> tuple[list[str] | None, Any]:
     """How to read the articles an actor or text filter allows: (a short list of article ids to read
     by primary key, or None; an extra condition for a scan in date order).
 
@@ -492,18 +567,22 @@ def _by_articles(conn: Connection, f: EventFilters) -> tuple[list[str] | None, A
     e = s.events.c
     sets, cond = [], []
     few = _few_articles(conn)
-    if f.actor:
+    if f.actor and not actor_index:
         a = s.actors.c
         who = or_(a.entity == f.actor, a.name == f.actor)
         n = conn.execute(select(func.count()).select_from(s.actors).where(who)).scalar_one()
-        if n <= few:
+        if n <= 5 * few:  # an actor is in one event of its article in ~3: more articles read the same
             sets.append({x for (x,) in conn.execute(select(a.article_id).where(who))})
+        else:  # the articles naming it, materialised once, tested per event before the JSON check
+            cond.append(e.article_id.concat("").in_(select(a.article_id).where(who)))
     if f.q:
         n = count_text_articles(conn, f.q)
         if n <= few:
             sets.append({x for (x,) in conn.execute(_text_articles(conn, f.q))})
-        else:
+        elif n <= _many_articles(conn):  # the matching ids, materialised once, probed per event
             cond.append(e.article_id.concat("").in_(_text_articles(conn, f.q)))
+        else:  # a common word: an FTS5 lookup per event met beats materialising most articles
+            cond.append(_text_probe(conn, f.q))
     if sets:
         ids = set.intersection(*sets)
         return sorted(ids), None
@@ -545,11 +624,22 @@ def list_events(conn: Connection, filters: EventFilters | None = None) -> list[d
     small = bool(f.bbox) and (f.bbox[2] - f.bbox[0]) * (f.bbox[3] - f.bbox[1]) <= SMALL_BOX_DEG2
     small = small and _window_days(f.since, f.until) > LONG_WINDOW_DAYS
     cols = [type_coerce(e[c], Text) if sqlite and c in _JSON_COLS else e[c] for c in _EVENT_COLS]
-    q = _event_where(select(e.article_id, *cols), f, box_first=small and sqlite)
+    by_actor = bool(f.actor) and sqlite and _has_actor_index(conn)
+    q = _event_where(select(e.article_id, *cols), f, box_first=small and sqlite, actor_index=by_actor)
     # SQLite already sorts NULLs last in DESC order; saying so would stop it reading the index in order
     first = e.date.desc() if sqlite else e.date.desc().nulls_last()
-    if f.actor or f.q:
-        few, cond = _by_articles(conn, f)
+    if by_actor:  # the actor's events newest first, straight from ix_event_actors_key_date
+        from sqlalchemy import column, table
+
+        ea = table(ACTOR_INDEX, column("article_id"), column("event_id"), column("key"), column("date"))
+        q = q.join(ea, and_(ea.c.article_id == e.article_id, ea.c.event_id == e.id)).where(ea.c.key == f.actor)
+        if f.since:
+            q = q.where(ea.c.date >= f.since)
+        if f.until:
+            q = q.where(ea.c.date <= f.until + "\uffff")
+        first = ea.c.date.desc()
+    if (f.actor and not by_actor) or f.q:
+        few, cond = _by_articles(conn, f, actor_index=by_actor)
         if few is not None:
             if not few:
                 return []

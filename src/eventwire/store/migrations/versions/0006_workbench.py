@@ -7,7 +7,7 @@ actor filter, and undo for corrections.
 * ``ix_actors_name``: the actor filter matches an entity id or a name;
 * ``ix_incidents_country_date``, ``ix_incidents_admin1``: the incidents table's country and
   province filters; ``ix_incidents_killed_max``, ``ix_incidents_n_reports``: its sorts by deaths
-  and by reports;
+  and by reports (with the id, the tie-break, so a page is read in index order);
 * ``incident_corrections.undone_at`` / ``undone_by``: an undone correction stays in the history
   but is no longer applied.
 
@@ -40,8 +40,8 @@ def upgrade() -> None:
     op.create_index("ix_actors_name", "actors", ["name"])
     op.create_index("ix_incidents_country_date", "incidents", ["country", "date"])
     op.create_index("ix_incidents_admin1", "incidents", ["admin1"])
-    op.create_index("ix_incidents_killed_max", "incidents", ["killed_max"])
-    op.create_index("ix_incidents_n_reports", "incidents", ["n_reports"])
+    op.create_index("ix_incidents_killed_max", "incidents", ["killed_max", "id"])
+    op.create_index("ix_incidents_n_reports", "incidents", ["n_reports", "id"])
     with op.batch_alter_table("incident_corrections") as b:
         b.add_column(sa.Column("undone_at", sa.DateTime(timezone=True), nullable=True,
                                comment="when undone (kept in the history, no longer applied)"))
