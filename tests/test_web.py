@@ -319,9 +319,10 @@ def test_regrade_and_discount_from_the_incident_page(server, page):
     assert "a hoax" in page.locator(".reason").inner_text()
     assert page.locator("#ctable button.undo").count() == 1
     shot(page, "incident-corrected.png", "An incident discounted from its own page with a note: the grade reason says who set it and why; its corrections are listed below with Undo; each report has Split out.", full_page=True)
-    page.locator("#ctable button.undo").click()
-    page.wait_for_load_state("load")
-    page.locator("#ctable tbody tr.undone").wait_for(timeout=15000)
+    with page.expect_navigation(timeout=15000):  # the page reloads once the undo is done
+        page.locator("#ctable button.undo").click()
+    assert page.locator("#ctable button.undo").count() == 0
+    assert "undone by" in page.locator("#ctable tbody tr.undone").first.inner_text()
     assert page.locator(".badge.grade-weak").count() >= 1
 
 
