@@ -420,3 +420,15 @@ def test_article_page_lists_each_incident_once(server, page):
     page.goto(server + "/articles/web-sohr-bukamal")
     links = page.locator("ul.incidents-of li a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
     assert links and len(links) == len(set(links))
+
+
+def test_delete_an_article_in_the_browser(server, page):
+    page.goto(server + "/articles/web-tass-idlib")
+    page.get_by_role("button", name="Delete this article").click()
+    assert "Click again" in page.locator("#delete-article").inner_text()  # a second click confirms
+    page.locator("#delete-article").click()
+    page.wait_for_url("**/articles?deleted=1", timeout=15000)
+    assert page.goto(server + "/articles/web-tass-idlib").status == 404
+    page.goto(server + "/articles")
+    left = page.evaluate("fetch('/api/incidents?article=web-tass-idlib').then(r => r.json()).then(j => j.total)")
+    assert left == 0  # re-linked without it

@@ -154,7 +154,6 @@
     document.getElementById("pageinfo").textContent = n ? (off + 1) + "–" + (off + n) + " of " + body.total : "";
     document.getElementById("prev").disabled = off <= 0;
     document.getElementById("next").disabled = off + n >= body.total;
-    form.querySelectorAll("th[data-sort]").forEach(function () {});
     document.querySelectorAll("#itable th[data-sort]").forEach(function (th) {
       th.setAttribute("aria-sort", th.dataset.sort === form.elements.sort.value
         ? (form.elements.order.value === "asc" ? "ascending" : "descending") : "none");
