@@ -272,10 +272,10 @@ def _text_articles(conn: Connection | None, words: str):
 
 def _many_articles(conn: Connection) -> int:
     """Above this many matching articles, testing each event met (~30 µs) is cheaper than materialising
-    the matching ids (~1 µs each): break-even near the square root of 300 x the events stored."""
+    the matching ids (~1 µs each): break-even near the square root of 200 x the events stored."""
     import math
 
-    return max(1000, int(math.sqrt(300 * _events_stored(conn))))
+    return max(1000, int(math.sqrt(200 * _events_stored(conn))))
 
 
 def _text_probe(conn: Connection, words: str):
@@ -542,7 +542,7 @@ def _few_articles(conn: Connection) -> int:
     grows with the square root of the events stored (SQLite: its largest rowid, a seek)."""
     import math
 
-    return max(100, int(math.sqrt(2 * _events_stored(conn))))
+    return max(100, int(math.sqrt(_events_stored(conn))))
 
 
 def _events_stored(conn: Connection) -> int:
