@@ -468,3 +468,28 @@ def test_undo_and_author_over_http(db, tmp_path):
     assert r.status_code == 200 and r.json()["by"] == "bob"
     assert locked.post(f"/api/incidents/{iid}/grade", json={"grade": "fair"},
                        headers={"Authorization": "Bearer s3"}).status_code == 401
+
+
+def test_text_and_actor_filter_paths_agree(db, client, monkeypatch):
+    """The three ways a text filter is read (few articles by key, a set of FTS5 rowids, a probe per event)
+    give the same events, each from an article holding the words; the actor index gives what testing
+    each event's actors gives."""
+    from eventwire.store import open_store
+    from eventwire.store import queries as Q
+
+    engine = open_store("sqlite:///" + db)
+    with engine.connect() as conn:
+        texts = {r[0]: f"{r[1] or ''} {r[2]}".lower()
+                 for r in conn.execute(Q.select(Q.s.articles.c.id, Q.s.articles.c.title, Q.s.articles.c.text))}
+        for words in ("Bukamal", "killed", "the", "coalition airstrike"):
+            seen = []
+            for few, many in ((10**9, 10**9), (0, 10**9), (0, 0)):
+                monkeypatch.setattr(Q, "_few_articles", lambda conn, few=few: few)
+                monkeypatch.setattr(Q, "_many_articles", lambda conn, many=many: many)
+                seen.append({(e["article"], e["id"]) for e in Q.list_events(conn, Q.EventFilters(q=words, limit=1000))})
+            assert seen[0] and seen[0] == seen[1] == seen[2], words
+            assert all(all(w.lower() in texts[a] for w in words.split()) for a, _ in seen[0]), words
+        indexed = {(e["article"], e["id"]) for e in Q.list_events(conn, Q.EventFilters(actor="us_led_coalition"))}
+        monkeypatch.setattr(Q, "_has_actor_index", lambda conn: False)
+        plain = {(e["article"], e["id"]) for e in Q.list_events(conn, Q.EventFilters(actor="us_led_coalition"))}
+        assert indexed == plain and indexed
