@@ -60,8 +60,9 @@ chromium:
 		else echo "Chromium not installed (not root): browser tests will skip"; fi; \
 	fi
 
-## docs: regenerate README.md and docs/*.md output blocks (cog)
-docs: $(VENV)/.installed-test
+## docs: regenerate README.md and docs/*.md output blocks (cog), with docs/ui.md's screenshots taken by the browser tests
+docs: $(VENV)/.installed-test chromium
+	EVENTWIRE_DOCS_SHOTS=docs/img $(BIN)/pytest -q tests/test_web.py
 	$(BIN)/cog -r README.md docs/*.md
 
 ## schema: regenerate schema/*.schema.json from eventwire.records

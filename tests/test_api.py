@@ -39,7 +39,7 @@ def _app(db: str, **kw):
 
 @pytest.fixture(scope="module")
 def client(db) -> TestClient:
-    return TestClient(_app(db))
+    return TestClient(_app(db), base_url="http://127.0.0.1")
 
 
 def test_openapi_and_docs(client):
@@ -75,7 +75,7 @@ def test_events_filters(client):
     assert syria and all(35 <= e["place"]["lon"] <= 42.5 and 32 <= e["place"]["lat"] <= 37.5 for e in syria)
     may = client.get("/api/events", params={"since": "2018-05-01", "until": "2018-05-31"}).json()["items"]
     assert may and all("2018-05-01" <= e["date"] <= "2018-05-31\uffff" for e in may)
-    assault = client.get("/api/events", params={"type": "assault", "status": "alleged"}).json()["items"]
+    assault = client.get("/api/events", params={"type": "ASSAULT", "status": "alleged"}).json()["items"]
     assert assault and all(e["type"] == "ASSAULT" and e["status"] == "alleged" for e in assault)
     coalition = client.get("/api/events", params={"actor": "us_led_coalition"}).json()["items"]
     assert coalition and all(any(a.get("entity") == "us_led_coalition" for a in e["actors"] + e["recipients"])
@@ -117,7 +117,7 @@ def test_exports(client):
     inc_lines = [json.loads(x) for x in client.get("/api/export/incidents.jsonl").text.splitlines()]
     assert inc_lines[0]["schema"] == "eventwire/incident/1"
     bad = client.get("/api/export/incidents.xlsx")
-    assert bad.status_code == 404 and bad.headers["content-type"] == PROBLEM and "jsonl" in bad.json()["detail"]
+    assert bad.status_code == 422 and bad.headers["content-type"] == PROBLEM and "jsonl" in bad.json()["detail"]
 
 
 def test_errors_are_problem_json(client):
@@ -135,7 +135,7 @@ def test_errors_are_problem_json(client):
 
 
 def test_post_articles_json_is_idempotent_and_reports_bad_items(db):
-    client = TestClient(_app(db))
+    client = TestClient(_app(db), base_url="http://127.0.0.1")
     text = ("DAMASCUS (Reuters) - Shelling killed 2 people in Douma on Monday, "
             "state media said.")
     body = [{"id": "api-post-1", "text": text, "published": "2018-04-02", "outlet": "Reuters"}, {"title": "no text"}]
@@ -160,7 +160,7 @@ def test_upload_file_size_limit_and_kind(db):
 
     settings = load_settings({"db": db})
     settings.max_upload_bytes = 2000
-    client = TestClient(create_app(settings))
+    client = TestClient(create_app(settings), base_url="http://127.0.0.1")
     big = client.post("/api/articles", files={"file": ("big.txt", b"word " * 1000, "text/plain")})
     assert big.status_code == 413 and big.headers["content-type"] == PROBLEM
     assert "2,000-byte" in big.json()["detail"]
@@ -172,7 +172,7 @@ def test_upload_file_size_limit_and_kind(db):
 
 
 def test_writes_need_token_beyond_loopback_and_same_origin(db):
-    locked = TestClient(_app(db, require_token=True, token="s3cret"))
+    locked = TestClient(_app(db, require_token=True, token="s3cret"), base_url="http://localhost")
     r = locked.post("/api/articles", json={"text": "x"})
     assert r.status_code == 401 and "EVENTWIRE_TOKEN" in r.json()["detail"]
     assert locked.post("/api/incidents/x/grade", json={"grade": "weak"},
@@ -180,13 +180,13 @@ def test_writes_need_token_beyond_loopback_and_same_origin(db):
     assert locked.get("/api/incidents").status_code == 200  # reads stay open
     r = locked.post("/api/incidents/inc-none/grade", json={"grade": "weak"}, headers={"Authorization": "Bearer s3cret"})
     assert r.status_code == 404  # authorised, then the incident is not found
-    open_ = TestClient(_app(db))
+    open_ = TestClient(_app(db), base_url="http://127.0.0.1")
     cross = open_.post("/api/articles", json={"text": "x"}, headers={"Origin": "http://evil.example"})
     assert cross.status_code == 403 and "cross-site" in cross.json()["detail"]
 
 
 def test_corrections_over_http(db):
-    client = TestClient(_app(db))
+    client = TestClient(_app(db), base_url="http://127.0.0.1")
     incs = client.get("/api/incidents", params={"limit": 1000}).json()["items"]
     multi = next(i for i in incs if len({r["article"] for r in i["reports"]}) >= 2)
     r = client.post(f"/api/incidents/{multi['id']}/grade", json={"grade": "discounted", "note": "test", "by": "t"})
@@ -220,7 +220,7 @@ def test_map_data_is_compact_cached_and_follows_writes(db, tmp_path):
     path = tmp_path / "map.db"
     with sqlite3.connect(db) as src, sqlite3.connect(path) as dst:  # WAL: copy through SQLite, not the file
         src.backup(dst)
-    client = TestClient(_app(str(path)))
+    client = TestClient(_app(str(path)), base_url="http://127.0.0.1")
     full = client.get("/api/incidents", params={"limit": 50000}).json()["items"]
     r = client.get("/api/map", headers={"Accept-Encoding": "gzip"})
     assert r.status_code == 200 and r.headers["content-encoding"] == "gzip" and r.headers["etag"]
@@ -275,10 +275,222 @@ def test_serve_beyond_loopback_needs_a_token(db, monkeypatch):
     res = CliRunner().invoke(cli, ["serve", "--db", db, "--host", "0.0.0.0", "--port", "8123"])
     assert res.exit_code == 0, res.output
     assert seen["host"] == "0.0.0.0" and "writes need EVENTWIRE_TOKEN" in res.output
-    client = TestClient(seen["app"])
+    client = TestClient(seen["app"], base_url="http://127.0.0.1:8123")
     assert client.post("/api/incidents/x/grade", json={"grade": "weak"}).status_code == 401
     r = client.post("/api/incidents/inc-none/grade", json={"grade": "weak"}, headers={"Authorization": "Bearer t0ken"})
     assert r.status_code == 404
     res = CliRunner().invoke(cli, ["serve", "--db", db, "--host", "127.0.0.1"])
     assert res.exit_code == 0 and "EVENTWIRE_TOKEN" not in res.output
-    assert TestClient(seen["app"]).post("/api/incidents/inc-none/grade", json={"grade": "weak"}).status_code == 404
+    assert TestClient(seen["app"], base_url="http://127.0.0.1").post("/api/incidents/inc-none/grade", json={"grade": "weak"}).status_code == 404
+
+
+# ---------------------------------------------------------------- strict API (issue 15)
+
+@pytest.mark.parametrize("url, words", [
+    ("/api/events?since=2024-02-30", "not a real date"),
+    ("/api/incidents?until=2024-13-45", "not a real date"),
+    ("/api/articles?since=2024-02-30", "not a real date"),
+    ("/api/events?offset=9223372036854775808", "offset"),
+    ("/api/incidents?offset=9223372036854775807", "offset"),
+    ("/api/articles?offset=99999999999999999999", "offset"),
+    ("/api/export/incidents.csv?limit=99999999999999999999", "limit"),
+    ("/api/events?type=BOMBING", "type"),
+    ("/api/events?status=rumoured", "status"),
+    ("/api/incidents?grade=confirmed,great", "unknown grade"),
+    ("/api/incidents?affiliation=tabloid", "affiliation"),
+    ("/api/incidents?sort=colour", "sort"),
+    ("/api/incidents?colour=red", "colour"),
+    ("/api/events?countrycode=SYR", "countrycode"),
+    ("/api/facets?x=1", "unknown parameter"),
+    ("/api/articles/web-xss?full=1", "unknown parameter"),
+    ("/api/events?q=" + "x" * 201, "q"),
+])
+def test_bad_parameters_are_422_problems(client, url, words):
+    r = client.get(url)
+    assert r.status_code == 422, (url, r.text)
+    assert r.headers["content-type"] == PROBLEM
+    assert words in r.json()["detail"], r.json()["detail"]
+    assert client.get("/api/incidents", params={"limit": 1}).status_code == 200  # the connection goes on
+
+
+def test_host_allowlist_refuses_rebinding(db):
+    from eventwire.api import create_app
+    from eventwire.settings import load_settings
+
+    client = TestClient(_app(db), base_url="http://127.0.0.1:8000")
+    assert client.get("/api/incidents").status_code == 200
+    evil = client.post("/api/articles", json={"text": "x"}, headers={"Host": "evil.example"})
+    assert evil.status_code == 400 and evil.headers["content-type"] == PROBLEM
+    assert "evil.example" in evil.json()["detail"] and "allowed_hosts" in evil.json()["detail"]
+    assert client.get("/api/incidents", headers={"Host": "evil.example:8000"}).status_code == 400
+    assert client.get("/", headers={"Host": "localhost:8000"}).status_code == 200
+    assert client.get("/api/facets", headers={"Host": "[::1]:8000"}).status_code == 200
+    settings = load_settings({"db": db})
+    settings.allowed_hosts = "events.example.org"
+    named = TestClient(create_app(settings), base_url="http://events.example.org")
+    assert named.get("/api/facets").status_code == 200
+    assert named.get("/api/facets", headers={"Host": "127.0.0.1"}).status_code == 400
+
+
+def test_free_text_fields_are_bounded(db, tmp_path):
+    import shutil
+
+    path = tmp_path / "c.db"
+    shutil.copy(db, path)
+    client = TestClient(_app(str(path)), base_url="http://127.0.0.1")
+    iid = client.get("/api/incidents", params={"limit": 1}).json()["items"][0]["id"]
+    long_note = client.post(f"/api/incidents/{iid}/grade", json={"grade": "weak", "note": "n" * 2001})
+    assert long_note.status_code == 422 and "note" in long_note.json()["detail"]
+    long_by = client.post(f"/api/incidents/{iid}/grade", json={"grade": "weak", "by": "b" * 101})
+    assert long_by.status_code == 422
+    extra = client.post(f"/api/incidents/{iid}/grade", json={"grade": "weak", "colour": "red"})
+    assert extra.status_code == 422 and "colour" in extra.json()["detail"]
+    ok = client.post(f"/api/incidents/{iid}/grade", json={"grade": "weak", "note": "n" * 2000, "by": "ana"})
+    assert ok.status_code == 200 and ok.json()["by"] == "ana"
+
+
+def test_too_long_text_gets_a_clear_message(db, monkeypatch):
+    """Whatever the analysis raises for a text over spaCy's limit, the client reads why and what to do."""
+    from eventwire.api import app as app_module
+    from eventwire.api import ingest as api_ingest
+
+    client = TestClient(_app(db), base_url="http://127.0.0.1")
+
+    def raw_spacy_error(*args, **kwargs):
+        raise ValueError("[E088] Text of length 1200000 exceeds maximum of 1000000. The parser and NER models "
+                         "require roughly 1GB of temporary memory per 100,000 characters in the input.")
+
+    monkeypatch.setattr(api_ingest, "ingest", raw_spacy_error)
+    r = client.post("/api/articles", json={"text": "word " * 10})
+    assert r.status_code == 413 and r.headers["content-type"] == PROBLEM
+    detail = r.json()["detail"]
+    assert "1,200,000 characters" in detail and "Split it" in detail and "E088" not in detail
+    assert "E088" not in app_module.explain_error("[E088] Text of length 5 exceeds maximum of 1")
+    monkeypatch.setattr(api_ingest, "ingest", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
+    r = client.post("/api/articles", json={"text": "word"})
+    assert r.status_code == 500 and "analysis failed (RuntimeError: boom)" in r.json()["detail"]
+
+
+def test_every_status_is_documented(client):
+    spec = client.get("/openapi.json").json()
+    assert "Problem" in spec["components"]["schemas"]
+    for path, item in spec["paths"].items():
+        for method, op in item.items():
+            codes = set(op["responses"])
+            assert {"400", "422", "500"} <= codes, (method, path, codes)
+            if method in ("post", "delete"):
+                assert {"401", "403", "413"} <= codes, (method, path)
+            assert op["responses"]["422"]["content"] == {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    params = {p["name"]: p for p in spec["paths"]["/api/events"]["get"]["parameters"]}
+    assert "ASSAULT" in params["type"]["schema"]["anyOf"][0]["enum"]
+    assert params["offset"]["schema"]["maximum"] == 1_000_000_000
+    inc = {p["name"] for p in spec["paths"]["/api/incidents"]["get"]["parameters"]}
+    exp = {p["name"] for p in spec["paths"]["/api/export/incidents.{fmt}"]["get"]["parameters"]}
+    assert {"country", "province", "outlet", "q", "actor", "affiliation", "grade", "since", "until"} <= inc
+    assert inc - {"brief", "offset"} <= exp | {"limit"}  # the exports take the same filters
+
+
+def test_incident_filters_counts_and_sorting(client):
+    every = client.get("/api/incidents", params={"limit": 1000}).json()
+    assert every["total"] == len(every["items"]) >= 6
+    syr = client.get("/api/incidents", params={"country": "syr", "limit": 1000}).json()
+    assert 0 < syr["total"] < every["total"] and all(i["place"]["country"] == "SYR" for i in syr["items"])
+    idlib = client.get("/api/incidents", params={"province": "Idlib"}).json()["items"]
+    assert idlib and all(i["place"]["admin1"] == "Idlib" for i in idlib)
+    sana = client.get("/api/incidents", params={"outlet": "sana", "limit": 1000}).json()["items"]
+    assert sana and all(any(r["outlet"] == "sana" for r in i["reports"]) for i in sana)
+    text = client.get("/api/incidents", params={"q": "Bukamal", "limit": 1000}).json()
+    assert 0 < text["total"] < every["total"]
+    by_reports = client.get("/api/incidents", params={"sort": "reports", "brief": "true", "limit": 1000}).json()["items"]
+    counts = [i["n_reports"] for i in by_reports]
+    assert counts == sorted(counts, reverse=True)
+    asc = client.get("/api/incidents", params={"sort": "date", "order": "asc", "brief": "true"}).json()["items"]
+    dates = [i["date"] for i in asc if i["date"]]
+    assert dates == sorted(dates)
+    one = client.get("/api/incidents", params={"limit": 1, "offset": 1}).json()
+    assert one["total"] == every["total"] and one["items"][0]["id"] == every["items"][1]["id"]
+    csv_rows = list(csv.DictReader(io.StringIO(client.get("/api/export/incidents.csv", params={"country": "SYR"}).text)))
+    assert len(csv_rows) == syr["total"]
+    ev_text = client.get("/api/events", params={"q": "Bukamal", "limit": 1000}).json()["items"]
+    assert ev_text and len(ev_text) < len(client.get("/api/events", params={"limit": 1000}).json()["items"])
+
+
+def test_outlets_actors_and_deleting_an_article(db, tmp_path):
+    import shutil
+
+    path = tmp_path / "d.db"
+    shutil.copy(db, path)
+    client = TestClient(_app(str(path)), base_url="http://127.0.0.1")
+    outlets = client.get("/api/outlets").json()
+    sohr = next(o for o in outlets["items"] if o["id"] == "sohr")
+    assert sohr["articles"] >= 1 and sohr["events"] >= 1 and outlets["total"] >= 4
+    actors = client.get("/api/actors", params={"q": "coalition"}).json()
+    assert actors["items"][0]["entity"] == "us_led_coalition" and actors["items"][0]["mentions"] >= 2
+    for url in ("/outlets", "/actors", "/corrections", "/incidents"):
+        assert client.get(url).status_code == 200
+    before = {i["id"]: i for i in client.get("/api/incidents", params={"limit": 1000}).json()["items"]}
+    fed = [i for i in before.values() if any(r["article"] == "web-sohr-bukamal" for r in i["reports"])]
+    assert fed and any(len(i["reports"]) > 1 for i in fed)
+    r = client.delete("/api/articles/web-sohr-bukamal")
+    assert r.status_code == 200 and r.json()["deleted"] == "web-sohr-bukamal"
+    assert client.get("/api/articles/web-sohr-bukamal").status_code == 404
+    after = client.get("/api/incidents", params={"limit": 1000}).json()["items"]
+    assert not any(r["article"] == "web-sohr-bukamal" for i in after for r in i["reports"])
+    kept = next(i for i in fed if len(i["reports"]) > 1)
+    others = {(r["article"], r["event"]) for r in kept["reports"] if r["article"] != "web-sohr-bukamal"}
+    assert any(others <= {(r["article"], r["event"]) for r in i["reports"]} for i in after)  # re-linked
+    assert client.delete("/api/articles/web-sohr-bukamal").status_code == 404
+    assert client.get("/api/events", params={"q": "Observatory", "article": "web-sohr-bukamal"}).json()["items"] == []
+
+
+def test_undo_and_author_over_http(db, tmp_path):
+    import shutil
+
+    path = tmp_path / "u.db"
+    shutil.copy(db, path)
+    client = TestClient(_app(str(path)), base_url="http://127.0.0.1")
+    iid = client.get("/api/incidents", params={"grade": "weak", "limit": 1}).json()["items"][0]["id"]
+    made = client.post(f"/api/incidents/{iid}/grade", json={"grade": "discounted", "note": "hoax"}).json()
+    assert made["by"] == "local" and made["incident"]["grade"] == "discounted"
+    hist = client.get("/api/corrections").json()
+    assert hist["items"][0]["id"] == made["correction"] and hist["items"][0]["note"] == "hoax"
+    undo = client.post(f"/api/corrections/{made['correction']}/undo", json={"by": "rev"})
+    assert undo.status_code == 200 and undo.json()["by"] == "rev"
+    assert client.get(f"/api/incidents/{iid}").json()["grade"] == "weak"
+    again = client.post(f"/api/corrections/{made['correction']}/undo")
+    assert again.status_code == 409 and again.headers["content-type"] == PROBLEM
+    assert client.post("/api/corrections/999999/undo").status_code == 404
+    row = client.get("/api/corrections").json()["items"][0]
+    assert row["undone_by"] == "rev" and row["undone_at"]
+    # beyond loopback the author is the name of the token, whatever `by` says
+    locked = TestClient(_app(str(path), require_token=True, token="alice:s1,bob:s2"), base_url="http://localhost")
+    r = locked.post(f"/api/incidents/{iid}/grade", json={"grade": "fair", "by": "mallory"},
+                    headers={"Authorization": "Bearer s2"})
+    assert r.status_code == 200 and r.json()["by"] == "bob"
+    assert locked.post(f"/api/incidents/{iid}/grade", json={"grade": "fair"},
+                       headers={"Authorization": "Bearer s3"}).status_code == 401
+
+
+def test_text_and_actor_filter_paths_agree(db, client, monkeypatch):
+    """The three ways a text filter is read (few articles by key, a set of FTS5 rowids, a probe per event)
+    give the same events, each from an article holding the words; the actor index gives what testing
+    each event's actors gives."""
+    from eventwire.store import open_store
+    from eventwire.store import queries as Q
+
+    engine = open_store("sqlite:///" + db)
+    with engine.connect() as conn:
+        texts = {r[0]: f"{r[1] or ''} {r[2]}".lower()
+                 for r in conn.execute(Q.select(Q.s.articles.c.id, Q.s.articles.c.title, Q.s.articles.c.text))}
+        for words in ("Bukamal", "killed", "the", "coalition airstrike"):
+            seen = []
+            for few, many in ((10**9, 10**9), (0, 10**9), (0, 0)):
+                monkeypatch.setattr(Q, "_few_articles", lambda conn, few=few: few)
+                monkeypatch.setattr(Q, "_many_articles", lambda conn, many=many: many)
+                seen.append({(e["article"], e["id"]) for e in Q.list_events(conn, Q.EventFilters(q=words, limit=1000))})
+            assert seen[0] and seen[0] == seen[1] == seen[2], words
+            assert all(all(w.lower() in texts[a] for w in words.split()) for a, _ in seen[0]), words
+        indexed = {(e["article"], e["id"]) for e in Q.list_events(conn, Q.EventFilters(actor="us_led_coalition"))}
+        monkeypatch.setattr(Q, "_has_actor_index", lambda conn: False)
+        plain = {(e["article"], e["id"]) for e in Q.list_events(conn, Q.EventFilters(actor="us_led_coalition"))}
+        assert indexed == plain and indexed

@@ -173,9 +173,20 @@ def incidents_show(ctx: click.Context, incident_id: str, db: str | None) -> None
         click.echo(json.dumps(store.get_incident(conn, iid), ensure_ascii=False, indent=2))
 
 
+def _bounded(limit: int):
+    """A click callback refusing values longer than `limit` characters (the API's limits too)."""
+    def check(_ctx, param, value):
+        if value is not None and len(value) > limit:
+            raise click.BadParameter(f"at most {limit:,} characters (got {len(value):,})", param=param)
+        return value
+    return check
+
+
 def _by_note(f):
-    f = click.option("--note", default=None, help="Why (kept with the correction).")(f)
-    return click.option("--by", default=None, help="Who makes the correction (default $USER).")(f)
+    f = click.option("--note", default=None, callback=_bounded(2000),
+                     help="Why (kept with the correction; at most 2,000 characters).")(f)
+    return click.option("--by", default=None, callback=_bounded(100),
+                        help="Who makes the correction (default $USER).")(f)
 
 
 def _correct(ctx: click.Context, db: str | None, make) -> None:
@@ -289,13 +300,13 @@ def incidents_grade(ctx: click.Context, a: str, grade: str, db: str | None, by: 
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 @click.pass_context
 def incidents_corrections(ctx: click.Context, db: str | None, fmt: str) -> None:
-    """List the corrections people made, oldest first, with who and when."""
+    """List the corrections people made, oldest first, with who and when (and those undone)."""
     from eventwire.store import incidents as store
 
     settings = _settings(ctx, db=_group(ctx, "db", db))
     engine = _open_db(settings)
     with engine.connect() as conn:
-        rows = store.list_corrections(conn)
+        rows = store.list_corrections(conn, include_undone=True)
     if fmt == "jsonl":
         for r in rows:
             click.echo(json.dumps(r, ensure_ascii=False))
@@ -303,9 +314,31 @@ def incidents_corrections(ctx: click.Context, db: str | None, fmt: str) -> None:
     for r in rows:
         what = {"merge": f"merge {r['incident']} {r['other']}", "split": f"split {r['incident']} --event {r['event']}",
                 "grade": f"grade {r['incident']} {r['grade']}"}.get(r["action"], r["action"])
-        click.echo(f"{r['id']:>4}  {r['at'][:19]}  {r['by']:<12}  {what}" + (f"  ({r['note']})" if r["note"] else ""))
+        click.echo(f"{r['id']:>4}  {r['at'][:19]}  {r['by']:<12}  {what}" + (f"  ({r['note']})" if r["note"] else "")
+                   + (f"  [undone by {r.get('undone_by')} {r['undone_at'][:19]}]" if r.get("undone_at") else ""))
     if not rows:
         click.echo("(no corrections)", err=True)
+
+
+@incidents_group.command("undo")
+@click.argument("correction_id", metavar="CORRECTION", type=int)
+@db_option
+@click.option("--by", default=None, help="Who undoes it (default $USER).")
+@click.pass_context
+def incidents_undo(ctx: click.Context, correction_id: int, db: str | None, by: str | None) -> None:
+    """Undo a correction (see `eventwire incidents corrections`): it stays in the history, marked
+    undone, and the incidents are re-linked without it."""
+    from eventwire.store import incidents as store
+
+    settings = _settings(ctx, db=_group(ctx, "db", db))
+    engine = _open_db(settings)
+    with engine.connect() as conn:
+        if not store.undo_correction(conn, correction_id, _who(by)):
+            raise click.ClickException(f"no correction {correction_id} in force in {_shown_db(settings.db)}; "
+                                       "list them with eventwire incidents corrections")
+        conn.commit()
+        click.echo(f"correction {correction_id} undone by {_who(by)}", err=True)
+        _relink(conn)
 
 
 COMMANDS = (link_cmd, incidents_group)

@@ -40,14 +40,28 @@ def serve_cmd(ctx: click.Context, db: str | None, host: str, port: int, tile_url
     engine = _open_db(settings)
     token = os.environ.get("EVENTWIRE_TOKEN") or None
     require = not is_loopback(host)
+    if require and settings.sources.get("allowed_hosts") == "default":
+        settings.allowed_hosts = ",".join(_served_names(host, settings.allowed_hosts))
     app = create_app(settings, require_token=require, token=token, engine=engine)
     click.echo(f"eventwire: serving {_shown_db(settings.db)} on http://{host}:{port}/ "
                f"(API docs at /docs)", err=True)
     if require:
         click.echo("eventwire: listening beyond localhost: writes need EVENTWIRE_TOKEN"
-                   + ("" if token else " (not set: the server is read-only)"), err=True)
+                   + ("" if token else " (not set: the server is read-only)")
+                   + "; the author of a correction is the token's name (EVENTWIRE_TOKEN=name:secret,...)", err=True)
+        click.echo(f"eventwire: answering Host names {settings.allowed_hosts} (setting allowed_hosts)", err=True)
     _warm(app)
     uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def _served_names(host: str, default: str) -> list[str]:
+    """The Host names to answer when bound beyond loopback: the loopback names, the address bound and,
+    on a wildcard address, this machine's name."""
+    import socket
+
+    names = [x for x in default.split(",") if x]
+    extra = [host] if host not in ("0.0.0.0", "::", "") else [socket.gethostname(), socket.getfqdn()]
+    return names + [x.lower() for x in extra if x and x.lower() not in names]
 
 
 def _warm(app) -> None:

@@ -37,6 +37,8 @@ SETTINGS: tuple[tuple[str, Any, str], ...] = (
     ("n_process", lambda: 1, "processes for nlp.pipe in large batches"),
     ("layers", lambda: "all", "comma-separated eventwire layers to run (places,times,actors,claims,events,framing)"),
     ("languages", lambda: "en", "accepted input languages: en checks that text is English; any turns the check off"),
+    ("allowed_hosts", lambda: "localhost,127.0.0.1,::1",
+     "Host names the web server answers (comma list; * for any): others get 400 (DNS rebinding)"),
 )
 
 
@@ -52,6 +54,7 @@ class Settings:
     n_process: int = 1
     layers: str = "all"
     languages: str = "en"
+    allowed_hosts: str = "localhost,127.0.0.1,::1"
     sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def as_rows(self) -> list[tuple[str, Any, str]]:

@@ -8,49 +8,102 @@ the incident repository's correction functions. Errors are problem+json.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from eventwire import __version__
-from eventwire.api import exports, ingest, security
+from eventwire.api import exports, ingest, models, security
 from eventwire.api.mapcache import MapCache
 from eventwire.api.problems import PROBLEM_TYPE, Problem, problem_body, validation_detail
 from eventwire.store import queries as Q
 
 WEB = Path(__file__).resolve().parent.parent / "web"
+BBOX_HELP = models.BBOX_HELP
 DATE = r"^\d{4}-\d{2}-\d{2}$"
-BBOX_HELP = "min_lon,min_lat,max_lon,max_lat (WGS84 degrees)"
-
-DateQ = Annotated[str | None, Query(pattern=DATE, description="YYYY-MM-DD, inclusive")]
-
-
-class MergeBody(BaseModel):
-    other: str = Field(description="The incident merged into this one")
-    note: str | None = None
-    by: str | None = Field(None, description="Who makes the correction")
+DateQ = Annotated[str | None, Query(pattern=DATE, description="YYYY-MM-DD, inclusive"),
+                  AfterValidator(models._real_day)]
+ArticleId = Annotated[str, PathParam(min_length=1, max_length=200)]
+IncidentId = Annotated[str, PathParam(min_length=1, max_length=80)]
+ExportFormat = Literal["jsonl", "csv", "geojson", "plover"]
 
 
-class SplitBody(BaseModel):
-    event: str = Field(description="The report taken out: <article id or prefix>:<event id>")
-    note: str | None = None
-    by: str | None = None
+def _problem_doc(what: str) -> dict:
+    return {"description": what, "content": {PROBLEM_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 
 
-class GradeBody(BaseModel):
-    grade: str = Field(description="confirmed, fair, weak, contested or discounted")
-    note: str | None = None
-    by: str | None = None
+# every status an operation can answer, in the spec (the problem+json schema is added in `openapi`)
+GET_ERRORS: dict[int | str, dict] = {
+    400: _problem_doc("bad request: a Host header not in allowed_hosts"),
+    404: _problem_doc("not found"), 409: _problem_doc("an id prefix matches several"),
+    422: _problem_doc("invalid or unknown parameter"), 500: _problem_doc("internal error"),
+}
+EXPORT_OK: dict[int | str, dict] = {200: {"description": "the export, streamed", "content": {
+    m: {"schema": {}} for m in dict.fromkeys(exports.MEDIA.values())}}}
+WRITE_ERRORS: dict[int | str, dict] = {
+    **GET_ERRORS, 401: _problem_doc("a token is needed (the server listens beyond loopback)"),
+    403: _problem_doc("cross-site write refused"), 411: _problem_doc("no Content-Length"),
+    413: _problem_doc("the body is larger than max_upload_bytes, or a text too long to analyse"),
+    415: _problem_doc("unsupported Content-Type"),
+}
+
+
+def known_parameters(request: Request) -> None:
+    """Refuse a query parameter the operation does not take (422), rather than ignore it."""
+    route = request.scope.get("route")
+    if not request.url.path.startswith("/api/") or route is None or not hasattr(route, "dependant"):
+        return
+    known: set[str] = set()
+    todo = [route.dependant]
+    while todo:
+        dep = todo.pop()
+        todo.extend(dep.dependencies)
+        for p in dep.query_params:
+            fields = getattr(getattr(p.field_info, "annotation", None), "model_fields", None)
+            if fields:  # a query model: its fields are the parameters
+                known.update(f.alias or n for n, f in fields.items())
+            else:
+                known.add(p.alias)
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        raise Problem(422, f"unknown parameter{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
+                           f"{request.url.path} takes: {', '.join(sorted(known)) or 'none'} (see /docs)")
+
+
+SPACY_LIMIT = re.compile(r"\[E088\]|nlp\.max_length|exceeds maximum of", re.I)
+
+
+def explain_error(message: str) -> str:
+    """spaCy's raw length error as a sentence a client can act on; other messages unchanged."""
+    if not SPACY_LIMIT.search(message or ""):
+        return message
+    n = re.search(r"length (\d+)", message)
+    size = f" ({int(n.group(1)):,} characters)" if n else ""
+    return (f"the text is too long to analyse in one piece{size}: the language pipeline takes at most "
+            "1,000,000 characters per article. Split it into articles (e.g. one per story or chapter) and send "
+            "them as a JSON list or a .jsonl file")
+
+
+def analysis_failure(exc: Exception) -> tuple[int, str]:
+    """The status and sentence for an exception the analysis raised for a whole request."""
+    msg = str(exc)
+    if SPACY_LIMIT.search(msg):
+        return 413, explain_error(msg)
+    if isinstance(exc, MemoryError):
+        return 413, "the input is too large to analyse in memory; split it into smaller articles"
+    return 500, (f"the analysis failed ({type(exc).__name__}: {msg[:300]}); items before the failing one were "
+                 "stored, the rest were not. The server log has details")
 
 
 def create_app(settings: Any = None, *, require_token: bool = False, token: str | None = None,
@@ -66,12 +119,16 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
     settings = settings or load_settings()
     engine = engine or open_store(settings.db)
     app = FastAPI(title="eventwire", version=__version__, docs_url=None, redoc_url=None,
+                  dependencies=[Depends(known_parameters)],
                   description="Attributed, geolocated, dated event records from news reports: articles, "
                               "events, incidents, corrections and exports. Errors are application/problem+json.")
     app.state.settings = settings
     app.state.engine = engine
     app.state.require_token = require_token
     app.state.token = token
+    app.state.tokens = security.named_tokens(token)
+    app.state.allowed_hosts = security.allowed_hosts(getattr(settings, "allowed_hosts", None))
+    Q.ensure_search_indexes(engine)
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     # compress JSON, HTML, scripts and the outlines for remote browsers (bodies of 1 kB and more);
     # a response that is already encoded (the map data, gzipped once when cached) passes through
@@ -94,7 +151,13 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
-        if request.method in security.WRITE_METHODS:
+        host = request.headers.get("host")
+        if not security.host_allowed(host, app.state.allowed_hosts):
+            # DNS rebinding: a page on another site whose name now points here cannot read or write
+            resp = problem_response(request, 400, f"Host {security.shown(host)!r} is not served here; allowed: "
+                                                  + ", ".join(sorted(app.state.allowed_hosts))
+                                                  + " (setting allowed_hosts, EVENTWIRE_ALLOWED_HOSTS)")
+        elif request.method in security.WRITE_METHODS:
             length = request.headers.get("content-length")
             if length is None and request.headers.get("transfer-encoding"):
                 resp = problem_response(request, 411, "send a Content-Length header with the request body")
@@ -133,9 +196,11 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
     def _authorised(request: Request) -> bool:
         if request.url.path == "/ingest" and request.headers.get("authorization") is None:
             return True  # the ingest form carries its token in a field: checked by pages.ingest_post
-        return security.token_ok(app.state.token, security.bearer(request.headers.get("authorization")))
+        name = security.token_name(app.state.tokens, security.bearer(request.headers.get("authorization")))
+        request.state.token_name = name
+        return name is not None
 
-    app.state.authorised_token = lambda given: security.token_ok(app.state.token, given)
+    app.state.authorised_token = lambda given: security.token_name(app.state.tokens, given) is not None
 
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem):
@@ -143,7 +208,7 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
-        return problem_response(request, 422, validation_detail(list(exc.errors())))
+        return problem_response(request, 422, validation_detail(list(exc.errors()), models.HINTS))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
@@ -152,7 +217,10 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
             detail = f"no such page or endpoint: {request.url.path}; the API is listed at /docs"
         if exc.status_code == 405:
             detail = f"{request.method} is not allowed on {request.url.path}; see /docs"
-        return problem_response(request, exc.status_code, detail)
+        resp = problem_response(request, exc.status_code, detail)
+        for k, v in (exc.headers or {}).items():  # Allow on a 405
+            resp.headers[k] = v
+        return resp
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception):
@@ -176,10 +244,12 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
     # ------------------------------------------------------------ articles
 
     @app.post("/api/articles", tags=["articles"], summary="Analyse and store articles",
+              responses={**WRITE_ERRORS, 201: {"description": "at least one article was stored"}},
               openapi_extra={"requestBody": {"required": True, "content": {
                   "application/json": {"schema": {"oneOf": [
                       {"$ref": "#/components/schemas/ArticleIn"},
-                      {"type": "array", "items": {"$ref": "#/components/schemas/ArticleIn"}}]}},
+                      {"type": "array", "minItems": 1, "description": "each item an ArticleIn; an item that is "
+                       "not gets an eventwire/error/1 record in its place", "items": {"type": "object"}}]}},
                   "multipart/form-data": {"schema": {"type": "object", "properties": {
                       "file": {"type": "array", "items": {"type": "string", "format": "binary"},
                                "description": ".txt, .html or .jsonl files"},
@@ -196,7 +266,19 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
         could be analysed the answer is a 422 problem listing them.
         """
         uploads = await _uploads(request)
-        res = await run_in_threadpool(ingest.ingest, engine, settings, uploads, published=published, link=link)
+        try:
+            res = await run_in_threadpool(ingest.ingest, engine, settings, uploads, published=published, link=link)
+        except Problem:
+            raise
+        except Exception as exc:  # noqa: BLE001 - whatever the analysis raises, the client gets a reason
+            status, why = analysis_failure(exc)
+            raise Problem(status, why) from None
+        for item in res.items:
+            if item and item.get("schema") == "eventwire/error/1" and item.get("error"):
+                item["error"] = explain_error(item["error"])
+        for i, err in getattr(request.state, "pre_errors", []):  # invalid list items, in their places
+            res.items.insert(i, err)
+            res.failed += 1
         body = res.to_dict()
         if res.failed and not (res.stored or res.present):
             raise Problem(422, f"none of the {res.failed} input item(s) could be analysed: "
@@ -214,7 +296,7 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
                                    "or a list of such objects") from None
             if body is None:
                 raise Problem(422, "the body is empty; send {\"text\": \"...\"} or a list of such objects")
-            return [ingest.upload_for_json(body)]
+            return [ingest.upload_for_json(_checked_json(request, body))]
         if ctype == "multipart/form-data":
             form = await request.form(max_part_size=limit + 1)
             ups: list[ingest.Upload] = []
@@ -238,17 +320,42 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
         raise Problem(415, f"unsupported Content-Type {ctype!r}; send application/json, "
                            "multipart/form-data or text/plain")
 
+    def _checked_json(request: Request, body: Any) -> Any:
+        """One object must be a valid ArticleIn (else 422); in a list, an invalid item gets an error record
+        in its place (`request.state.pre_errors`) and the others go on."""
+        from pydantic import ValidationError
+
+        def why(exc: ValidationError) -> str:
+            return validation_detail([{**e, "loc": tuple(f"'{x}'" if isinstance(x, str) else x for x in e["loc"])}
+                                      for e in exc.errors()], models.HINTS)
+
+        if not isinstance(body, list):
+            try:
+                return models.ArticleIn.model_validate(body).model_dump(exclude_none=True)
+            except ValidationError as exc:
+                raise Problem(422, "the article is not valid: " + why(exc)) from None
+        good, errors = [], []
+        for i, item in enumerate(body):
+            try:
+                good.append(models.ArticleIn.model_validate(item).model_dump(exclude_none=True))
+            except ValidationError as exc:
+                ident = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else None
+                errors.append((i, {"schema": "eventwire/error/1", "id": ident, "source": f"body item {i + 1}",
+                                   "code": "input", "error": f"item {i + 1}: {why(exc)}"}))
+        request.state.pre_errors = errors
+        if not good:
+            raise Problem(422, "none of the items is a valid article: "
+                               + "; ".join(e["error"] for _, e in errors[:5]), errors=[e for _, e in errors])
+        return good
+
     app.state.read_uploads = _uploads
 
-    @app.get("/api/articles", tags=["articles"], summary="Search stored articles")
-    def get_articles(q: Annotated[str | None, Query(description="text in the title or body")] = None,
-                     outlet: Annotated[str | None, Query(description="outlet id or name")] = None,
-                     since: DateQ = None, until: DateQ = None,
-                     limit: Annotated[int, Query(ge=1, le=500)] = 50, offset: Annotated[int, Query(ge=0)] = 0):
+    @app.get("/api/articles", tags=["articles"], summary="Search stored articles", responses=GET_ERRORS)
+    def get_articles(m: Annotated[models.ArticleQuery, Query()]):
         """Stored articles, newest publication first, with their item counts (paginated)."""
         with conn() as c:
-            return page(Q.search_articles(c, q=q, outlet=outlet, since=since, until=until, limit=limit,
-                                          offset=offset), limit, offset)
+            return page(Q.search_articles(c, q=m.q, outlet=m.outlet, since=m.since, until=m.until, limit=m.limit,
+                                          offset=m.offset), m.limit, m.offset)
 
     def _unique(ids: list[str], ident: str, what: str, missing: str) -> str:
         """The one id an id or id prefix names; 404 (`missing`) for none, 409 for several."""
@@ -267,81 +374,78 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
 
     app.state.article_id = _article_id
 
-    @app.get("/api/articles/{article_id}", tags=["articles"], summary="One document (eventwire/document/1)")
-    def get_article(article_id: Annotated[str, PathParam(max_length=200)]):
+    @app.get("/api/articles/{article_id}", tags=["articles"], summary="One document (eventwire/document/1)",
+             responses=GET_ERRORS)
+    def get_article(article_id: ArticleId):
         """The stored `eventwire/document/1` record, exactly as `eventwire extract` printed it."""
         with conn() as c:
             return Q.get_document(c, _article_id(c, article_id))
 
-    @app.get("/api/articles/{article_id}/incidents", tags=["articles"], summary="Incidents an article feeds")
-    def get_article_incidents(article_id: Annotated[str, PathParam(max_length=200)]):
+    @app.delete("/api/articles/{article_id}", tags=["articles"], summary="Delete an article and re-link",
+                responses=WRITE_ERRORS)
+    def delete_article(article_id: ArticleId):
+        """Delete a stored article with its places, actors, claims, events and framing; its reports leave
+        their incidents, which are re-linked from the reports left (an incident it alone reported goes)."""
+        from eventwire.store import incidents as store
+
+        with ingest._lock, conn() as c:
+            aid = _article_id(c, article_id)
+            Q.delete_article(c, aid)
+            res = store.relink(c)
+            c.commit()
+        return {"deleted": aid, "linked": dict(getattr(res, "stats", {}) or {})}
+
+    @app.get("/api/articles/{article_id}/incidents", tags=["articles"], summary="Incidents an article feeds",
+             responses=GET_ERRORS)
+    def get_article_incidents(article_id: ArticleId):
+        """Each incident the article's events feed, once, with the article's events in it."""
         with conn() as c:
-            return {"items": Q.article_incidents(c, _article_id(c, article_id))}
+            return {"items": Q.article_incident_list(c, _article_id(c, article_id))}
 
     # ------------------------------------------------------------ events
 
-    def event_filters(type, status, actor, country, since, until, bbox, article, limit, offset) -> Q.EventFilters:
-        return Q.EventFilters(type=type, status=status, actor=actor, country=country, since=since, until=until,
-                              bbox=bbox_of(bbox), article=article, limit=limit, offset=offset)
+    def event_filters(m: models.EventFilterQuery, limit: int | None, offset: int) -> Q.EventFilters:
+        return Q.EventFilters(type=m.type, status=m.status, actor=m.actor, country=m.country, since=m.since,
+                              until=m.until, bbox=bbox_of(m.bbox), article=m.article, q=m.q, limit=limit,
+                              offset=offset)
 
-    @app.get("/api/events", tags=["events"], summary="Search events")
-    def get_events(type: Annotated[str | None, Query(description="PLOVER type, e.g. ASSAULT")] = None,
-                   status: Annotated[str | None, Query(description="reported, alleged, denied, planned, "
-                                                                   "hypothetical")] = None,
-                   actor: Annotated[str | None, Query(description="actor entity id (actor or recipient)")] = None,
-                   country: Annotated[str | None, Query(description="ISO alpha-3 of the place")] = None,
-                   since: DateQ = None, until: DateQ = None,
-                   bbox: Annotated[str | None, Query(description=BBOX_HELP)] = None,
-                   article: str | None = None,
-                   limit: Annotated[int, Query(ge=1, le=1000)] = 100, offset: Annotated[int, Query(ge=0)] = 0):
+    @app.get("/api/events", tags=["events"], summary="Search events", responses=GET_ERRORS)
+    def get_events(m: Annotated[models.EventQuery, Query()]):
         """Events newest first, each with its article, outlet, place and resolved actors (paginated)."""
-        f = event_filters(type, status, actor, country, since, until, bbox, article, limit, offset)
         with conn() as c:
-            return JSONResponse(page(Q.list_events(c, f), limit, offset))
+            return JSONResponse(page(Q.list_events(c, event_filters(m, m.limit, m.offset)), m.limit, m.offset))
 
     # ------------------------------------------------------------ incidents
 
-    def incident_filters(grade, type, since, until, bbox, actor, affiliation, article, limit, offset):
-        if grade:
-            bad = [g for g in grade.split(",") if g.strip() and g.strip() not in Q.GRADES]
-            if bad:
-                raise Problem(422, f"unknown grade {bad[0]!r}; choose from {', '.join(Q.GRADES)}")
-        return Q.IncidentFilters(grade=grade, type=type, since=since, until=until, bbox=bbox_of(bbox), actor=actor,
-                                 affiliation=affiliation, article=article, limit=limit, offset=offset)
+    def incident_filters(m: models.IncidentFilterQuery, limit: int | None = None, offset: int = 0,
+                         sort: str = "date", order: str = "desc") -> Q.IncidentFilters:
+        return Q.IncidentFilters(grade=m.grade, type=m.type, since=m.since, until=m.until, bbox=bbox_of(m.bbox),
+                                 actor=m.actor, affiliation=m.affiliation, article=m.article, country=m.country,
+                                 province=m.province, outlet=m.outlet, q=m.q, limit=limit, offset=offset,
+                                 sort=sort, desc=order == "desc")
 
-    @app.get("/api/incidents", tags=["incidents"], summary="Search incidents")
-    def get_incidents(grade: Annotated[str | None, Query(description="one grade or a comma list")] = None,
-                      type: Annotated[str | None, Query(description="PLOVER type")] = None,
-                      since: DateQ = None, until: DateQ = None,
-                      bbox: Annotated[str | None, Query(description=BBOX_HELP)] = None,
-                      actor: Annotated[str | None, Query(description="text in an actor's name or entity")] = None,
-                      affiliation: Annotated[str | None, Query(description="outlet affiliation of a report, "
-                                                                           "e.g. state")] = None,
-                      article: str | None = None,
-                      brief: Annotated[bool, Query(description="flat map fields instead of records")] = False,
-                      limit: Annotated[int, Query(ge=1, le=50000)] = 100, offset: Annotated[int, Query(ge=0)] = 0):
-        """Incident records (`eventwire/incident/1`) newest first (paginated); `brief` for the map."""
-        f = incident_filters(grade, type, since, until, bbox, actor, affiliation, article, limit, offset)
+    app.state.incident_filters = incident_filters
+
+    @app.get("/api/incidents", tags=["incidents"], summary="Search incidents", responses=GET_ERRORS)
+    def get_incidents(m: Annotated[models.IncidentQuery, Query()]):
+        """Incident records (`eventwire/incident/1`), sorted (newest first by default) and paginated, with
+        the `total` that match; `brief` gives the flat fields of the incidents table and the map."""
+        f = incident_filters(m, m.limit, m.offset, m.sort, m.order)
         with conn() as c:
-            return JSONResponse(page(Q.list_incidents(c, f, brief=brief), limit, offset))
+            body = page(Q.list_incidents(c, f, brief=m.brief), m.limit, m.offset)
+            body["total"] = Q.count_incidents(c, f)
+            return JSONResponse(body)
 
     map_cache = app.state.map_cache = MapCache(engine)
 
-    @app.get("/api/map", tags=["incidents"], summary="Incidents as compact marker arrays (the map)")
-    def get_map(request: Request,
-                grade: Annotated[str | None, Query(description="one grade or a comma list")] = None,
-                type: Annotated[str | None, Query(description="PLOVER type")] = None,
-                since: DateQ = None, until: DateQ = None,
-                bbox: Annotated[str | None, Query(description=BBOX_HELP)] = None,
-                actor: Annotated[str | None, Query(description="text in an actor's name or entity")] = None,
-                affiliation: Annotated[str | None, Query(description="outlet affiliation of a report")] = None,
-                article: str | None = None):
+    @app.get("/api/map", tags=["incidents"], summary="Incidents as compact marker arrays (the map)",
+             responses={**GET_ERRORS, 304: {"description": "not modified (If-None-Match matched the ETag)"}})
+    def get_map(request: Request, m: Annotated[models.IncidentFilterQuery, Query()]):
         """Every matching incident (same filters as `/api/incidents`, newest first) as parallel arrays
         `id`, `lat`, `lon`, `grade`, `type`, `mode`, `date`, `end_date`, `killed` (highest toll), `place`
         (name), `reports`, `origins`; `grade`/`type`/`mode` are indexes into `grades`/`types`/`modes`.
         Cached per filter set until the store changes; gzip when the client accepts it; ETag."""
-        f = incident_filters(grade, type, since, until, bbox, actor, affiliation, article, None, 0)
-        body = map_cache.get(f)
+        body = map_cache.get(incident_filters(m))
         headers = {"ETag": body.etag, "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
         if request.headers.get("if-none-match") == body.etag:
             return Response(status_code=304, headers=headers)
@@ -349,7 +453,7 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
             return Response(body.gz, media_type="application/json", headers={**headers, "Content-Encoding": "gzip"})
         return Response(body.raw, media_type="application/json", headers=headers)
 
-    @app.get("/api/facets", tags=["incidents"], summary="Filter values present in the store")
+    @app.get("/api/facets", tags=["incidents"], summary="Filter values present in the store", responses=GET_ERRORS)
     def get_facets():
         with conn() as c:
             return Q.incident_facets(c)
@@ -362,11 +466,20 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
 
     app.state.incident_id = _incident_id
 
-    @app.get("/api/incidents/{incident_id}", tags=["incidents"], summary="One incident with its reports")
-    def get_incident(incident_id: Annotated[str, PathParam(max_length=80)]):
+    @app.get("/api/incidents/{incident_id}", tags=["incidents"], summary="One incident with its reports",
+             responses=GET_ERRORS)
+    def get_incident(incident_id: IncidentId):
         """The incident record; each report also has its article title, outlet affiliation and claim chain."""
         with conn() as c:
             return Q.get_incident(c, _incident_id(c, incident_id))
+
+    # ------------------------------------------------------------ corrections
+
+    def author(request: Request, body: models.CorrectionBody) -> str:
+        """Who makes a write: the name of the token used when tokens are required (beyond loopback),
+        else the `by` the client gives (default "local")."""
+        named = getattr(request.state, "token_name", None)
+        return named or (body.by or "").strip() or "local"
 
     def _correct(ident: str, make) -> dict:
         from eventwire.store import incidents as store
@@ -378,11 +491,14 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
             res = store.relink(c)
             c.commit()
             target = res.assignment.get(corr["event"]) if corr.get("event") else iid
-            return {"correction": cid, "action": corr["action"], "incident": Q.get_incident(c, target)
-                    if target else None, "skipped_corrections": len(res.skipped_corrections)}
+            return {"correction": cid, "action": corr["action"], "by": corr["by"],
+                    "incident": Q.get_incident(c, target) if target else None,
+                    "skipped_corrections": len(res.skipped_corrections)}
 
-    @app.post("/api/incidents/{incident_id}/merge", tags=["corrections"], summary="Merge another incident into this")
-    def post_merge(incident_id: str, body: MergeBody):
+    @app.post("/api/incidents/{incident_id}/merge", tags=["corrections"], summary="Merge another incident into this",
+              responses=WRITE_ERRORS)
+    def post_merge(request: Request, incident_id: IncidentId, body: models.MergeBody):
+        """Merge `other` into this incident (kept across re-links); `note` says why."""
         from eventwire.link.corrections import make_correction
         from eventwire.store import incidents as store
 
@@ -391,11 +507,14 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
             if other == iid:
                 raise Problem(422, "an incident cannot be merged with itself")
             return make_correction("merge", iid, other=other, anchors=store.incident_keys(c, iid),
-                                   other_anchors=store.incident_keys(c, other), note=body.note, by=body.by or "api")
+                                   other_anchors=store.incident_keys(c, other), note=body.note,
+                                   by=author(request, body))
         return _correct(incident_id, make)
 
-    @app.post("/api/incidents/{incident_id}/split", tags=["corrections"], summary="Take one report out")
-    def post_split(incident_id: str, body: SplitBody):
+    @app.post("/api/incidents/{incident_id}/split", tags=["corrections"], summary="Take one report out",
+              responses=WRITE_ERRORS)
+    def post_split(request: Request, incident_id: IncidentId, body: models.SplitBody):
+        """Take one report (`<article>:<event>`) out of the incident into an incident of its own."""
         from eventwire.link.corrections import make_correction
         from eventwire.store import incidents as store
 
@@ -409,21 +528,81 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
                                    + ", ".join(keys[:10]))
             if len(keys) == 1:
                 raise Problem(422, f"{iid} has only one report; nothing to split")
-            return make_correction("split", iid, event=hits[0], anchors=keys, note=body.note, by=body.by or "api")
+            return make_correction("split", iid, event=hits[0], anchors=keys, note=body.note,
+                                   by=author(request, body))
         return _correct(incident_id, make)
 
-    @app.post("/api/incidents/{incident_id}/grade", tags=["corrections"], summary="Set the grade by hand")
-    def post_grade(incident_id: str, body: GradeBody):
+    @app.post("/api/incidents/{incident_id}/grade", tags=["corrections"], summary="Set the grade by hand",
+              responses=WRITE_ERRORS)
+    def post_grade(request: Request, incident_id: IncidentId, body: models.GradeBody):
+        """Regrade the incident by hand; `discounted` sets it aside (with a `note` saying why)."""
         from eventwire.link.corrections import make_correction
         from eventwire.store import incidents as store
 
-        if body.grade not in Q.GRADES:
-            raise Problem(422, f"unknown grade {body.grade!r}; choose from {', '.join(Q.GRADES)}")
-
         def make(c, iid):
             return make_correction("grade", iid, grade=body.grade, anchors=store.incident_keys(c, iid),
-                                   note=body.note, by=body.by or "api")
+                                   note=body.note, by=author(request, body))
         return _correct(incident_id, make)
+
+    @app.get("/api/corrections", tags=["corrections"], summary="The corrections history", responses=GET_ERRORS)
+    def get_corrections(m: Annotated[models.CorrectionsQuery, Query()]):
+        """Every correction, newest first, with who, when and why, and whether (and by whom) it was undone."""
+        from eventwire.store import incidents as store
+
+        with conn() as c:
+            rows = store.list_corrections(c, include_undone=True)
+        if m.incident:
+            rows = [r for r in rows if m.incident in (r.get("incident"), r.get("other"))]
+        rows.reverse()
+        body = page(rows[m.offset:m.offset + m.limit], m.limit, m.offset)
+        body["total"] = len(rows)
+        return body
+
+    @app.post("/api/corrections/{correction_id}/undo", tags=["corrections"], summary="Undo a correction",
+              responses=WRITE_ERRORS)
+    def post_undo(request: Request, correction_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)],
+                  body: models.UndoBody | None = None):
+        """Undo a correction: it stays in the history, marked undone, and the incidents are re-linked
+        without it."""
+        from eventwire.store import incidents as store
+
+        body = body or models.UndoBody()
+        with ingest._lock, conn() as c:
+            known = {r["id"]: r for r in store.list_corrections(c, include_undone=True)}
+            if correction_id not in known:
+                raise Problem(404, f"no correction {correction_id}; list them at /api/corrections")
+            if known[correction_id].get("undone_at"):
+                raise Problem(409, f"correction {correction_id} was undone already", title="Conflict")
+            store.undo_correction(c, correction_id, author(request, body))
+            res = store.relink(c)
+            c.commit()
+            return {"undone": correction_id, "by": author(request, body),
+                    "skipped_corrections": len(res.skipped_corrections)}
+
+    # ------------------------------------------------------------ lists
+
+    @app.get("/api/outlets", tags=["lists"], summary="Outlets with counts", responses=GET_ERRORS)
+    def get_outlets(m: Annotated[models.ListQuery, Query()]):
+        """Outlets of the stored articles with their article, event and incident-report counts."""
+        with conn() as c:
+            res = Q.list_outlets(c, q=m.q, limit=m.limit, offset=m.offset)
+        return {**page(res["items"], m.limit, m.offset), "total": res["total"]}
+
+    @app.get("/api/actors", tags=["lists"], summary="Actors with counts", responses=GET_ERRORS)
+    def get_actors(m: Annotated[models.ListQuery, Query()]):
+        """Actors as the analysis names them (entity id, else name) with mention and article counts."""
+        with conn() as c:
+            res = Q.list_actors(c, q=m.q, limit=m.limit, offset=m.offset)
+        return {**page(res["items"], m.limit, m.offset), "total": res["total"]}
+
+    @app.get("/api/places/labels", tags=["lists"], summary="Gazetteer place labels for a map view",
+             responses=GET_ERRORS)
+    def get_labels(m: Annotated[models.LabelsQuery, Query()]):
+        """The most populous gazetteer places inside a box (the map's place labels when zoomed in)."""
+        from eventwire.api.labels import labels
+
+        box = bbox_of(m.bbox)
+        return {"items": labels(settings, box, m.limit) if box else []}
 
     # ------------------------------------------------------------ exports
 
@@ -431,31 +610,22 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
         return StreamingResponse(iter(chunks), media_type=exports.MEDIA[fmt],
                                  headers={"Content-Disposition": f'attachment; filename="{name}.{exports.SUFFIX[fmt]}"'})
 
-    def _fmt(fmt: str) -> str:
-        if fmt not in exports.FORMATS:
-            raise Problem(404, f"unknown export format {fmt!r}; choose from {', '.join(exports.FORMATS)}")
-        return fmt
-
-    @app.get("/api/export/events.{fmt}", tags=["exports"], summary="Export events")
-    def export_events(fmt: str, type: str | None = None, status: str | None = None, actor: str | None = None,
-                      country: str | None = None, since: DateQ = None, until: DateQ = None,
-                      bbox: Annotated[str | None, Query(description=BBOX_HELP)] = None, article: str | None = None,
-                      limit: Annotated[int | None, Query(ge=1)] = None):
-        """Events as `jsonl`, `csv` (ACLED-like columns), `geojson` or `plover` (PLOVER JSON lines)."""
-        fmt = _fmt(fmt)
-        f = event_filters(type, status, actor, country, since, until, bbox, article, limit, 0)
+    @app.get("/api/export/events.{fmt}", tags=["exports"], summary="Export events",
+             responses={**GET_ERRORS, **EXPORT_OK})
+    def export_events(fmt: ExportFormat, m: Annotated[models.EventExportQuery, Query()]):
+        """Events as `jsonl`, `csv` (ACLED-like columns), `geojson` or `plover` (PLOVER JSON lines);
+        the same filters as `/api/events`."""
+        f = event_filters(m, m.limit, 0)
         with conn() as c:
             rows = list(Q.iter_events(c, f))
         return _stream(exports.export_events(rows, fmt), fmt, "events")
 
-    @app.get("/api/export/incidents.{fmt}", tags=["exports"], summary="Export incidents")
-    def export_incidents(fmt: str, grade: str | None = None, type: str | None = None, since: DateQ = None,
-                         until: DateQ = None, bbox: Annotated[str | None, Query(description=BBOX_HELP)] = None,
-                         actor: str | None = None, affiliation: str | None = None, article: str | None = None,
-                         limit: Annotated[int | None, Query(ge=1)] = None):
-        """Incidents as `jsonl` (eventwire/incident/1), `csv` (ACLED-like), `geojson` or `plover`."""
-        fmt = _fmt(fmt)
-        f = incident_filters(grade, type, since, until, bbox, actor, affiliation, article, limit, 0)
+    @app.get("/api/export/incidents.{fmt}", tags=["exports"], summary="Export incidents",
+             responses={**GET_ERRORS, **EXPORT_OK})
+    def export_incidents(fmt: ExportFormat, m: Annotated[models.IncidentExportQuery, Query()]):
+        """Incidents as `jsonl` (eventwire/incident/1), `csv` (ACLED-like), `geojson` or `plover`; the same
+        filters and sorts as `/api/incidents` and the incidents table."""
+        f = incident_filters(m, m.limit, 0, m.sort, m.order)
         with conn() as c:
             rows = Q.list_incidents(c, f)
         return _stream(exports.export_incidents(rows, fmt), fmt, "incidents")
@@ -468,11 +638,21 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
         from fastapi.openapi.utils import get_openapi
 
         spec = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
-        spec.setdefault("components", {}).setdefault("schemas", {})["ArticleIn"] = {
-            "type": "object", "required": ["text"], "properties": {
-                "text": {"type": "string"}, "id": {"type": "string"},
-                "published": {"type": "string", "description": "YYYY-MM-DD[THH:MM[:SS]]"},
-                "title": {"type": "string"}, "url": {"type": "string"}, "outlet": {"type": "string"}}}
+        spec.setdefault("components", {}).setdefault("schemas", {})["ArticleIn"] = models.ArticleIn.model_json_schema(
+            mode="validation")
+        spec["components"]["schemas"]["Problem"] = {
+            "type": "object", "description": "application/problem+json (RFC 9457), also an eventwire/error/1 record",
+            "required": ["type", "title", "status", "detail"], "properties": {
+                "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+                "detail": {"type": "string"}, "instance": {"type": "string"}, "schema": {"type": "string"},
+                "error": {"type": "string"}, "id": {"type": ["string", "null"]}}}
+        for item in spec.get("paths", {}).values():
+            for op in item.values():
+                rs = op.setdefault("responses", {})
+                if "422" in rs:  # FastAPI's own validation-error entry: ours is problem+json
+                    rs["422"] = _problem_doc("invalid or unknown parameter")
+        spec["components"]["schemas"].pop("HTTPValidationError", None)
+        spec["components"]["schemas"].pop("ValidationError", None)
         app.openapi_schema = spec
         return spec
 

@@ -31,6 +31,8 @@ LAYERS = (  # (key, label, what it marks): the article page's toggles
     ("framing", "Framing", "loaded language and other techniques"),
 )
 MAP_FILTERS = ("since", "until", "type", "grade", "actor", "affiliation")
+TABLE_SORTS = (("date", "Date"), ("type", "Type"), ("country", "Country"), ("province", "Province"),
+               ("killed", "Killed"), ("reports", "Reports"), ("origins", "Origins"), ("grade", "Grade"))
 GRADE_NOTE = {
     "confirmed": "two or more independent origins agree, or a party reports its own action",
     "fair": "independent origins, with some doubt", "weak": "a single origin",
@@ -147,11 +149,46 @@ def add_pages(app: FastAPI) -> None:
         return render(request, "map.html", facets=facets, tile_url=settings.tile_url, grade_note=GRADE_NOTE,
                       q=q, map_data_url=url)
 
+    @app.get("/incidents", response_class=HTMLResponse, include_in_schema=False)
+    def incidents_page(request: Request):
+        with engine.connect() as c:
+            facets = Q.incident_facets(c)
+        q = {k: v[:200] for k, v in request.query_params.items()}
+        return render(request, "incidents.html", facets=facets, q=q, grade_note=GRADE_NOTE, grades=Q.GRADES,
+                      need_token=app.state.require_token, sorts=TABLE_SORTS)
+
     @app.get("/incidents/{incident_id}", response_class=HTMLResponse, include_in_schema=False)
     def incident_page(request: Request, incident_id: str):
+        from eventwire.store import incidents as store
+
         with engine.connect() as c:
             inc = Q.get_incident(c, app.state.incident_id(c, incident_id))
-        return render(request, "incident.html", inc=inc, grade_note=GRADE_NOTE, nav="map")
+            history = [r for r in store.list_corrections(c, include_undone=True)
+                       if inc["id"] in (r.get("incident"), r.get("other"))]
+        return render(request, "incident.html", inc=inc, grade_note=GRADE_NOTE, nav="incident", grades=Q.GRADES,
+                      history=history[::-1], need_token=app.state.require_token)
+
+    @app.get("/corrections", response_class=HTMLResponse, include_in_schema=False)
+    def corrections_page(request: Request):
+        from eventwire.store import incidents as store
+
+        with engine.connect() as c:
+            rows = store.list_corrections(c, include_undone=True)[::-1]
+        return render(request, "corrections.html", rows=rows, need_token=app.state.require_token)
+
+    @app.get("/outlets", response_class=HTMLResponse, include_in_schema=False)
+    def outlets_page(request: Request, q: str | None = None, offset: int = 0):
+        limit, offset = 100, min(max(offset, 0), 10**9)
+        with engine.connect() as c:
+            res = Q.list_outlets(c, q=(q or "")[:200] or None, limit=limit, offset=offset)
+        return render(request, "outlets.html", res=res, q=q or "", offset=offset, limit=limit)
+
+    @app.get("/actors", response_class=HTMLResponse, include_in_schema=False)
+    def actors_page(request: Request, q: str | None = None, offset: int = 0):
+        limit, offset = 100, min(max(offset, 0), 10**9)
+        with engine.connect() as c:
+            res = Q.list_actors(c, q=(q or "")[:200] or None, limit=limit, offset=offset)
+        return render(request, "actors.html", res=res, q=q or "", offset=offset, limit=limit)
 
     @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
     def articles_page(request: Request, q: str | None = None, outlet: str | None = None, since: str | None = None,
@@ -159,7 +196,7 @@ def add_pages(app: FastAPI) -> None:
         limit = 50
         with engine.connect() as c:
             rows = Q.search_articles(c, q=q or None, outlet=outlet or None, since=since or None,
-                                     until=until or None, limit=limit, offset=max(offset, 0))
+                                     until=until or None, limit=limit, offset=min(max(offset, 0), 10**9))
         return render(request, "articles.html", rows=rows, q=q or "", outlet=outlet or "", since=since or "",
                       until=until or "", offset=offset, limit=limit)
 
@@ -168,10 +205,11 @@ def add_pages(app: FastAPI) -> None:
         with engine.connect() as c:
             aid = app.state.article_id(c, article_id)
             doc = Q.get_document(c, aid)
-            incs = Q.article_incidents(c, aid)
+            incs = Q.article_incident_list(c, aid)  # each incident once, with the events it takes
         by_event: dict[str, list[dict]] = {}
         for i in incs:
-            by_event.setdefault(i["event"], []).append(i)
+            for ev in i["events"]:
+                by_event.setdefault(ev, []).append(i)
         return render(request, "article.html", doc=doc, art=doc.get("article") or {}, pieces=marked_text(doc),
                       layers=LAYERS, incidents=incs, by_event=by_event, chains=_chains(doc))
 

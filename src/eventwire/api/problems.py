@@ -41,11 +41,19 @@ def problem_body(status: int, detail: str, *, title: str | None = None, instance
     return out
 
 
-def validation_detail(errors: list[dict]) -> str:
-    """One sentence per invalid parameter, from FastAPI's validation errors."""
+def validation_detail(errors: list[dict], hints: dict[str, str] | None = None) -> str:
+    """One sentence per invalid parameter, from FastAPI's validation errors (`hints`: what to say
+    for a field whose value does not match its pattern, instead of the regular expression)."""
     parts = []
     for e in errors:
         loc = [str(x) for x in e.get("loc", ()) if x not in ("query", "body", "path", "header")]
         where = ".".join(loc) or "request"
-        parts.append(f"{where}: {e.get('msg', 'invalid')}")
+        msg = e.get("msg", "invalid")
+        if e.get("type") == "extra_forbidden":
+            msg = "unknown parameter (see /docs)"
+        elif e.get("type") == "string_too_short" and (e.get("ctx") or {}).get("min_length") == 1:
+            msg = "is empty"
+        elif e.get("type") == "string_pattern_mismatch" and hints and loc and loc[-1] in hints:
+            msg = f"{hints[loc[-1]]} (got {str(e.get('input'))[:60]!r})"
+        parts.append(f"{where}: {msg}")
     return "; ".join(parts) or "invalid request"

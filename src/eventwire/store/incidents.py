@@ -69,6 +69,10 @@ incidents = Table(
 )
 Index("ix_incidents_grade", incidents.c.grade)
 Index("ix_incidents_date", incidents.c.date)
+Index("ix_incidents_country_date", incidents.c.country, incidents.c.date)  # incidents table filters (0006)
+Index("ix_incidents_admin1", incidents.c.admin1)
+Index("ix_incidents_killed_max", incidents.c.killed_max, incidents.c.id)  # incidents table sorts (0006)
+Index("ix_incidents_n_reports", incidents.c.n_reports, incidents.c.id)
 
 incident_reports = Table(
     "incident_reports", metadata,
@@ -92,6 +96,8 @@ incident_corrections = Table(
     Column("anchors", Json, nullable=False, comment="report keys of the incidents when corrected"),
     Column("by", String(200), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False, default=_now),
+    Column("undone_at", DateTime(timezone=True), comment="when undone (kept in the history, no longer applied)"),
+    Column("undone_by", String(200)),
 )
 
 TABLES = (incidents, incident_reports, incident_corrections)
@@ -203,16 +209,32 @@ def add_correction(conn: Connection, corr: dict) -> int:
     return int(res.inserted_primary_key[0])
 
 
-def list_corrections(conn: Connection) -> list[dict]:
-    """Every correction, oldest first (the order they are applied in)."""
+def list_corrections(conn: Connection, *, include_undone: bool = False) -> list[dict]:
+    """The corrections in force, oldest first (the order they are applied in); with `include_undone`
+    also those undone (the history)."""
     c = incident_corrections.c
+    q = select(incident_corrections).order_by(c.at, c.id)
+    if not include_undone:
+        q = q.where(c.undone_at.is_(None))
     out = []
-    for r in conn.execute(select(incident_corrections).order_by(c.at, c.id)).mappings():
+    for r in conn.execute(q).mappings():
         d = dict(r)
-        if d.get("at") is not None:
-            d["at"] = d["at"].isoformat()
+        for k in ("at", "undone_at"):
+            if d.get(k) is not None:
+                d[k] = d[k].isoformat()
         out.append(d)
     return out
+
+
+def undo_correction(conn: Connection, correction_id: int, by: str) -> bool:
+    """Mark a correction undone (it stays in the history); False when it is unknown or undone already.
+    The caller re-links, so the incidents are as if it had never been made."""
+    from sqlalchemy import update
+
+    c = incident_corrections.c
+    res = conn.execute(update(incident_corrections).where(c.id == correction_id, c.undone_at.is_(None))
+                       .values(undone_at=_now(), undone_by=by))
+    return bool(res.rowcount)
 
 
 def relink(conn: Connection, **kwargs) -> object:

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from sqlalchemy import Connection, Text, and_, cast, exists, literal, or_, select, tuple_, type_coerce
+from sqlalchemy import Connection, Text, and_, cast, exists, literal, or_, select, type_coerce
 
 from eventwire.store import repo
 from eventwire.store import schema as s
@@ -56,6 +56,7 @@ class EventFilters:
     article: str | None = None
     limit: int | None = 100
     offset: int = 0
+    q: str | None = None            # words in the article (title or body) the event comes from
 
 
 @dataclass
@@ -72,6 +73,12 @@ class IncidentFilters:
     article: str | None = None      # incidents this article reports
     limit: int | None = None
     offset: int = 0
+    country: str | None = None      # ISO alpha-3 of the incident's place
+    province: str | None = None     # first-level division (admin1) of the incident's place
+    outlet: str | None = None       # at least one report from this outlet (id or name)
+    q: str | None = None            # words in the title or text of one of its reports' articles
+    sort: str = "date"              # a key of INCIDENT_SORTS
+    desc: bool = True
 
 
 def filters_from(cls: type, values: Mapping[str, Any]):
@@ -82,7 +89,7 @@ def filters_from(cls: type, values: Mapping[str, Any]):
 
 # ---------------------------------------------------------------- incidents
 
-def _incident_where(q, f: IncidentFilters):
+def _incident_where(q, f: IncidentFilters, conn: Connection | None = None):
     c = incidents.c
     if f.grade:
         grades = [g.strip() for g in f.grade.split(",") if g.strip()]
@@ -106,7 +113,206 @@ def _incident_where(q, f: IncidentFilters):
     if f.article:
         r = incident_reports.c
         q = q.where(exists().where(r.incident_id == c.id, r.article_id == f.article))
+    if f.country:
+        q = q.where(c.country == f.country.upper())
+    if f.province:
+        q = q.where(c.admin1 == f.province)
+    if f.outlet:
+        r, a = incident_reports.c, s.articles.c
+        q = q.where(exists().where(r.incident_id == c.id, a.id == r.article_id,
+                                   or_(a.outlet_id == f.outlet, a.outlet_name == f.outlet)))
+    if f.q:
+        r = incident_reports.c
+        q = q.where(c.id.in_(select(r.incident_id).where(r.article_id.in_(_text_articles(conn, f.q)))))
     return q
+
+
+# the incidents table's sort keys -> columns (ties: id)
+INCIDENT_SORTS = {"date": "date", "type": "type", "country": "country", "province": "admin1",
+                  "killed": "killed_max", "reports": "n_reports", "origins": "origins", "grade": "grade"}
+
+
+def _incident_order(f: IncidentFilters, sqlite: bool = False) -> list:
+    """Sort keys, unknown values last. SQLite already puts NULLs last when descending; saying so would
+    stop it reading the column's index in order."""
+    c = incidents.c
+    col = c[INCIDENT_SORTS.get(f.sort or "date", "date")]
+    if f.desc:
+        return [col.desc() if sqlite else col.desc().nulls_last(), c.id.desc() if sqlite else c.id]
+    return [col.asc().nulls_last(), c.id]
+
+
+def count_incidents(conn: Connection, filters: IncidentFilters | None = None) -> int:
+    """How many incidents match (the table's total)."""
+    from sqlalchemy import func
+
+    q = _incident_where(select(func.count()).select_from(incidents), filters or IncidentFilters(), conn)
+    return int(conn.execute(q).scalar_one())
+
+
+# ---------------------------------------------------------------- free text
+
+TEXT_INDEX = "articles_fts"
+
+
+def ensure_text_index(engine: Any) -> bool:
+    """On SQLite, an FTS5 index of article titles and texts kept in step by triggers; True when present.
+
+    Created here rather than in a migration because Alembic cannot describe a virtual table (the
+    migration test compares every table with `schema.metadata`); it is derived data, rebuilt from
+    `articles` when first made. Other backends search with ILIKE.
+    """
+    if engine.dialect.name != "sqlite":
+        return False
+    from sqlalchemy import text
+
+    with engine.begin() as conn:
+        have = conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = :n"), {"n": TEXT_INDEX}).first()
+        if have:
+            return True
+        try:
+            conn.execute(text(f"CREATE VIRTUAL TABLE {TEXT_INDEX} USING fts5(title, text, content='articles', "
+                              "content_rowid='rowid', tokenize='unicode61 remove_diacritics 2')"))
+        except Exception:  # noqa: BLE001 - SQLite without FTS5: fall back to LIKE
+            return False
+        conn.execute(text(f"CREATE TRIGGER {TEXT_INDEX}_ai AFTER INSERT ON articles BEGIN INSERT INTO "
+                          f"{TEXT_INDEX}(rowid, title, text) VALUES (new.rowid, new.title, new.text); END"))
+        conn.execute(text(f"CREATE TRIGGER {TEXT_INDEX}_ad AFTER DELETE ON articles BEGIN INSERT INTO "
+                          f"{TEXT_INDEX}({TEXT_INDEX}, rowid, title, text) VALUES ('delete', old.rowid, old.title, "
+                          "old.text); END"))
+        conn.execute(text(f"CREATE TRIGGER {TEXT_INDEX}_au AFTER UPDATE ON articles BEGIN INSERT INTO "
+                          f"{TEXT_INDEX}({TEXT_INDEX}, rowid, title, text) VALUES ('delete', old.rowid, old.title, "
+                          f"old.text); INSERT INTO {TEXT_INDEX}(rowid, title, text) VALUES (new.rowid, new.title, "
+                          "new.text); END"))
+        conn.execute(text(f"INSERT INTO {TEXT_INDEX}({TEXT_INDEX}) VALUES ('rebuild')"))
+    return True
+
+
+ACTOR_INDEX = "event_actors"
+
+
+def _actor_keys_sql(new: bool) -> str:
+    """SELECT of an event's actor keys (entity id and name of each actor and recipient) with its date:
+    of the row `new` (in a trigger) or of every event."""
+    e, src = ("new", "") if new else ("e", "events e, ")
+    parts = [f"SELECT {e}.article_id, {e}.id, a.{key}, {e}.date FROM {src}json_each({e}.{role}) j JOIN actors a "
+             f"ON a.article_id = {e}.article_id AND a.id = j.value WHERE a.{key} IS NOT NULL"
+             for role in ("actors", "recipients") for key in ("entity", "name")]
+    return " UNION ALL ".join(parts)
+
+
+def ensure_actor_index(engine: Any) -> bool:
+    """On SQLite, `event_actors`: one row per (event, actor entity or name) with the event's date,
+    indexed by (key, date) and kept in step by triggers on `events`, so the actor filter reads the
+    newest events of an actor directly. Derived data like the text index (built from `events` and
+    `actors` when first made); other backends test each event's actors."""
+    if engine.dialect.name != "sqlite":
+        return False
+    from sqlalchemy import text
+
+    with engine.begin() as conn:
+        if conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = :n"), {"n": ACTOR_INDEX}).first():
+            return True
+        conn.execute(text(f"CREATE TABLE {ACTOR_INDEX} (article_id TEXT NOT NULL, event_id TEXT NOT NULL, "
+                          "key TEXT NOT NULL, date TEXT, PRIMARY KEY (article_id, event_id, key))"))
+        conn.execute(text(f"CREATE INDEX ix_{ACTOR_INDEX}_key_date ON {ACTOR_INDEX} (key, date)"))
+        conn.execute(text(f"CREATE TRIGGER {ACTOR_INDEX}_ai AFTER INSERT ON events BEGIN INSERT OR IGNORE INTO "
+                          f"{ACTOR_INDEX} {_actor_keys_sql(True)}; END"))
+        conn.execute(text(f"CREATE TRIGGER {ACTOR_INDEX}_ad AFTER DELETE ON events BEGIN DELETE FROM {ACTOR_INDEX} "
+                          "WHERE article_id = old.article_id AND event_id = old.id; END"))
+        conn.execute(text(f"INSERT OR IGNORE INTO {ACTOR_INDEX} {_actor_keys_sql(False)}"))
+    return True
+
+
+def ensure_search_indexes(engine: Any) -> None:
+    """The derived search structures of a SQLite store (text index, actor index); none elsewhere."""
+    ensure_text_index(engine)
+    ensure_actor_index(engine)
+
+
+def _has_actor_index(conn: Connection) -> bool:
+    if conn.dialect.name != "sqlite":
+        return False
+    from sqlalchemy import text
+
+    return conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = :n"), {"n": ACTOR_INDEX}).first() is not None
+
+
+def fts_query(words: str) -> str | None:
+    """User text as an FTS5 query: every word must occur (each quoted, so no operator is read)."""
+    import re
+
+    toks = re.findall(r"\w+", words or "")
+    return " ".join(f'"{t}"' for t in toks[:20]) or None
+
+
+def _has_fts(conn: Connection) -> bool:
+    if conn.dialect.name != "sqlite":
+        return False
+    from sqlalchemy import text
+
+    return conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = :n"), {"n": TEXT_INDEX}).first() is not None
+
+
+def _text_articles(conn: Connection | None, words: str):
+    """A subquery of the ids of the articles whose title or text holds every word of `words`
+    (FTS5 on SQLite when the index exists, else ILIKE per word)."""
+    from sqlalchemy import column, literal_column, table
+
+    a = s.articles.c
+    match = fts_query(words)
+    if conn is not None and match and _has_fts(conn):
+        fts = table(TEXT_INDEX, column("rowid"))
+        rowids = select(fts.c.rowid).where(literal_column(TEXT_INDEX).op("MATCH")(match))
+        return select(a.id).where(literal_column("articles.rowid").in_(rowids))
+    cond = [or_(a.title.icontains(w, autoescape=True), a.text.icontains(w, autoescape=True))
+            for w in (words.split() or [words])]
+    return select(a.id).where(and_(*cond))
+
+
+def _many_articles(conn: Connection) -> int:
+    """Above this many matching articles, testing each event met (an FTS5 lookup) is cheaper than
+    materialising the matching rowids: measured break-even near the square root of 2000 x the events
+    stored (45,000 at a million)."""
+    import math
+
+    return max(1000, int(math.sqrt(2000 * _events_stored(conn))))
+
+
+def _text_rowids(conn: Connection, words: str):
+    """A condition on each event: its article's rowid is among those FTS5 matches (the set of integers
+    read once from the index's doclists, with no lookup of article rows)."""
+    from sqlalchemy import text
+
+    match = fts_query(words)
+    if match and _has_fts(conn):
+        return text(f"(SELECT articles.rowid FROM articles WHERE articles.id = events.article_id) IN "
+                    f"(SELECT rowid FROM {TEXT_INDEX} WHERE {TEXT_INDEX} MATCH :fts_r)").bindparams(fts_r=match)
+    return s.events.c.article_id.concat("").in_(_text_articles(conn, words))
+
+
+def _text_probe(conn: Connection, words: str):
+    """A condition on each event: its article holds every word. For a common word, testing the events
+    met newest first (an FTS5 lookup of one rowid each) beats materialising every matching article."""
+    from sqlalchemy import text
+
+    match = fts_query(words)
+    if match and _has_fts(conn):
+        return text(f"EXISTS (SELECT 1 FROM {TEXT_INDEX} WHERE {TEXT_INDEX} MATCH :fts_m AND {TEXT_INDEX}.rowid = "
+                    "(SELECT articles.rowid FROM articles WHERE articles.id = events.article_id))"
+                    ).bindparams(fts_m=match)
+    return s.events.c.article_id.concat("").in_(_text_articles(conn, words))
+
+
+def count_text_articles(conn: Connection, words: str) -> int:
+    """How many articles hold every word (decides how an event text query is read; see `list_events`)."""
+    from sqlalchemy import func, text
+
+    match = fts_query(words)
+    if match and _has_fts(conn):
+        return int(conn.execute(text(f"SELECT count(*) FROM {TEXT_INDEX} WHERE {TEXT_INDEX} MATCH :m"),
+                                {"m": match}).scalar_one())
+    return int(conn.execute(select(func.count()).select_from(_text_articles(conn, words).subquery())).scalar_one())
 
 
 def list_incidents(conn: Connection, filters: IncidentFilters | None = None, *,
@@ -117,15 +323,21 @@ def list_incidents(conn: Connection, filters: IncidentFilters | None = None, *,
     if brief:
         q = select(c.id, c.type, c.mode, c.date, c.end_date, c.lat, c.lon, c.country,
                    c.place["name"].as_string().label("place"), c.killed_min, c.killed_max, c.grade, c.origins,
-                   c.n_reports)
+                   c.n_reports, c.admin1, c.grade_reason, c.actors, c.recipients)
     else:
         q = select(c.record)
-    q = _incident_where(q, f).order_by(c.date.desc().nulls_last(), c.id).offset(f.offset or 0)
+    q = _incident_where(q, f, conn).order_by(*_incident_order(f, conn.dialect.name == "sqlite")).offset(f.offset or 0)
     if f.limit is not None:
         q = q.limit(f.limit)
     if not brief:
         return [r for (r,) in conn.execute(q)]
-    return [dict(r) for r in conn.execute(q).mappings()]
+    out = []
+    for r in conn.execute(q).mappings():
+        d = dict(r)
+        for k in ("actors", "recipients"):  # names only: what a table row shows
+            d[k] = [a.get("name") or a.get("entity") for a in d.get(k) or [] if isinstance(a, dict)]
+        out.append(d)
+    return out
 
 
 MAP_COLUMNS = ("id", "lat", "lon", "grade", "type", "mode", "date", "end_date", "killed", "place", "reports",
@@ -143,7 +355,7 @@ def map_incidents(conn: Connection, filters: IncidentFilters | None = None) -> d
     c = incidents.c
     q = select(c.id, c.lat, c.lon, c.grade, c.type, c.mode, c.date, c.end_date, c.killed_min, c.killed_max,
                c.place["name"].as_string(), c.n_reports, c.origins)
-    q = _incident_where(q, f).order_by(c.date.desc().nulls_last(), c.id).offset(f.offset or 0)
+    q = _incident_where(q, f, conn).order_by(c.date.desc().nulls_last(), c.id).offset(f.offset or 0)
     if f.limit is not None:
         q = q.limit(f.limit)
     out: dict[str, Any] = {k: [] for k in MAP_COLUMNS}
@@ -176,8 +388,10 @@ def incident_facets(conn: Connection) -> dict[str, list[str]]:
     a = s.articles.c
     affs = [x for (x,) in conn.execute(select(a.outlet_affiliation).where(a.outlet_affiliation.is_not(None))
                                        .distinct().order_by(a.outlet_affiliation))]
+    countries = [x for (x,) in conn.execute(select(c.country).where(c.country.is_not(None)).distinct()
+                                            .order_by(c.country))]
     return {"types": types, "grades": [g for g in GRADES if g in present] or list(GRADES),
-            "affiliations": affs}
+            "affiliations": affs, "countries": countries}
 
 
 def _claim_chain(doc: dict, event: dict, outlet: str | None) -> list[str]:
@@ -305,7 +519,7 @@ def _window_days(since: str | None, until: str | None) -> float:
 _PLACE_COLS = ("text", "name", "geonameid", "lat", "lon", "country", "admin1", "feature_code", "precision")
 
 
-def _event_where(q, f: EventFilters, box_first: bool = False):
+def _event_where(q, f: EventFilters, box_first: bool = False, actor_index: bool = False):
     """`box_first`: compare dates on an expression, so SQLite cannot walk the date range of the
     date/lat/lon index and seeks the box inside it instead (a skip-scan over the dates, `ANY(date)
     AND lat>? AND lat<?`): for a city over ten years, 3 ms instead of 30."""
@@ -325,15 +539,67 @@ def _event_where(q, f: EventFilters, box_first: bool = False):
     if f.article:
         q = q.where(e.article_id == f.article)
     if f.country:
-        p = s.places.c
-        q = q.where(exists().where(p.article_id == e.article_id, p.id == e.place, p.country == f.country.upper()))
-    if f.actor:
+        q = q.where(e.country == f.country.upper())
+    if f.actor and not actor_index:  # with the actor index, `list_events` joins it instead
         a = s.actors.c
         quoted = literal('%"') + a.id + literal('"%')
         q = q.where(exists().where(
             a.article_id == e.article_id, or_(a.entity == f.actor, a.name == f.actor),
             or_(cast(e.actors, Text).like(quoted), cast(e.recipients, Text).like(quoted))))
     return q
+
+
+def _few_articles(conn: Connection) -> int:
+    """How many articles a filter may name and still be read article by article rather than by walking
+    the events newest first: reading k articles costs ~k, walking costs ~events/k, so the break-even
+    grows with the square root of the events stored (SQLite: its largest rowid, a seek)."""
+    import math
+
+    return max(100, int(math.sqrt(_events_stored(conn))))
+
+
+def _events_stored(conn: Connection) -> int:
+    """About how many events are stored (SQLite: the largest rowid, one seek; else a round million)."""
+    from sqlalchemy import func, literal_column
+
+    if conn.dialect.name != "sqlite":
+        return 1_000_000
+    return int(conn.execute(select(func.max(literal_column("rowid"))).select_from(s.events)).scalar() or 0)
+
+
+def _by_articles(conn: Connection, f: EventFilters, actor_index: bool = False) -> tuple[list[str] | None, Any]:
+    """How to read the articles an actor or text filter allows: (a short list of article ids to read
+    by primary key, or None; an extra condition for a scan in date order).
+
+    A rare actor or word names few articles: reading their events and sorting them is quick. A common
+    one matches often, so walking the events newest first and testing each stops early; the article
+    ids are then a materialised subquery (`+article_id IN (...)`, so SQLite does not drive from it).
+    """
+    from sqlalchemy import func
+
+    e = s.events.c
+    sets, cond = [], []
+    few = _few_articles(conn)
+    if f.actor and not actor_index:
+        a = s.actors.c
+        who = or_(a.entity == f.actor, a.name == f.actor)
+        n = conn.execute(select(func.count()).select_from(s.actors).where(who)).scalar_one()
+        if n <= 5 * few:  # an actor is in one event of its article in ~3: more articles read the same
+            sets.append({x for (x,) in conn.execute(select(a.article_id).where(who))})
+        else:  # the articles naming it, materialised once, tested per event before the JSON check
+            cond.append(e.article_id.concat("").in_(select(a.article_id).where(who)))
+    if f.q:
+        n = count_text_articles(conn, f.q)
+        if n <= few:
+            sets.append({x for (x,) in conn.execute(_text_articles(conn, f.q))})
+        elif n <= _many_articles(conn):  # the matching rowids, materialised once, probed per event
+            cond.append(_text_rowids(conn, f.q))
+        else:  # a common word: an FTS5 lookup per event met beats materialising most articles
+            cond.append(_text_probe(conn, f.q))
+    if sets:
+        ids = set.intersection(*sets)
+        return sorted(ids), None
+    return None, and_(*cond) if cond else None
 
 
 _JSON_COLS = frozenset({"context", "actors", "recipients", "killed", "injured", "trigger", "sentence"})
@@ -371,9 +637,30 @@ def list_events(conn: Connection, filters: EventFilters | None = None) -> list[d
     small = bool(f.bbox) and (f.bbox[2] - f.bbox[0]) * (f.bbox[3] - f.bbox[1]) <= SMALL_BOX_DEG2
     small = small and _window_days(f.since, f.until) > LONG_WINDOW_DAYS
     cols = [type_coerce(e[c], Text) if sqlite and c in _JSON_COLS else e[c] for c in _EVENT_COLS]
-    q = _event_where(select(e.article_id, *cols), f, box_first=small and sqlite)
+    by_actor = bool(f.actor) and sqlite and _has_actor_index(conn)
+    q = _event_where(select(e.article_id, *cols), f, box_first=small and sqlite, actor_index=by_actor)
     # SQLite already sorts NULLs last in DESC order; saying so would stop it reading the index in order
     first = e.date.desc() if sqlite else e.date.desc().nulls_last()
+    if by_actor:  # the actor's events newest first, straight from ix_event_actors_key_date
+        from sqlalchemy import column, table
+
+        ea = table(ACTOR_INDEX, column("article_id"), column("event_id"), column("key"), column("date"))
+        q = q.join(ea, and_(ea.c.article_id == e.article_id, ea.c.event_id == e.id)).where(ea.c.key == f.actor)
+        if f.since:
+            q = q.where(ea.c.date >= f.since)
+        if f.until:
+            q = q.where(ea.c.date <= f.until + "\uffff")
+        first = ea.c.date.desc()
+    if (f.actor and not by_actor) or f.q:
+        few, cond = _by_articles(conn, f, actor_index=by_actor)
+        if few is not None:
+            if not few:
+                return []
+            q = q.where(e.article_id.in_(few))
+            if sqlite:  # sort the few rows found rather than walk the date index
+                first = e.date.concat("").desc()
+        elif cond is not None:
+            q = q.where(cond)
     q = q.order_by(first, e.lat.desc(), e.lon.desc()).offset(f.offset or 0)
     if f.limit is not None:
         q = q.limit(f.limit)
@@ -385,19 +672,23 @@ def list_events(conn: Connection, filters: EventFilters | None = None) -> list[d
     arts = {r["id"]: r for r in conn.execute(
         select(a.id, a.published, a.outlet_id, a.outlet_name, a.outlet_country, a.outlet_affiliation, a.title)
         .where(a.id.in_(art_ids))).mappings()}
-    place_keys = sorted({(r["article_id"], r["place"]) for r in rows if r["place"]})
+    # looked up by article (the primary key's first column) and picked here: a row-value IN list
+    # `(article_id, id) IN (...)` makes SQLite scan the whole table (300 ms at a million places)
+    place_keys = {(r["article_id"], r["place"]) for r in rows if r["place"]}
     places = {}
     if place_keys:
         for pr in conn.execute(select(p.article_id, p.id, *(p[c] for c in _PLACE_COLS))
-                               .where(tuple_(p.article_id, p.id).in_(place_keys))).mappings():
-            places[(pr["article_id"], pr["id"])] = {c: pr[c] for c in ("id", *_PLACE_COLS)}
-    actor_keys = sorted({(r["article_id"], x) for r in rows for x in (r["actors"] or []) + (r["recipients"] or [])})
+                               .where(p.article_id.in_(sorted({a for a, _ in place_keys})))).mappings():
+            if (pr["article_id"], pr["id"]) in place_keys:
+                places[(pr["article_id"], pr["id"])] = {c: pr[c] for c in ("id", *_PLACE_COLS)}
+    actor_keys = {(r["article_id"], x) for r in rows for x in (r["actors"] or []) + (r["recipients"] or [])}
     actors = {}
     if actor_keys:
         for ar in conn.execute(select(ac.article_id, ac.id, ac.text, ac.name, ac.entity, ac.country, ac.sector)
-                               .where(tuple_(ac.article_id, ac.id).in_(actor_keys))).mappings():
-            actors[(ar["article_id"], ar["id"])] = {k: ar[k] for k in ("id", "text", "name", "entity", "country",
-                                                                        "sector")}
+                               .where(ac.article_id.in_(sorted({a for a, _ in actor_keys})))).mappings():
+            if (ar["article_id"], ar["id"]) in actor_keys:
+                actors[(ar["article_id"], ar["id"])] = {k: ar[k] for k in ("id", "text", "name", "entity",
+                                                                            "country", "sector")}
     out = []
     for r in rows:
         aid = r.pop("article_id")
@@ -428,3 +719,68 @@ def iter_events(conn: Connection, filters: EventFilters | None = None, page: int
         n += len(chunk)
         if len(chunk) < size:
             return
+
+
+# ---------------------------------------------------------------- lists: outlets and actors
+
+def list_outlets(conn: Connection, *, q: str | None = None, limit: int | None = 100, offset: int = 0) -> dict:
+    """Outlets with how many articles, events and incidents they feed (most articles first)."""
+    from sqlalchemy import func
+
+    a, e, r = s.articles.c, s.events.c, incident_reports.c
+    name = func.coalesce(a.outlet_id, a.outlet_name, literal("(unknown)"))
+    n_events = (select(func.count()).select_from(s.events).where(e.article_id == a.id).scalar_subquery())
+    n_inc = (select(func.count(r.incident_id.distinct())).where(r.article_id == a.id).scalar_subquery())
+    base = select(name.label("id"), func.max(a.outlet_name).label("name"), func.max(a.outlet_country).label("country"),
+                  func.max(a.outlet_affiliation).label("affiliation"), func.count().label("articles"),
+                  func.sum(n_events).label("events"), func.sum(n_inc).label("incident_reports"),
+                  func.max(a.published).label("latest")).group_by(name)
+    if q:
+        base = base.where(or_(a.outlet_id.icontains(q, autoescape=True), a.outlet_name.icontains(q, autoescape=True)))
+    total = conn.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    stmt = base.order_by(func.count().desc(), name).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return {"items": [dict(x) for x in conn.execute(stmt).mappings()], "total": int(total)}
+
+
+def list_actors(conn: Connection, *, q: str | None = None, limit: int | None = 100, offset: int = 0) -> dict:
+    """Actors as the analysis names them (entity id, else name), with how often and in how many
+    articles they are mentioned (most mentioned first). Shown as the data says, noise included."""
+    from sqlalchemy import func
+
+    a = s.actors.c
+    key = func.coalesce(a.entity, a.name, a.text)
+    base = select(key.label("key"), func.max(a.entity).label("entity"), func.max(a.name).label("name"),
+                  func.max(a.country).label("country"), func.max(a.sector).label("sector"),
+                  func.count().label("mentions"), func.count(a.article_id.distinct()).label("articles")
+                  ).group_by(key)
+    if q:
+        base = base.where(or_(a.entity.icontains(q, autoescape=True), a.name.icontains(q, autoescape=True),
+                              a.text.icontains(q, autoescape=True)))
+    total = conn.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    stmt = base.order_by(func.count().desc(), key).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return {"items": [dict(x) for x in conn.execute(stmt).mappings()], "total": int(total)}
+
+
+def delete_article(conn: Connection, article_id: str) -> bool:
+    """Delete a stored article with its items and its reports in incidents (foreign keys cascade);
+    the caller re-links so its incidents are rebuilt from the reports left."""
+    from sqlalchemy import delete
+
+    r = incident_reports.c
+    conn.execute(delete(incident_reports).where(r.article_id == article_id))
+    for t in s.SECTIONS.values():
+        conn.execute(delete(t).where(t.c.article_id == article_id))
+    return bool(conn.execute(delete(s.articles).where(s.articles.c.id == article_id)).rowcount)
+
+
+def article_incident_list(conn: Connection, article_id: str) -> list[dict]:
+    """The incidents an article feeds, each once, with the article's events in it (`events`)."""
+    out: dict[str, dict] = {}
+    for row in article_incidents(conn, article_id):
+        d = out.setdefault(row["id"], {**{k: v for k, v in row.items() if k != "event"}, "events": []})
+        d["events"].append(row["event"])
+    return list(out.values())

@@ -154,6 +154,7 @@ def _child_rows(article_id: str, d: dict) -> dict[str, list[dict]]:
                     row[f"{rng}_min"], row[f"{rng}_max"] = r.get("min"), r.get("max")
                 p = places_by_id.get(item.get("place") or "", {})
                 row["lat"], row["lon"] = p.get("lat"), p.get("lon")
+                row["country"] = p.get("country")
             rows.append(row)
         out[section] = rows
     return out

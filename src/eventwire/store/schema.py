@@ -128,6 +128,7 @@ actors = Table(
     Column("entity", String(100)),
 )
 Index("ix_actors_entity", actors.c.entity)
+Index("ix_actors_name", actors.c.name)  # API actor filter: entity or name (0006)
 
 claims = Table(
     "claims", metadata,
@@ -169,10 +170,12 @@ events = Table(
     Column("injured_max", Integer),
     Column("lat", Float),
     Column("lon", Float),
+    Column("country", String(3), comment="ISO alpha-3 of the event's place (copied, like lat/lon; 0006)"),
 )
 Index("ix_events_type_date", events.c.type, events.c.date)
 Index("ix_events_date_lat_lon", events.c.date, events.c.lat, events.c.lon)  # API bbox + dates (0003)
 Index("ix_events_lat_lon", events.c.lat, events.c.lon)
+Index("ix_events_country_date", events.c.country, events.c.date)  # API country filter (0006)
 
 framing = Table(
     "framing", metadata,

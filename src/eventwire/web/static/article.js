@@ -16,4 +16,24 @@
       el.classList.remove("flash"); void el.offsetWidth; el.classList.add("flash");
     });
   });
+  // delete the article (its reports leave their incidents, which are re-linked): a second click confirms
+  var del = document.getElementById("delete-article"), msg = document.getElementById("delete-msg");
+  if (del) {
+    del.addEventListener("click", function () {
+      if (del.dataset.armed !== "1") {
+        del.dataset.armed = "1";
+        del.textContent = "Really delete? Click again";
+        msg.textContent = "Its events leave their incidents, which are linked again without them.";
+        return;
+      }
+      del.disabled = true;
+      var headers = {};
+      var token = sessionStorage.getItem("ew-token");
+      if (token) { headers.Authorization = "Bearer " + token; }
+      fetch("/api/articles/" + encodeURIComponent(del.dataset.id), { method: "DELETE", headers: headers })
+        .then(function (r) { return r.json().then(function (j) { if (!r.ok) { throw new Error(j.detail || ("HTTP " + r.status)); } return j; }); })
+        .then(function () { location.href = "/articles?deleted=1"; })
+        .catch(function (e) { del.disabled = false; msg.textContent = "Not deleted: " + e.message; });
+    });
+  }
 })();

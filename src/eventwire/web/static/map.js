@@ -29,6 +29,7 @@
   if (tileUrl) {
     L.tileLayer(tileUrl, { maxZoom: 18, attribution: "tiles: see settings tile_url" }).addTo(map);
   }
+  map.attributionControl.setPrefix(false);  // no "Leaflet" link (nor its flag) before the sources
   map.attributionControl.addAttribution("Country outlines: Natural Earth (world-atlas)");
 
   // ---------------------------------------------------------------- country outlines
@@ -41,7 +42,7 @@
       .then(function (r) { return r.json(); })
       .then(function (topo) {
         if (outlineRes === "50m") { return; }
-        var layer = L.geoJSON(topojson.feature(topo, topo.objects.countries), {
+        var layer = L.geoJSON(antimeridianSafe(topojson.feature(topo, topo.objects.countries)), {
           renderer: outlineRenderer, interactive: false,
           style: { color: "#8d9aab", weight: 0.7, fillColor: tileUrl ? "transparent" : "#f4f1ea", fillOpacity: tileUrl ? 0 : 1 }
         });
@@ -49,9 +50,99 @@
         outlineLayer = layer.addTo(map);
         outlineLayer.bringToBack();
         outlineRes = res;
+        mapEl.dataset.outlines = res;
+        mapEl.dataset.outlineJumps = String(jumps(layer));
       })
       .catch(function () { /* the markers still work without outlines */ });
   }
+  // world-atlas rings are not cut at the 180° line (d3 cuts them when projecting; Leaflet does not), so
+  // a ring crossing it (Russia's Chukotka, Fiji) would be drawn as a band across the world. Each ring is
+  // unwrapped (longitudes shifted by 360° wherever they jump more than 180°) and a copy shifted by 360°
+  // is added for the part beyond the line; a ring around a pole (Antarctica) is closed along the pole.
+  function unwrap(ring) {
+    var out = [[ring[0][0], ring[0][1]]], off = 0;
+    for (var k = 1; k < ring.length; k++) {
+      var d = ring[k][0] + off - out[k - 1][0];
+      if (d > 180) { off -= 360; } else if (d < -180) { off += 360; }
+      out.push([ring[k][0] + off, ring[k][1]]);
+    }
+    var drift = out[out.length - 1][0] - out[0][0];
+    if (Math.abs(drift) > 180) {  // goes round a pole: close it along the pole
+      var lat = out.reduce(function (a, p) { return a + p[1]; }, 0) / out.length < 0 ? -90 : 90;
+      out.push([out[out.length - 1][0], lat], [out[0][0], lat], out[0]);
+    }
+    return out;
+  }
+  function shifted(rings, by) { return rings.map(function (r) { return r.map(function (p) { return [p[0] + by, p[1]]; }); }); }
+  function antimeridianSafe(fc) {
+    fc.features.forEach(function (f) {
+      var g = f.geometry;
+      if (!g) { return; }
+      var polys = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : null;
+      if (!polys) { return; }
+      var out = [];
+      polys.forEach(function (rings) {
+        var u = rings.map(unwrap);
+        var lo = Infinity, hi = -Infinity;
+        u[0].forEach(function (p) { if (p[0] < lo) { lo = p[0]; } if (p[0] > hi) { hi = p[0]; } });
+        out.push(u);
+        if (hi > 180) { out.push(shifted(u, -360)); }
+        if (lo < -180) { out.push(shifted(u, 360)); }
+      });
+      f.geometry = { type: "MultiPolygon", coordinates: out };
+    });
+    return fc;
+  }
+  // rings that still jump more than 180° between two points (0 once fixed): read by the browser tests
+  function jumps(layer) {
+    var n = 0;
+    function walk(x) {
+      if (!x.length) { return; }
+      if (x[0].lng !== undefined) {
+        for (var k = 1; k < x.length; k++) {
+          var polar = Math.abs(x[k].lat) >= 89.9 && Math.abs(x[k - 1].lat) >= 89.9;  // the edge closing a polar ring
+          if (!polar && Math.abs(x[k].lng - x[k - 1].lng) > 180) { n += 1; }
+        }
+        return;
+      }
+      x.forEach(walk);
+    }
+    layer.eachLayer(function (l) { if (l.getLatLngs) { walk(l.getLatLngs()); } });
+    return n;
+  }
+
+  // ---------------------------------------------------------------- place labels
+  // From the gazetteer (/api/places/labels), the most populous places in view once zoomed in.
+  var labelLayer = L.layerGroup().addTo(map), labelSeq = 0, LABEL_ZOOM = 5;
+  function placeLabels() {
+    var mine = ++labelSeq;
+    if (map.getZoom() < LABEL_ZOOM) { labelLayer.clearLayers(); mapEl.dataset.labels = "0"; return; }
+    var b = map.getBounds();
+    var box = [Math.max(-180, b.getWest()), Math.max(-90, b.getSouth()), Math.min(180, b.getEast()), Math.min(90, b.getNorth())]
+      .map(function (v) { return v.toFixed(4); }).join(",");
+    fetch("/api/places/labels?limit=" + Math.round(12 + 4 * (map.getZoom() - LABEL_ZOOM)) + "&bbox=" + box)
+      .then(function (r) { return r.ok ? r.json() : { items: [] }; })
+      .then(function (body) {
+        if (mine !== labelSeq) { return; }
+        labelLayer.clearLayers();
+        var taken = [];
+        body.items.forEach(function (p) {
+          var pt = map.latLngToContainerPoint([p.lat, p.lon]), w = 3.5 * p.name.length + 6;
+          if (taken.some(function (t) { return Math.abs(t.x - pt.x) < t.w + w && Math.abs(t.y - pt.y) < 14; })) { return; }
+          taken.push({ x: pt.x, y: pt.y, w: w });
+          var span = document.createElement("span");
+          span.textContent = p.name;
+          labelLayer.addLayer(L.marker([p.lat, p.lon], {
+            icon: L.divIcon({ className: "place-label", html: span, iconSize: null }),
+            interactive: false, keyboard: false, pane: "overlayPane"
+          }));
+        });
+        mapEl.dataset.labels = String(taken.length);
+      })
+      .catch(function () { /* labels are optional */ });
+  }
+  map.on("moveend", placeLabels);
+
   function fineOutlines() {
     if (!fineRequested && map.getZoom() >= 4) { fineRequested = true; outlines("50m"); }
   }
@@ -278,75 +369,13 @@
     fillList(noplaceEl, ids, "filter to see them");
   }
 
-  function dayNum(s) { return Math.floor(Date.parse(s.slice(0, 10) + "T00:00:00Z") / 86400000); }
-  function isoDay(n) { return new Date(n * 86400000).toISOString().slice(0, 10); }
-
-  function histogram(vis) {
-    while (svg.firstChild) { svg.removeChild(svg.firstChild); }
-    var lo = Infinity, hi = -Infinity, i;
-    for (i = 0; i < D.n; i++) {
-      if (D.date[i]) { var dn = dayNum(D.date[i]); if (dn < lo) { lo = dn; } if (dn > hi) { hi = dn; } }
+  var timeline = window.EWTimeline(svg, note, {
+    onRange: function (since, until) {
+      form.elements.since.value = since; form.elements.until.value = until;
+      load();
     }
-    if (lo === Infinity) { note.textContent = "(no dated incidents)"; return; }
-    var monthly = hi - lo + 1 > 120;
-    var cut = monthly ? 7 : 10;
-    var keys = [];
-    if (monthly) {
-      var y = +isoDay(lo).slice(0, 4), m = +isoDay(lo).slice(5, 7);
-      var endKey = isoDay(hi).slice(0, 7);
-      for (;;) { var k = y + "-" + (m < 10 ? "0" : "") + m; keys.push(k); if (k >= endKey || keys.length > 600) { break; } m += 1; if (m > 12) { m = 1; y += 1; } }
-    } else {
-      for (var d = lo; d <= hi; d++) { keys.push(isoDay(d)); }
-    }
-    var total = {}, seen = {};
-    for (i = 0; i < D.n; i++) { if (D.date[i]) { var kk = D.date[i].slice(0, cut); total[kk] = (total[kk] || 0) + 1; } }
-    vis.forEach(function (j) { if (D.date[j]) { var kv = D.date[j].slice(0, cut); seen[kv] = (seen[kv] || 0) + 1; } });
-    var W = svg.clientWidth || 600, H = svg.clientHeight || 96, pad = 16;
-    var max = 1;
-    keys.forEach(function (k) { if ((total[k] || 0) > max) { max = total[k]; } });
-    var bw = (W - 2 * pad) / keys.length;
-    note.textContent = "(" + (monthly ? "per month" : "per day") + "; dark = in view on the map; choose a bar to filter to it)";
-    var frag = document.createDocumentFragment();
-    keys.forEach(function (k, n) {
-      var t = total[k] || 0, s = seen[k] || 0;
-      var x = pad + n * bw, full = t / max * (H - 2 * pad), part = s / max * (H - 2 * pad);
-      var g = document.createElementNS(SVGNS, "g");
-      var back = document.createElementNS(SVGNS, "rect");
-      back.setAttribute("class", "bar out"); back.setAttribute("x", x); back.setAttribute("width", Math.max(1, bw - 1));
-      back.setAttribute("y", H - pad - full); back.setAttribute("height", full);
-      var front = document.createElementNS(SVGNS, "rect");
-      front.setAttribute("class", "bar"); front.setAttribute("x", x); front.setAttribute("width", Math.max(1, bw - 1));
-      front.setAttribute("y", H - pad - part); front.setAttribute("height", part);
-      var hit = document.createElementNS(SVGNS, "rect");
-      hit.setAttribute("x", x); hit.setAttribute("width", Math.max(1, bw)); hit.setAttribute("y", 0); hit.setAttribute("height", H);
-      hit.setAttribute("fill", "transparent");
-      g.setAttribute("tabindex", t ? "0" : "-1");
-      g.setAttribute("role", "button");
-      g.setAttribute("class", "bin");
-      g.setAttribute("aria-label", k + ": " + t + " incidents, " + s + " in view");
-      var title = document.createElementNS(SVGNS, "title");
-      title.textContent = k + ": " + plural(t, "incident") + " (" + s + " in view)";
-      g.appendChild(title); g.appendChild(back); g.appendChild(front); g.appendChild(hit);
-      function pick() {
-        if (!t) { return; }
-        var since = monthly ? k + "-01" : k;
-        var until = k;
-        if (monthly) { until = isoDay(dayNum(isoDay(dayNum(k + "-01") + 31).slice(0, 7) + "-01") - 1); }
-        form.elements.since.value = since; form.elements.until.value = until;
-        load();
-      }
-      g.addEventListener("click", pick);
-      g.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); pick(); } });
-      frag.appendChild(g);
-    });
-    var first = document.createElementNS(SVGNS, "text");
-    first.setAttribute("x", pad); first.setAttribute("y", H - 3); first.textContent = keys[0];
-    var last = document.createElementNS(SVGNS, "text");
-    last.setAttribute("x", W - pad); last.setAttribute("y", H - 3); last.setAttribute("text-anchor", "end");
-    last.textContent = keys[keys.length - 1];
-    frag.appendChild(first); frag.appendChild(last);
-    svg.appendChild(frag);
-  }
+  });
+  function histogram(vis) { timeline.draw(D.date, vis); }
 
   // ---------------------------------------------------------------- loading
   function show(d) {
@@ -393,6 +422,7 @@
     var p = params();
     var qs = p.toString();
     history.replaceState(null, "", qs ? "?" + qs : location.pathname);
+    document.getElementById("as-table").href = "/incidents" + (qs ? "?" + qs : "");
     ["jsonl", "csv", "geojson", "plover"].forEach(function (f) {
       document.getElementById("x-" + f).href = "/api/export/incidents." + f + (qs ? "?" + qs : "");
     });
