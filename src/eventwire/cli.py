@@ -316,6 +316,12 @@ for _cmd in _SERVE_COMMANDS:
     cli.add_command(_cmd)
 
 
+from eventwire.cli_batch import COMMANDS as _BATCH_COMMANDS  # noqa: E402 - needs the helpers above
+
+for _cmd in _BATCH_COMMANDS:
+    cli.add_command(_cmd)
+
+
 def main() -> None:
     cli(prog_name="eventwire")
 

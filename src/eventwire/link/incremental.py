@@ -1,0 +1,357 @@
+"""Incremental linking: new events meet only the stored reports of their date and place window.
+
+The store keeps an index of every linked report (`store.scale.link_reports`: type,
+date window as day ordinals, place) and the document frequency of every report term
+(`link_terms`). Linking new articles then reads, through indexed columns:
+
+1. the new articles' reports (added to the index and the term counts first);
+2. the stored reports of the same type whose date window meets theirs (with the
+   blocking's slack) and whose place could be theirs (same country, no country, or
+   within two grid cells); the reports among them that score a link with the new
+   ones, and every report of their incidents, join the affected set, and so on
+   until no stored report links to the set (its connected part of the link graph),
+   with the reports any correction on them anchors;
+3. the affected set is linked by `link_reports` with the store's IDF, and its old
+   incidents are replaced by the new ones.
+
+Incidents outside the affected set cannot change (no link reaches them), so the
+result is that of a full relink, which stays available (`relink_full`) and also
+rebuilds the index. Blocking, scoring and clustering are `eventwire.link`'s own.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+
+from eventwire.link import link_reports
+from eventwire.link.blocking import ARTICLE_DAYS_BACK, CELL_DEG, SLACK_DAYS, candidate_pairs
+from eventwire.link.reports import MAX_WINDOW_DAYS, Report, reports_from_documents
+from eventwire.link.score import DEFAULT, Weights, score_pair, set_vectors
+from eventwire.store import incidents as inc
+from eventwire.store.scale import link_reports as lr
+from eventwire.store.scale import link_terms, linked_articles
+from eventwire.store.schema import articles, events
+
+REACH_DAYS = SLACK_DAYS + ARTICLE_DAYS_BACK  # how far apart two blocked windows can be
+REACH_DEG = 2 * CELL_DEG                     # a neighbouring grid cell's far edge
+_CHUNK = 500
+
+
+@dataclass
+class IncrementalResult:
+    incidents: list[dict] = field(default_factory=list)
+    stats: dict = field(default_factory=dict)
+
+
+def _chunks(xs: list, n: int = _CHUNK) -> Iterator[list]:
+    for i in range(0, len(xs), n):
+        yield xs[i:i + n]
+
+
+def _blockable(r: Report) -> bool:
+    return r.lo is not None and r.hi is not None and r.hi - r.lo <= MAX_WINDOW_DAYS
+
+
+def index_row(r: Report) -> dict:
+    return {"key": r.key[:220], "article_id": r.article, "type": r.type[:16], "lo": r.lo, "hi": r.hi,
+            "lat": r.lat, "lon": r.lon, "country": r.country}
+
+
+def load_reports(conn: Connection, article_ids: Iterable[str]) -> dict[str, Report]:
+    """The reports of some stored articles, by key (their documents read by primary key)."""
+    out: dict[str, Report] = {}
+    for chunk in _chunks(sorted(set(article_ids))):
+        docs = [d for (d,) in conn.execute(select(articles.c.document).where(articles.c.id.in_(chunk))
+                                           .order_by(articles.c.id)) if isinstance(d, dict)]
+        for r in reports_from_documents(docs):
+            out[r.key] = r
+    return out
+
+
+def unlinked_articles(conn: Connection) -> list[str]:
+    """Articles with events that the linker has not seen yet."""
+    has_events = select(events.c.article_id).where(events.c.article_id == articles.c.id).exists()
+    seen = select(linked_articles.c.article_id).where(linked_articles.c.article_id == articles.c.id).exists()
+    q = select(articles.c.id).where(has_events, ~seen).order_by(articles.c.id)
+    return [a for (a,) in conn.execute(q)]
+
+
+def _bump_terms(conn: Connection, reports: Iterable[Report], sign: int = 1) -> None:
+    """Add (or take away) the reports' terms to the stored document frequencies."""
+    counts: dict[str, int] = {}
+    for r in reports:
+        for t in r.terms:
+            counts[t[:200]] = counts.get(t[:200], 0) + 1
+    terms = sorted(counts)
+    for chunk in _chunks(terms):
+        have = dict(conn.execute(select(link_terms.c.term, link_terms.c.df).where(link_terms.c.term.in_(chunk))).all())
+        fresh = [{"term": t, "df": counts[t] * sign} for t in chunk if t not in have]
+        if fresh:
+            conn.execute(insert(link_terms), fresh)
+        for t in chunk:
+            if t in have:
+                conn.execute(update(link_terms).where(link_terms.c.term == t).values(df=have[t] + sign * counts[t]))
+
+
+def forget_articles(conn: Connection, article_ids: list[str]) -> list[str]:
+    """Take articles out of the link index (before re-analysing them); the incidents they were in."""
+    ir = inc.incident_reports.c
+    touched = sorted({i for (i,) in conn.execute(select(ir.incident_id).where(ir.article_id.in_(article_ids)))})
+    for chunk in _chunks(article_ids):
+        conn.execute(delete(lr).where(lr.c.article_id.in_(chunk)))
+        conn.execute(delete(linked_articles).where(linked_articles.c.article_id.in_(chunk)))
+        conn.execute(delete(inc.incident_reports).where(ir.article_id.in_(chunk)))
+    return touched
+
+
+def _idf(conn: Connection, reports: Iterable[Report]) -> dict[str, float]:
+    """The store's IDF of the reports' terms (as `score.idf_table` computes it over every report)."""
+    n = max(1, conn.execute(select(func.count()).select_from(lr)).scalar_one())
+    terms = sorted({t for r in reports for t in r.terms})
+    out: dict[str, float] = {}
+    for chunk in _chunks(terms):
+        for t, df in conn.execute(select(link_terms.c.term, link_terms.c.df).where(link_terms.c.term.in_(chunk))):
+            out[t] = math.log((n + 1) / (df + 0.5))
+    return out
+
+
+def _window_query(frontier: list[Report]):
+    """Stored report keys that blocking could pair with any frontier report (a superset)."""
+    by_type: dict[str, list[Report]] = {}
+    for r in frontier:
+        if _blockable(r):
+            by_type.setdefault(r.type, []).append(r)
+    conds = []
+    for t, rs in by_type.items():
+        lo = min(r.lo for r in rs) - REACH_DAYS
+        hi = max(r.hi for r in rs) + REACH_DAYS
+        cond = [lr.c.type == t, lr.c.lo <= hi, lr.c.hi >= lo, lr.c.hi - lr.c.lo <= MAX_WINDOW_DAYS]
+        unplaced = any(not r.country and not r.art_countries and r.lat is None for r in rs)
+        if not unplaced:
+            countries = sorted({c for r in rs for c in ((r.country,) if r.country else r.art_countries)})
+            place = [lr.c.country.is_(None)]
+            if countries:
+                place.append(lr.c.country.in_(countries))
+            fine = [r for r in rs if r.lat is not None and r.lon is not None]
+            if fine:
+                place.append(and_(lr.c.lat.between(min(r.lat for r in fine) - REACH_DEG,
+                                                   max(r.lat for r in fine) + REACH_DEG),
+                                  lr.c.lon.between(min(r.lon for r in fine) - REACH_DEG,
+                                                   max(r.lon for r in fine) + REACH_DEG)))
+            cond.append(or_(*place))
+        conds.append(and_(*cond))
+    return select(lr.c.key, lr.c.article_id).where(or_(*conds)) if conds else None
+
+
+def _incident_members(conn: Connection, keys: Iterable[str]) -> dict[str, set[str]]:
+    """Incident id -> its report keys, for the incidents holding any of `keys`."""
+    ir = inc.incident_reports.c
+    pairs = [k.rsplit(":", 1) for k in keys]
+    ids: set[str] = set()
+    for chunk in _chunks(pairs):
+        arts = sorted({a for a, _ in chunk})
+        want = {f"{a}:{e}" for a, e in chunk}
+        for a, e, i in conn.execute(select(ir.article_id, ir.event_id, ir.incident_id).where(ir.article_id.in_(arts))):
+            if f"{a}:{e}" in want:
+                ids.add(i)
+    out: dict[str, set[str]] = {}
+    for chunk in _chunks(sorted(ids)):
+        for a, e, i in conn.execute(select(ir.article_id, ir.event_id, ir.incident_id).where(ir.incident_id.in_(chunk))):
+            out.setdefault(i, set()).add(f"{a}:{e}")
+    return out
+
+
+def _affected(conn: Connection, new: dict[str, Report], corrections: list[dict],
+              weights: Weights) -> tuple[dict[str, Report], set[str]]:
+    """The reports whose incidents may change, and the incident ids they were in."""
+    S: dict[str, Report] = dict(new)
+    old_ids: set[str] = set()
+    frontier = list(new.values())
+    cache: dict[str, Report] = {}
+    anchored: list[tuple[set, dict]] = [(set((c.get("anchors") or {}).get("incident") or [])
+                                         | set((c.get("anchors") or {}).get("other") or [])
+                                         | ({c["event"]} if c.get("event") else set()), c) for c in corrections]
+    applied: set[int] = set()
+    while frontier:
+        q = _window_query(frontier)
+        cand_keys: dict[str, str] = {}
+        if q is not None:
+            cand_keys = {k: a for k, a in conn.execute(q) if k not in S}
+        need = {a for k, a in cand_keys.items() if k not in cache}
+        if need:
+            cache.update(load_reports(conn, need))
+        cands = [cache[k] for k in cand_keys if k in cache]
+        joined: set[str] = set()
+        if cands:
+            pool = frontier + cands
+            idf = _idf(conn, pool)
+            set_vectors(pool, idf)
+            nf = len(frontier)
+            for i, j in candidate_pairs(pool):
+                if (i < nf) == (j < nf):
+                    continue
+                if score_pair(pool[i], pool[j], idf, weights) >= weights.threshold:
+                    joined.add(pool[j if i < nf else i].key)
+        # a report joining brings its whole incident; a correction on the set brings its anchors
+        members = _incident_members(conn, joined | {r.key for r in frontier if r.key not in new})
+        for iid, keys in members.items():
+            old_ids.add(iid)
+            joined |= keys
+        for n, (keys, _c) in enumerate(anchored):
+            if n not in applied and keys & (set(S) | joined):
+                applied.add(n)
+                joined |= keys
+        joined -= set(S)
+        need = {k.rsplit(":", 1)[0] for k in joined if k not in cache}
+        if need:
+            cache.update(load_reports(conn, need))
+        frontier = []
+        for k in sorted(joined):
+            r = cache.get(k)
+            if r is not None and k not in S:
+                S[k] = r
+                frontier.append(r)
+    old_ids |= set(_incident_members(conn, S.keys()))
+    return S, old_ids
+
+
+def _save_some(conn: Connection, old_ids: set[str], records: list[dict]) -> None:
+    """Replace incidents `old_ids` with `records` (their report links included)."""
+    for chunk in _chunks(sorted(old_ids)):
+        conn.execute(delete(inc.incident_reports).where(inc.incident_reports.c.incident_id.in_(chunk)))
+        conn.execute(delete(inc.incidents).where(inc.incidents.c.id.in_(chunk)))
+    if not records:
+        return
+    known = set()
+    arts = sorted({rp["article"] for rec in records for rp in rec.get("reports") or []})
+    for chunk in _chunks(arts):
+        known.update(a for (a,) in conn.execute(select(articles.c.id).where(articles.c.id.in_(chunk))))
+    conn.execute(insert(inc.incidents), [inc._row(rec) for rec in records])
+    links = [{"article_id": rp["article"], "event_id": rp["event"], "incident_id": rec["id"],
+              "outlet": rp.get("outlet"), "status": rp.get("status")}
+             for rec in records for rp in rec.get("reports") or [] if rp["article"] in known]
+    for chunk in _chunks(links, 5000):
+        conn.execute(delete(inc.incident_reports).where(or_(*(
+            and_(inc.incident_reports.c.article_id == x["article_id"], inc.incident_reports.c.event_id == x["event_id"])
+            for x in chunk))))
+        conn.execute(insert(inc.incident_reports), chunk)
+
+
+def link_articles(conn: Connection, article_ids: list[str], *, weights: Weights = DEFAULT,
+                  progress=None) -> IncrementalResult:
+    """Link the events of these stored articles into the stored incidents (the caller commits)."""
+    touched = forget_articles(conn, article_ids)
+    new: dict[str, Report] = {}
+    for chunk in _chunks(sorted(set(article_ids))):
+        got = load_reports(conn, chunk)
+        new.update(got)
+        if progress is not None:
+            progress.update(len(chunk))
+    rows = [index_row(r) for r in new.values()]
+    for chunk in _chunks(rows, 5000):
+        conn.execute(insert(lr), chunk)
+    _bump_terms(conn, new.values())
+    marks = [{"article_id": a, "at": inc._now()} for a in sorted(set(article_ids))]
+    for chunk in _chunks(marks, 5000):
+        conn.execute(insert(linked_articles), chunk)
+    corrections = inc.list_corrections(conn)
+    S, old_ids = _affected(conn, new, corrections, weights)
+    # incidents that lost reports (re-analysed articles) are rebuilt from what they have left
+    for iid, keys in _incident_members(conn, [k for k in _keys_of(conn, touched)]).items():
+        old_ids.add(iid)
+        for k, r in load_reports(conn, {x.rsplit(":", 1)[0] for x in keys}).items():
+            if k in keys and k not in S:
+                S[k] = r
+    old_ids |= set(touched)
+    previous = {}
+    ir = inc.incident_reports.c
+    for chunk in _chunks(sorted(old_ids)):
+        for a, e, i in conn.execute(select(ir.article_id, ir.event_id, ir.incident_id).where(ir.incident_id.in_(chunk))):
+            previous[f"{a}:{e}"] = i
+    reports = sorted(S.values(), key=lambda r: r.key)
+    rel = [c for c in corrections if _touches(c, S)]
+    res = link_reports(reports, previous=previous, corrections=rel, weights=weights, idf=_idf(conn, reports)) \
+        if reports else None
+    records = res.incidents if res else []
+    _save_some(conn, old_ids, records)
+    new_ids = {r["id"] for r in records}
+    return IncrementalResult(records, {"new_articles": len(set(article_ids)), "new_reports": len(new),
+                                       "affected_reports": len(S), "incidents_changed": len(records),
+                                       "incidents_removed": len(old_ids - new_ids)})
+
+
+def _keys_of(conn: Connection, incident_ids: list[str]) -> list[str]:
+    ir = inc.incident_reports.c
+    out = []
+    for chunk in _chunks(incident_ids):
+        out += [f"{a}:{e}" for a, e in conn.execute(select(ir.article_id, ir.event_id).where(ir.incident_id.in_(chunk)))]
+    return out
+
+
+def _touches(corr: dict, S: dict) -> bool:
+    anchors = corr.get("anchors") or {}
+    keys = set(anchors.get("incident") or []) | set(anchors.get("other") or [])
+    if corr.get("event"):
+        keys.add(corr["event"])
+    return bool(keys & set(S))
+
+
+def link_new(engine, *, quiet: bool = True, weights: Weights = DEFAULT) -> IncrementalResult:
+    """Link every stored article the linker has not seen yet, in one transaction."""
+    from eventwire.batch.progress import bar
+
+    with engine.begin() as conn:
+        ids = unlinked_articles(conn)
+        if not ids:
+            return IncrementalResult(stats={"new_articles": 0, "new_reports": 0, "incidents_changed": 0,
+                                            "incidents_removed": 0})
+        with bar(len(ids), "link (incremental)", quiet) as pbar:
+            return link_articles(conn, ids, weights=weights, progress=pbar)
+
+
+def rebuild_index(conn: Connection, reports: list[Report], article_ids: Iterable[str]) -> None:
+    """Replace the link index and term counts with these reports (after a full relink)."""
+    conn.execute(delete(lr))
+    conn.execute(delete(link_terms))
+    conn.execute(delete(linked_articles))
+    for chunk in _chunks([index_row(r) for r in reports], 5000):
+        conn.execute(insert(lr), chunk)
+    df: dict[str, int] = {}
+    for r in reports:
+        for t in r.terms:
+            df[t[:200]] = df.get(t[:200], 0) + 1
+    for chunk in _chunks([{"term": t, "df": n} for t, n in df.items()], 5000):
+        conn.execute(insert(link_terms), chunk)
+    now = inc._now()
+    for chunk in _chunks([{"article_id": a, "at": now} for a in sorted(set(article_ids))], 5000):
+        conn.execute(insert(linked_articles), chunk)
+
+
+def relink_full(conn: Connection, *, progress=None, weights: Weights = DEFAULT):
+    """Link every stored event again (as `store.incidents.relink`) and rebuild the incremental index."""
+    seen: list[str] = []
+
+    def docs() -> Iterator[dict]:
+        for d in inc.load_documents(conn):
+            seen.append((d.get("article") or {}).get("id"))
+            if progress is not None:
+                progress.update(1)
+            yield d
+
+    reports = reports_from_documents(docs())
+    by_key = {r.key: r for r in reports}
+    res = link_reports(list(by_key.values()), previous=inc.previous_assignment(conn),
+                       corrections=inc.list_corrections(conn), weights=weights)
+    inc.save_incidents(conn, res.incidents)
+    rebuild_index(conn, list(by_key.values()), [a for a in seen if a])
+    return res
+
+
+def count_linkable(conn: Connection) -> int:
+    """Stored articles with events (the full relink's progress total)."""
+    has_events = select(events.c.article_id).where(events.c.article_id == articles.c.id).exists()
+    return conn.execute(select(func.count()).select_from(articles).where(has_events)).scalar_one()
