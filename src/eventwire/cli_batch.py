@@ -111,4 +111,87 @@ def batch_cmd(ctx: click.Context, paths: tuple[str, ...], db: str | None, engine
         sys.exit(EXIT_ITEM_ERRORS)
 
 
-COMMANDS = [batch_cmd]
+@click.command("reanalyse")
+@db_option
+@click.option("--outdated", "scope", flag_value="outdated", default=True,
+              help="Articles an older (or unknown) analysis version made (the default).")
+@click.option("--all", "scope", flag_value="all", help="Every stored article.")
+@click.option("--link/--no-link", "link", default=True, show_default=True,
+              help="Link the re-analysed events again (incrementally) when done.")
+@quiet_option
+@click.pass_context
+def reanalyse_cmd(ctx: click.Context, db: str | None, scope: str, link: bool, quiet: bool) -> None:
+    """Analyse stored articles again with this version of eventwire; each batch replaced atomically.
+
+    Every article records the analysis version that produced it (package version
+    plus a hash of the analysis code, data files and spaCy model); `eventwire
+    settings` and this command print the current one.
+    """
+    from eventwire.analysis.version import version
+    from eventwire.batch.progress import bar
+    from eventwire.batch.reanalyse import outdated_ids, reanalyse
+
+    settings = _settings(ctx, db=db)
+    engine = _open_db(settings)
+    current = version(settings.spacy_model)
+    with engine.connect() as conn:
+        ids = outdated_ids(conn, current, everything=scope == "all")
+    click.echo(f"analysis version {current}: {len(ids)} article{'s' * (len(ids) != 1)} to re-analyse", err=True)
+    t0 = time.perf_counter()
+    with bar(len(ids), "reanalyse", quiet) as pbar:
+        counts = reanalyse(engine, settings, ids, progress=pbar)
+    for err in counts.errors:
+        click.echo(f"eventwire: {err.get('error')}", err=True)
+    _summary("Re-analysed", counts, settings, time.perf_counter() - t0)
+    if link and counts.stored:
+        _link_new(settings, quiet)
+    if counts.failed:
+        click.echo(f"eventwire: {counts.failed} of {counts.inputs} articles failed (kept as they were)", err=True)
+        sys.exit(EXIT_ITEM_ERRORS)
+
+
+@click.command("watch")
+@click.argument("feeds", nargs=-1, required=True, metavar="FEED_URL...")
+@db_option
+@click.option("--every", default="10m", show_default=True, metavar="INTERVAL",
+              help="Time between rounds: 30s, 10m, 1h.")
+@click.option("--once", is_flag=True, help="One round, then exit (for cron and tests).")
+@click.option("--link/--no-link", "link", default=True, show_default=True,
+              help="Link new events into incidents (incrementally) after each round.")
+@published_option
+@click.pass_context
+def watch_cmd(ctx: click.Context, feeds: tuple[str, ...], db: str | None, every: str, once: bool, link: bool,
+              published: str | None) -> None:
+    """Follow RSS/Atom feeds: fetch each new entry's page, analyse, store and link it, round after round.
+
+    Feeds are pulled with their last ETag/Last-Modified, entries already taken
+    are skipped, and a feed that is down or malformed is reported and tried
+    again next round. One line per feed and round goes to stderr.
+    """
+    from eventwire.batch.watch import parse_every, pull
+
+    try:
+        interval = parse_every(every)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    settings = _settings(ctx, db=db)
+    engine = _open_db(settings)
+    while True:
+        t0 = time.monotonic()
+        stored = 0
+        for url in feeds:
+            res = pull(engine, url, settings, published)
+            c = res.counts
+            stored += c.stored
+            click.echo(f"{url}: {res.status}; {res.entries} entries, {res.new} new: stored {c.stored}, "
+                       f"present {c.present}, failed {c.failed}", err=True)
+            for err in c.errors:
+                click.echo(f"eventwire: {err.get('error')}", err=True)
+        if link and stored:
+            _link_new(settings, True)
+        if once:
+            return
+        time.sleep(max(0.0, interval - (time.monotonic() - t0)))
+
+
+COMMANDS = [batch_cmd, reanalyse_cmd, watch_cmd]

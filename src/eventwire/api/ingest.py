@@ -83,7 +83,7 @@ def ingest(engine: Any, settings: Any, uploads: list[Upload], *, published: str 
            link: bool = True) -> IngestResult:
     """Analyse, store and (when something is new) re-link; one record per input item, in order."""
     from eventwire.batch.local import analysed_items
-    from eventwire.store import incidents as inc_store
+    from eventwire.link.incremental import link_articles, unlinked_articles
     from eventwire.store import repo
 
     res = IngestResult()
@@ -131,7 +131,7 @@ def ingest(engine: Any, settings: Any, uploads: list[Upload], *, published: str 
                 conn.commit()
                 res.items.append(d)
             if link and res.stored:
-                out = inc_store.relink(conn)
+                out = link_articles(conn, unlinked_articles(conn))  # incremental: only the new events' window
                 conn.commit()
                 res.linked = dict(getattr(out, "stats", {}) or {})
     return res

@@ -97,6 +97,11 @@ def _bump_terms(conn: Connection, reports: Iterable[Report], sign: int = 1) -> N
                 conn.execute(update(link_terms).where(link_terms.c.term == t).values(df=have[t] + sign * counts[t]))
 
 
+def unindex_terms(conn: Connection, reports: Iterable[Report]) -> None:
+    """Take reports' terms out of the stored document frequencies (their articles change)."""
+    _bump_terms(conn, reports, -1)
+
+
 def forget_articles(conn: Connection, article_ids: list[str]) -> list[str]:
     """Take articles out of the link index (before re-analysing them); the incidents they were in."""
     ir = inc.incident_reports.c
