@@ -70,7 +70,7 @@ def _page_article(entry_art, limit: int):
         return entry_art  # the page is gone or has no main text: the entry's own text stands in
     art.title = art.title or entry_art.title
     art.published = entry_art.published or art.published
-    art.outlet = entry_art.outlet or art.outlet
+    art.outlet = art.outlet or entry_art.outlet
     art.url = url
     art.extra = dict(entry_art.extra)
     return art
@@ -78,8 +78,11 @@ def _page_article(entry_art, limit: int):
 
 def pull(engine, url: str, settings, published: str | None = None) -> PullResult:
     """One round for one feed: fetch it (conditionally), take its new entries, store them."""
+    import feedparser
+
     from eventwire.batch.local import analyse_articles, input_error_record
     from eventwire.errors import InputError
+    from eventwire.ingest import Article
     from eventwire.ingest.feeds import articles_from_feed
     from eventwire.ingest.readers import _checked
     from eventwire.store.scale import _now
@@ -108,26 +111,38 @@ def pull(engine, url: str, settings, published: str | None = None) -> PullResult
         res.status = f"malformed: {items[0]}"
         _save_state(engine, url, etag, modified, res.status)
         return res
+    parsed = feedparser.parse(body)
+    if parsed.get("bozo") and not any(isinstance(it, Article) for it in items):
+        # broken XML with nothing usable in it: try again next round, take nothing from it now
+        res.status = f"malformed: {parsed.get('bozo_exception') or 'not RSS or Atom'}"
+        _save_state(engine, url, etag, modified, res.status)
+        return res
+    links = [e.get("link") for e in parsed.get("entries") or []]
     res.entries = len(items)
     with engine.connect() as conn:
         seen = {k for (k,) in conn.execute(select(feed_entries.c.entry).where(feed_entries.c.feed == url))}
     rows, marks = [], []
     fresh = []
-    for it in items:
+    for it, link in zip(items, links, strict=False):
         text = getattr(it, "text", "") or str(it)
         key = entry_key((getattr(it, "extra", None) or {}).get("entry_id") or getattr(it, "item_id", None),
-                        getattr(it, "url", None), text)
+                        link, text)
         if key in seen:
             continue
         seen.add(key)
+        if isinstance(it, InputError) and link:  # an entry without text: its page may have it
+            it = Article(text="", url=link, source=it.source, kind="html", extra={"error": it})
         fresh.append((key, it))
     arts = []
     for key, it in fresh:
+        if isinstance(it, Article) and not it.text:
+            page = _page_article(it, settings.max_article_bytes)
+            it = page if page.text else it.extra["error"]
         if isinstance(it, InputError):
             rows.append(result_row(it, input_error_record(it)))
             marks.append({"feed": url, "entry": key, "article_id": None, "status": "failed"})
             continue
-        art = _page_article(it, settings.max_article_bytes)
+        art = it if it.kind == "html" and it.text else _page_article(it, settings.max_article_bytes)
         checked = list(_checked([art], settings.languages))[0]
         if isinstance(checked, InputError):
             rows.append(result_row(checked, input_error_record(checked)))
