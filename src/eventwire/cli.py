@@ -113,8 +113,10 @@ SECTIONS = ("places", "times", "actors", "claims", "events", "framing")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...|-")
 @db_option
 @published_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar (also off when stderr is not a terminal).")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[str, ...], db: str | None, published: str | None) -> None:
+def ingest(ctx: click.Context, paths: tuple[str, ...], db: str | None, published: str | None,
+           quiet: bool = False) -> None:
     """Analyse articles and store them; articles already stored are left as they are.
 
     Prints a summary: articles stored, already present, failed, and the items
@@ -127,11 +129,13 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], db: str | None, published
     engine = _open_db(settings)
     counts = dict.fromkeys(("inputs", "stored", "present", "failed"), 0)
     items = dict.fromkeys(SECTIONS, 0)
-    with engine.connect() as conn:
+    from eventwire.batch.progress import bar, count_inputs
+
+    with bar(count_inputs(paths), "ingest", quiet) as pbar, engine.connect() as conn:
         def known(art) -> bool:
             return repo.has_article(conn, art.article_id)
 
-        for art, rec in analysed_items(paths, settings, published, skip=known):
+        for art, rec in analysed_items(paths, settings, published, skip=known, progress=pbar):
             counts["inputs"] += 1
             if rec is None:
                 counts["present"] += 1
