@@ -25,7 +25,7 @@ import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
 
 from eventwire.link import link_reports
 from eventwire.link.blocking import ARTICLE_DAYS_BACK, CELL_DEG, SLACK_DAYS, candidate_pairs
@@ -36,7 +36,6 @@ from eventwire.store.scale import link_reports as lr
 from eventwire.store.scale import link_terms, linked_articles
 from eventwire.store.schema import articles, events
 
-REACH_DAYS = SLACK_DAYS + ARTICLE_DAYS_BACK  # how far apart two blocked windows can be
 REACH_DEG = 2 * CELL_DEG                     # a neighbouring grid cell's far edge
 _CHUNK = 500
 
@@ -58,7 +57,7 @@ def _blockable(r: Report) -> bool:
 
 def index_row(r: Report) -> dict:
     return {"key": r.key[:220], "article_id": r.article, "type": r.type[:16], "lo": r.lo, "hi": r.hi,
-            "lat": r.lat, "lon": r.lon, "country": r.country}
+            "reach": reach(r), "lat": r.lat, "lon": r.lon, "country": r.country}
 
 
 def load_reports(conn: Connection, article_ids: Iterable[str]) -> dict[str, Report]:
@@ -124,32 +123,104 @@ def _idf(conn: Connection, reports: Iterable[Report]) -> dict[str, float]:
     return out
 
 
+def reach(r: Report) -> int | None:
+    """The earliest day blocking files a report under: its window's first day, or an earlier day its
+    article names (up to ARTICLE_DAYS_BACK before); None when it is not blocked at all."""
+    if not _blockable(r):
+        return None
+    back = [d for d in r.art_days if r.lo - ARTICLE_DAYS_BACK <= d < r.lo]
+    return min([r.lo, *back])
+
+
+def _span(r: Report) -> tuple[int, int]:
+    return reach(r), r.hi + SLACK_DAYS  # type: ignore[return-value]
+
+
+def _countries_of(r: Report) -> frozenset | None:
+    """Countries a report can meet others in; None when it has none (it then meets any place)."""
+    if r.country:
+        return frozenset((r.country,))
+    if r.art_countries:
+        return r.art_countries
+    return None if r.lat is None else frozenset()
+
+
+def _place_possible(r: Report, country: str | None, lat: float | None, lon: float | None) -> bool:
+    """Could blocking pair report `r` with a stored report at this place (a superset)?"""
+    if country is None:
+        return True
+    cys = _countries_of(r)
+    if cys is None or country in cys:
+        return True
+    return r.lat is not None and lat is not None and abs(r.lat - lat) <= REACH_DEG \
+        and abs(r.lon - lon) <= REACH_DEG
+
+
+def _merged(spans: list[tuple[int, int, Report]]) -> list[tuple[int, int, list[Report]]]:
+    out: list[tuple[int, int, list[Report]]] = []
+    for lo, hi, r in sorted(spans, key=lambda x: x[0]):
+        if out and lo <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], hi), out[-1][2] + [r])
+        else:
+            out.append((lo, hi, [r]))
+    return out
+
+
 def _window_query(frontier: list[Report]):
-    """Stored report keys that blocking could pair with any frontier report (a superset)."""
-    by_type: dict[str, list[Report]] = {}
+    """Stored reports that blocking could pair with a frontier report: a coarse SQL filter by type,
+    day intervals (index on type, lo) and the places of each interval's reports."""
+    by_type: dict[str, list] = {}
     for r in frontier:
         if _blockable(r):
-            by_type.setdefault(r.type, []).append(r)
+            by_type.setdefault(r.type, []).append((*_span(r), r))
     conds = []
-    for t, rs in by_type.items():
-        lo = min(r.lo for r in rs) - REACH_DAYS
-        hi = max(r.hi for r in rs) + REACH_DAYS
-        cond = [lr.c.type == t, lr.c.lo <= hi, lr.c.hi >= lo, lr.c.hi - lr.c.lo <= MAX_WINDOW_DAYS]
-        unplaced = any(not r.country and not r.art_countries and r.lat is None for r in rs)
-        if not unplaced:
-            countries = sorted({c for r in rs for c in ((r.country,) if r.country else r.art_countries)})
-            place = [lr.c.country.is_(None)]
-            if countries:
-                place.append(lr.c.country.in_(countries))
-            fine = [r for r in rs if r.lat is not None and r.lon is not None]
-            if fine:
-                place.append(and_(lr.c.lat.between(min(r.lat for r in fine) - REACH_DEG,
-                                                   max(r.lat for r in fine) + REACH_DEG),
-                                  lr.c.lon.between(min(r.lon for r in fine) - REACH_DEG,
-                                                   max(r.lon for r in fine) + REACH_DEG)))
-            cond.append(or_(*place))
-        conds.append(and_(*cond))
-    return select(lr.c.key, lr.c.article_id).where(or_(*conds)) if conds else None
+    for t, spans in by_type.items():
+        for lo, hi, rs in _merged(spans):
+            cond = [lr.c.type == t, lr.c.lo.between(lo - MAX_WINDOW_DAYS - SLACK_DAYS, hi + ARTICLE_DAYS_BACK),
+                    lr.c.reach <= hi, lr.c.hi + SLACK_DAYS >= lo]
+            if all(_countries_of(r) is not None for r in rs):
+                countries = sorted({c for r in rs for c in _countries_of(r)})
+                place = [lr.c.country.is_(None)]
+                if countries:
+                    place.append(lr.c.country.in_(countries))
+                for r in rs:
+                    if r.lat is not None and r.lon is not None:
+                        place.append(and_(lr.c.lat.between(r.lat - REACH_DEG, r.lat + REACH_DEG),
+                                          lr.c.lon.between(r.lon - REACH_DEG, r.lon + REACH_DEG)))
+                cond.append(or_(*place))
+            conds.append(and_(*cond))
+    if not conds:
+        return None
+    cols = (lr.c.key, lr.c.article_id, lr.c.type, lr.c.reach, lr.c.hi, lr.c.country, lr.c.lat, lr.c.lon)
+    return select(*cols).where(or_(*conds))
+
+
+def _candidates(conn: Connection, frontier: list[Report], skip) -> dict[str, str]:
+    """Key -> article of the stored reports some frontier report could be blocked with."""
+    q = _window_query(frontier)
+    if q is None:
+        return {}
+    days: dict[tuple[str, int], list[Report]] = {}
+    for r in frontier:
+        if _blockable(r):
+            lo, hi = _span(r)
+            for d in range(lo, hi + 1):
+                days.setdefault((r.type, d), []).append(r)
+    out: dict[str, str] = {}
+    for key, art, typ, c_reach, c_hi, country, lat, lon in conn.execute(q):
+        if key in skip:
+            continue
+        seen: set[int] = set()
+        for d in range(c_reach, c_hi + SLACK_DAYS + 1):
+            for r in days.get((typ, d), ()):
+                if id(r) not in seen:
+                    seen.add(id(r))
+                    if _place_possible(r, country, lat, lon):
+                        out[key] = art
+                        break
+            if key in out:
+                break
+    return out
 
 
 def _incident_members(conn: Connection, keys: Iterable[str]) -> dict[str, set[str]]:
@@ -182,10 +253,7 @@ def _affected(conn: Connection, new: dict[str, Report], corrections: list[dict],
                                          | ({c["event"]} if c.get("event") else set()), c) for c in corrections]
     applied: set[int] = set()
     while frontier:
-        q = _window_query(frontier)
-        cand_keys: dict[str, str] = {}
-        if q is not None:
-            cand_keys = {k: a for k, a in conn.execute(q) if k not in S}
+        cand_keys = _candidates(conn, frontier, S)
         need = {a for k, a in cand_keys.items() if k not in cache}
         if need:
             cache.update(load_reports(conn, need))
@@ -239,10 +307,10 @@ def _save_some(conn: Connection, old_ids: set[str], records: list[dict]) -> None
     links = [{"article_id": rp["article"], "event_id": rp["event"], "incident_id": rec["id"],
               "outlet": rp.get("outlet"), "status": rp.get("status")}
              for rec in records for rp in rec.get("reports") or [] if rp["article"] in known]
-    for chunk in _chunks(links, 5000):
-        conn.execute(delete(inc.incident_reports).where(or_(*(
-            and_(inc.incident_reports.c.article_id == x["article_id"], inc.incident_reports.c.event_id == x["event_id"])
-            for x in chunk))))
+    ir = inc.incident_reports.c
+    gone = delete(inc.incident_reports).where(ir.article_id == bindparam("a"), ir.event_id == bindparam("e"))
+    for chunk in _chunks(links, 5000):  # a report's row from an incident outside the set (never expected)
+        conn.execute(gone, [{"a": x["article_id"], "e": x["event_id"]} for x in chunk])
         conn.execute(insert(inc.incident_reports), chunk)
 
 

@@ -49,6 +49,7 @@ link_reports = Table(
     Column("type", String(16), nullable=False),
     Column("lo", Integer, comment="first day of the date window (ordinal); null when undated"),
     Column("hi", Integer),
+    Column("reach", Integer, comment="earliest day blocking puts it on (a day its article names, or lo)"),
     Column("lat", Float),
     Column("lon", Float),
     Column("country", String(3), comment="the event's own country, else null"),

@@ -34,6 +34,8 @@ def upgrade() -> None:
         sa.Column("lo", sa.Integer(), nullable=True,
                   comment="first day of the date window (ordinal); null when undated"),
         sa.Column("hi", sa.Integer(), nullable=True),
+        sa.Column("reach", sa.Integer(), nullable=True,
+                  comment="earliest day blocking puts it on (a day its article names, or lo)"),
         sa.Column("lat", sa.Float(), nullable=True),
         sa.Column("lon", sa.Float(), nullable=True),
         sa.Column("country", sa.String(length=3), nullable=True, comment="the event's own country, else null"),
