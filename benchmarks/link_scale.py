@@ -110,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     docs = generate(args.events + args.new)
     cut = _split(docs, args.events)
     base, new = docs[:cut], docs[cut:]
+    del docs
     out["generate_s"] = round(time.perf_counter() - t, 1)
     engine = open_store(f"sqlite:///{args.db}")
 
@@ -123,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     bulk_store(engine, base)
     out["build_s"] = round(time.perf_counter() - t, 1)
     out["articles"] = len(base)
+    del base  # the linker reads the store, not these
 
     t, c = time.perf_counter(), time.process_time()
     with engine.begin() as conn:

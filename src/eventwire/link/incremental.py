@@ -391,8 +391,8 @@ def rebuild_index(conn: Connection, reports: list[Report], article_ids: Iterable
     conn.execute(delete(lr))
     conn.execute(delete(link_terms))
     conn.execute(delete(linked_articles))
-    for chunk in _chunks([index_row(r) for r in reports], 5000):
-        conn.execute(insert(lr), chunk)
+    for i in range(0, len(reports), 5000):
+        conn.execute(insert(lr), [index_row(r) for r in reports[i:i + 5000]])
     df: dict[str, int] = {}
     for r in reports:
         for t in r.terms:
