@@ -78,8 +78,13 @@ def test_two_workers_store_what_ingest_stores(inputs, ingested, tmp_path: Path):
         versions = {v for (v,) in conn.execute(select(s.articles.c.analysis_version))}
         errors = conn.execute(select(func.count()).select_from(s.ingest_errors)).scalar_one()
     assert versions == {version()} and errors == 1
-    again = _batch(str(inputs), "--db", db, "--workers", "2", "--quiet")
+    again = _batch(str(inputs), "--db", db, "--workers", "2", "--quiet", "--link")
     assert "stored           0" in again.stdout and "already present  10" in again.stdout
+    assert "new reports incrementally" in again.stderr  # --link: the stored events, linked
+    from eventwire.store.incidents import incidents
+
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(incidents)).scalar_one() > 0
 
 
 def _consistent(url: str) -> int:

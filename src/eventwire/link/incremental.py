@@ -242,7 +242,7 @@ def _incident_members(conn: Connection, keys: Iterable[str]) -> dict[str, set[st
 
 
 def _affected(conn: Connection, new: dict[str, Report], corrections: list[dict],
-              weights: Weights) -> tuple[dict[str, Report], set[str]]:
+              weights: Weights, stats: dict) -> tuple[dict[str, Report], set[str]]:
     """The reports whose incidents may change, and the incident ids they were in."""
     S: dict[str, Report] = dict(new)
     old_ids: set[str] = set()
@@ -289,6 +289,7 @@ def _affected(conn: Connection, new: dict[str, Report], corrections: list[dict],
                 S[k] = r
                 frontier.append(r)
     old_ids |= set(_incident_members(conn, S.keys()))
+    stats["stored_reports_read"] = len(cache)
     return S, old_ids
 
 
@@ -332,7 +333,8 @@ def link_articles(conn: Connection, article_ids: list[str], *, weights: Weights 
     for chunk in _chunks(marks, 5000):
         conn.execute(insert(linked_articles), chunk)
     corrections = inc.list_corrections(conn)
-    S, old_ids = _affected(conn, new, corrections, weights)
+    stats: dict = {}
+    S, old_ids = _affected(conn, new, corrections, weights, stats)
     # incidents that lost reports (re-analysed articles) are rebuilt from what they have left
     for iid, keys in _incident_members(conn, [k for k in _keys_of(conn, touched)]).items():
         old_ids.add(iid)
@@ -354,7 +356,7 @@ def link_articles(conn: Connection, article_ids: list[str], *, weights: Weights 
     new_ids = {r["id"] for r in records}
     return IncrementalResult(records, {"new_articles": len(set(article_ids)), "new_reports": len(new),
                                        "affected_reports": len(S), "incidents_changed": len(records),
-                                       "incidents_removed": len(old_ids - new_ids)})
+                                       "incidents_removed": len(old_ids - new_ids), **stats})
 
 
 def _keys_of(conn: Connection, incident_ids: list[str]) -> list[str]:
