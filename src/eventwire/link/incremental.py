@@ -57,7 +57,7 @@ def _blockable(r: Report) -> bool:
 
 def index_row(r: Report) -> dict:
     return {"key": r.key[:220], "article_id": r.article, "type": r.type[:16], "lo": r.lo, "hi": r.hi,
-            "reach": reach(r), "lat": r.lat, "lon": r.lon, "country": r.country}
+            "reach": reach(r), "lat": r.lat, "lon": r.lon, "country": r.country, "fine": r.fine}
 
 
 def load_reports(conn: Connection, article_ids: Iterable[str]) -> dict[str, Report]:
@@ -137,23 +137,33 @@ def _span(r: Report) -> tuple[int, int]:
 
 
 def _countries_of(r: Report) -> frozenset | None:
-    """Countries a report can meet others in; None when it has none (it then meets any place)."""
+    """The countries blocking files a report under (`blocking._countries`); None when it has none,
+    so that it meets reports of any place through a shared actor."""
     if r.country:
         return frozenset((r.country,))
-    if r.art_countries:
-        return r.art_countries
-    return None if r.lat is None else frozenset()
+    if r.place is None or r.lat is None:
+        return r.art_countries or None
+    return None
 
 
-def _place_possible(r: Report, country: str | None, lat: float | None, lon: float | None) -> bool:
-    """Could blocking pair report `r` with a stored report at this place (a superset)?"""
+def _place_possible(r: Report, country: str | None, lat: float | None, lon: float | None,
+                    fine: bool, c_back: bool) -> bool:
+    """Could blocking pair report `r` with a stored report at this place (a superset of its rules)?
+
+    Two fine places pair only through neighbouring grid cells, unless a shared unresolved name or a
+    day one article names (`c_back`, or r's own) joins them within a country; coarse places pair
+    within their country.
+    """
     if country is None:
         return True
     cys = _countries_of(r)
-    if cys is None or country in cys:
+    if cys is None:
         return True
-    return r.lat is not None and lat is not None and abs(r.lat - lat) <= REACH_DEG \
-        and abs(r.lon - lon) <= REACH_DEG
+    if r.lat is not None and lat is not None and abs(r.lat - lat) <= REACH_DEG and abs(r.lon - lon) <= REACH_DEG:
+        return True
+    if country not in cys:
+        return False
+    return not (r.fine and fine) or bool(r.names) or c_back or reach(r) < r.lo
 
 
 def _merged(spans: list[tuple[int, int, Report]]) -> list[tuple[int, int, list[Report]]]:
@@ -183,15 +193,18 @@ def _window_query(frontier: list[Report]):
                 place = [lr.c.country.is_(None)]
                 if countries:
                     place.append(lr.c.country.in_(countries))
-                for r in rs:
-                    if r.lat is not None and r.lon is not None:
-                        place.append(and_(lr.c.lat.between(r.lat - REACH_DEG, r.lat + REACH_DEG),
-                                          lr.c.lon.between(r.lon - REACH_DEG, r.lon + REACH_DEG)))
+                fine = [r for r in rs if r.lat is not None and r.lon is not None]
+                if fine:  # one box per interval keeps the statement small; the exact test follows
+                    place.append(and_(lr.c.lat.between(min(r.lat for r in fine) - REACH_DEG,
+                                                       max(r.lat for r in fine) + REACH_DEG),
+                                      lr.c.lon.between(min(r.lon for r in fine) - REACH_DEG,
+                                                       max(r.lon for r in fine) + REACH_DEG)))
                 cond.append(or_(*place))
             conds.append(and_(*cond))
     if not conds:
         return None
-    cols = (lr.c.key, lr.c.article_id, lr.c.type, lr.c.reach, lr.c.hi, lr.c.country, lr.c.lat, lr.c.lon)
+    cols = (lr.c.key, lr.c.article_id, lr.c.type, lr.c.reach, lr.c.lo, lr.c.hi, lr.c.country, lr.c.lat, lr.c.lon,
+            lr.c.fine)
     return select(*cols).where(or_(*conds))
 
 
@@ -207,7 +220,7 @@ def _candidates(conn: Connection, frontier: list[Report], skip) -> dict[str, str
             for d in range(lo, hi + 1):
                 days.setdefault((r.type, d), []).append(r)
     out: dict[str, str] = {}
-    for key, art, typ, c_reach, c_hi, country, lat, lon in conn.execute(q):
+    for key, art, typ, c_reach, c_lo, c_hi, country, lat, lon, fine in conn.execute(q):
         if key in skip:
             continue
         seen: set[int] = set()
@@ -215,7 +228,7 @@ def _candidates(conn: Connection, frontier: list[Report], skip) -> dict[str, str
             for r in days.get((typ, d), ()):
                 if id(r) not in seen:
                     seen.add(id(r))
-                    if _place_possible(r, country, lat, lon):
+                    if _place_possible(r, country, lat, lon, bool(fine), c_reach < c_lo):
                         out[key] = art
                         break
             if key in out:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, Float, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, String, Table, Text
 
 from eventwire.store.schema import articles, metadata
 
@@ -53,6 +53,7 @@ link_reports = Table(
     Column("lat", Float),
     Column("lon", Float),
     Column("country", String(3), comment="the event's own country, else null"),
+    Column("fine", Boolean, nullable=False, default=False, comment="a place at district precision or finer"),
 )
 Index("ix_link_reports_type_lo", link_reports.c.type, link_reports.c.lo)
 Index("ix_link_reports_article_id", link_reports.c.article_id)

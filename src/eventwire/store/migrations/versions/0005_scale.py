@@ -39,6 +39,7 @@ def upgrade() -> None:
         sa.Column("lat", sa.Float(), nullable=True),
         sa.Column("lon", sa.Float(), nullable=True),
         sa.Column("country", sa.String(length=3), nullable=True, comment="the event's own country, else null"),
+        sa.Column("fine", sa.Boolean(), nullable=False, comment="a place at district precision or finer"),
         sa.ForeignKeyConstraint(["article_id"], ["articles.id"], name="fk_link_reports_article_id_articles",
                                 ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("key", name="pk_link_reports"),
