@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from eventwire.cli import cli
+from test_store_pg import pg_url  # noqa: F401 - the module-scoped throwaway server fixture
 
 DATA = Path(__file__).resolve().parent / "data" / "linking"
 
@@ -120,3 +121,28 @@ def test_cli_link_incremental_and_correction(tmp_path: Path):
     assert r.exit_code == 0, r.output
     alone = [i for i in _records(engine).values() if any(f"{x['article']}:{x['event']}" == key for x in i["reports"])]
     assert len(alone) == 1 and len(alone[0]["reports"]) == 1  # the split holds after new reports
+
+
+def test_incremental_equals_full_postgresql(pg_url):  # noqa: F811 - fixture
+    from sqlalchemy import text
+
+    from eventwire.link.incremental import link_new, relink_full
+    from eventwire.store import engine_for, open_store, repo
+
+    engine = engine_for(pg_url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine = open_store(pg_url)
+    docs = _docs()
+    step = -(-len(docs) // 3)
+    for i in range(0, len(docs), step):
+        with engine.begin() as conn:
+            for d in docs[i:i + step]:
+                repo.save_document(conn, d)
+        link_new(engine)
+    incremental = _partition(engine)
+    with engine.begin() as conn:
+        relink_full(conn)
+    assert incremental == _partition(engine)
+    assert any(len(keys) > 1 for _, keys in incremental)
