@@ -156,7 +156,9 @@ def main(argv: list[str] | None = None) -> int:
         full = open_store(f"sqlite:///{copy}")
         with full.begin() as conn:
             relink_full(conn)
-        out["incremental_equals_full"] = _partition(engine) == _partition(full)
+        a, b = set(_partition(engine)), set(_partition(full))
+        out["incremental_equals_full"] = a == b
+        out["incidents_only_incremental"], out["incidents_only_full"] = len(a - b), len(b - a)
         Path(copy).unlink()
     for k, v in out.items():
         print(f"{k:<32} {v}")

@@ -146,26 +146,6 @@ def _countries_of(r: Report) -> frozenset | None:
     return None
 
 
-def _place_possible(r: Report, country: str | None, lat: float | None, lon: float | None,
-                    fine: bool, c_back: bool) -> bool:
-    """Could blocking pair report `r` with a stored report at this place (a superset of its rules)?
-
-    Two fine places pair only through neighbouring grid cells, unless a shared unresolved name or a
-    day one article names (`c_back`, or r's own) joins them within a country; coarse places pair
-    within their country.
-    """
-    if country is None:
-        return True
-    cys = _countries_of(r)
-    if cys is None:
-        return True
-    if r.lat is not None and lat is not None and abs(r.lat - lat) <= REACH_DEG and abs(r.lon - lon) <= REACH_DEG:
-        return True
-    if country not in cys:
-        return False
-    return not (r.fine and fine) or bool(r.names) or c_back or reach(r) < r.lo
-
-
 def _merged(spans: list[tuple[int, int, Report]]) -> list[tuple[int, int, list[Report]]]:
     out: list[tuple[int, int, list[Report]]] = []
     for lo, hi, r in sorted(spans, key=lambda x: x[0]):
@@ -208,30 +188,75 @@ def _window_query(frontier: list[Report]):
     return select(*cols).where(or_(*conds))
 
 
+class _Buckets:
+    """The frontier reports filed by (type, day) and by country or grid square, so each stored row
+    is tested with a few set lookups: could blocking pair it with some frontier report?
+
+    A row without a country meets any report of its days. Otherwise: a report without countries
+    meets every place (through a shared actor); two places within `REACH_DEG` may share or touch a
+    grid cell; within one country a coarse place, a shared unresolved name or a day one article
+    names (`back`) joins them; two fine places of one country that are far apart never pair.
+    """
+
+    def __init__(self, frontier: list[Report]) -> None:
+        self.any: set[tuple] = set()        # (type, day): some report meets every place
+        self.loose: set[tuple] = set()      # (type, day, country): a report meeting the whole country
+        self.strict: set[tuple] = set()     # (type, day, country): a fine report (cells only)
+        self.cells: dict[tuple, list[Report]] = {}
+        self.days: set[tuple] = set()       # (type, day): any report at all
+        for r in frontier:
+            if not _blockable(r):
+                continue
+            lo, hi = _span(r)
+            cys = _countries_of(r)
+            loose = not r.fine or bool(r.names) or reach(r) < r.lo
+            cell = self.cell(r.lat, r.lon) if r.lat is not None and r.lon is not None else None
+            for d in range(lo, hi + 1):
+                self.days.add((r.type, d))
+                if cys is None:
+                    self.any.add((r.type, d))
+                else:
+                    for cy in cys:
+                        (self.loose if loose else self.strict).add((r.type, d, cy))
+                if cell is not None:
+                    self.cells.setdefault((r.type, d, cell), []).append(r)
+
+    @staticmethod
+    def cell(lat: float, lon: float) -> tuple[int, int]:
+        return int(lat // REACH_DEG), int(lon // REACH_DEG)
+
+    def meets(self, typ: str, d: int, country, lat, lon, fine: bool, back: bool) -> bool:
+        if country is None:
+            return (typ, d) in self.days
+        if (typ, d) in self.any or (typ, d, country) in self.loose:
+            return True
+        if (typ, d, country) in self.strict and (not fine or back):
+            return True
+        if lat is None or lon is None:
+            return False
+        cy, cx = self.cell(lat, lon)
+        for dy in (-1, 0, 1):
+            for dx in (-1, 0, 1):
+                for r in self.cells.get((typ, d, (cy + dy, cx + dx)), ()):
+                    if abs(r.lat - lat) <= REACH_DEG and abs(r.lon - lon) <= REACH_DEG:
+                        return True
+        return False
+
+
 def _candidates(conn: Connection, frontier: list[Report], skip) -> dict[str, str]:
     """Key -> article of the stored reports some frontier report could be blocked with."""
     q = _window_query(frontier)
     if q is None:
         return {}
-    days: dict[tuple[str, int], list[Report]] = {}
-    for r in frontier:
-        if _blockable(r):
-            lo, hi = _span(r)
-            for d in range(lo, hi + 1):
-                days.setdefault((r.type, d), []).append(r)
+    b = _Buckets(frontier)
     out: dict[str, str] = {}
     for key, art, typ, c_reach, c_lo, c_hi, country, lat, lon, fine in conn.execute(q):
         if key in skip:
             continue
-        seen: set[int] = set()
+        back = c_reach < c_lo
         for d in range(c_reach, c_hi + SLACK_DAYS + 1):
-            for r in days.get((typ, d), ()):
-                if id(r) not in seen:
-                    seen.add(id(r))
-                    if _place_possible(r, country, lat, lon, bool(fine), c_reach < c_lo):
-                        out[key] = art
-                        break
-            if key in out:
+            if b.meets(typ, d, country, lat, lon, bool(fine), back):
+                out[key] = art
                 break
     return out
 
