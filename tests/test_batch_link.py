@@ -146,3 +146,31 @@ def test_incremental_equals_full_postgresql(pg_url):  # noqa: F811 - fixture
         relink_full(conn)
     assert incremental == _partition(engine)
     assert any(len(keys) > 1 for _, keys in incremental)
+
+
+def test_changed_article_relinks_its_old_incident(tmp_path: Path):
+    """An article analysed again (here: its events gone) leaves its incident, as a full relink says."""
+    from eventwire.batch.reanalyse import mark_unlinked, replace_document
+    from eventwire.link.incremental import link_new, relink_full
+    from eventwire.store import open_store, repo
+
+    docs = _docs()
+    engine = open_store(f"sqlite:///{tmp_path / 'r.db'}")
+    with engine.begin() as conn:
+        for d in docs:
+            repo.save_document(conn, d)
+    link_new(engine)
+    big = max(_records(engine).values(), key=lambda x: len(x["reports"]))
+    aid = big["reports"][0]["article"]
+    doc = next(d for d in docs if d["article"]["id"] == aid)
+    with engine.begin() as conn:
+        mark_unlinked(conn, [aid])
+        replace_document(conn, {**doc, "events": []}, "test")
+    link_new(engine)
+    after = _partition(engine)
+    assert all(not k.startswith(aid + ":") for _, keys in after for k in keys)
+    shutil.copy(tmp_path / "r.db", tmp_path / "r2.db")
+    full = open_store(f"sqlite:///{tmp_path / 'r2.db'}")
+    with full.begin() as conn:
+        relink_full(conn)
+    assert after == _partition(full)

@@ -57,12 +57,22 @@ def replace_document(conn: Connection, d: dict, version: str) -> None:
             conn.execute(s.SECTIONS[section].insert(), rows)
 
 
+def mark_unlinked(conn: Connection, ids: list[str]) -> None:
+    """Before articles change: their old reports leave the linker's term counts, and the articles
+    count as not linked, so the next incremental link takes them (and their old incidents) again."""
+    from eventwire.link.incremental import load_reports, unindex_terms
+
+    linked = {x for (x,) in conn.execute(select(linked_articles.c.article_id)
+                                         .where(linked_articles.c.article_id.in_(ids)))}
+    if linked:
+        unindex_terms(conn, load_reports(conn, linked).values())
+        conn.execute(delete(linked_articles).where(linked_articles.c.article_id.in_(sorted(linked))))
+
+
 def reanalyse(engine, settings, ids: list[str], progress=None) -> Counts:
     """Analyse these stored articles again; each batch replaced in one transaction."""
     from eventwire.analysis.version import version
     from eventwire.batch.local import analyse_articles
-    from eventwire.link.incremental import load_reports, unindex_terms
-
     current = version(settings.spacy_model)
     total = Counts()
     for i in range(0, len(ids), settings.batch_size):
@@ -72,11 +82,7 @@ def reanalyse(engine, settings, ids: list[str], progress=None) -> Counts:
         recs = analyse_articles(arts, settings, None)
         c = Counts()
         with engine.begin() as conn:
-            linked = {x for (x,) in conn.execute(select(linked_articles.c.article_id)
-                                                 .where(linked_articles.c.article_id.in_(chunk)))}
-            if linked:  # their old reports leave the linker's term counts; they are linked again later
-                unindex_terms(conn, load_reports(conn, linked).values())
-                conn.execute(delete(linked_articles).where(linked_articles.c.article_id.in_(sorted(linked))))
+            mark_unlinked(conn, chunk)
             for art, rec in zip(arts, recs, strict=True):
                 c.inputs += 1
                 d = rec.to_dict()

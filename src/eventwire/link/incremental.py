@@ -72,10 +72,14 @@ def load_reports(conn: Connection, article_ids: Iterable[str]) -> dict[str, Repo
 
 
 def unlinked_articles(conn: Connection) -> list[str]:
-    """Articles with events that the linker has not seen yet."""
+    """Articles the linker has not seen yet: with events, or changed since it last saw them (still
+    in its index or in an incident)."""
     has_events = select(events.c.article_id).where(events.c.article_id == articles.c.id).exists()
+    indexed = select(lr.c.article_id).where(lr.c.article_id == articles.c.id).exists()
+    in_incident = select(inc.incident_reports.c.article_id).where(
+        inc.incident_reports.c.article_id == articles.c.id).exists()
     seen = select(linked_articles.c.article_id).where(linked_articles.c.article_id == articles.c.id).exists()
-    q = select(articles.c.id).where(has_events, ~seen).order_by(articles.c.id)
+    q = select(articles.c.id).where(or_(has_events, indexed, in_incident), ~seen).order_by(articles.c.id)
     return [a for (a,) in conn.execute(q)]
 
 
@@ -370,15 +374,12 @@ def link_articles(conn: Connection, article_ids: list[str], *, weights: Weights 
     marks = [{"article_id": a, "at": inc._now()} for a in sorted(set(article_ids))]
     for chunk in _chunks(marks, 5000):
         conn.execute(insert(linked_articles), chunk)
+    # incidents that lost reports (re-analysed articles) are re-linked from what they have left
+    left = set(_keys_of(conn, touched))
+    seeds = {k: r for k, r in load_reports(conn, {k.rsplit(":", 1)[0] for k in left}).items() if k in left}
     corrections = inc.list_corrections(conn)
     stats: dict = {}
-    S, old_ids = _affected(conn, new, corrections, weights, stats)
-    # incidents that lost reports (re-analysed articles) are rebuilt from what they have left
-    for iid, keys in _incident_members(conn, [k for k in _keys_of(conn, touched)]).items():
-        old_ids.add(iid)
-        for k, r in load_reports(conn, {x.rsplit(":", 1)[0] for x in keys}).items():
-            if k in keys and k not in S:
-                S[k] = r
+    S, old_ids = _affected(conn, {**seeds, **new}, corrections, weights, stats)
     old_ids |= set(touched)
     previous = {}
     ir = inc.incident_reports.c
