@@ -32,8 +32,8 @@ from eventwire.link.blocking import ARTICLE_DAYS_BACK, CELL_DEG, SLACK_DAYS, can
 from eventwire.link.reports import MAX_WINDOW_DAYS, Report, reports_from_documents
 from eventwire.link.score import DEFAULT, Weights, score_pair, set_vectors
 from eventwire.store import incidents as inc
+from eventwire.store.scale import SHORT_DAYS, link_terms, linked_articles
 from eventwire.store.scale import link_reports as lr
-from eventwire.store.scale import link_terms, linked_articles
 from eventwire.store.schema import articles, events
 
 REACH_DEG = 2 * CELL_DEG                     # a neighbouring grid cell's far edge
@@ -57,7 +57,8 @@ def _blockable(r: Report) -> bool:
 
 def index_row(r: Report) -> dict:
     return {"key": r.key[:220], "article_id": r.article, "type": r.type[:16], "lo": r.lo, "hi": r.hi,
-            "reach": reach(r), "lat": r.lat, "lon": r.lon, "country": r.country, "fine": r.fine}
+            "reach": reach(r), "lat": r.lat, "lon": r.lon, "country": r.country, "fine": r.fine,
+            "wide": _blockable(r) and r.hi + SLACK_DAYS - reach(r) > SHORT_DAYS}
 
 
 def load_reports(conn: Connection, article_ids: Iterable[str]) -> dict[str, Report]:
@@ -160,36 +161,55 @@ def _merged(spans: list[tuple[int, int, Report]]) -> list[tuple[int, int, list[R
     return out
 
 
-def _window_query(frontier: list[Report]):
-    """Stored reports that blocking could pair with a frontier report: a coarse SQL filter by type,
-    day intervals (index on type, lo) and the places of each interval's reports."""
-    by_type: dict[str, list] = {}
+def _window_terms(frontier: list[Report]) -> list:
+    """SQL conditions, each served by an index, whose union holds every stored report that blocking
+    could pair with a frontier report: per type and country (and per type for rows without a country,
+    and per grid box for fine places), the frontier's day intervals merged."""
+    groups: dict[tuple, list] = {}
     for r in frontier:
-        if _blockable(r):
-            by_type.setdefault(r.type, []).append((*_span(r), r))
-    conds = []
-    for t, spans in by_type.items():
+        if not _blockable(r):
+            continue
+        span = (*_span(r), r)
+        cys = _countries_of(r)
+        if cys is None:
+            groups.setdefault((r.type, "*"), []).append(span)
+            continue
+        groups.setdefault((r.type, None), []).append(span)
+        for cy in cys:
+            groups.setdefault((r.type, cy), []).append(span)
+        if r.lat is not None and r.lon is not None:
+            groups.setdefault((r.type, _Buckets.cell(r.lat, r.lon)), []).append(span)
+    terms = []
+    for (t, where), spans in groups.items():
         for lo, hi, rs in _merged(spans):
-            cond = [lr.c.type == t, lr.c.lo.between(lo - MAX_WINDOW_DAYS - SLACK_DAYS, hi + ARTICLE_DAYS_BACK),
-                    lr.c.reach <= hi, lr.c.hi + SLACK_DAYS >= lo]
-            if all(_countries_of(r) is not None for r in rs):
-                countries = sorted({c for r in rs for c in _countries_of(r)})
-                place = [lr.c.country.is_(None)]
-                if countries:
-                    place.append(lr.c.country.in_(countries))
-                fine = [r for r in rs if r.lat is not None and r.lon is not None]
-                if fine:  # one box per interval keeps the statement small; the exact test follows
-                    place.append(and_(lr.c.lat.between(min(r.lat for r in fine) - REACH_DEG,
-                                                       max(r.lat for r in fine) + REACH_DEG),
-                                      lr.c.lon.between(min(r.lon for r in fine) - REACH_DEG,
-                                                       max(r.lon for r in fine) + REACH_DEG)))
-                cond.append(or_(*place))
-            conds.append(and_(*cond))
-    if not conds:
-        return None
+            place = []
+            if where is None:
+                place.append(lr.c.country.is_(None))
+            elif isinstance(where, str) and where != "*":
+                place.append(lr.c.country == where)
+            elif isinstance(where, tuple):
+                place += [lr.c.lat.between(min(r.lat for r in rs) - REACH_DEG, max(r.lat for r in rs) + REACH_DEG),
+                          lr.c.lon.between(min(r.lon for r in rs) - REACH_DEG, max(r.lon for r in rs) + REACH_DEG)]
+            # a stored report starts at most its own length before the interval: short ones a few days
+            for wide, back in ((False, SHORT_DAYS), (True, MAX_WINDOW_DAYS + SLACK_DAYS + ARTICLE_DAYS_BACK)):
+                terms.append(and_(lr.c.type == t, lr.c.wide == wide, *place,
+                                  lr.c.lo.between(lo - back, hi + ARTICLE_DAYS_BACK),
+                                  lr.c.reach <= hi, lr.c.hi + SLACK_DAYS >= lo))
+    return terms
+
+
+def _window_rows(conn: Connection, frontier: list[Report], per_query: int = 1) -> Iterator[tuple]:
+    """The rows of `_window_terms`, one statement per term: each is an index range scan, where an OR
+    of many terms makes SQLite scan the whole table."""
     cols = (lr.c.key, lr.c.article_id, lr.c.type, lr.c.reach, lr.c.lo, lr.c.hi, lr.c.country, lr.c.lat, lr.c.lon,
             lr.c.fine)
-    return select(*cols).where(or_(*conds))
+    terms = _window_terms(frontier)
+    seen: set[str] = set()
+    for chunk in _chunks(terms, per_query):
+        for row in conn.execute(select(*cols).where(or_(*chunk))):
+            if row[0] not in seen:
+                seen.add(row[0])
+                yield row
 
 
 class _Buckets:
@@ -249,12 +269,9 @@ class _Buckets:
 
 def _candidates(conn: Connection, frontier: list[Report], skip) -> dict[str, str]:
     """Key -> article of the stored reports some frontier report could be blocked with."""
-    q = _window_query(frontier)
-    if q is None:
-        return {}
     b = _Buckets(frontier)
     out: dict[str, str] = {}
-    for key, art, typ, c_reach, c_lo, c_hi, country, lat, lon, fine in conn.execute(q):
+    for key, art, typ, c_reach, c_lo, c_hi, country, lat, lon, fine in _window_rows(conn, frontier):
         if key in skip:
             continue
         back = c_reach < c_lo

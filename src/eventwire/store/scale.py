@@ -23,6 +23,7 @@ from sqlalchemy import Boolean, Column, DateTime, Float, ForeignKey, Index, Inte
 from eventwire.store.schema import articles, metadata
 
 VERSION_COLUMN = "analysis_version"
+SHORT_DAYS = 10  # reports blocked on more days than this are "wide" (looked up with a longer range)
 
 
 def _now() -> datetime:
@@ -54,8 +55,12 @@ link_reports = Table(
     Column("lon", Float),
     Column("country", String(3), comment="the event's own country, else null"),
     Column("fine", Boolean, nullable=False, default=False, comment="a place at district precision or finer"),
+    Column("wide", Boolean, nullable=False, default=False, comment="blocked on more than SHORT_DAYS days"),
 )
-Index("ix_link_reports_type_lo", link_reports.c.type, link_reports.c.lo)
+# window lookups: equality on type, wide (and country), then a short range of lo
+Index("ix_link_reports_type_wide_lo", link_reports.c.type, link_reports.c.wide, link_reports.c.lo)
+Index("ix_link_reports_type_wide_country_lo", link_reports.c.type, link_reports.c.wide, link_reports.c.country,
+      link_reports.c.lo)
 Index("ix_link_reports_article_id", link_reports.c.article_id)
 
 link_terms = Table(

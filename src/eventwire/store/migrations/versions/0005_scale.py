@@ -40,11 +40,13 @@ def upgrade() -> None:
         sa.Column("lon", sa.Float(), nullable=True),
         sa.Column("country", sa.String(length=3), nullable=True, comment="the event's own country, else null"),
         sa.Column("fine", sa.Boolean(), nullable=False, comment="a place at district precision or finer"),
+        sa.Column("wide", sa.Boolean(), nullable=False, comment="blocked on more than SHORT_DAYS days"),
         sa.ForeignKeyConstraint(["article_id"], ["articles.id"], name="fk_link_reports_article_id_articles",
                                 ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("key", name="pk_link_reports"),
     )
-    op.create_index("ix_link_reports_type_lo", "link_reports", ["type", "lo"])
+    op.create_index("ix_link_reports_type_wide_lo", "link_reports", ["type", "wide", "lo"])
+    op.create_index("ix_link_reports_type_wide_country_lo", "link_reports", ["type", "wide", "country", "lo"])
     op.create_index("ix_link_reports_article_id", "link_reports", ["article_id"])
     op.create_table(
         "link_terms",
