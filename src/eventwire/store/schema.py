@@ -223,3 +223,4 @@ SECTIONS: dict[str, Table] = {
 # The incident tables (eventwire.link) live on this MetaData too; importing them here keeps
 # `metadata` complete for create_all and the migration check.
 from eventwire.store import incidents as _incidents  # noqa: E402,F401
+from eventwire.store import scale as _scale  # noqa: E402,F401
