@@ -29,6 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 import eventwire.analysis.extensions  # noqa: F401
+from eventwire.analysis.event_typing import TypeModel, Typer, typing_lexicon
 from eventwire.analysis.extensions import meta
 from eventwire.data import read_csv, read_yaml
 
@@ -179,6 +180,11 @@ class Cand:
     merged: list[Token] = field(default_factory=list)
     killed: dict = field(default_factory=lambda: {"min": None, "max": None})
     injured: dict = field(default_factory=lambda: {"min": None, "max": None})
+    origin: str = "lexicon"  # lexicon | cameo: which dictionary proposed the trigger
+    rule_type: str = ""  # the type the dictionary gave, before modality and the type model
+
+    def __post_init__(self) -> None:
+        self.rule_type = self.rule_type or self.type
 
 
 # ------------------------------------------------------------------------- helpers
@@ -213,9 +219,17 @@ def _near(t: Token, depth: int = 2) -> list[Token]:
 class EventsComponent:
     """Finds PLOVER events on a parsed Doc whose places, times, actors and claims are set."""
 
-    def __init__(self, nlp: Language, name: str, hypothetical: bool = True, max_chars: int = 400):
+    def __init__(self, nlp: Language, name: str, hypothetical: bool = True, max_chars: int = 400,
+                 learned_typing: bool = True):
         self.name = name
         self.lex = Lexicon.load()
+        self.typing = typing_lexicon()
+        self.typer = Typer(TypeModel.load() if learned_typing else None, frozenset(self.lex.counter_verbs))
+        # words the rules read as grammar (modality, denial, counter-attack, casualty, light verbs):
+        # never an event on the CAMEO dictionary's word alone
+        lex = self.lex
+        self._grammar = lex.counter_verbs | lex.denial_verbs | lex.toll_verbs | lex.light_verbs \
+            | set().union(*lex.modality.values()) | lex.killed.get("verbs", set()) | lex.injured.get("verbs", set())
         self.keep_hypothetical = hypothetical
         self.max_sentence_chars = max_chars
         self._places: dict[int, Span] = {}
@@ -258,6 +272,8 @@ class EventsComponent:
         self._wrap(cands)
         cands = [c for c in cands if not c.suppressed]
         self._merge(cands)
+        cands = [c for c in cands if not c.suppressed]
+        self.typer.apply(cands, sent, ctx.actor_tok, ctx.place_tok)
         cands = [c for c in cands if not c.suppressed]
         for c in cands:
             self._assault_mode(c)
@@ -351,6 +367,11 @@ class EventsComponent:
                         ectx = []
                     out.append(Cand(tok, typ, mode, ectx, "verb", used))
                     consumed |= used
+            elif self.typer.active and tok.pos_ == "VERB" and lem not in lex.verbs and lem not in self._grammar \
+                    and tok.dep_ not in ("amod", "compound", "dobj", "nsubj", "nsubjpass", "pobj", "oprd", "acomp"):
+                typ = self.typing.cameo_type(lem)
+                if typ is not None:  # a verb only the CAMEO dictionary knows: the type model decides
+                    out.append(Cand(tok, typ, None, [], "verb", set(), origin="cameo"))
         for tok in sent:
             if tok.i in consumed or tok.pos_ not in ("NOUN", "PROPN"):
                 continue
@@ -1591,8 +1612,10 @@ class _DocContext:
         return None
 
 
-@Language.factory("eventwire_events", default_config={"hypothetical": True, "max_chars": 400},
+@Language.factory("eventwire_events", default_config={"hypothetical": True, "max_chars": 400,
+                                                      "learned_typing": True},
                   assigns=["doc._.ew_events", "doc.spans"],
                   requires=["token.dep", "token.lemma", "doc.sents"])
-def make_events(nlp: Language, name: str, hypothetical: bool, max_chars: int) -> EventsComponent:
-    return EventsComponent(nlp, name, hypothetical, max_chars)
+def make_events(nlp: Language, name: str, hypothetical: bool, max_chars: int,
+                learned_typing: bool) -> EventsComponent:
+    return EventsComponent(nlp, name, hypothetical, max_chars, learned_typing)
