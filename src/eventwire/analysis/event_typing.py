@@ -138,9 +138,8 @@ def _arg_kind(a: Token, actor_of: dict[int, Span], places: dict[int, Span]) -> s
 
 
 def features(c: Cand, sent: Span, actor_of: dict[int, Span], places: dict[int, Span],
-             cands: list[Cand], counter: frozenset[str] = frozenset()) -> list[str]:
-    """The evidence for one candidate's type, as feature strings. `counter`: verbs of countering
-    an attack ("repelled", "thwarted"), whose object is an attack that was made."""
+             cands: list[Cand]) -> list[str]:
+    """The evidence for one candidate's type, as feature strings."""
     lex = typing_lexicon()
     t = c.tok
     lem = t.lemma_.lower()
@@ -167,8 +166,6 @@ def features(c: Cand, sent: Span, actor_of: dict[int, Span], places: dict[int, S
     h = t.head
     if h.i != t.i:
         f.append("h=" + h.lemma_.lower() + "|" + t.dep_)
-        if h.lemma_.lower() in counter or h.head.lemma_.lower() in counter:
-            f.append("countered")
         f.append("hp=" + h.pos_ + "|" + t.dep_)
     verb = c.light or (h if c.kind == "noun" and h.pos_ in ("VERB", "AUX") else None)
     if c.light is not None:
@@ -195,6 +192,8 @@ def features(c: Cand, sent: Span, actor_of: dict[int, Span], places: dict[int, S
         elif dep in ("xcomp", "ccomp"):
             f.append("cl=" + dep + "|" + k.pos_)
     f.append("ha=" + str(bool(c.actors)) + str(bool(c.recipients)))
+    if c.attested:
+        f.append("attested")
     if c.negated:
         f.append("neg")
     f.append("st=" + c.status)
@@ -210,9 +209,8 @@ def features(c: Cand, sent: Span, actor_of: dict[int, Span], places: dict[int, S
 class Typer:
     """Applies the type model to a sentence's candidates; can also record their features."""
 
-    def __init__(self, model: TypeModel | None, counter: frozenset[str] = frozenset()):
+    def __init__(self, model: TypeModel | None):
         self.model = model
-        self.counter = counter
         self.trace: list[dict] | None = None  # set to a list to collect training rows
 
     @property
@@ -224,7 +222,7 @@ class Typer:
         for c in cands:
             if c.suppressed:
                 continue
-            feats = features(c, sent, actor_of, places, cands, self.counter)
+            feats = features(c, sent, actor_of, places, cands)
             if self.trace is not None:
                 self.trace.append({"feats": feats, "rule_type": c.rule_type or c.type, "type": c.type,
                                    "lemma": c.tok.lemma_.lower(), "text": c.tok.lower_,
@@ -232,9 +230,23 @@ class Typer:
             if self.model is None:
                 continue
             label, _ = self.model.predict(feats)
-            if label == NONE and "countered" in feats:
-                continue  # a repelled or thwarted attack was made (PLOVER codes it); too rare to learn
-            if label == NONE:
+            if label == NONE and c.origin == "lexicon":
+                c.unlikely = True  # dropped in `settle` unless it turns out to have a toll
+            elif label == NONE:
                 c.suppressed = True
             elif label != c.type:
                 c.type, c.mode, c.context = label, None, []
+
+    @staticmethod
+    def settle(cands: list[Cand]) -> list[Cand]:
+        """Drop the candidates the model found to be no event, once their tolls are known: an act
+        with its own toll, or one its frame attests (repelled, dispersed, a toll's cause), happened, and stays, although the
+        one-event-a-sentence training data would drop it behind a sentence's main event (a condemnation,
+        the act of repelling or dispersing it)."""
+        out = []
+        for c in cands:
+            toll = c.killed.get("min") is not None or c.injured.get("min") is not None
+            if c.unlikely and not toll and not c.attested:
+                continue
+            out.append(c)
+        return out

@@ -182,6 +182,8 @@ class Cand:
     injured: dict = field(default_factory=lambda: {"min": None, "max": None})
     origin: str = "lexicon"  # lexicon | cameo: which dictionary proposed the trigger
     rule_type: str = ""  # the type the dictionary gave, before modality and the type model
+    unlikely: bool = False  # the type model reads no event here (kept only with a toll)
+    attested: bool = False  # its frame says it happened ("repelled an attack", "killed in attacks")
 
     def __post_init__(self) -> None:
         self.rule_type = self.rule_type or self.type
@@ -224,7 +226,7 @@ class EventsComponent:
         self.name = name
         self.lex = Lexicon.load()
         self.typing = typing_lexicon()
-        self.typer = Typer(TypeModel.load() if learned_typing else None, frozenset(self.lex.counter_verbs))
+        self.typer = Typer(TypeModel.load() if learned_typing else None)
         # words the rules read as grammar (modality, denial, counter-attack, casualty, light verbs):
         # never an event on the CAMEO dictionary's word alone
         lex = self.lex
@@ -273,12 +275,15 @@ class EventsComponent:
         cands = [c for c in cands if not c.suppressed]
         self._merge(cands)
         cands = [c for c in cands if not c.suppressed]
+        for c in cands:
+            c.attested = self._attested(c)
         self.typer.apply(cands, sent, ctx.actor_tok, ctx.place_tok)
         cands = [c for c in cands if not c.suppressed]
         for c in cands:
             self._assault_mode(c)
             self._late_recipients(c, ctx)
         ctx.casualties(sent, cands)
+        cands = self.typer.settle(cands)
         out = []
         for c in cands:
             if c.status == "hypothetical" and not self.keep_hypothetical or ctx.in_title(c.tok):
@@ -397,6 +402,16 @@ class EventsComponent:
             out.append(Cand(tok, typ, mode, list(e.context), "noun", used))
             consumed |= used
         return [c for c in out if c.tok.i not in consumed or c.kind == "verb"]
+
+    def _attested(self, c: Cand) -> bool:
+        """An act its frame says happened: the object of a verb of countering ("repelled an attack",
+        "thwarted an attempt to assassinate") or of dispersal ("broke up a protest"), or the cause
+        of a toll ("lost their lives in barrel bomb attacks")."""
+        t = c.tok
+        heads = [t.head, t.head.head] if t.dep_ in ("dobj", "pobj", "xcomp") else []
+        if any(_lem(h) in self.lex.counter_verbs for h in heads):
+            return True
+        return c.kind == "noun" and (self._dispersed_by(t) is not None or self._casualty_frame(t) is not None)
 
     def _military_strike(self, tok: Token) -> bool:
         """'strike' read as an attack from its frame: aimed at something ('a strike on the village'),
