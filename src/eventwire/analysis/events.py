@@ -80,6 +80,7 @@ class Lexicon:
     recipient_preps: dict[str, set[str]] = field(default_factory=dict)
     strike_military: set[str] = field(default_factory=set)
     mode_cues: dict[str, str] = field(default_factory=dict)
+    instruments: set[str] = field(default_factory=set)
     light_verbs: set[str] = field(default_factory=set)
     counter_verbs: set[str] = field(default_factory=set)
     modality: dict[str, set[str]] = field(default_factory=dict)
@@ -133,6 +134,7 @@ class Lexicon:
         lex.clausal_recipient_types = set(data.get("clausal_recipient_types") or [])
         lex.threaten_modes = dict(data.get("threaten_modes") or {})
         lex.counter_verbs = {w.split()[0] for w in data.get("counter_verbs") or []}
+        lex.instruments = {str(w).split()[-1] for w in data.get("instrument_nouns") or []}
         lex.denial_verbs = {w.split()[0] for w in data.get("denial_verbs") or []}
         lex.denial_objects = set(data.get("denial_objects") or [])
         lex.cyber_objects = set(data.get("cyber_objects") or [])
@@ -1130,6 +1132,8 @@ class _DocContext:
         """The actor span a role head points to, found or (for a name-like head) made."""
         if t.idx < self.dateline_end:
             return None  # "MOGADISHU, Sept. 13 (Xinhua) --": the dateline is no participant
+        if _lem(t) in self.lex.instruments:
+            return self._firer(t, role)
         sp = self.actor_at(t)
         if sp is not None:
             return sp
@@ -1151,6 +1155,18 @@ class _DocContext:
                     if made is not None:
                         break
         return made
+
+    def _firer(self, t: Token, role: str) -> Span | None:
+        """Who fired a munition named as a participant ("mortar rounds fired by terrorists"), or
+        None: a weapon is never an actor."""
+        for k in t.children:
+            if k.dep_ in ("acl", "relcl"):
+                for a in k.children:
+                    if a.dep_ == "agent":
+                        for g in a.children:
+                            if g.dep_ == "pobj" and _lem(g) not in self.lex.instruments:
+                                return self.resolve(g, role)
+        return None
 
     def _make(self, t: Token) -> Span | None:
         """A new actor span for a name-like role head the actors layer did not cover."""
