@@ -408,7 +408,10 @@ class EventsComponent:
     def _attested(self, c: Cand) -> bool:
         """An act its frame says happened: the object of a verb of countering ("repelled an attack",
         "thwarted an attempt to assassinate") or of dispersal ("broke up a protest"), or the cause
-        of a toll ("lost their lives in barrel bomb attacks")."""
+        of a toll ("lost their lives in barrel bomb attacks"); or a deed someone denies ("no reporting
+        of a strike"): PLOVER codes the denied act, with status denied."""
+        if c.denied_by is not None:
+            return True
         t = c.tok
         heads = [t.head, t.head.head] if t.dep_ in ("dobj", "pobj", "xcomp") else []
         if any(_lem(h) in self.lex.counter_verbs for h in heads):
