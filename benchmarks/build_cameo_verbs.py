@@ -22,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "src" / "eventwire" / "data" / "lexicons" / "cameo_verbs.csv"
+SOURCE = "petrarch2 CAMEO.2.0.txt"
 HEADER = re.compile(r"^---\s+(\S+)\s+\[([^\]]*)\]")
 CODE = re.compile(r"\[([0-9:]*)\]")
 
@@ -81,8 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         fh.write("# Source: openeventdata/petrarch2 petrarch2/data/dictionaries/CAMEO.2.0.txt @ 676801cd\n")
         fh.write("# (MIT licence, Copyright (c) 2014 Open Event Data); made by benchmarks/build_cameo_verbs.py.\n")
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["verb", "code"])
-        w.writerows(out)
+        w.writerow(["verb", "cameo", "source"])
+        w.writerows((v, c, SOURCE) for v, c in out)
     print(f"{len(out)} rows -> {args.out}")
     return 0
 

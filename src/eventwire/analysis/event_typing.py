@@ -55,7 +55,7 @@ class TypingLexicon:
 @lru_cache(maxsize=1)
 def typing_lexicon() -> TypingLexicon:
     wn = {r["lemma"]: tuple(r["classes"].split()) for r in read_csv("lexicons/wordnet_classes.csv")}
-    cameo = {r["verb"]: r["code"] for r in read_csv("lexicons/cameo_verbs.csv")}
+    cameo = {r["verb"]: r["cameo"] for r in read_csv("lexicons/cameo_verbs.csv")}
     cp = {r["prefix"]: r["type"] for r in read_csv("lexicons/cameo_plover.csv")}
     return TypingLexicon(wn, cameo, cp)
 
