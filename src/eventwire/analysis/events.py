@@ -17,6 +17,11 @@ light verb ("launched an attack"); a noun modifying a noun ("attack
 helicopter") and a reporting verb ("said") are never events, and an action
 inside a promise, demand or threat is coded as that promise, demand or threat
 (PLOVER's convention), not as a second, unreal event.
+
+Which type a candidate is, or whether it is an event at all, is decided last by a learned model
+(``analysis/event_typing.py``, ``data/events/type_model.npz``) that weighs the rules' reading with
+the trigger's WordNet class, CAMEO code and frame; verbs only PETRARCH2's CAMEO dictionary knows are
+candidates too. Out-of-sample figures: ``benchmarks/events_cv.py``.
 """
 
 from __future__ import annotations
@@ -184,7 +189,7 @@ class Cand:
     injured: dict = field(default_factory=lambda: {"min": None, "max": None})
     origin: str = "lexicon"  # lexicon | cameo: which dictionary proposed the trigger
     rule_type: str = ""  # the type the dictionary gave, before modality and the type model
-    unlikely: bool = False  # the type model reads no event here (kept only with a toll)
+    unlikely: bool = False  # the type model reads no event here (kept only if attested or with a toll)
     attested: bool = False  # its frame says it happened ("repelled an attack", "killed in attacks")
 
     def __post_init__(self) -> None:
