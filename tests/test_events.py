@@ -349,3 +349,58 @@ def test_protest_aim_is_not_a_second_event(nlp, shared):
     doc, evs = _events(nlp, item["text"])
     assert [(e["type"], e["mode"]) for e in evs] == [("PROTEST", "hunger")]
     assert "Algerian President" in _role_texts(doc, evs[0])
+
+
+# ------------------------------------------------------------------ learned typing
+
+def test_type_model_is_shipped_and_used(nlp):
+    """The component loads the trained type model; its tied weights make the rules' and the CAMEO
+    dictionary's type evidence (positive for the rules: on dev they are mostly right)."""
+    typer = nlp.get_pipe("eventwire_events").typer
+    assert typer.model is not None and len(typer.model.weights) > 500
+    assert typer.model.classes[-1] == "NONE" and typer.model.tied["rt"] > 0
+
+
+def test_cameo_dictionary_maps_to_plover():
+    from eventwire.analysis.event_typing import typing_lexicon
+
+    lex = typing_lexicon()
+    # CAMEO 190 (use conventional force), 173 (arrest), 111 (criticize), 040 (consult), 012 (statement)
+    assert lex.cameo_type("bombard") == "ASSAULT"
+    assert lex.cameo_type("arrest") == "COERCE"
+    assert lex.cameo_type("denounce") == "ACCUSE"
+    assert lex.cameo_type("meet") == "CONSULT"
+    assert lex.cameo_type("worry") is None  # 01x: a statement, no PLOVER type
+    assert lex.cameo_type("no-such-verb") is None
+
+
+def test_tied_features_score_the_class_they_name():
+    from eventwire.analysis.event_typing import TypeModel
+
+    m = TypeModel({"l=x": [0.0, 0.0, 0.0]}, [0.0, 0.0, 0.0], ["A", "B", "NONE"], {"rt": 2.0})
+    assert m.predict(["l=x", "@rt=B"])[0] == "B"
+    assert m.predict(["l=x", "@rt=A"])[0] == "A"
+    assert m.predict(["@rt=UNKNOWN"])[1] == pytest.approx(1 / 3)
+
+
+@pytest.mark.parametrize("text, want", [
+    ("Israeli warplanes carried out an air strike on a house in Gaza City on Tuesday.", "ASSAULT"),
+    ("A drone strike killed three militants in North Waziristan on Sunday.", "ASSAULT"),
+    ("Thousands of dock workers went on strike on Monday to demand higher wages.", "PROTEST"),
+])
+def test_strike_sense_from_its_context(nlp, text, want):
+    doc, evs = _events(nlp, text)
+    types = {e["type"] for e in evs}
+    other = {"ASSAULT": "PROTEST", "PROTEST": "ASSAULT"}[want]
+    assert want in types and other not in types, [(e["type"], doc.text[e["trigger"][0]:e["trigger"][1]])
+                                                   for e in evs]
+
+
+def test_a_munition_is_no_actor(nlp):
+    doc, evs = _events(nlp, "Mortar rounds fired by terrorists hit residential neighborhoods in Damascus on "
+                            "Saturday, killing two civilians.")
+    ev = next(e for e in evs if e["type"] == "ASSAULT")
+    assert _texts(doc, ev["actors"]) == ["terrorists"]
+    assert not any("Mortar" in doc.text[s:e] for s, e in [(sp.start_char, sp.end_char) for sp in doc.spans["actors"]])
+    doc, evs = _events(nlp, "A rocket hit a school in Aleppo.")
+    assert all(e["actors"] == [] for e in evs)

@@ -17,6 +17,11 @@ light verb ("launched an attack"); a noun modifying a noun ("attack
 helicopter") and a reporting verb ("said") are never events, and an action
 inside a promise, demand or threat is coded as that promise, demand or threat
 (PLOVER's convention), not as a second, unreal event.
+
+Which type a candidate is, or whether it is an event at all, is decided last by a learned model
+(``analysis/event_typing.py``, ``data/events/type_model.npz``) that weighs the rules' reading with
+the trigger's WordNet class, CAMEO code and frame; verbs only PETRARCH2's CAMEO dictionary knows are
+candidates too. Out-of-sample figures: ``benchmarks/events_cv.py``.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 import eventwire.analysis.extensions  # noqa: F401
+from eventwire.analysis.event_typing import TypeModel, Typer, typing_lexicon
 from eventwire.analysis.extensions import meta
 from eventwire.data import read_csv, read_yaml
 
@@ -79,6 +85,7 @@ class Lexicon:
     recipient_preps: dict[str, set[str]] = field(default_factory=dict)
     strike_military: set[str] = field(default_factory=set)
     mode_cues: dict[str, str] = field(default_factory=dict)
+    instruments: set[str] = field(default_factory=set)
     light_verbs: set[str] = field(default_factory=set)
     counter_verbs: set[str] = field(default_factory=set)
     modality: dict[str, set[str]] = field(default_factory=dict)
@@ -133,6 +140,7 @@ class Lexicon:
         lex.clausal_recipient_types = set(data.get("clausal_recipient_types") or [])
         lex.threaten_modes = dict(data.get("threaten_modes") or {})
         lex.counter_verbs = {w.split()[0] for w in data.get("counter_verbs") or []}
+        lex.instruments = {str(w).split()[-1] for w in data.get("instrument_nouns") or []}
         lex.denial_verbs = {w.split()[0] for w in data.get("denial_verbs") or []}
         lex.denial_objects = set(data.get("denial_objects") or [])
         lex.cyber_objects = set(data.get("cyber_objects") or [])
@@ -183,6 +191,13 @@ class Cand:
     merged: list[Token] = field(default_factory=list)
     killed: dict = field(default_factory=lambda: {"min": None, "max": None})
     injured: dict = field(default_factory=lambda: {"min": None, "max": None})
+    origin: str = "lexicon"  # lexicon | cameo: which dictionary proposed the trigger
+    rule_type: str = ""  # the type the dictionary gave, before modality and the type model
+    unlikely: bool = False  # the type model reads no event here (kept only if attested or with a toll)
+    attested: bool = False  # its frame says it happened ("repelled an attack", "killed in attacks")
+
+    def __post_init__(self) -> None:
+        self.rule_type = self.rule_type or self.type
 
 
 # ------------------------------------------------------------------------- helpers
@@ -217,9 +232,17 @@ def _near(t: Token, depth: int = 2) -> list[Token]:
 class EventsComponent:
     """Finds PLOVER events on a parsed Doc whose places, times, actors and claims are set."""
 
-    def __init__(self, nlp: Language, name: str, hypothetical: bool = True, max_chars: int = 400):
+    def __init__(self, nlp: Language, name: str, hypothetical: bool = True, max_chars: int = 400,
+                 learned_typing: bool = True):
         self.name = name
         self.lex = Lexicon.load()
+        self.typing = typing_lexicon()
+        self.typer = Typer(TypeModel.load() if learned_typing else None)
+        # words the rules read as grammar (modality, denial, counter-attack, casualty, light verbs):
+        # never an event on the CAMEO dictionary's word alone
+        lex = self.lex
+        self._grammar = lex.counter_verbs | lex.denial_verbs | lex.toll_verbs | lex.light_verbs \
+            | set().union(*lex.modality.values()) | lex.killed.get("verbs", set()) | lex.injured.get("verbs", set())
         self.keep_hypothetical = hypothetical
         self.max_sentence_chars = max_chars
         self._places: dict[int, Span] = {}
@@ -264,9 +287,14 @@ class EventsComponent:
         self._merge(cands)
         cands = [c for c in cands if not c.suppressed]
         for c in cands:
+            c.attested = self._attested(c)
+        self.typer.apply(cands, sent, ctx.actor_tok, ctx.place_tok)
+        cands = [c for c in cands if not c.suppressed]
+        for c in cands:
             self._assault_mode(c)
             self._late_recipients(c, ctx)
         ctx.casualties(sent, cands)
+        cands = self.typer.settle(cands)
         out = []
         for c in cands:
             if c.status == "hypothetical" and not self.keep_hypothetical or ctx.in_title(c.tok):
@@ -355,6 +383,11 @@ class EventsComponent:
                         ectx = []
                     out.append(Cand(tok, typ, mode, ectx, "verb", used))
                     consumed |= used
+            elif self.typer.active and tok.pos_ == "VERB" and lem not in lex.verbs and lem not in self._grammar \
+                    and tok.dep_ not in ("amod", "compound", "dobj", "nsubj", "nsubjpass", "pobj", "oprd", "acomp"):
+                typ = self.typing.cameo_type(lem)
+                if typ is not None:  # a verb only the CAMEO dictionary knows: the type model decides
+                    out.append(Cand(tok, typ, None, [], "verb", set(), origin="cameo"))
         for tok in sent:
             if tok.i in consumed or tok.pos_ not in ("NOUN", "PROPN"):
                 continue
@@ -380,6 +413,19 @@ class EventsComponent:
             out.append(Cand(tok, typ, mode, list(e.context), "noun", used))
             consumed |= used
         return [c for c in out if c.tok.i not in consumed or c.kind == "verb"]
+
+    def _attested(self, c: Cand) -> bool:
+        """An act its frame says happened: the object of a verb of countering ("repelled an attack",
+        "thwarted an attempt to assassinate") or of dispersal ("broke up a protest"), or the cause
+        of a toll ("lost their lives in barrel bomb attacks"); or a deed someone denies ("no reporting
+        of a strike"): PLOVER codes the denied act, with status denied."""
+        if c.denied_by is not None:
+            return True
+        t = c.tok
+        heads = [t.head, t.head.head] if t.dep_ in ("dobj", "pobj", "xcomp") else []
+        if any(_lem(h) in self.lex.counter_verbs for h in heads):
+            return True
+        return c.kind == "noun" and (self._dispersed_by(t) is not None or self._casualty_frame(t) is not None)
 
     def _military_strike(self, tok: Token) -> bool:
         """'strike' read as an attack from its frame: aimed at something ('a strike on the village'),
@@ -1117,6 +1163,8 @@ class _DocContext:
         """The actor span a role head points to, found or (for a name-like head) made."""
         if t.idx < self.dateline_end:
             return None  # "MOGADISHU, Sept. 13 (Xinhua) --": the dateline is no participant
+        if _lem(t) in self.lex.instruments:
+            return self._firer(t, role)
         sp = self.actor_at(t)
         if sp is not None:
             return sp
@@ -1138,6 +1186,18 @@ class _DocContext:
                     if made is not None:
                         break
         return made
+
+    def _firer(self, t: Token, role: str) -> Span | None:
+        """Who fired a munition named as a participant ("mortar rounds fired by terrorists"), or
+        None: a weapon is never an actor."""
+        for k in t.children:
+            if k.dep_ in ("acl", "relcl"):
+                for a in k.children:
+                    if a.dep_ == "agent":
+                        for g in a.children:
+                            if g.dep_ == "pobj" and _lem(g) not in self.lex.instruments:
+                                return self.resolve(g, role)
+        return None
 
     def _make(self, t: Token) -> Span | None:
         """A new actor span for a name-like role head the actors layer did not cover."""
@@ -1637,8 +1697,10 @@ class _DocContext:
         return None
 
 
-@Language.factory("eventwire_events", default_config={"hypothetical": True, "max_chars": 400},
+@Language.factory("eventwire_events", default_config={"hypothetical": True, "max_chars": 400,
+                                                      "learned_typing": True},
                   assigns=["doc._.ew_events", "doc.spans"],
                   requires=["token.dep", "token.lemma", "doc.sents"])
-def make_events(nlp: Language, name: str, hypothetical: bool, max_chars: int) -> EventsComponent:
-    return EventsComponent(nlp, name, hypothetical, max_chars)
+def make_events(nlp: Language, name: str, hypothetical: bool, max_chars: int,
+                learned_typing: bool) -> EventsComponent:
+    return EventsComponent(nlp, name, hypothetical, max_chars, learned_typing)
