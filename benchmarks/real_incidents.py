@@ -2,7 +2,8 @@
 
 The set is tests/data/real_incidents (156 reports of 38 real incidents; see its README).
 Every text goes through the real chain: the eventwire pipeline (`analyse_many`), a temporary
-SQLite store (`repo.save_document`, as `eventwire ingest` stores), then `store.incidents.relink`
+SQLite store (`repo.store_document` with a `CopyIndex`, as `eventwire ingest` stores: near-copies
+get the store's `copy_of` mark), then `store.incidents.relink`
 (what `eventwire link` runs) and `list_incidents` (what `eventwire incidents` prints).
 
 Each report's *main event* is its first event of the incident's labelled type whose status
@@ -60,12 +61,14 @@ def store_and_link(docs: list[dict]) -> list[dict]:
     read the incidents back as `eventwire incidents` lists them."""
     from eventwire.store import incidents as istore
     from eventwire.store import open_store, repo
+    from eventwire.store.dedup import CopyIndex
 
+    copies = CopyIndex()  # near-copies get the store's `copy_of` mark, as in `eventwire ingest`
     with tempfile.TemporaryDirectory() as tmp:
         engine = open_store(f"sqlite:///{Path(tmp) / 'real.db'}")
         with engine.begin() as conn:
             for d in docs:
-                repo.save_document(conn, d)
+                repo.store_document(conn, d, copies=copies)
         with engine.connect() as conn:
             istore.relink(conn)
             conn.commit()

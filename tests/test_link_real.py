@@ -190,3 +190,50 @@ def test_incident_toll_from_vague_counts_stays_open():
     other["events"][0]["killed"] = {"min": None, "max": None}
     res = link_events([some, other])
     assert len(res.incidents) == 1 and res.incidents[0]["killed"] == {"min": 1, "max": None}
+
+
+WIRE = ("Coalition aircraft struck the villages of al-Bukamal and Hajin in the eastern countryside of "
+        "Deir Ezzor on Friday, killing twelve civilians including women and children, the ministry said, "
+        "and called the raids atrocities that violate international law. Residents said the strikes "
+        "destroyed several houses and a school near the river, and that rescue teams were still searching "
+        "the rubble for survivors late into the night while aircraft circled overhead.")
+
+
+def test_linking_finds_near_copies_with_the_stores_minhash():
+    """One near-copy test for the store and the linker: bulk signatures equal `signature`, a copy
+    without the store's mark is grouped like a marked one, and an unrelated text is not."""
+    import numpy as np
+
+    from eventwire.store.dedup import copy_groups, hashvalues, signature
+
+    copy = "Republished. " + WIRE.replace("twelve", "12")
+    other = ("Hundreds of protesters rallied in the old city on Sunday to demand the release of detainees "
+             "held since the spring, and police said fifteen people were arrested near the citadel after "
+             "clashes with security forces, while shops stayed closed and the army set up checkpoints "
+             "on the roads into the city for the rest of the week.")
+    rows, sigs = hashvalues([WIRE, "too short to compare", copy, other])
+    assert rows == [0, 2, 3]
+    assert all(np.array_equal(signature(t).hashvalues, s) for t, s in zip((WIRE, copy, other), sigs, strict=True))
+    assert copy_groups([("w", WIRE, None), ("c", copy, None), ("o", other, None)]) == {"w": "w", "c": "w"}
+    # the store's mark joins a copy to an origin outside the linked set, and a text the store did not
+    # mark but that matches a marked one joins the same group
+    got = copy_groups([("c", copy, "w0"), ("c2", copy + " Updated.", None), ("o", other, None)])
+    assert got == {"c": "w0", "c2": "w0", "w0": "w0"}
+
+
+def test_near_copies_are_compared_at_any_date():
+    """Two copies of one wire story whose events got different dates (one dated by the text, one
+    only by its publication) are still one incident; without the copy they would stay apart."""
+    a = _doc("w1", "reuters", text=WIRE, date="2020-05-01")
+    b = _doc("w2", "yahoo", text="Republished. " + WIRE, date="2020-05-09")
+    b["events"][0]["date_precision"] = "publication"
+    b["article"]["published"] = "2020-05-09"
+    b["events"][0]["sentence"] = {"start": 13, "end": len(b["article"]["text"])}
+    res = link_events([a, b])
+    assert res.assignment["w1:e0"] == res.assignment["w2:e0"]
+    assert res.incidents[0]["origins"] == 1  # the copy is its source's origin, not a second one
+    b["article"]["text"] = b["article"]["text"].replace("Residents said", "Witnesses in Raqqa claimed").replace(
+        "rescue teams were still searching", "nobody was searching")
+    b["article"]["text"] = " ".join(reversed(b["article"]["text"].split()))
+    res = link_events([a, b])
+    assert res.assignment["w1:e0"] != res.assignment["w2:e0"]

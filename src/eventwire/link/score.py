@@ -25,7 +25,6 @@ from eventwire.link.reports import (
     norm_admin,
     places_compatible,
     skeleton,
-    sketch_similarity,
     undated,
     within_radius,
 )
@@ -79,7 +78,7 @@ class Weights:
     same_outlet_text: float = 0.5     # one outlet's house style makes its reports alike
     # near-identical articles (syndicated copies) and the same sentence in both: one mention
     near_duplicate: float = 3.0
-    near_duplicate_text: float = 0.6  # estimated Jaccard of the articles' word shingles
+    near_duplicate_text: float = 0.6  # Jaccard of the two sentences' words (the same sentence of two copies)
 
 
 DEFAULT = Weights()
@@ -309,14 +308,12 @@ def _text_day(r: Report) -> bool:
 
 
 def near_duplicate(a: Report, b: Report, w: Weights = DEFAULT) -> bool:
-    """The same sentence of two near-identical articles (a syndicated copy and its source)."""
-    if a.article == b.article or not a.words or not b.words or not a.sketch or not b.sketch:
+    """The same sentence of two near-copies (a syndicated copy and its source: one `copy_group`)."""
+    if a.article == b.article or not a.copy_group or a.copy_group != b.copy_group or not a.words or not b.words:
         return False
     if _text_day(a) and _text_day(b) and a.lo != b.lo:
         return False  # one template, two days the texts state: two events
-    if len(a.words & b.words) < w.near_duplicate_text * len(a.words | b.words):
-        return False
-    return sketch_similarity(a.sketch, b.sketch) >= w.near_duplicate_text
+    return len(a.words & b.words) >= w.near_duplicate_text * len(a.words | b.words)
 
 
 def same_mention(a: Report, b: Report, w: Weights = DEFAULT) -> bool:
