@@ -178,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", metavar="JSONL", help="read analysed documents from this file if it exists, else write them")
     ap.add_argument("--verbose", "-v", action="store_true", help="list wrong pairs, incidents and statuses")
+    ap.add_argument("--show", choices=("all", "tune", "holdout"), default="tune",
+                    help="the split --verbose lists (default tune: look at the holdout only to confirm)")
     ap.add_argument("--json", action="store_true", help="print only the JSON lines")
     args = ap.parse_args(argv)
 
@@ -210,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{m['grade_acc']:>6.3f} {m['date_acc']:>6.3f} {m['place_acc']:>6.3f} {m['status_acc']:>6.3f} "
                   f"{m['status_acc_first_labels']:>7.3f} {m['no_main_event']:>7}")
         if args.verbose:
-            m = results["all"]
+            m = results[args.show]
             for gid, v in sorted(m["per_incident"].items()):
                 if not all(v["ok"]):
                     print(f"  {gid}: grade {v['grade']} (gold {v['gold_grade']}; {v['reason']}) date {v['date']} "
@@ -218,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
             for w in m["wrong_pairs"]:
                 print("  ", *w)
             for r in rows:
+                if args.show != "all" and gold[r["incident"]]["split"] != args.show:
+                    continue
                 ev = main[r["id"]][0]
                 got = ev.get("status") if ev else None
                 if got != r.get("status_audited", r["status"]):

@@ -152,8 +152,12 @@ def analysed(nlp):
         "scores": "Scores of civilians were killed in air strikes on Idlib on Monday.",
         "stmt": "The coalition acknowledged on March 25 that its aircraft struck a building in Mosul.",
         "dl": "BEIRUT, LEBANON (3:00 A.M.) – Israeli warplanes struck the southern suburbs, killing four people.",
+        "ngo": "(Beirut) – Iranian security forces killed dozens of protesters in Zahedan on September 30, 2022.",
+        "prayers": "Security forces opened fire after Friday prayers in the city of Zahedan on September 30, "
+                   "killing at least 66 people.",
     }
-    arts = [Article(text=t, id=k, published="2017-03-27") for k, t in texts.items()]
+    arts = [Article(text=t, id=k, published="2022-10-21" if k in ("ngo", "prayers") else "2017-03-27")
+            for k, t in texts.items()]
     return {k: d.to_dict() for k, d in zip(texts, analyse_many(arts, nlp=nlp), strict=True)}
 
 
@@ -181,6 +185,20 @@ def test_statement_date_is_not_the_event_date(analysed):
 
 def test_dateline_time_is_not_an_outlet(analysed):
     assert (analysed["dl"]["article"]["outlet"] or {}).get("name") != "3:00 A.M."
+
+
+def test_a_place_in_parentheses_is_a_dateline_not_an_actor(analysed):
+    doc = analysed["ngo"]
+    assert doc["article"].get("dateline_place")
+    ev = _assault(doc)
+    actors = {a["id"]: a for a in doc["actors"]}
+    assert all(actors[x].get("country") != "LBN" for x in ev["actors"])
+
+
+def test_a_calendar_date_beats_a_weekday_of_the_same_clause(analysed):
+    """"after Friday prayers ... on September 30" in a report published three weeks later: the
+    weekday is counted from publication, the calendar date is the event's."""
+    assert _assault(analysed["prayers"])["date"] == "2022-09-30"
 
 
 def test_incident_toll_from_vague_counts_stays_open():

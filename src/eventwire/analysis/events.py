@@ -1302,11 +1302,19 @@ class _DocContext:
         if toll is not None:
             return self._toll_date(c, toll)
         toks = self._clause_tokens(c)
+        found: list[tuple[dict, Span]] = []
         for x in toks:
             sp = self.time_tok.get(x.i)
             info = self._own_time(sp)
-            if info is not None:
-                return info.get("date"), info.get("end_date"), info.get("granularity"), sp
+            if info is not None and all(sp is not f[1] for f in found):
+                found.append((info, sp))
+        if found:
+            # a calendar date beats a weekday or "yesterday" of the same clause: those are counted from
+            # publication, and a later report's "after Friday prayers ... on September 30" is not its Friday
+            info, sp = next(((i, s) for i, s in found if i.get("kind") in ("absolute", "partial")
+                             and i.get("granularity") in ("day", "minute")), found[0]) \
+                if found[0][0].get("kind") == "relative" else found[0]
+            return info.get("date"), info.get("end_date"), info.get("granularity"), sp
         # the nearest governing clause's time, up to the verb of a claim that contains the event: the
         # time of "X said on Friday", "acknowledged on March 25" is the statement's, not the event's
         h = c.tok
