@@ -153,6 +153,10 @@ def analysed(nlp):
         "stmt": "The coalition acknowledged on March 25 that its aircraft struck a building in Mosul.",
         "dl": "BEIRUT, LEBANON (3:00 A.M.) – Israeli warplanes struck the southern suburbs, killing four people.",
         "ngo": "(Beirut) – Iranian security forces killed dozens of protesters in Zahedan on September 30, 2022.",
+        "since": "The coalition has carried out strikes since March 2015. On Friday an air strike killed 70 "
+                 "people at a prison in Saada.",
+        "range": "20 to 30 civilians were killed in the shelling of Aleppo on Monday.",
+        "between": "Between 20 and 30 civilians were killed in the shelling of Aleppo on Monday.",
         "prayers": "Security forces opened fire after Friday prayers in the city of Zahedan on September 30, "
                    "killing at least 66 people.",
     }
@@ -176,6 +180,15 @@ def test_vague_tolls_are_ranges_never_exact(analysed):
     k = _assault(analysed["vague"])["killed"]
     assert k["max"] is None  # "some civilians": at least one, not exactly one
     assert _assault(analysed["scores"])["killed"] == {"min": 40, "max": None}
+
+
+def test_casualty_ranges_are_ranges_not_sums(analysed):
+    assert _assault(analysed["range"])["killed"] == {"min": 20, "max": 30}
+    assert _assault(analysed["between"])["killed"] == {"min": 20, "max": 30}
+
+
+def test_since_a_date_is_background_not_the_event_date(analysed):
+    assert all(not (e.get("date") or "").startswith("2015") for e in analysed["since"]["events"])
 
 
 def test_statement_date_is_not_the_event_date(analysed):

@@ -57,11 +57,15 @@ LOCATION_NOUNS = {"countryside", "area", "region", "province", "outskirts", "sub
 BACKGROUND = {"after", "following", "before", "since", "despite", "amid", "amidst", "until", "while", "when",
               "over", "because", "as", "during"}
 CASUALTY_NUM = re.compile(r"^\d[\d,]*$")
+# words between the two ends of a casualty range ("20 to 30", "20 or 30"; dashes only between
+# figures: "20-30", not "twenty-five")
+RANGE_WORDS = frozenset({"to", "-", "–", "—", "or"})
 
 
 # ----------------------------------------------------------------------------- data
 
 @dataclass(frozen=True)
+
 class Entry:
     """One trigger: a head lemma, the other lemmas it needs around it, its type and mode."""
 
@@ -1296,6 +1300,9 @@ class _DocContext:
         info = sp._.ew_time or {}
         if not info.get("date") or info.get("role") in ("dateline", "published"):
             return None
+        first = sp[0] if sp[0].lower_ == "since" else (sp.doc[sp.start - 1] if sp.start > 0 else None)
+        if first is not None and first.lower_ == "since":
+            return None  # "strikes since March 2015": when a period began, background, not the event's day
         return info
 
     def date_of(self, c: Cand, toll: Token | None = None) -> tuple[str | None, str | None, str | None, Span | None]:
@@ -1410,12 +1417,36 @@ class _DocContext:
         return None
 
     # -------------------------------------------------------------- casualties
-    def _number(self, q: Token) -> tuple[int | None, int | None] | None:
+    def _range(self, q: Token) -> tuple[int | None, int | None] | None:
+        """"20 to 30", "20-30", "20 or 30" (parsed as quantmods of 30) and "between 20 and 30" (30 a
+        conjunct of 20): a range, never the sum of its two ends."""
+        kids = list(q.children)
+        low = next((k for k in kids if k.dep_ in ("compound", "nummod", "quantmod") and k.like_num and k.i < q.i),
+                   None)
+        between = q.doc[low.i + 1:q.i] if low is not None else ()
+        words = {x.lower_ for x in between}
+        if low is not None and (words & {"to", "or"} or (words & RANGE_WORDS and CASUALTY_NUM.match(low.text)
+                                                          and CASUALTY_NUM.match(q.text))):
+            a, b = self._number(low), self._number(q, alone=True)
+        else:
+            high = next((k for k in kids if k.dep_ == "conj" and k.like_num and k.i > q.i), None)
+            if high is None or not any(k.lower_ == "between" for k in kids):
+                return None
+            a, b = self._number(q, alone=True), self._number(high, alone=True)
+        if not a or not b or a[0] is None or b[-1] is None:
+            return None
+        return (min(a[0], b[-1]), max(a[0], b[-1]))
+
+    def _number(self, q: Token, alone: bool = False) -> tuple[int | None, int | None] | None:
         """The count a quantity token names, as [min, max]."""
         lex = self.lex
+        if not alone:
+            rng = self._range(q)
+            if rng is not None:
+                return rng
         low = q.lower_.replace(",", "")
         toks = [q]
-        for k in q.children:
+        for k in () if alone else q.children:
             if k.dep_ in ("compound", "nummod", "quantmod") and k.like_num and k.i < q.i:
                 toks.insert(0, k)
         value = None
