@@ -157,6 +157,7 @@ def analysed(nlp):
                  "people at a prison in Saada.",
         "range": "20 to 30 civilians were killed in the shelling of Aleppo on Monday.",
         "between": "Between 20 and 30 civilians were killed in the shelling of Aleppo on Monday.",
+        "caps": "GAZA: About 500 Palestinians were killed in a blast at a hospital in Gaza City on Tuesday.",
         "prayers": "Security forces opened fire after Friday prayers in the city of Zahedan on September 30, "
                    "killing at least 66 people.",
     }
@@ -206,6 +207,12 @@ def test_a_place_in_parentheses_is_a_dateline_not_an_actor(analysed):
     ev = _assault(doc)
     actors = {a["id"]: a for a in doc["actors"]}
     assert all(actors[x].get("country") != "LBN" for x in ev["actors"])
+
+
+def test_an_all_caps_place_and_a_colon_is_a_dateline_not_a_speaker(analysed):
+    doc = analysed["caps"]
+    assert doc["article"].get("dateline_place")
+    assert _assault(doc)["status"] == "reported"
 
 
 def test_a_calendar_date_beats_a_weekday_of_the_same_clause(analysed):

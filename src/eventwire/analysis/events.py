@@ -100,6 +100,7 @@ class Lexicon:
     denial_objects: set[str] = field(default_factory=set)
     denial_nouns: set[str] = field(default_factory=set)
     statement_verbs: set[str] = field(default_factory=set)
+    cue_words: set[str] = field(default_factory=set)
     cyber_objects: set[str] = field(default_factory=set)
     clausal_types: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     toll_nouns: set[str] = field(default_factory=set)
@@ -153,6 +154,10 @@ class Lexicon:
         # verbs of saying (the claims layer's reporting verbs): their time is the statement's, not the event's
         lex.statement_verbs = {r["lemma"].split()[0].lower() for r in read_csv("lexicons/reporting_verbs.csv")
                                if r.get("lemma") and " " not in r["lemma"].strip()}
+        # any word that opens a reporting cue, and the claim nouns: what makes a claim attribute an event
+        lex.cue_words = {r["lemma"].split()[0].lower() for r in read_csv("lexicons/reporting_verbs.csv")
+                         if r.get("lemma")} | {r["noun"].lower() for r in read_csv("lexicons/noun_cues.csv")
+                                                if r.get("noun")} | lex.denial_nouns
         for r in read_csv("lexicons/modality.csv"):
             lex.modality.setdefault(r["kind"], set()).add(r["cue"].lower())
         cas = read_yaml("lexicons/casualties.yaml")
@@ -1399,10 +1404,31 @@ class _DocContext:
         return any(k.dep_ in ("nsubj", "nsubjpass", "dobj") and _lem(k) in self.lex.toll_nouns for k in h.children)
 
     # -------------------------------------------------------------- claims
-    def claim_of(self, start: int) -> tuple[int | None, dict | None]:
+    def _attributes(self, cl: dict) -> bool:
+        """Does a claim attribute what it contains to its speaker? Its cue must be a way of saying
+        ("said", "according to", "denied", "a statement", a quote's colon): a cue the claims model
+        guessed from a verb of doing ("struck", "unleashed", "has ordered", "recites") does not, nor
+        does a "speaker" that is the dateline."""
+        sp = cl.get("speaker")
+        if isinstance(sp, dict) and isinstance(sp.get("end"), int) and sp["end"] <= self.dateline_end:
+            return False  # "GAZA: About 500 ...": the dateline is not a speaker
+        if cl.get("kind") in ("according_to", "document"):
+            return True
+        cue = cl.get("cue")
+        if not cue:
+            return True
+        sp = self.doc.char_span(cue[0], cue[1], alignment_mode="expand")
+        if sp is None:
+            return True
+        return any(x.text == ":" or x.lower_ in ("reportedly", "allegedly") or _lem(x) in self.lex.cue_words
+                   for x in sp)
+
+    def claim_of(self, start: int, attributing: bool = False) -> tuple[int | None, dict | None]:
         best, best_len = None, None
         for i, cl in enumerate(self.doc._.ew_claims or []):
             if not isinstance(cl, dict) or not cl.get("content"):
+                continue
+            if attributing and not self._attributes(cl):
                 continue
             s, e = cl["content"][0], cl["content"][1]
             if s <= start < e and (best_len is None or e - s < best_len):
@@ -1605,7 +1631,7 @@ class _DocContext:
         recips = [r for r in recips if r not in actors]
         date, end, prec, _ = self.date_of(c, self._toll_of(c))
         status, claim = c.status, None
-        idx, cl = self.claim_of(t.idx)
+        idx, cl = self.claim_of(t.idx, attributing=True)
         if idx is not None and status == "reported":
             status = "denied" if cl.get("denial") else "alleged"
         if idx is not None:

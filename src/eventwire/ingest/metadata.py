@@ -47,10 +47,11 @@ _DATELINE_OUTLET = re.compile(
 _OUTLET_ONLY = re.compile(r"(?P<outlet>[A-Z][\w\-.]{1,20}(?:\s[A-Z][\w\-.]+){0,2})\s*(?:--|[-–—:])\s")
 # (Beirut) – text  |  (New York, June 3, 2022) — text   (a place in parentheses: NGO press releases)
 _DATELINE_BRACKET = re.compile(rf"\({_PLACE}{_REGION}{{0,2}}?{_DL_DATE}?\){_SEP}\s")
-# BAGHDAD — text  |  DEIR EZZOR, Syria — text   (an all-caps place, a dash, no outlet)
+# BAGHDAD — text  |  DEIR EZZOR, Syria — text  |  RIYADH: text   (an all-caps place, a dash or a
+# colon, no outlet)
 _DATELINE_CAPS = re.compile(
     r"(?P<place>[A-Z][A-Z'’.\-]+(?:[ \-][A-Z][A-Z'’.\-]+){0,3})"
-    rf"{_REGION}{{0,2}}?{_DL_DATE}?\s*(?:--|[-–—])\s")
+    rf"{_REGION}{{0,2}}?{_DL_DATE}?\s*(?:--|[-–—]|:(?=\s+[A-Z]))\s")
 
 
 @dataclass
