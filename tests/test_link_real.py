@@ -157,12 +157,14 @@ def analysed(nlp):
                  "people at a prison in Saada.",
         "range": "20 to 30 civilians were killed in the shelling of Aleppo on Monday.",
         "between": "Between 20 and 30 civilians were killed in the shelling of Aleppo on Monday.",
+        "relcl": "The RSF dismantled the sit-in site Monday in an attack that killed at least 35, according "
+                 "to the doctors' syndicate.",
         "caps": "GAZA: About 500 Palestinians were killed in a blast at a hospital in Gaza City on Tuesday.",
         "prayers": "Security forces opened fire after Friday prayers in the city of Zahedan on September 30, "
                    "killing at least 66 people.",
     }
-    arts = [Article(text=t, id=k, published="2022-10-21" if k in ("ngo", "prayers") else "2017-03-27")
-            for k, t in texts.items()]
+    published = {"ngo": "2022-10-21", "prayers": "2022-10-21", "relcl": "2019-06-04"}
+    arts = [Article(text=t, id=k, published=published.get(k, "2017-03-27")) for k, t in texts.items()]
     return {k: d.to_dict() for k, d in zip(texts, analyse_many(arts, nlp=nlp), strict=True)}
 
 
@@ -213,6 +215,12 @@ def test_an_all_caps_place_and_a_colon_is_a_dateline_not_a_speaker(analysed):
     doc = analysed["caps"]
     assert doc["article"].get("dateline_place")
     assert _assault(doc)["status"] == "reported"
+
+
+def test_the_clause_governing_an_attack_dates_it(analysed):
+    """"dismantled the site Monday in an attack that killed 35": the noun "attack" is no verb of saying,
+    so the governing clause's Monday dates the killing, not publication."""
+    assert _assault(analysed["relcl"])["date"] == "2019-06-03"
 
 
 def test_a_calendar_date_beats_a_weekday_of_the_same_clause(analysed):

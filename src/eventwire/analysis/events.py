@@ -1334,8 +1334,9 @@ class _DocContext:
             if h.head.i == h.i:
                 break
             h = h.head
-            if self.claim_by_cue(h) is not None or _lem(h) in self.lex.statement_verbs:
-                break
+            if self.claim_by_cue(h) is not None or (_lem(h) in self.lex.statement_verbs
+                                                    and h.pos_ in ("VERB", "AUX")):
+                break  # a verb of saying (the noun "attack" is no statement: "in an attack that killed")
             sp = self.time_tok.get(h.i)
             if sp is None:
                 for k in h.children:
