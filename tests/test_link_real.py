@@ -159,6 +159,8 @@ def analysed(nlp):
         "between": "Between 20 and 30 civilians were killed in the shelling of Aleppo on Monday.",
         "relcl": "The RSF dismantled the sit-in site Monday in an attack that killed at least 35, according "
                  "to the doctors' syndicate.",
+        "neg4": "The defence ministry confirmed Friday that it did not initiate an attack on a railway station "
+                "in Kramatorsk.",
         "caps": "GAZA: About 500 Palestinians were killed in a blast at a hospital in Gaza City on Tuesday.",
         "prayers": "Security forces opened fire after Friday prayers in the city of Zahedan on September 30, "
                    "killing at least 66 people.",
@@ -175,6 +177,7 @@ def _assault(doc: dict) -> dict:
 def test_negation_statuses(analysed):
     assert _assault(analysed["neg1"])["status"] == "denied"
     assert _assault(analysed["neg2"])["status"] == "denied"
+    assert _assault(analysed["neg4"])["status"] == "denied"  # negated under a verb of saying, no claim found
     ev = _assault(analysed["neg3"])  # "the bombings did not stop": they went on
     assert ev["status"] != "denied" and not ev["negated"]
 

@@ -1648,7 +1648,8 @@ class _DocContext:
         if claim is None and status == "reported":
             cue = self._reporting_governor(t)
             if cue is not None:
-                status = "alleged"
+                # "the ministry confirmed that it did not initiate an attack": someone says it did not happen
+                status = "denied" if c.negated else "alleged"
                 claim = self.claim_by_cue(cue)
         ctx = list(dict.fromkeys(c.context))
         ev = {
