@@ -323,9 +323,9 @@ def same_mention(a: Report, b: Report, w: Weights = DEFAULT) -> bool:
     (state media blames one party, a militia another, the accused denies): same
     type, overlapping dates, compatible places (the same place, one inside the other's
     province, or one without a place) and no conflicting casualty figures. Modes may
-    differ; perpetrators only when both events are someone's claims (versions of one
-    incident disagree on exactly these): told in the outlet's own voice, two different
-    perpetrators are two events.
+    differ; perpetrators only when one of the events is someone's version (a claim, an
+    allegation, a denial: versions of one incident disagree on exactly these): told in the
+    outlet's own voice, two different perpetrators are two events.
     """
     if a.type != b.type:
         return False
@@ -334,9 +334,14 @@ def same_mention(a: Report, b: Report, w: Weights = DEFAULT) -> bool:
     if not places_compatible(a, b):
         return False
     sa, sb = _sides(a), _sides(b)
-    if sa and sb and not sa & sb and not (a.speakers and b.speakers):
+    if sa and sb and not sa & sb and _own_voice(a) and _own_voice(b):
         return False  # the article itself says two different actors acted: two events
     return casualty_agreement(a.killed, b.killed) != -1
+
+
+def _own_voice(r: Report) -> bool:
+    """Told by the outlet itself, not as someone's version (a claim, an allegation, a denial)."""
+    return r.status == "reported" and not r.speakers
 
 
 def _sides(r: Report) -> frozenset:
