@@ -286,3 +286,31 @@ def test_near_copies_are_compared_at_any_date():
     b["article"]["text"] = " ".join(reversed(b["article"]["text"].split()))
     res = link_events([a, b])
     assert res.assignment["w1:e0"] != res.assignment["w2:e0"]
+
+
+def test_a_lead_event_placed_only_in_a_country_may_be_at_its_dateline_town():
+    """"SAADA, Yemen - The coalition denied an air strike on a prison in Yemen's north. ... Hodeida":
+    the dateline heads the event's sentence, so its town stands in for the country-level place, not
+    the other town a later paragraph names; a dateline in another country says nothing."""
+    from eventwire.link.reports import reports_from_document
+
+    text = ("SAADA, Yemen - The coalition denied an air strike on a prison in Yemen's north. "
+            "Another strike hit Hodeida.")
+    saada = {"id": "p0", "text": "SAADA", "geonameid": 71334, "lat": 16.94, "lon": 43.76, "precision": "town",
+             "country": "YEM", "admin1": "Saada", "kind": "toponym", "start": 0, "end": 5}
+    yemen = {"id": "p1", "text": "Yemen", "geonameid": 69543, "lat": 15.5, "lon": 47.5, "precision": "country",
+             "country": "YEM", "admin1": None, "kind": "toponym", "start": 66, "end": 71}
+    hodeida = {"id": "p2", "text": "Hodeida", "geonameid": 79415, "lat": 14.8, "lon": 42.95, "precision": "city",
+               "country": "YEM", "admin1": "Hodeida", "kind": "toponym", "start": text.index("Hodeida"),
+               "end": text.index("Hodeida") + 7}
+    ev = {"id": "e0", "type": "ASSAULT", "mode": "aerial", "place": "p1", "date": "2022-01-22",
+          "date_precision": "published", "sentence": {"start": 0, "end": text.index("Another")},
+          "status": "denied", "actors": [], "recipients": []}
+    doc = {"article": {"id": "d1", "published": "2022-01-22", "text": text, "dateline_place": "p0",
+                       "outlet": {"id": "afp"}},
+           "places": [saada, yemen, hodeida], "actors": [], "claims": [], "events": [ev], "times": []}
+    (r,) = reports_from_document(doc)
+    assert [p.geonameid for p in r.candidate_places()] == [71334]
+    doc["places"][0] = dict(saada, country="EGY", text="CAIRO", geonameid=360630)
+    (r,) = reports_from_document(doc)
+    assert 360630 not in [p.geonameid for p in r.candidate_places()]

@@ -307,6 +307,7 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
     actors = {a.get("id"): a for a in doc.get("actors") or [] if isinstance(a, dict)}
     claims = {c.get("id"): c for c in doc.get("claims") or [] if isinstance(c, dict)}
     art_places, art_countries, place_terms, art_areas = _article_places(doc)
+    filed_at = _dateline_place(doc)
     art_days = _article_days(doc)
     unresolved = _unresolved_names(doc)
     title = art.get("title") or ""
@@ -359,7 +360,9 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
                                                if s.get("actor")) if k),
             text=text, negated=bool(ev.get("negated")),
             copy_of=art["copy_of"] if isinstance(art.get("copy_of"), dict) else None,
-            art_places=_near(art_places, s0, s1), art_countries=art_countries, art_days=art_days,
+            art_places=_filed_in(filed_at, pl, s0, s1, art_places) or _near(art_places, s0, s1),
+            art_countries=art_countries,
+            art_days=art_days,
             terms=_terms(sentence, place_terms, title), art_areas=art_areas,
             names=_event_names(pl, unresolved, s0, s1),
             place_name=norm_toponym(pl.get("text")) if pl and pl.get("geonameid") is None
@@ -405,6 +408,34 @@ def _article_places(doc: dict) -> tuple[tuple, frozenset, tuple, frozenset]:
             fine[key][1].append(start)
     places_out = tuple((ap, tuple(starts)) for ap, starts in fine.values())
     return places_out, frozenset(countries), tuple(dict.fromkeys(terms)), frozenset(areas)
+
+
+def _dateline_place(doc: dict) -> ArtPlace | None:
+    """The dateline's place, when it is a fine place ("SAADA, Yemen -")."""
+    dl = (doc.get("article") or {}).get("dateline_place")
+    p = next((p for p in doc.get("places") or [] if isinstance(p, dict) and dl and p.get("id") == dl), None)
+    if p is None or p.get("precision") not in RADIUS_KM or not isinstance(p.get("lat"), int | float) \
+            or not isinstance(p.get("lon"), int | float):
+        return None
+    return ArtPlace(p.get("geonameid"), float(p["lat"]), float(p["lon"]), RADIUS_KM[p["precision"]],
+                    p.get("admin1"), p.get("country"), p)
+
+
+def _filed_in(filed_at: ArtPlace | None, pl: dict | None, s0: object, s1: object, art_places: tuple) -> tuple:
+    """Where a lead event placed only in a country may be: the dateline's town, when the dateline heads
+    the event's own sentence, is in that country and the sentence names no fine place ("SAADA, Yemen -
+    The coalition denied carrying out an air strike on a prison in Yemen's north"). A dateline in
+    another country, or for an event with no place at all, is where the speaker or the reporter was
+    (MOSCOW, CAIRO, KYIV), so it says nothing."""
+    if filed_at is None or not pl or pl.get("precision") not in ("country", "region") \
+            or pl.get("country") != filed_at.country or not isinstance(s0, int) or not isinstance(s1, int):
+        return ()
+    rec = filed_at.record or {}
+    if not isinstance(rec.get("start"), int) or not s0 <= rec["start"] < s1:
+        return ()
+    if any(s0 <= x < s1 for _, starts in art_places for x in starts):
+        return ()
+    return (filed_at,)
 
 
 def _near(art_places: tuple, s0: object, s1: object) -> tuple:
