@@ -161,11 +161,12 @@ def analysed(nlp):
                  "to the doctors' syndicate.",
         "neg4": "The defence ministry confirmed Friday that it did not initiate an attack on a railway station "
                 "in Kramatorsk.",
+        "night": "An explosion at a detention camp in eastern Ukraine on Thursday night killed 50 prisoners.",
         "caps": "GAZA: About 500 Palestinians were killed in a blast at a hospital in Gaza City on Tuesday.",
         "prayers": "Security forces opened fire after Friday prayers in the city of Zahedan on September 30, "
                    "killing at least 66 people.",
     }
-    published = {"ngo": "2022-10-21", "prayers": "2022-10-21", "relcl": "2019-06-04"}
+    published = {"ngo": "2022-10-21", "prayers": "2022-10-21", "relcl": "2019-06-04", "night": "2022-07-30"}
     arts = [Article(text=t, id=k, published=published.get(k, "2017-03-27")) for k, t in texts.items()]
     return {k: d.to_dict() for k, d in zip(texts, analyse_many(arts, nlp=nlp), strict=True)}
 
@@ -224,6 +225,12 @@ def test_the_clause_governing_an_attack_dates_it(analysed):
     """"dismantled the site Monday in an attack that killed 35": the noun "attack" is no verb of saying,
     so the governing clause's Monday dates the killing, not publication."""
     assert _assault(analysed["relcl"])["date"] == "2019-06-03"
+
+
+def test_a_night_runs_into_the_next_day(analysed):
+    """"on Thursday night": Thursday, ending on Friday, so "early Friday" reports of it meet it."""
+    ev = _assault(analysed["night"])
+    assert (ev["date"], ev["end_date"]) == ("2022-07-28", "2022-07-29")
 
 
 def test_a_calendar_date_beats_a_weekday_of_the_same_clause(analysed):

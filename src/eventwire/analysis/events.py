@@ -21,6 +21,8 @@ inside a promise, demand or threat is coded as that promise, demand or threat
 
 from __future__ import annotations
 
+import contextlib
+import datetime as _dt
 import logging
 import re
 from dataclasses import dataclass, field
@@ -57,6 +59,7 @@ LOCATION_NOUNS = {"countryside", "area", "region", "province", "outskirts", "sub
 BACKGROUND = {"after", "following", "before", "since", "despite", "amid", "amidst", "until", "while", "when",
               "over", "because", "as", "during"}
 CASUALTY_NUM = re.compile(r"^\d[\d,]*$")
+NIGHT = re.compile(r"\b(?:night|overnight|midnight)\b|^late\b", re.IGNORECASE)
 # words between the two ends of a casualty range ("20 to 30", "20 or 30"; dashes only between
 # figures: "20-30", not "twenty-five")
 RANGE_WORDS = frozenset({"to", "-", "–", "—", "or"})
@@ -1311,6 +1314,16 @@ class _DocContext:
         return info
 
     def date_of(self, c: Cand, toll: Token | None = None) -> tuple[str | None, str | None, str | None, Span | None]:
+        """The event's date, end date, precision and the time span they come from. A night ("Thursday
+        night", "late Saturday", "overnight") runs past midnight: such a day ends the next day, so
+        the report that says "early Friday" of the same strike meets it."""
+        day, end, gran, sp = self._date_of(c, toll)
+        if sp is not None and day and not end and gran == "day" and NIGHT.search(sp.text):
+            with contextlib.suppress(ValueError):
+                end = (_dt.date.fromisoformat(day[:10]) + _dt.timedelta(days=1)).isoformat()
+        return day, end, gran, sp
+
+    def _date_of(self, c: Cand, toll: Token | None = None) -> tuple[str | None, str | None, str | None, Span | None]:
         if toll is not None:
             return self._toll_date(c, toll)
         toks = self._clause_tokens(c)
