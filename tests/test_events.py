@@ -115,7 +115,7 @@ def test_claim_content_makes_event_alleged(nlp):
             break
         doc = proc(doc)
     start = text.index("coalition")
-    doc._.ew_claims = [{"kind": "indirect", "cue": [17, 21], "content": [start, len(text) - 1]}]
+    doc._.ew_claims = [{"kind": "indirect", "cue": [13, 17], "content": [start, len(text) - 1]}]  # "said"
     comp = EventsComponent(nlp, "t")
     evs = comp(doc)._.ew_events
     ev = [e for e in evs if e["type"] == "ASSAULT"][0]
@@ -123,6 +123,23 @@ def test_claim_content_makes_event_alleged(nlp):
     doc._.ew_claims[0]["denial"] = True
     ev = [e for e in comp(doc)._.ew_events if e["type"] == "ASSAULT"][0]
     assert ev["status"] == "denied"
+
+
+def test_a_claim_cued_by_a_verb_of_doing_does_not_make_an_event_alleged(nlp):
+    """The claims model may take a verb of doing for a cue ("forces unleashed [an attack ...]"): the
+    outlet still says it in its own voice, so the event stays reported."""
+    from eventwire.analysis.events import EventsComponent
+
+    text = "Security forces unleashed a deadly attack on protesters in Khartoum on Monday."
+    doc = nlp.make_doc(text)
+    for name, proc in nlp.pipeline:
+        if name == "eventwire_events":
+            break
+        doc = proc(doc)
+    cue = text.index("unleashed")
+    doc._.ew_claims = [{"kind": "indirect", "cue": [cue, cue + 9], "content": [cue + 10, len(text) - 1]}]
+    ev = [e for e in EventsComponent(nlp, "t")(doc)._.ew_events if e["type"] == "ASSAULT"][0]
+    assert ev["status"] == "reported" and ev["claim"] is None
 
 
 def test_sana_events(sana_doc):

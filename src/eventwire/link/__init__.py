@@ -30,7 +30,7 @@ from eventwire.link.corrections import apply_corrections
 from eventwire.link.grade import grade_incident
 from eventwire.link.incident import build_incident, new_incident_id
 from eventwire.link.origins import count_origins
-from eventwire.link.reports import Report, reports_from_documents
+from eventwire.link.reports import Report, assign_copy_groups, reports_from_documents
 from eventwire.link.score import DEFAULT, Weights, idf_table, set_vectors
 
 __all__ = ["LinkResult", "Report", "Weights", "link_events", "link_reports", "reports_from_documents"]
@@ -87,6 +87,7 @@ def link_reports(reports: Sequence[Report], *, previous: Mapping[str, str] | Non
     reports = list(reports)
     for i, r in enumerate(reports):
         r.idx = i
+    assign_copy_groups(reports)
     idf = dict(idf) if idf is not None else idf_table(reports)
     set_vectors(reports, idf)
     pairs = candidate_pairs(reports)
