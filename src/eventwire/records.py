@@ -196,6 +196,7 @@ class ErrorRecord(Record):
     error: str
     code: str | None = None
     source: str | None = None
+    layer: str | None = Field(None, description="The analysis layer that raised (code 'analysis').")
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 

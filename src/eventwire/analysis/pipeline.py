@@ -34,6 +34,26 @@ def _register() -> None:
     from eventwire.analysis import actors, claims, events, framing, places, times  # noqa: F401
 
 
+FAILURE_KEY = "ew_failure"
+
+
+def keep_failure(name: str, proc: Any, docs: list, exc: Exception) -> None:
+    """spaCy's error handler: mark each Doc a layer raised on with the layer's name and the error.
+
+    `nlp.pipe` then drops the Doc and goes on with the batch; `nlp(doc)` carries it on,
+    marked. `eventwire.analysis` turns a marked or dropped Doc into an
+    `eventwire/error/1` record naming the layer, so a failure is never an empty document.
+    """
+    for doc in docs:
+        if doc is not None and FAILURE_KEY not in doc.user_data:
+            doc.user_data[FAILURE_KEY] = (name, f"{type(exc).__name__}: {exc}")
+
+
+def failure_of(doc: Any) -> tuple[str, str] | None:
+    """(layer, error) when a layer raised on this Doc, else None."""
+    return doc.user_data.get(FAILURE_KEY) if doc is not None else None
+
+
 def layer_config(name: str, settings: Settings) -> dict[str, Any]:
     """Per-layer config taken from the settings (the one place settings reach components)."""
     if name == "eventwire_places":
@@ -67,6 +87,9 @@ def build_nlp(settings: Settings | None = None, layers: tuple[str, ...] | None =
         ) from exc
     for name in layers if layers is not None else selected_layers(settings):
         nlp.add_pipe(name, config=layer_config(name, settings))
+    # The eventwire layers (plain callables) report to the default handler. Not
+    # `nlp.set_error_handler`: it also sets one on the parser, a cdef class that refuses it.
+    nlp.default_error_handler = keep_failure
     return nlp
 
 

@@ -874,13 +874,10 @@ class PlacesComponent:
 
     # ------------------------------------------------------------------ component
     def __call__(self, doc: Doc) -> Doc:
-        held: dict[int, dict] = {}
-        try:
-            mentions = self._mentions(doc)
-            self._resolve(doc, mentions)
-            held = self._held_by(doc_text(doc), mentions)
-        except Exception:  # noqa: BLE001 - one bad document must not stop a batch
-            mentions = []
+        # a failure reaches spaCy's error handler: the article becomes an error record naming the layer
+        mentions = self._mentions(doc)
+        self._resolve(doc, mentions)
+        held = self._held_by(doc_text(doc), mentions)
         spans = []
         for m in mentions:
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
