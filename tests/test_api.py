@@ -110,6 +110,23 @@ def test_incidents_list_detail_and_cli_agree(client, db):
     assert brief and all(set(b) >= {"id", "lat", "lon", "grade", "killed_max"} for b in brief)
 
 
+def test_the_same_incident_from_cli_and_api_is_equal(client, db):
+    """One read function, one record (`records.Incident`): the CLI and the API give equal JSON."""
+    from eventwire.records import Incident
+
+    incs = client.get("/api/incidents", params={"limit": 1000}).json()["items"]
+    lines = CliRunner().invoke(cli, ["incidents", "--db", db, "--format", "jsonl"], catch_exceptions=False)
+    by_id = {json.loads(x)["id"]: json.loads(x) for x in lines.stdout.splitlines()}
+    assert incs and all(by_id[i["id"]] == i for i in incs)
+    multi = max(incs, key=lambda i: len(i["reports"]))
+    shown = CliRunner().invoke(cli, ["incidents", "show", multi["id"], "--db", db], catch_exceptions=False)
+    api = client.get(f"/api/incidents/{multi['id']}").json()
+    assert json.loads(shown.stdout) == api
+    assert api["schema"] == "eventwire/incident/1" and len(api["reports"]) >= 2
+    assert all(len(r) >= 16 for r in api["reports"]), "the CLI shows the same detail per report as the API"
+    assert Incident.model_validate(api).to_dict() == api
+
+
 def test_exports(client):
     csv_text = client.get("/api/export/incidents.csv").text
     rows = list(csv.DictReader(io.StringIO(csv_text)))

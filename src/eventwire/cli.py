@@ -335,7 +335,8 @@ def gazetteer_build(ctx: click.Context, cache_dir: str | None, force: bool) -> N
 
 
 @cli.command()
-@click.option("--record", type=click.Choice(["document", "error"]), default="document", show_default=True,
+@click.option("--record", type=click.Choice(["document", "error", "incident"]), default="document",
+              show_default=True,
               help="Which record's schema.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write to this file instead of stdout (e.g. schema/document.schema.json).")

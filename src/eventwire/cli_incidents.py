@@ -17,6 +17,7 @@ from collections import Counter
 import click
 
 from eventwire.cli import _open_db, _settings, _shown_db, db_option
+from eventwire.records import GRADES
 
 FORMATS = ("table", "jsonl", "csv", "geojson")
 _GROUP_KEY = "eventwire.incidents.options"
@@ -115,7 +116,7 @@ def _list_options(f):
         click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
                      help="table (default), jsonl (eventwire/incident/1 per line), csv (ACLED-like columns), "
                           "geojson (a FeatureCollection)."),
-        click.option("--grade", type=click.Choice(["confirmed", "fair", "weak", "contested", "discounted"]),
+        click.option("--grade", type=click.Choice(list(GRADES)),
                      default=None, help="Only incidents with this grade."),
         click.option("--type", "type_", default=None, metavar="PLOVER_TYPE", help="Only this event type."),
         click.option("--since", default=None, metavar="YYYY-MM-DD", help="Only incidents on or after."),
@@ -163,14 +164,14 @@ def incidents_list(ctx: click.Context, db, fmt, grade, type_, since, until, limi
 @db_option
 @click.pass_context
 def incidents_show(ctx: click.Context, incident_id: str, db: str | None) -> None:
-    """Print one incident record with all its reports (an id prefix is enough)."""
-    from eventwire.store import incidents as store
+    """Print one incident record with all its reports (an id prefix is enough), as GET /api/incidents/{id}."""
+    from eventwire.store.queries import get_incident
 
     settings = _settings(ctx, db=_group(ctx, "db", db))
     engine = _open_db(settings)
     with engine.connect() as conn:
         iid = _one_incident(conn, incident_id, _shown_db(settings.db))
-        click.echo(json.dumps(store.get_incident(conn, iid), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(get_incident(conn, iid), ensure_ascii=False, indent=2))
 
 
 def _bounded(limit: int):
@@ -278,7 +279,7 @@ def incidents_split(ctx: click.Context, a: str, event: str, db: str | None, by: 
 
 @incidents_group.command("grade")
 @click.argument("a", metavar="A")
-@click.argument("grade", type=click.Choice(["discounted", "confirmed", "fair", "weak", "contested"]))
+@click.argument("grade", type=click.Choice(list(GRADES)))
 @db_option
 @_by_note
 @click.pass_context

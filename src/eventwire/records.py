@@ -50,6 +50,8 @@ PLOVER_MODES: dict[str, tuple[str, ...]] = {
                 "explosives", "suicide-attack", "aerial", "drone", "heavy-weapons", "crowd-control",
                 "unconventional"),
 }
+Grade = Literal["confirmed", "fair", "weak", "contested", "discounted"]
+GRADES: tuple[str, ...] = ("confirmed", "fair", "weak", "contested", "discounted")  # the one grade list
 Technique = Literal[
     "Loaded_Language", "Name_Calling,Labeling", "Repetition", "Exaggeration,Minimisation", "Doubt",
     "Appeal_to_fear-prejudice", "Flag-Waving", "Causal_Oversimplification", "Slogans",
@@ -267,13 +269,98 @@ class ErrorRecord(Record):
         return self.model_dump(by_alias=True, mode="json")
 
 
+class IncidentPlace(Record):
+    text: str | None = None
+    name: str | None = None
+    geonameid: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    country: str | None = None
+    admin1: str | None = None
+    feature_code: str | None = None
+    precision: Precision | None = None
+
+
+class IncidentActor(Record):
+    name: str | None = None
+    entity: str | None = None
+    country: str | None = None
+    sector: str | None = None
+
+
+class Origin(Record):
+    """One independent origin of the incident's reports (an outlet, or the source they all cite)."""
+
+    key: str
+    name: str | None = None
+    affiliation: str | None = None
+    country: str | None = None
+    party: bool = False
+    asserting: bool = False
+    reports: list[str] = Field(default_factory=list)
+
+
+class IncidentReport(Record):
+    """One event of one article in the incident; the fields from title on come from the stored
+    article in the detail read (`get_incident`) and are null in list rows, which read no articles."""
+
+    article: str
+    event: str
+    outlet: str | None = None
+    outlet_name: str | None = None
+    status: Status | None = None
+    published: str | None = None
+    date: str | None = None
+    killed: Range = Field(default_factory=Range)
+    origins: list[str] = Field(default_factory=list)
+    title: str | None = None
+    url: str | None = None
+    outlet_affiliation: str | None = None
+    outlet_country: str | None = None
+    trigger: Span | None = None
+    claim: str | None = Field(None, description="The claim (of the article's document) that reports the event.")
+    chain: list[str] | None = Field(None, description="Who said it, outermost first: outlet, speakers, event.")
+
+
+
+class Incident(Record):
+    """An `eventwire/incident/1` record (CONTRACT.md, incidents): what `eventwire incidents --format
+    jsonl`, `eventwire incidents show` and `GET /api/incidents/{id}` give, all through
+    `store.queries.get_incident` / `incident_record`."""
+
+    schema_: Literal["eventwire/incident/1"] = Field(INCIDENT_SCHEMA, alias="schema")
+    id: str
+    type: EventType | None = None
+    mode: str | None = None
+    date: str | None = None
+    end_date: str | None = None
+    date_precision: str | None = None
+    place: IncidentPlace | None = None
+    actors: list[IncidentActor] = Field(default_factory=list)
+    recipients: list[IncidentActor] = Field(default_factory=list)
+    killed: Range = Field(default_factory=Range)
+    injured: Range = Field(default_factory=Range)
+    grade: Grade
+    grade_reason: str | None = None
+    origins: int = 0
+    origins_all: int = 0
+    origin_list: list[Origin] = Field(default_factory=list)
+    reports: list[IncidentReport] = Field(default_factory=list)
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    def to_dict(self) -> dict:
+        return self.model_dump(by_alias=True, mode="json")
+
+
 def json_schema(record: str = "document") -> dict:
     """JSON Schema of the document (or error) record, as exported to schema/<record>.schema.json.
 
     `eventwire schema` writes it; a test checks the committed file is current and
     that real `extract` output validates against it.
     """
-    model, name = {"document": (Document, DOCUMENT_SCHEMA), "error": (ErrorRecord, ERROR_SCHEMA)}[record]
+    model, name = {"document": (Document, DOCUMENT_SCHEMA), "error": (ErrorRecord, ERROR_SCHEMA),
+                   "incident": (Incident, INCIDENT_SCHEMA)}[record]
     out = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": name}
     out.update(model.model_json_schema(by_alias=True, mode="serialization"))
     return out

@@ -156,38 +156,9 @@ def save_incidents(conn: Connection, records: Iterable[dict], batch: int = 5000)
     return n
 
 
-def list_incidents(conn: Connection, *, grade: str | None = None, type: str | None = None,
-                   since: str | None = None, until: str | None = None,
-                   bbox: tuple[float, float, float, float] | None = None,
-                   limit: int | None = None, offset: int = 0) -> list[dict]:
-    """Stored incident records (newest first), filtered; bbox is (min_lon, min_lat, max_lon, max_lat)."""
-    c = incidents.c
-    q = select(c.record)
-    if grade:
-        q = q.where(c.grade == grade)
-    if type:
-        q = q.where(c.type == type.upper())
-    if since:
-        q = q.where(c.date >= since)
-    if until:
-        q = q.where(c.date <= until)
-    if bbox:
-        x0, y0, x1, y1 = bbox
-        q = q.where(c.lon >= x0, c.lon <= x1, c.lat >= y0, c.lat <= y1)
-    q = q.order_by(c.date.desc().nulls_last(), c.id).offset(offset)
-    if limit is not None:
-        q = q.limit(limit)
-    return [r for (r,) in conn.execute(q)]
-
-
-def get_incident(conn: Connection, incident_id: str) -> dict | None:
-    r = conn.execute(select(incidents.c.record).where(incidents.c.id == incident_id)).first()
-    return r[0] if r else None
-
-
 def resolve_incident(conn: Connection, prefix: str) -> list[str]:
     """Incident ids equal to, or starting with, `prefix`."""
-    if get_incident(conn, prefix) is not None:
+    if conn.execute(select(incidents.c.id).where(incidents.c.id == prefix)).first() is not None:
         return [prefix]
     q = select(incidents.c.id).where(incidents.c.id.startswith(prefix, autoescape=True)).limit(5)
     return [i for (i,) in conn.execute(q)]
