@@ -1,6 +1,6 @@
 """CLI commands for incidents: `eventwire link` and the `eventwire incidents` group.
 
-Registered on the main group in cli.py. Every command works on the store; the
+Registered on the root group by `eventwire.cli`. Every command works on the store; the
 linking itself is `eventwire.link` (pure) called through `store.incidents.relink`.
 A correction (merge, split, grade) is stored with who and when and applied at
 once by re-linking, and again after every later `eventwire link`.
@@ -16,7 +16,7 @@ from collections import Counter
 
 import click
 
-from eventwire.cli import _open_db, _settings, _shown_db, db_option
+from eventwire.cli.common import _open_db, _settings, _shown_db, db_option
 from eventwire.records import GRADES
 
 FORMATS = ("table", "jsonl", "csv", "geojson")

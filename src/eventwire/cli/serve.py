@@ -1,4 +1,4 @@
-"""`eventwire serve`: the REST API and web UI on uvicorn (registered on the main group in cli.py)."""
+"""`eventwire serve`: the REST API and web UI on uvicorn (registered on the root group by `eventwire.cli`)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import os
 
 import click
 
-from eventwire.cli import _open_db, _settings, _shown_db, db_option
+from eventwire.cli.common import _open_db, _settings, _shown_db, db_option
 
 
 @click.command("serve")
