@@ -127,6 +127,26 @@ def test_the_same_incident_from_cli_and_api_is_equal(client, db):
     assert Incident.model_validate(api).to_dict() == api
 
 
+@pytest.mark.parametrize(("what", "fmt", "params"), [
+    ("incidents", "csv", {"type": "ASSAULT", "sort": "killed"}),
+    ("incidents", "geojson", {"grade": "contested,weak"}),
+    ("events", "jsonl", {"country": "SYR"}),
+    ("events", "plover", {"status": "alleged"}),
+])
+def test_cli_export_is_the_api_export(client, db, what, fmt, params):
+    """`eventwire export` runs the API's export with the API's filters: the same bytes."""
+    api = client.get(f"/api/export/{what}.{fmt}", params=params)
+    assert api.status_code == 200
+    args = ["export", what, "--db", db, "--format", fmt] + [x for k, v in params.items() for x in (f"--{k}", v)]
+    res = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    assert res.stdout == api.text and api.text.strip()
+    bad = CliRunner().invoke(cli, ["export", "events", "--db", db, "--grade", "weak"])
+    assert bad.exit_code == 2 and "--grade" in bad.output
+    box = CliRunner().invoke(cli, ["export", "incidents", "--db", db, "--bbox", "1,2,3"])
+    assert box.exit_code == 2 and "bbox" in box.output
+
+
 def test_exports(client):
     csv_text = client.get("/api/export/incidents.csv").text
     rows = list(csv.DictReader(io.StringIO(csv_text)))
