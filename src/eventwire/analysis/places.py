@@ -936,7 +936,9 @@ class PlacesComponent:
     "eventwire_places",
     default_config={"cache_dir": None, "fuzzy_threshold": 88.0, "min_score": 0.2, "spans_key": "places"},
     assigns=["doc.spans"],
-    requires=["doc.ents", "token.pos"],
+    # token.pos is read, but en_core_web_sm sets it in its attribute_ruler from token.tag without
+    # declaring it: token.tag is what makes it there, so analyze_pipes can check the order
+    requires=["doc.ents", "token.tag"],
 )
 def make_places(nlp: Language, name: str, cache_dir: str | None, fuzzy_threshold: float, min_score: float,
                 spans_key: str) -> PlacesComponent:
