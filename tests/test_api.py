@@ -293,19 +293,19 @@ def test_map_data_is_compact_cached_and_follows_writes(db, tmp_path):
 
 
 def test_claim_chain_uses_the_claims_layer_chain_when_present():
-    from eventwire.store.queries import _claim_chain
+    from eventwire.store.queries import claim_chain
 
     doc = {"actors": [{"id": "a0", "text": "the Foreign Ministry", "name": "Syria foreign ministry"}],
            "claims": [{"id": "c0", "speaker": {"text": "the ministry", "actor": "a0"}, "channel": None,
                        "parent": None},
                       {"id": "c1", "speaker": {"text": "The letter"}, "channel": "letter", "parent": "c0"}]}
     event = {"id": "e0", "type": "ASSAULT", "status": "alleged", "claim": "c1", "trigger": {"text": "targeted"}}
-    assert _claim_chain(doc, event, "SANA") == ["SANA", "the ministry", "The letter", "alleged targeted"]
+    assert claim_chain(doc, event, "SANA") == ["SANA", "the ministry", "The letter", "alleged targeted"]
     doc["claims"][1]["chain"] = ["Foreign Ministry", "letter"]
-    assert _claim_chain(doc, event, "SANA") == ["SANA", "Foreign Ministry", "letter", "alleged targeted"]
+    assert claim_chain(doc, event, "SANA") == ["SANA", "Foreign Ministry", "letter", "alleged targeted"]
     doc["claims"][1]["chain"] = ["SANA", "letter"]  # the outlet is not repeated
-    assert _claim_chain(doc, event, "SANA") == ["SANA", "letter", "alleged targeted"]
-    assert _claim_chain(doc, {**event, "claim": None, "status": "reported"}, "SOHR") == ["SOHR", "reported targeted"]
+    assert claim_chain(doc, event, "SANA") == ["SANA", "letter", "alleged targeted"]
+    assert claim_chain(doc, {**event, "claim": None, "status": "reported"}, "SOHR") == ["SOHR", "reported targeted"]
 
 
 def test_serve_beyond_loopback_needs_a_token(db, monkeypatch):

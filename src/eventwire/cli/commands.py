@@ -25,6 +25,7 @@ from eventwire.cli.common import (
     cli,
     db_option,
     output_options,
+    print_table,
     published_option,
 )
 
@@ -180,9 +181,7 @@ def articles(ctx: click.Context, db: str | None, fmt: str | None, limit: int | N
     head = ["id", "published", "outlet", "pl", "ti", "ac", "cl", "ev", "fr", "title"]
     table = [[r["id"][:12], (r["published"] or "")[:16], (r["outlet_name"] or "")[:16],
               *(str(r[k]) for k in SECTIONS), (r["title"] or "")[:60]] for r in rows]
-    widths = [max([len(h)] + [len(t[i]) for t in table]) for i, h in enumerate(head)]
-    for line in [head, *table]:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
+    print_table(head, table)
     if not rows:
         click.echo(f"(no articles in {_shown_db(settings.db)}; add some with eventwire ingest)", err=True)
 

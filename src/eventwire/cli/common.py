@@ -91,4 +91,11 @@ def _shown_db(url: str) -> str:
         return str(p)
 
 
+def print_table(head: list[str], rows: list[list[str]]) -> None:
+    """Aligned columns on stdout: the one table printer of the CLI."""
+    widths = [max([len(h)] + [len(t[i]) for t in rows]) for i, h in enumerate(head)]
+    for line in [head, *rows]:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
+
+
 SECTIONS = ("places", "times", "actors", "claims", "events", "framing")

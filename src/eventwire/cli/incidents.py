@@ -16,7 +16,7 @@ from collections import Counter
 
 import click
 
-from eventwire.cli.common import _open_db, _settings, _shown_db, db_option
+from eventwire.cli.common import _open_db, _settings, _shown_db, db_option, print_table
 from eventwire.records import GRADES
 
 FORMATS = ("table", "jsonl", "csv", "geojson")
@@ -92,9 +92,7 @@ def _print_incidents(rows: list[dict], fmt: str) -> None:
         table.append([r["id"], r.get("date") or "", r.get("type") or "", r.get("mode") or "",
                       (place.get("name") or place.get("text") or "")[:20], killed, r.get("grade") or "",
                       str(r.get("origins")), str(len(r.get("reports") or [])), (r.get("grade_reason") or "")[:50]])
-    widths = [max([len(h)] + [len(t[i]) for t in table]) for i, h in enumerate(head)]
-    for line in [head, *table]:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
+    print_table(head, table)
 
 
 def _list(ctx: click.Context, db, fmt, grade, type_, since, until, limit) -> None:

@@ -400,7 +400,7 @@ def incident_facets(conn: Connection) -> dict[str, list[str]]:
             "affiliations": affs, "countries": countries}
 
 
-def _claim_chain(doc: dict, event: dict, outlet: str | None) -> list[str]:
+def claim_chain(doc: dict, event: dict, outlet: str | None) -> list[str]:
     """Who said it, outermost first: outlet, then each claim's speaker (and channel), then the event.
 
     "SANA <- Foreign Ministry <- letter <- alleged airstrike". When the event's claim carries the
@@ -470,7 +470,7 @@ def get_incident(conn: Connection, incident_id: str, *, detail: bool = True) -> 
                        "outlet_country": art["outlet_country"],
                        "outlet_name": rp.get("outlet_name") or art["outlet_name"],
                        "trigger": ev.get("trigger"), "claim": ev.get("claim"),
-                       "chain": _claim_chain(doc, ev, rp.get("outlet_name") or art["outlet_name"])})
+                       "chain": claim_chain(doc, ev, rp.get("outlet_name") or art["outlet_name"])})
         reports.append(rp)
     rec["reports"] = reports
     return incident_record(rec)
