@@ -428,7 +428,9 @@ class _DocState:
     paragraphs, the sentence being walked). One per `find` call, in a context variable, so the
     component itself holds no per-document state and threads can share it."""
 
+    doc: Doc | None = None
     text: str = ""
+    quotes: Quotes | None = None
     paras: list[tuple[int, int]] = field(default_factory=list)
     para_starts: list[int] = field(default_factory=list)
     sent: Span | None = None
@@ -465,7 +467,7 @@ class ClaimsComponent:
         text_of_doc = doc_text(doc)
         text = text_of_doc.replace("''", ' "') if "''" in text_of_doc else text_of_doc
         paras = paragraphs(text)
-        state = _DocState(text=text, paras=paras, para_starts=[a for a, _ in paras])
+        state = _DocState(doc=doc, text=text, paras=paras, para_starts=[a for a, _ in paras])
         token = _STATE.set(state)
         try:
             return self._find(doc, text_of_doc, text, state)
@@ -473,7 +475,7 @@ class ClaimsComponent:
             _STATE.reset(token)  # hold no reference to a finished Doc
 
     def _find(self, doc: Doc, text_of_doc: str, text: str, state: _DocState) -> list[dict]:
-        quotes = Quotes(find_quotes(text))
+        quotes = state.quotes = Quotes(find_quotes(text))
         raw: list[dict] = []
         for sent in doc.sents:
             state.sent = sent
@@ -811,7 +813,7 @@ class ClaimsComponent:
         if len(subjects) > 1:
             # "“Like Oakland. Or Ferguson,” Trump said": a quotation's word the parser took for a
             # second subject is never the speaker
-            quotes = getattr(self, "_quotes", None)
+            quotes = _state().quotes
             outside = [c for c in subjects if quotes is None or not quotes.containing(c.idx)]
             subjects = outside or subjects
         if subjects:
@@ -1384,7 +1386,7 @@ class ClaimsComponent:
         "the group he leads"), a modal; the outer content keeps it. Finite verbs, "..., saying",
         coordinated and complement verbs, and "which he said ..." still cut."""
         i = c.get("_cue_tok")
-        doc = getattr(self, "_raw_doc", None)
+        doc = _state().doc
         if i is None or doc is None:
             return False
         tok = doc[i]
