@@ -392,3 +392,17 @@ def test_belief_about_an_object_is_a_claim_with_a_named_subject(nlp):
     assert [(c["cue"]["text"], c["speaker"]["text"]) for c in claims] == [("see", "Patrick Leahy and Chuck Grassley")]
     assert claims[0]["content_text"].startswith("reauthorization")
     assert not _claims(nlp, "You see the river as you drive into town.")
+
+
+def test_component_keeps_no_per_document_state(nlp):
+    """Per-document state lives in a context object for one `find` call, not on the shared component."""
+    from spacy.tokens import Doc, Span
+
+    from eventwire.analysis import analyse_many
+    from eventwire.ingest.article import Article
+
+    comp = nlp.get_pipe("eventwire_claims")
+    before = {k: id(v) for k, v in vars(comp).items()}
+    next(analyse_many([Article(text='"We will not stop," the minister said on Monday.', id="s")], nlp=nlp))
+    assert {k: id(v) for k, v in vars(comp).items()} == before
+    assert not any(isinstance(v, Doc | Span) for v in vars(comp).values())
