@@ -2,7 +2,8 @@
 
 The set is tests/data/real_incidents (156 reports of 38 real incidents; see its README).
 Every text goes through the real chain: the eventwire pipeline (`analyse_many`), a temporary
-SQLite store (`repo.save_document`, as `eventwire ingest` stores), then `store.incidents.relink`
+SQLite store (`repo.store_document` with a `CopyIndex`, as `eventwire ingest` stores: near-copies
+get the store's `copy_of` mark), then `store.incidents.relink`
 (what `eventwire link` runs) and `list_incidents` (what `eventwire incidents` prints).
 
 Each report's *main event* is its first event of the incident's labelled type whose status
@@ -60,12 +61,14 @@ def store_and_link(docs: list[dict]) -> list[dict]:
     read the incidents back as `eventwire incidents` lists them."""
     from eventwire.store import incidents as istore
     from eventwire.store import open_store, repo
+    from eventwire.store.dedup import CopyIndex
 
+    copies = CopyIndex()  # near-copies get the store's `copy_of` mark, as in `eventwire ingest`
     with tempfile.TemporaryDirectory() as tmp:
         engine = open_store(f"sqlite:///{Path(tmp) / 'real.db'}")
         with engine.begin() as conn:
             for d in docs:
-                repo.save_document(conn, d)
+                repo.store_document(conn, d, copies=copies)
         with engine.connect() as conn:
             istore.relink(conn)
             conn.commit()
@@ -175,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", metavar="JSONL", help="read analysed documents from this file if it exists, else write them")
     ap.add_argument("--verbose", "-v", action="store_true", help="list wrong pairs, incidents and statuses")
+    ap.add_argument("--show", choices=("all", "tune", "holdout"), default="tune",
+                    help="the split --verbose lists (default tune: look at the holdout only to confirm)")
     ap.add_argument("--json", action="store_true", help="print only the JSON lines")
     args = ap.parse_args(argv)
 
@@ -207,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{m['grade_acc']:>6.3f} {m['date_acc']:>6.3f} {m['place_acc']:>6.3f} {m['status_acc']:>6.3f} "
                   f"{m['status_acc_first_labels']:>7.3f} {m['no_main_event']:>7}")
         if args.verbose:
-            m = results["all"]
+            m = results[args.show]
             for gid, v in sorted(m["per_incident"].items()):
                 if not all(v["ok"]):
                     print(f"  {gid}: grade {v['grade']} (gold {v['gold_grade']}; {v['reason']}) date {v['date']} "
@@ -215,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
             for w in m["wrong_pairs"]:
                 print("  ", *w)
             for r in rows:
+                if args.show != "all" and gold[r["incident"]]["split"] != args.show:
+                    continue
                 ev = main[r["id"]][0]
                 got = ev.get("status") if ev else None
                 if got != r.get("status_audited", r["status"]):

@@ -285,3 +285,12 @@ def test_a_capitalised_modifier_is_not_a_word_of_an_earlier_name(nlp):
                             "Independence activists in Scotland marched in Glasgow on Saturday.")
     activists = next(a for a in actors if a["text"].startswith("Independence activists"))
     assert activists.get("entity") != "kachin_independence_army" and activists.get("country") != "MMR"
+
+
+def test_named_person_gets_the_country_they_act_for(nlp):
+    """No country word in the sentence: the Phoenix actor dictionary (data/phoenix_people.csv) says
+    whom the person acts for; a title before the name and name particles do not hide it."""
+    for text, want in (("Vice-President Moody Awori rejected the demand.", "KEN"),
+                       ("Hamad bin Khalifa al-Thani met the delegation.", "QAT")):
+        doc = nlp(text)
+        assert [sp._.ew_actor["country"] for sp in doc.spans["actors"]][:1] == [want], text

@@ -152,8 +152,22 @@ def analysed(nlp):
         "scores": "Scores of civilians were killed in air strikes on Idlib on Monday.",
         "stmt": "The coalition acknowledged on March 25 that its aircraft struck a building in Mosul.",
         "dl": "BEIRUT, LEBANON (3:00 A.M.) – Israeli warplanes struck the southern suburbs, killing four people.",
+        "ngo": "(Beirut) – Iranian security forces killed dozens of protesters in Zahedan on September 30, 2022.",
+        "since": "The coalition has carried out strikes since March 2015. On Friday an air strike killed 70 "
+                 "people at a prison in Saada.",
+        "range": "20 to 30 civilians were killed in the shelling of Aleppo on Monday.",
+        "between": "Between 20 and 30 civilians were killed in the shelling of Aleppo on Monday.",
+        "relcl": "The RSF dismantled the sit-in site Monday in an attack that killed at least 35, according "
+                 "to the doctors' syndicate.",
+        "neg4": "The defence ministry confirmed Friday that it did not initiate an attack on a railway station "
+                "in Kramatorsk.",
+        "night": "An explosion at a detention camp in eastern Ukraine on Thursday night killed 50 prisoners.",
+        "caps": "GAZA: About 500 Palestinians were killed in a blast at a hospital in Gaza City on Tuesday.",
+        "prayers": "Security forces opened fire after Friday prayers in the city of Zahedan on September 30, "
+                   "killing at least 66 people.",
     }
-    arts = [Article(text=t, id=k, published="2017-03-27") for k, t in texts.items()]
+    published = {"ngo": "2022-10-21", "prayers": "2022-10-21", "relcl": "2019-06-04", "night": "2022-07-30"}
+    arts = [Article(text=t, id=k, published=published.get(k, "2017-03-27")) for k, t in texts.items()]
     return {k: d.to_dict() for k, d in zip(texts, analyse_many(arts, nlp=nlp), strict=True)}
 
 
@@ -164,6 +178,7 @@ def _assault(doc: dict) -> dict:
 def test_negation_statuses(analysed):
     assert _assault(analysed["neg1"])["status"] == "denied"
     assert _assault(analysed["neg2"])["status"] == "denied"
+    assert _assault(analysed["neg4"])["status"] == "denied"  # negated under a verb of saying, no claim found
     ev = _assault(analysed["neg3"])  # "the bombings did not stop": they went on
     assert ev["status"] != "denied" and not ev["negated"]
 
@@ -172,6 +187,15 @@ def test_vague_tolls_are_ranges_never_exact(analysed):
     k = _assault(analysed["vague"])["killed"]
     assert k["max"] is None  # "some civilians": at least one, not exactly one
     assert _assault(analysed["scores"])["killed"] == {"min": 40, "max": None}
+
+
+def test_casualty_ranges_are_ranges_not_sums(analysed):
+    assert _assault(analysed["range"])["killed"] == {"min": 20, "max": 30}
+    assert _assault(analysed["between"])["killed"] == {"min": 20, "max": 30}
+
+
+def test_since_a_date_is_background_not_the_event_date(analysed):
+    assert all(not (e.get("date") or "").startswith("2015") for e in analysed["since"]["events"])
 
 
 def test_statement_date_is_not_the_event_date(analysed):
@@ -183,6 +207,38 @@ def test_dateline_time_is_not_an_outlet(analysed):
     assert (analysed["dl"]["article"]["outlet"] or {}).get("name") != "3:00 A.M."
 
 
+def test_a_place_in_parentheses_is_a_dateline_not_an_actor(analysed):
+    doc = analysed["ngo"]
+    assert doc["article"].get("dateline_place")
+    ev = _assault(doc)
+    actors = {a["id"]: a for a in doc["actors"]}
+    assert all(actors[x].get("country") != "LBN" for x in ev["actors"])
+
+
+def test_an_all_caps_place_and_a_colon_is_a_dateline_not_a_speaker(analysed):
+    doc = analysed["caps"]
+    assert doc["article"].get("dateline_place")
+    assert _assault(doc)["status"] == "reported"
+
+
+def test_the_clause_governing_an_attack_dates_it(analysed):
+    """"dismantled the site Monday in an attack that killed 35": the noun "attack" is no verb of saying,
+    so the governing clause's Monday dates the killing, not publication."""
+    assert _assault(analysed["relcl"])["date"] == "2019-06-03"
+
+
+def test_a_night_runs_into_the_next_day(analysed):
+    """"on Thursday night": Thursday, ending on Friday, so "early Friday" reports of it meet it."""
+    ev = _assault(analysed["night"])
+    assert (ev["date"], ev["end_date"]) == ("2022-07-28", "2022-07-29")
+
+
+def test_a_calendar_date_beats_a_weekday_of_the_same_clause(analysed):
+    """"after Friday prayers ... on September 30" in a report published three weeks later: the
+    weekday is counted from publication, the calendar date is the event's."""
+    assert _assault(analysed["prayers"])["date"] == "2022-09-30"
+
+
 def test_incident_toll_from_vague_counts_stays_open():
     some = _doc("v1", "reuters")
     some["events"][0]["killed"] = {"min": 1, "max": None}  # "some civilians were killed"
@@ -190,3 +246,78 @@ def test_incident_toll_from_vague_counts_stays_open():
     other["events"][0]["killed"] = {"min": None, "max": None}
     res = link_events([some, other])
     assert len(res.incidents) == 1 and res.incidents[0]["killed"] == {"min": 1, "max": None}
+
+
+WIRE = ("Coalition aircraft struck the villages of al-Bukamal and Hajin in the eastern countryside of "
+        "Deir Ezzor on Friday, killing twelve civilians including women and children, the ministry said, "
+        "and called the raids atrocities that violate international law. Residents said the strikes "
+        "destroyed several houses and a school near the river, and that rescue teams were still searching "
+        "the rubble for survivors late into the night while aircraft circled overhead.")
+
+
+def test_linking_finds_near_copies_with_the_stores_minhash():
+    """One near-copy test for the store and the linker: bulk signatures equal `signature`, a copy
+    without the store's mark is grouped like a marked one, and an unrelated text is not."""
+    import numpy as np
+
+    from eventwire.store.dedup import copy_groups, hashvalues, signature
+
+    copy = "Republished. " + WIRE.replace("twelve", "12")
+    other = ("Hundreds of protesters rallied in the old city on Sunday to demand the release of detainees "
+             "held since the spring, and police said fifteen people were arrested near the citadel after "
+             "clashes with security forces, while shops stayed closed and the army set up checkpoints "
+             "on the roads into the city for the rest of the week.")
+    rows, sigs = hashvalues([WIRE, "too short to compare", copy, other])
+    assert rows == [0, 2, 3]
+    assert all(np.array_equal(signature(t).hashvalues, s) for t, s in zip((WIRE, copy, other), sigs, strict=True))
+    assert copy_groups([("w", WIRE, None), ("c", copy, None), ("o", other, None)]) == {"w": "w", "c": "w"}
+    # the store's mark joins a copy to an origin outside the linked set, and a text the store did not
+    # mark but that matches a marked one joins the same group
+    got = copy_groups([("c", copy, "w0"), ("c2", copy + " Updated.", None), ("o", other, None)])
+    assert got == {"c": "w0", "c2": "w0", "w0": "w0"}
+
+
+def test_near_copies_are_compared_at_any_date():
+    """Two copies of one wire story whose events got different dates (one dated by the text, one
+    only by its publication) are still one incident; without the copy they would stay apart."""
+    a = _doc("w1", "reuters", text=WIRE, date="2020-05-01")
+    b = _doc("w2", "yahoo", text="Republished. " + WIRE, date="2020-05-09")
+    b["events"][0]["date_precision"] = "publication"
+    b["article"]["published"] = "2020-05-09"
+    b["events"][0]["sentence"] = {"start": 13, "end": len(b["article"]["text"])}
+    res = link_events([a, b])
+    assert res.assignment["w1:e0"] == res.assignment["w2:e0"]
+    assert res.incidents[0]["origins"] == 1  # the copy is its source's origin, not a second one
+    b["article"]["text"] = b["article"]["text"].replace("Residents said", "Witnesses in Raqqa claimed").replace(
+        "rescue teams were still searching", "nobody was searching")
+    b["article"]["text"] = " ".join(reversed(b["article"]["text"].split()))
+    res = link_events([a, b])
+    assert res.assignment["w1:e0"] != res.assignment["w2:e0"]
+
+
+def test_a_lead_event_placed_only_in_a_country_may_be_at_its_dateline_town():
+    """"SAADA, Yemen - The coalition denied an air strike on a prison in Yemen's north. ... Hodeida":
+    the dateline heads the event's sentence, so its town stands in for the country-level place, not
+    the other town a later paragraph names; a dateline in another country says nothing."""
+    from eventwire.link.reports import reports_from_document
+
+    text = ("SAADA, Yemen - The coalition denied an air strike on a prison in Yemen's north. "
+            "Another strike hit Hodeida.")
+    saada = {"id": "p0", "text": "SAADA", "geonameid": 71334, "lat": 16.94, "lon": 43.76, "precision": "town",
+             "country": "YEM", "admin1": "Saada", "kind": "toponym", "start": 0, "end": 5}
+    yemen = {"id": "p1", "text": "Yemen", "geonameid": 69543, "lat": 15.5, "lon": 47.5, "precision": "country",
+             "country": "YEM", "admin1": None, "kind": "toponym", "start": 66, "end": 71}
+    hodeida = {"id": "p2", "text": "Hodeida", "geonameid": 79415, "lat": 14.8, "lon": 42.95, "precision": "city",
+               "country": "YEM", "admin1": "Hodeida", "kind": "toponym", "start": text.index("Hodeida"),
+               "end": text.index("Hodeida") + 7}
+    ev = {"id": "e0", "type": "ASSAULT", "mode": "aerial", "place": "p1", "date": "2022-01-22",
+          "date_precision": "published", "sentence": {"start": 0, "end": text.index("Another")},
+          "status": "denied", "actors": [], "recipients": []}
+    doc = {"article": {"id": "d1", "published": "2022-01-22", "text": text, "dateline_place": "p0",
+                       "outlet": {"id": "afp"}},
+           "places": [saada, yemen, hodeida], "actors": [], "claims": [], "events": [ev], "times": []}
+    (r,) = reports_from_document(doc)
+    assert [p.geonameid for p in r.candidate_places()] == [71334]
+    doc["places"][0] = dict(saada, country="EGY", text="CAIRO", geonameid=360630)
+    (r,) = reports_from_document(doc)
+    assert 360630 not in [p.geonameid for p in r.candidate_places()]

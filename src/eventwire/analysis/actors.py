@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from spacy.language import Language
@@ -36,7 +37,7 @@ from spacy.tokens import Doc, Span, Token
 
 import eventwire.analysis.extensions  # noqa: F401
 from eventwire.analysis.extensions import meta
-from eventwire.data import read_yaml
+from eventwire.data import read_csv, read_yaml
 
 # dependency labels of left modifiers that belong to a head's phrase
 _LEFT_DEPS = {"det", "amod", "compound", "poss", "nummod", "quantmod", "nmod", "predet", "npadvmod",
@@ -64,6 +65,12 @@ _PATRON = {"backed", "allied", "sponsored", "supported", "trained", "funded", "a
 _SLUG = re.compile(r"[^a-z0-9]+")
 # tokens after a country name that make it a currency ("US $", "U.S. dollars"), no evidence of place
 _CURRENCY_AFTER = {"$", "dollar", "dollars", "US$"}
+
+
+@lru_cache(maxsize=1)
+def _people() -> dict[str, tuple[str, str]]:
+    """Named people -> (country, sector) (data/phoenix_people.csv, from PETRARCH2's Phoenix file)."""
+    return {r["name"]: (r["country"], r["sector"]) for r in read_csv("phoenix_people.csv")}
 
 
 def _slug(text: str) -> str:
@@ -640,6 +647,8 @@ class ActorsComponent:
                 if men.kind == "person" and men.info.get("country") is None and country:
                     men.info["country"] = country["country"]
             men.extras.pop("_hi", None)
+            if men.info and not men.info.get("country"):
+                self._known_person(doc, men)
             if men.info and men.info.get("country") and any(doc[j].lower_ == "ethnic" for j in range(men.start, men.head)):
                 self._residence(doc, men, matches)
             if men.info:
@@ -865,6 +874,25 @@ class ActorsComponent:
         # perpetrator of its own when reports are compared
         entity = f"{c.lower()}_{canon}" if c else (None if hi.get("context") is False else canon)
         men.info = {"name": name, "country": c, "sector": sector, "entity": entity}
+
+    @staticmethod
+    def _known_person(doc: Doc, men: Mention) -> None:
+        """A named person with no country word gets the country the Phoenix actor dictionary says
+        they act for ("Vice-President Moody Awori" -> KEN), and its sector if none was read."""
+        toks = [doc[j] for j in range(men.start, men.end)]
+        known = None
+        for k in range(len(toks) - 1):  # the longest run of proper nouns ending the phrase, titles dropped
+            run = toks[k:]
+            # name particles ("bin", "al", "dos") are short lower-case words inside the run
+            if len(run) >= 2 and run[0].pos_ == "PROPN" and all(
+                    t.pos_ == "PROPN" or t.text == "-" or t.is_lower and t.is_alpha and len(t) <= 3 for t in run):
+                known = _people().get(" ".join(" ".join(t.text for t in run).replace("-", " ").lower().split()))
+                if known is not None:
+                    break
+        if known is not None:
+            men.info["country"] = known[0]
+            men.info["sector"] = men.info.get("sector") or known[1] or None
+            men.extras["country_from"] = "dictionary"
 
     def _code_person(self, doc: Doc, men: Mention, country: str | None, sector: str | None,
                      ctx_country: str | None = None) -> None:

@@ -17,10 +17,17 @@ light verb ("launched an attack"); a noun modifying a noun ("attack
 helicopter") and a reporting verb ("said") are never events, and an action
 inside a promise, demand or threat is coded as that promise, demand or threat
 (PLOVER's convention), not as a second, unreal event.
+
+Which type a candidate is, or whether it is an event at all, is decided last by a learned model
+(``analysis/event_typing.py``, ``data/events/type_model.npz``) that weighs the rules' reading with
+the trigger's WordNet class, CAMEO code and frame; verbs only PETRARCH2's CAMEO dictionary knows are
+candidates too. Out-of-sample figures: ``benchmarks/events_cv.py``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as _dt
 import logging
 import re
 from dataclasses import dataclass, field
@@ -29,6 +36,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 import eventwire.analysis.extensions  # noqa: F401
+from eventwire.analysis.event_typing import TypeModel, Typer, typing_lexicon
 from eventwire.analysis.extensions import meta
 from eventwire.data import read_csv, read_yaml
 
@@ -57,11 +65,16 @@ LOCATION_NOUNS = {"countryside", "area", "region", "province", "outskirts", "sub
 BACKGROUND = {"after", "following", "before", "since", "despite", "amid", "amidst", "until", "while", "when",
               "over", "because", "as", "during"}
 CASUALTY_NUM = re.compile(r"^\d[\d,]*$")
+NIGHT = re.compile(r"\b(?:night|overnight|midnight)\b|^late\b", re.IGNORECASE)
+# words between the two ends of a casualty range ("20 to 30", "20 or 30"; dashes only between
+# figures: "20-30", not "twenty-five")
+RANGE_WORDS = frozenset({"to", "-", "–", "—", "or"})
 
 
 # ----------------------------------------------------------------------------- data
 
 @dataclass(frozen=True)
+
 class Entry:
     """One trigger: a head lemma, the other lemmas it needs around it, its type and mode."""
 
@@ -79,6 +92,7 @@ class Lexicon:
     recipient_preps: dict[str, set[str]] = field(default_factory=dict)
     strike_military: set[str] = field(default_factory=set)
     mode_cues: dict[str, str] = field(default_factory=dict)
+    instruments: set[str] = field(default_factory=set)
     light_verbs: set[str] = field(default_factory=set)
     counter_verbs: set[str] = field(default_factory=set)
     modality: dict[str, set[str]] = field(default_factory=dict)
@@ -96,6 +110,7 @@ class Lexicon:
     denial_objects: set[str] = field(default_factory=set)
     denial_nouns: set[str] = field(default_factory=set)
     statement_verbs: set[str] = field(default_factory=set)
+    cue_words: set[str] = field(default_factory=set)
     cyber_objects: set[str] = field(default_factory=set)
     clausal_types: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     toll_nouns: set[str] = field(default_factory=set)
@@ -133,6 +148,7 @@ class Lexicon:
         lex.clausal_recipient_types = set(data.get("clausal_recipient_types") or [])
         lex.threaten_modes = dict(data.get("threaten_modes") or {})
         lex.counter_verbs = {w.split()[0] for w in data.get("counter_verbs") or []}
+        lex.instruments = {str(w).split()[-1] for w in data.get("instrument_nouns") or []}
         lex.denial_verbs = {w.split()[0] for w in data.get("denial_verbs") or []}
         lex.denial_objects = set(data.get("denial_objects") or [])
         lex.cyber_objects = set(data.get("cyber_objects") or [])
@@ -149,6 +165,10 @@ class Lexicon:
         # verbs of saying (the claims layer's reporting verbs): their time is the statement's, not the event's
         lex.statement_verbs = {r["lemma"].split()[0].lower() for r in read_csv("lexicons/reporting_verbs.csv")
                                if r.get("lemma") and " " not in r["lemma"].strip()}
+        # any word that opens a reporting cue, and the claim nouns: what makes a claim attribute an event
+        lex.cue_words = {r["lemma"].split()[0].lower() for r in read_csv("lexicons/reporting_verbs.csv")
+                         if r.get("lemma")} | {r["noun"].lower() for r in read_csv("lexicons/noun_cues.csv")
+                                                if r.get("noun")} | lex.denial_nouns
         for r in read_csv("lexicons/modality.csv"):
             lex.modality.setdefault(r["kind"], set()).add(r["cue"].lower())
         cas = read_yaml("lexicons/casualties.yaml")
@@ -183,6 +203,13 @@ class Cand:
     merged: list[Token] = field(default_factory=list)
     killed: dict = field(default_factory=lambda: {"min": None, "max": None})
     injured: dict = field(default_factory=lambda: {"min": None, "max": None})
+    origin: str = "lexicon"  # lexicon | cameo: which dictionary proposed the trigger
+    rule_type: str = ""  # the type the dictionary gave, before modality and the type model
+    unlikely: bool = False  # the type model reads no event here (kept only if attested or with a toll)
+    attested: bool = False  # its frame says it happened ("repelled an attack", "killed in attacks")
+
+    def __post_init__(self) -> None:
+        self.rule_type = self.rule_type or self.type
 
 
 # ------------------------------------------------------------------------- helpers
@@ -217,9 +244,17 @@ def _near(t: Token, depth: int = 2) -> list[Token]:
 class EventsComponent:
     """Finds PLOVER events on a parsed Doc whose places, times, actors and claims are set."""
 
-    def __init__(self, nlp: Language, name: str, hypothetical: bool = True, max_chars: int = 400):
+    def __init__(self, nlp: Language, name: str, hypothetical: bool = True, max_chars: int = 400,
+                 learned_typing: bool = True):
         self.name = name
         self.lex = Lexicon.load()
+        self.typing = typing_lexicon()
+        self.typer = Typer(TypeModel.load() if learned_typing else None)
+        # words the rules read as grammar (modality, denial, counter-attack, casualty, light verbs):
+        # never an event on the CAMEO dictionary's word alone
+        lex = self.lex
+        self._grammar = lex.counter_verbs | lex.denial_verbs | lex.toll_verbs | lex.light_verbs \
+            | set().union(*lex.modality.values()) | lex.killed.get("verbs", set()) | lex.injured.get("verbs", set())
         self.keep_hypothetical = hypothetical
         self.max_sentence_chars = max_chars
         self._places: dict[int, Span] = {}
@@ -264,9 +299,14 @@ class EventsComponent:
         self._merge(cands)
         cands = [c for c in cands if not c.suppressed]
         for c in cands:
+            c.attested = self._attested(c)
+        self.typer.apply(cands, sent, ctx.actor_tok, ctx.place_tok)
+        cands = [c for c in cands if not c.suppressed]
+        for c in cands:
             self._assault_mode(c)
             self._late_recipients(c, ctx)
         ctx.casualties(sent, cands)
+        cands = self.typer.settle(cands)
         out = []
         for c in cands:
             if c.status == "hypothetical" and not self.keep_hypothetical or ctx.in_title(c.tok):
@@ -355,6 +395,11 @@ class EventsComponent:
                         ectx = []
                     out.append(Cand(tok, typ, mode, ectx, "verb", used))
                     consumed |= used
+            elif self.typer.active and tok.pos_ == "VERB" and lem not in lex.verbs and lem not in self._grammar \
+                    and tok.dep_ not in ("amod", "compound", "dobj", "nsubj", "nsubjpass", "pobj", "oprd", "acomp"):
+                typ = self.typing.cameo_type(lem)
+                if typ is not None:  # a verb only the CAMEO dictionary knows: the type model decides
+                    out.append(Cand(tok, typ, None, [], "verb", set(), origin="cameo"))
         for tok in sent:
             if tok.i in consumed or tok.pos_ not in ("NOUN", "PROPN"):
                 continue
@@ -380,6 +425,19 @@ class EventsComponent:
             out.append(Cand(tok, typ, mode, list(e.context), "noun", used))
             consumed |= used
         return [c for c in out if c.tok.i not in consumed or c.kind == "verb"]
+
+    def _attested(self, c: Cand) -> bool:
+        """An act its frame says happened: the object of a verb of countering ("repelled an attack",
+        "thwarted an attempt to assassinate") or of dispersal ("broke up a protest"), or the cause
+        of a toll ("lost their lives in barrel bomb attacks"); or a deed someone denies ("no reporting
+        of a strike"): PLOVER codes the denied act, with status denied."""
+        if c.denied_by is not None:
+            return True
+        t = c.tok
+        heads = [t.head, t.head.head] if t.dep_ in ("dobj", "pobj", "xcomp") else []
+        if any(_lem(h) in self.lex.counter_verbs for h in heads):
+            return True
+        return c.kind == "noun" and (self._dispersed_by(t) is not None or self._casualty_frame(t) is not None)
 
     def _military_strike(self, tok: Token) -> bool:
         """'strike' read as an attack from its frame: aimed at something ('a strike on the village'),
@@ -1117,6 +1175,8 @@ class _DocContext:
         """The actor span a role head points to, found or (for a name-like head) made."""
         if t.idx < self.dateline_end:
             return None  # "MOGADISHU, Sept. 13 (Xinhua) --": the dateline is no participant
+        if _lem(t) in self.lex.instruments:
+            return self._firer(t, role)
         sp = self.actor_at(t)
         if sp is not None:
             return sp
@@ -1138,6 +1198,18 @@ class _DocContext:
                     if made is not None:
                         break
         return made
+
+    def _firer(self, t: Token, role: str) -> Span | None:
+        """Who fired a munition named as a participant ("mortar rounds fired by terrorists"), or
+        None: a weapon is never an actor."""
+        for k in t.children:
+            if k.dep_ in ("acl", "relcl"):
+                for a in k.children:
+                    if a.dep_ == "agent":
+                        for g in a.children:
+                            if g.dep_ == "pobj" and _lem(g) not in self.lex.instruments:
+                                return self.resolve(g, role)
+        return None
 
     def _make(self, t: Token) -> Span | None:
         """A new actor span for a name-like role head the actors layer did not cover."""
@@ -1296,17 +1368,38 @@ class _DocContext:
         info = sp._.ew_time or {}
         if not info.get("date") or info.get("role") in ("dateline", "published"):
             return None
+        first = sp[0] if sp[0].lower_ == "since" else (sp.doc[sp.start - 1] if sp.start > 0 else None)
+        if first is not None and first.lower_ == "since":
+            return None  # "strikes since March 2015": when a period began, background, not the event's day
         return info
 
     def date_of(self, c: Cand, toll: Token | None = None) -> tuple[str | None, str | None, str | None, Span | None]:
+        """The event's date, end date, precision and the time span they come from. A night ("Thursday
+        night", "late Saturday", "overnight") runs past midnight: such a day ends the next day, so
+        the report that says "early Friday" of the same strike meets it."""
+        day, end, gran, sp = self._date_of(c, toll)
+        if sp is not None and day and not end and gran == "day" and NIGHT.search(sp.text):
+            with contextlib.suppress(ValueError):
+                end = (_dt.date.fromisoformat(day[:10]) + _dt.timedelta(days=1)).isoformat()
+        return day, end, gran, sp
+
+    def _date_of(self, c: Cand, toll: Token | None = None) -> tuple[str | None, str | None, str | None, Span | None]:
         if toll is not None:
             return self._toll_date(c, toll)
         toks = self._clause_tokens(c)
+        found: list[tuple[dict, Span]] = []
         for x in toks:
             sp = self.time_tok.get(x.i)
             info = self._own_time(sp)
-            if info is not None:
-                return info.get("date"), info.get("end_date"), info.get("granularity"), sp
+            if info is not None and all(sp is not f[1] for f in found):
+                found.append((info, sp))
+        if found:
+            # a calendar date beats a weekday or "yesterday" of the same clause: those are counted from
+            # publication, and a later report's "after Friday prayers ... on September 30" is not its Friday
+            info, sp = next(((i, s) for i, s in found if i.get("kind") in ("absolute", "partial")
+                             and i.get("granularity") in ("day", "minute")), found[0]) \
+                if found[0][0].get("kind") == "relative" else found[0]
+            return info.get("date"), info.get("end_date"), info.get("granularity"), sp
         # the nearest governing clause's time, up to the verb of a claim that contains the event: the
         # time of "X said on Friday", "acknowledged on March 25" is the statement's, not the event's
         h = c.tok
@@ -1314,8 +1407,9 @@ class _DocContext:
             if h.head.i == h.i:
                 break
             h = h.head
-            if self.claim_by_cue(h) is not None or _lem(h) in self.lex.statement_verbs:
-                break
+            if self.claim_by_cue(h) is not None or (_lem(h) in self.lex.statement_verbs
+                                                    and h.pos_ in ("VERB", "AUX")):
+                break  # a verb of saying (the noun "attack" is no statement: "in an attack that killed")
             sp = self.time_tok.get(h.i)
             if sp is None:
                 for k in h.children:
@@ -1384,10 +1478,31 @@ class _DocContext:
         return any(k.dep_ in ("nsubj", "nsubjpass", "dobj") and _lem(k) in self.lex.toll_nouns for k in h.children)
 
     # -------------------------------------------------------------- claims
-    def claim_of(self, start: int) -> tuple[int | None, dict | None]:
+    def _attributes(self, cl: dict) -> bool:
+        """Does a claim attribute what it contains to its speaker? Its cue must be a way of saying
+        ("said", "according to", "denied", "a statement", a quote's colon): a cue the claims model
+        guessed from a verb of doing ("struck", "unleashed", "has ordered", "recites") does not, nor
+        does a "speaker" that is the dateline."""
+        sp = cl.get("speaker")
+        if isinstance(sp, dict) and isinstance(sp.get("end"), int) and sp["end"] <= self.dateline_end:
+            return False  # "GAZA: About 500 ...": the dateline is not a speaker
+        if cl.get("kind") in ("according_to", "document"):
+            return True
+        cue = cl.get("cue")
+        if not cue:
+            return True
+        sp = self.doc.char_span(cue[0], cue[1], alignment_mode="expand")
+        if sp is None:
+            return True
+        return any(x.text == ":" or x.lower_ in ("reportedly", "allegedly") or _lem(x) in self.lex.cue_words
+                   for x in sp)
+
+    def claim_of(self, start: int, attributing: bool = False) -> tuple[int | None, dict | None]:
         best, best_len = None, None
         for i, cl in enumerate(self.doc._.ew_claims or []):
             if not isinstance(cl, dict) or not cl.get("content"):
+                continue
+            if attributing and not self._attributes(cl):
                 continue
             s, e = cl["content"][0], cl["content"][1]
             if s <= start < e and (best_len is None or e - s < best_len):
@@ -1402,12 +1517,36 @@ class _DocContext:
         return None
 
     # -------------------------------------------------------------- casualties
-    def _number(self, q: Token) -> tuple[int | None, int | None] | None:
+    def _range(self, q: Token) -> tuple[int | None, int | None] | None:
+        """"20 to 30", "20-30", "20 or 30" (parsed as quantmods of 30) and "between 20 and 30" (30 a
+        conjunct of 20): a range, never the sum of its two ends."""
+        kids = list(q.children)
+        low = next((k for k in kids if k.dep_ in ("compound", "nummod", "quantmod") and k.like_num and k.i < q.i),
+                   None)
+        between = q.doc[low.i + 1:q.i] if low is not None else ()
+        words = {x.lower_ for x in between}
+        if low is not None and (words & {"to", "or"} or (words & RANGE_WORDS and CASUALTY_NUM.match(low.text)
+                                                          and CASUALTY_NUM.match(q.text))):
+            a, b = self._number(low), self._number(q, alone=True)
+        else:
+            high = next((k for k in kids if k.dep_ == "conj" and k.like_num and k.i > q.i), None)
+            if high is None or not any(k.lower_ == "between" for k in kids):
+                return None
+            a, b = self._number(q, alone=True), self._number(high, alone=True)
+        if not a or not b or a[0] is None or b[-1] is None:
+            return None
+        return (min(a[0], b[-1]), max(a[0], b[-1]))
+
+    def _number(self, q: Token, alone: bool = False) -> tuple[int | None, int | None] | None:
         """The count a quantity token names, as [min, max]."""
         lex = self.lex
+        if not alone:
+            rng = self._range(q)
+            if rng is not None:
+                return rng
         low = q.lower_.replace(",", "")
         toks = [q]
-        for k in q.children:
+        for k in () if alone else q.children:
             if k.dep_ in ("compound", "nummod", "quantmod") and k.like_num and k.i < q.i:
                 toks.insert(0, k)
         value = None
@@ -1566,7 +1705,7 @@ class _DocContext:
         recips = [r for r in recips if r not in actors]
         date, end, prec, _ = self.date_of(c, self._toll_of(c))
         status, claim = c.status, None
-        idx, cl = self.claim_of(t.idx)
+        idx, cl = self.claim_of(t.idx, attributing=True)
         if idx is not None and status == "reported":
             status = "denied" if cl.get("denial") else "alleged"
         if idx is not None:
@@ -1582,7 +1721,8 @@ class _DocContext:
         if claim is None and status == "reported":
             cue = self._reporting_governor(t)
             if cue is not None:
-                status = "alleged"
+                # "the ministry confirmed that it did not initiate an attack": someone says it did not happen
+                status = "denied" if c.negated else "alleged"
                 claim = self.claim_by_cue(cue)
         ctx = list(dict.fromkeys(c.context))
         ev = {
@@ -1637,8 +1777,10 @@ class _DocContext:
         return None
 
 
-@Language.factory("eventwire_events", default_config={"hypothetical": True, "max_chars": 400},
+@Language.factory("eventwire_events", default_config={"hypothetical": True, "max_chars": 400,
+                                                      "learned_typing": True},
                   assigns=["doc._.ew_events", "doc.spans"],
                   requires=["token.dep", "token.lemma", "doc.sents"])
-def make_events(nlp: Language, name: str, hypothetical: bool, max_chars: int) -> EventsComponent:
-    return EventsComponent(nlp, name, hypothetical, max_chars)
+def make_events(nlp: Language, name: str, hypothetical: bool, max_chars: int,
+                learned_typing: bool) -> EventsComponent:
+    return EventsComponent(nlp, name, hypothetical, max_chars, learned_typing)

@@ -106,22 +106,13 @@ def get_nlp(settings: Settings | None = None) -> Language:
         return _cache[key]
 
 
-# Bump when a layer's output for the same text changes (new rules, data or models), so
-# stored documents made before can be found (`articles.analysis_version`) and analysed again.
-PIPELINE_VERSION = "1"
-
-
 def analysis_version(settings: Settings | None = None) -> str:
-    """What made a document: eventwire's version, the pipeline version, the spaCy model and layers."""
-    from eventwire import __version__
+    """What made a document (`analysis.version`: package + a hash of code, data and model),
+    plus the layers when not all of them ran."""
+    from eventwire.analysis.version import version
 
     settings = settings or load_settings()
-    model = settings.spacy_model
-    try:
-        model_version = spacy.util.get_package_version(model) or ""
-    except Exception:  # noqa: BLE001 - a model given as a path has no package version
-        model_version = ""
-    out = f"eventwire-{__version__}/p{PIPELINE_VERSION}/{model}-{model_version}".rstrip("-")
+    out = version(settings.spacy_model)
     if settings.layers not in ("", "all", None):
         out += "/" + settings.layers.replace(" ", "")
     return out[:100]

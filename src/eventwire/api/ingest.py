@@ -84,7 +84,7 @@ def ingest(engine: Any, settings: Any, uploads: list[Upload], *, published: str 
     """Analyse, store and (when something is new) re-link; one record per input item, in order."""
     from eventwire.analysis.pipeline import analysis_version
     from eventwire.batch.local import analysed_items
-    from eventwire.store import incidents as inc_store
+    from eventwire.link.incremental import link_articles, unlinked_articles
     from eventwire.store import repo
     from eventwire.store.dedup import CopyIndex
 
@@ -148,7 +148,7 @@ def ingest(engine: Any, settings: Any, uploads: list[Upload], *, published: str 
             else:
                 res.stored += 1
             res.items.append(d)
-        if link and res.stored:
-            out = repo.write(engine, inc_store.relink)
+        if link and res.stored:  # incremental: only the new events' date and place window
+            out = repo.write(engine, lambda c: link_articles(c, unlinked_articles(c)))
             res.linked = dict(getattr(out, "stats", {}) or {})
     return res

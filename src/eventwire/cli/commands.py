@@ -62,9 +62,10 @@ def extract(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, publish
 @db_option
 @published_option
 @all_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar (also off when stderr is not a terminal).")
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[str, ...], db: str | None, published: str | None,
-           all_files: bool) -> None:
+           all_files: bool, quiet: bool = False) -> None:
     """Analyse articles and store them; articles already stored are left as they are.
 
     An article is known by the fingerprint of its normalised text, so the same
@@ -77,6 +78,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], db: str | None, published
     """
     from eventwire import records
     from eventwire.analysis.pipeline import analysis_version
+    from eventwire.batch.progress import bar, count_inputs
     from eventwire.store import repo
     from eventwire.store.dedup import CopyIndex
 
@@ -104,36 +106,38 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], db: str | None, published
         except Exception as exc:  # noqa: BLE001 - the error is on stderr; the batch goes on
             click.echo(f"eventwire: could not record that error in the database: {exc}", err=True)
 
-    for art, rec in analysed_items(paths, settings, published, skip=known, all_files=all_files):
-        d = rec.to_dict() if rec is not None else None
-        if d is not None and _skipped(d):
-            counts["skipped"] += 1
-            click.echo(f"eventwire: {d['error']}", err=True)
-            continue
-        counts["inputs"] += 1
-        if d is None:
-            counts["present"] += 1
-            continue
-        if d["schema"] == "eventwire/error/1":
-            record_error(d)
-            continue
-        source = getattr(art, "source", None)
-        try:
-            outcome = repo.store(engine, d, copies=copies, raw=getattr(art, "raw", None), source=source,
-                                 kind=getattr(art, "kind", None), analysis_version=version)
-        except Exception as exc:  # noqa: BLE001 - one article's storage failure is its error record
-            what = str(exc) if isinstance(exc, repo.StoreRefused) else f"cannot store: {exc}"
-            record_error(records.ErrorRecord(
-                id=repo.storable(art.article_id), error=repo.storable(f"{source}: {what}"),
-                code=getattr(exc, "code", "store"), source=repo.storable(source)).to_dict())
-            continue
-        if outcome == repo.PRESENT:
-            counts["present"] += 1
-            continue
-        counts["stored" if outcome == repo.STORED else "versions"] += 1
-        counts["copies"] += bool((d["article"].get("copy_of") or {}).get("article"))
-        for k in SECTIONS:
-            items[k] += len(d.get(k) or [])
+    with bar(count_inputs(paths), "ingest", quiet) as pbar:
+        for art, rec in analysed_items(paths, settings, published, skip=known, all_files=all_files,
+                                       progress=pbar):
+            d = rec.to_dict() if rec is not None else None
+            if d is not None and _skipped(d):
+                counts["skipped"] += 1
+                click.echo(f"eventwire: {d['error']}", err=True)
+                continue
+            counts["inputs"] += 1
+            if d is None:
+                counts["present"] += 1
+                continue
+            if d["schema"] == "eventwire/error/1":
+                record_error(d)
+                continue
+            source = getattr(art, "source", None)
+            try:
+                outcome = repo.store(engine, d, copies=copies, raw=getattr(art, "raw", None), source=source,
+                                     kind=getattr(art, "kind", None), analysis_version=version)
+            except Exception as exc:  # noqa: BLE001 - one article's storage failure is its error record
+                what = str(exc) if isinstance(exc, repo.StoreRefused) else f"cannot store: {exc}"
+                record_error(records.ErrorRecord(
+                    id=repo.storable(art.article_id), error=repo.storable(f"{source}: {what}"),
+                    code=getattr(exc, "code", "store"), source=repo.storable(source)).to_dict())
+                continue
+            if outcome == repo.PRESENT:
+                counts["present"] += 1
+                continue
+            counts["stored" if outcome == repo.STORED else "versions"] += 1
+            counts["copies"] += bool((d["article"].get("copy_of") or {}).get("article"))
+            for k in SECTIONS:
+                items[k] += len(d.get(k) or [])
     with engine.connect() as conn:
         total = repo.stats(conn)
     click.echo(f"Ingested {counts['inputs']} input{'s' * (counts['inputs'] != 1)} "

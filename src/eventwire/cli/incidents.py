@@ -38,11 +38,13 @@ def _summary(res, seconds: float) -> str:
     return line
 
 
-def _relink(conn) -> object:
-    from eventwire.store import incidents as store
+def _relink(conn, quiet: bool = True) -> object:
+    from eventwire.batch.progress import bar
+    from eventwire.link.incremental import count_linkable, relink_full
 
     t0 = time.perf_counter()
-    res = store.relink(conn)
+    with bar(count_linkable(conn), "link (full)", quiet, unit="doc") as pbar:
+        res = relink_full(conn, progress=pbar)
     conn.commit()
     click.echo(_summary(res, time.perf_counter() - t0), err=True)
     return res
@@ -50,17 +52,33 @@ def _relink(conn) -> object:
 
 @click.command("link")
 @db_option
+@click.option("--incremental", is_flag=True,
+              help="Link only the events not linked yet, against the incidents of their date and place window.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar (also off when stderr is not a terminal).")
 @click.pass_context
-def link_cmd(ctx: click.Context, db: str | None) -> None:
+def link_cmd(ctx: click.Context, db: str | None, incremental: bool, quiet: bool) -> None:
     """Group the stored events into incidents, count origins and grade them.
 
     Incident ids stay stable across runs (new articles join existing incidents),
-    and people's corrections are applied again after clustering.
+    and people's corrections are applied again after clustering. A full link reads
+    every stored document; --incremental reads only the new ones and the stored
+    reports near them in date and place, and gives the same incidents.
     """
     settings = _settings(ctx, db=db)
     engine = _open_db(settings)
+    if incremental:
+        from eventwire.link.incremental import link_new
+
+        t0 = time.perf_counter()
+        res = link_new(engine, quiet=quiet)
+        s = res.stats
+        click.echo(f"Linked {s.get('new_reports', 0)} new reports of {s.get('new_articles', 0)} articles "
+                   f"incrementally in {time.perf_counter() - t0:.1f}s: {s.get('affected_reports', 0)} reports "
+                   f"re-linked, {s.get('incidents_changed', 0)} incidents written, "
+                   f"{s.get('incidents_removed', 0)} merged away", err=True)
+        return
     with engine.connect() as conn:
-        _relink(conn)
+        _relink(conn, quiet=quiet)
 
 
 def _one_incident(conn, ident: str, db: str) -> str:

@@ -45,10 +45,13 @@ _DATELINE_OUTLET = re.compile(
     rf"{_PLACE}{_DL_DATE}?\s*[,:•]\s*(?P<outlet>[A-Z][\w\-]{{1,20}}(?:\s[A-Z][\w\-]+)?)\s*(?:--|[-–—_:.])")
 # WAFA - text  |  Amaq Agency: text  (a known outlet alone, no place)
 _OUTLET_ONLY = re.compile(r"(?P<outlet>[A-Z][\w\-.]{1,20}(?:\s[A-Z][\w\-.]+){0,2})\s*(?:--|[-–—:])\s")
-# BAGHDAD — text  |  DEIR EZZOR, Syria — text   (an all-caps place, a dash, no outlet)
+# (Beirut) – text  |  (New York, June 3, 2022) — text   (a place in parentheses: NGO press releases)
+_DATELINE_BRACKET = re.compile(rf"\({_PLACE}{_REGION}{{0,2}}?{_DL_DATE}?\){_SEP}\s")
+# BAGHDAD — text  |  DEIR EZZOR, Syria — text  |  RIYADH: text   (an all-caps place, a dash or a
+# colon, no outlet)
 _DATELINE_CAPS = re.compile(
     r"(?P<place>[A-Z][A-Z'’.\-]+(?:[ \-][A-Z][A-Z'’.\-]+){0,3})"
-    rf"{_REGION}{{0,2}}?{_DL_DATE}?\s*(?:--|[-–—])\s")
+    rf"{_REGION}{{0,2}}?{_DL_DATE}?\s*(?:--|[-–—]|:(?=\s+[A-Z]))\s")
 
 
 @dataclass
@@ -158,6 +161,9 @@ def _dateline_match(line: str) -> re.Match | None:
         m = rx.match(s)
         if m:
             return m
+    m = _DATELINE_BRACKET.match(s)
+    if m and not _looks_like_outlet(m.group("place")) and not _known_outlet(m.group("place")):
+        return m  # "(Beirut) –", not "(Reuters) -"
     m = _DATELINE_OUTLET.match(s)
     if m and _looks_like_outlet(m.group("outlet")):
         return m

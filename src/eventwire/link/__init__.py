@@ -30,7 +30,7 @@ from eventwire.link.corrections import apply_corrections
 from eventwire.link.grade import grade_incident
 from eventwire.link.incident import build_incident, new_incident_id
 from eventwire.link.origins import count_origins
-from eventwire.link.reports import Report, reports_from_documents
+from eventwire.link.reports import Report, assign_copy_groups, reports_from_documents
 from eventwire.link.score import DEFAULT, Weights, idf_table, set_vectors
 
 __all__ = ["LinkResult", "Report", "Weights", "link_events", "link_reports", "reports_from_documents"]
@@ -77,12 +77,18 @@ def _assign_ids(clusters: Sequence[Sequence[str]], previous: Mapping[str, str],
 
 
 def link_reports(reports: Sequence[Report], *, previous: Mapping[str, str] | None = None,
-                 corrections: Iterable[dict] = (), weights: Weights = DEFAULT) -> LinkResult:
-    """Incidents from reports: block, score, cluster, apply corrections, count origins, grade."""
+                 corrections: Iterable[dict] = (), weights: Weights = DEFAULT,
+                 idf: Mapping[str, float] | None = None) -> LinkResult:
+    """Incidents from reports: block, score, cluster, apply corrections, count origins, grade.
+
+    `idf` (term -> weight) is computed from `reports` unless given: the incremental
+    linker passes the whole store's, so a window of reports scores as in a full link.
+    """
     reports = list(reports)
     for i, r in enumerate(reports):
         r.idx = i
-    idf = idf_table(reports)
+    assign_copy_groups(reports)
+    idf = dict(idf) if idf is not None else idf_table(reports)
     set_vectors(reports, idf)
     pairs = candidate_pairs(reports)
     scores = score_pairs(reports, pairs, idf, weights)

@@ -14,9 +14,9 @@ either day), and places that could coincide:
 * an unresolved toponym (the same folded name) at both events, whatever else they have: an
   event whose place the gazetteer did not resolve gets its article's countries, as an event
   without a place does;
-* near-identical articles (syndicated copies, light rewrites: a shared min-hash of their word
-  shingles, `reports.text_sketch`), at any date: a copy is compared even when the two events
-  got different or no dates;
+* near-copies (syndicated copies, light rewrites: one `Report.copy_group`, the store's mark or
+  the same MinHash test), at any date: a copy is compared even when the two events got different
+  or no dates;
 * an event without any place or country meets the events that share a capitalised name (its
   consonant skeleton) of its sentence or title, on a day both windows cover ("Nairobi", "Olenivka").
 
@@ -41,8 +41,6 @@ ARTICLE_DAYS_BACK = 7
 SLACK_DAYS = 1
 # a name shared by more events of one type and day than this ("Parliament") blocks nothing by itself
 MAX_NAME_BUCKET = 200
-# min-hashes of an article's sketch used as blocking keys (two near-identical texts share the smallest)
-SKETCH_BANDS = 3
 _FORWARD = ((0, 1), (1, -1), (1, 0), (1, 1))
 
 
@@ -86,8 +84,8 @@ def candidate_pairs(reports: Sequence[Report]) -> set[tuple[int, int]]:
     skel: dict[tuple, list[int]] = defaultdict(list)
     skel_special: dict[tuple, list[int]] = defaultdict(list)
     for i, r in enumerate(reports):
-        for h in r.sketch[:SKETCH_BANDS]:
-            copies[(r.type, h)].append(i)
+        if r.copy_group:
+            copies[(r.type, r.copy_group)].append(i)
         days = _days(r)
         if not days:
             continue

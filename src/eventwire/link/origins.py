@@ -4,10 +4,9 @@ Reports are not independent just because outlets differ:
 
 * one outlet is one origin; every outlet and body of one government ("state:SYR":
   SANA, Syrian TV, the Foreign Ministry) is one origin;
-* near-duplicate texts (syndicated wire copy, a republished press release) are one
-  origin: the store marks a near-copy with its origin (`article.copy_of`, MinHash LSH
-  in `store.dedup`); texts without a mark are compared here, word 5-shingles,
-  containment >= `NEAR_DUP`;
+* near-copies (syndicated wire copy, a republished press release) are one origin: the
+  store marks a near-copy with its origin (`article.copy_of`, MinHash LSH in
+  `store.dedup`), and texts without a mark get the same test (`Report.copy_group`);
 * a report that cites someone ("according to SANA", "Syrian state media reported",
   "citing Reuters", a claim whose speaker is the Observatory or a ministry) counts
   as the origin(s) it cites, not as a new one: a wire quoting both sides adds
@@ -29,8 +28,6 @@ from eventwire.data import read_csv
 from eventwire.ingest.outlets import resolve_outlet
 from eventwire.link.reports import Report, perpetrator_key
 
-NEAR_DUP = 0.6
-SHINGLE = 5
 STATE_AFFILIATIONS = frozenset({"state", "state-affiliated"})
 PARTY_AFFILIATIONS = frozenset({"party", "armed-group"})
 GENERIC_SECTORS = frozenset({"CVL", "REF", "MED", "BUS", "EDU", "HLH", "NGO", ""})
@@ -161,20 +158,6 @@ def report_citations(r: Report, fallback_country: str | None = None) -> list[tup
     return out
 
 
-def shingles(text: str) -> frozenset[int]:
-    """Hashed word 5-grams of a text (near-duplicate detection)."""
-    w = _WORDS.findall(text.lower())
-    if len(w) < SHINGLE:
-        return frozenset({hash(tuple(w))}) if w else frozenset()
-    return frozenset(map(hash, zip(*(w[i:] for i in range(SHINGLE)), strict=False)))
-
-
-def near_duplicate(a: frozenset, b: frozenset) -> bool:
-    if not a or not b:
-        return False
-    return len(a & b) / min(len(a), len(b)) >= NEAR_DUP
-
-
 def count_origins(reports: Sequence[Report], participants: Iterable[str] = (),
                   country: str | None = None) -> tuple[dict[str, Origin], dict[str, list[str]]]:
     """Origins of one incident's reports, and each report's origin keys.
@@ -186,27 +169,13 @@ def count_origins(reports: Sequence[Report], participants: Iterable[str] = (),
     arts: dict[str, Report] = {}
     for r in reports:
         arts.setdefault(r.article, r)
-    # near-duplicate articles: the earliest published is the original
+    # near-copies: the earliest published of a copy group in this incident is the original
     order = sorted(arts, key=lambda a: (arts[a].published or "", a))
-    sh: dict[str, frozenset] = {}
-
-    def sh_of(a: str) -> frozenset:
-        if a not in sh:
-            sh[a] = shingles(arts[a].text)
-        return sh[a]
-
-    original = {a: a for a in order}
-    marked = {a: arts[a].copy_of for a in order if (arts[a].copy_of or {}).get("article")}
-    for i, a in enumerate(order):
-        if a in marked:  # the store's mark decides; its origin may be outside this incident
-            if marked[a]["article"] in arts:
-                original[a] = marked[a]["article"]
-            continue
-        for b in order[:i]:
-            if b not in marked and original[b] == b and arts[b].outlet_id != arts[a].outlet_id \
-                    and near_duplicate(sh_of(a), sh_of(b)):
-                original[a] = b
-                break
+    first: dict[str, str] = {}
+    original = {a: first.setdefault(arts[a].copy_group or (arts[a].copy_of or {}).get("article") or a, a)
+                for a in order}
+    # a copy whose origin is not in this incident: the store's mark names the origin's outlet
+    marked = {a: arts[a].copy_of for a in order if (arts[a].copy_of or {}).get("article") not in (None, a)}
     origins: dict[str, Origin] = {}
     per_report: dict[str, list[str]] = {}
 

@@ -11,19 +11,19 @@ casualty ranges, the event sentence and the claim chain's speakers.
 from __future__ import annotations
 
 import calendar
-import heapq
 import math
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date as _date
 from functools import lru_cache
 from typing import Any
-from zlib import crc32
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from eventwire.gazetteer.normalise import key
+from eventwire.store.dedup import copy_groups
 
 # Events that did not (or not yet) happen are not reports of an incident.
 LINKABLE_STATUS = frozenset({"reported", "alleged", "denied"})
@@ -91,7 +91,7 @@ class Report:
     art_countries: frozenset = frozenset()   # countries of the article's places (blocking only)
     art_days: frozenset = frozenset()        # day ordinals of the article's day-precise times
     terms: dict = field(default_factory=dict)  # term -> count: event sentence and title words + places
-    sketch: tuple = ()                       # bottom-k min-hashes of the article's word shingles
+    copy_group: str = ""                     # first article of its near-copy group (`assign_copy_groups`)
     art_areas: frozenset = frozenset()       # (country, province) of the article's places below country
     names: frozenset = frozenset()           # normalised unresolved toponyms the event may be at
     place_name: str = ""                     # the event's own place, when unresolved: its folded name
@@ -307,10 +307,10 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
     actors = {a.get("id"): a for a in doc.get("actors") or [] if isinstance(a, dict)}
     claims = {c.get("id"): c for c in doc.get("claims") or [] if isinstance(c, dict)}
     art_places, art_countries, place_terms, art_areas = _article_places(doc)
+    filed_at = _dateline_place(doc)
     art_days = _article_days(doc)
     unresolved = _unresolved_names(doc)
     title = art.get("title") or ""
-    sketch = text_sketch(text)
     out: list[Report] = []
     for ev in doc.get("events") or []:
         if not isinstance(ev, dict) or not ev.get("id") or not ev.get("type"):
@@ -360,8 +360,10 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
                                                if s.get("actor")) if k),
             text=text, negated=bool(ev.get("negated")),
             copy_of=art["copy_of"] if isinstance(art.get("copy_of"), dict) else None,
-            art_places=_near(art_places, s0, s1), art_countries=art_countries, art_days=art_days,
-            terms=_terms(sentence, place_terms, title), art_areas=art_areas, sketch=sketch,
+            art_places=_filed_in(filed_at, pl, s0, s1, art_places) or _near(art_places, s0, s1),
+            art_countries=art_countries,
+            art_days=art_days,
+            terms=_terms(sentence, place_terms, title), art_areas=art_areas,
             names=_event_names(pl, unresolved, s0, s1),
             place_name=norm_toponym(pl.get("text")) if pl and pl.get("geonameid") is None
             and pl.get("kind") in (None, "toponym") else "",
@@ -406,6 +408,34 @@ def _article_places(doc: dict) -> tuple[tuple, frozenset, tuple, frozenset]:
             fine[key][1].append(start)
     places_out = tuple((ap, tuple(starts)) for ap, starts in fine.values())
     return places_out, frozenset(countries), tuple(dict.fromkeys(terms)), frozenset(areas)
+
+
+def _dateline_place(doc: dict) -> ArtPlace | None:
+    """The dateline's place, when it is a fine place ("SAADA, Yemen -")."""
+    dl = (doc.get("article") or {}).get("dateline_place")
+    p = next((p for p in doc.get("places") or [] if isinstance(p, dict) and dl and p.get("id") == dl), None)
+    if p is None or p.get("precision") not in RADIUS_KM or not isinstance(p.get("lat"), int | float) \
+            or not isinstance(p.get("lon"), int | float):
+        return None
+    return ArtPlace(p.get("geonameid"), float(p["lat"]), float(p["lon"]), RADIUS_KM[p["precision"]],
+                    p.get("admin1"), p.get("country"), p)
+
+
+def _filed_in(filed_at: ArtPlace | None, pl: dict | None, s0: object, s1: object, art_places: tuple) -> tuple:
+    """Where a lead event placed only in a country may be: the dateline's town, when the dateline heads
+    the event's own sentence, is in that country and the sentence names no fine place ("SAADA, Yemen -
+    The coalition denied carrying out an air strike on a prison in Yemen's north"). A dateline in
+    another country, or for an event with no place at all, is where the speaker or the reporter was
+    (MOSCOW, CAIRO, KYIV), so it says nothing."""
+    if filed_at is None or not pl or pl.get("precision") not in ("country", "region") \
+            or pl.get("country") != filed_at.country or not isinstance(s0, int) or not isinstance(s1, int):
+        return ()
+    rec = filed_at.record or {}
+    if not isinstance(rec.get("start"), int) or not s0 <= rec["start"] < s1:
+        return ()
+    if any(s0 <= x < s1 for _, starts in art_places for x in starts):
+        return ()
+    return (filed_at,)
 
 
 def _near(art_places: tuple, s0: object, s1: object) -> tuple:
@@ -496,32 +526,6 @@ def _terms(sentence: str, place_terms: tuple, title: str = "") -> dict:
     for t in place_terms:
         out[t] = out.get(t, 0) + 1
     return out
-
-
-SKETCH_K = 24
-SHINGLE = 4
-
-
-def text_sketch(text: str) -> tuple:
-    """Bottom-k min-hash sketch of a text's 4-word shingles: near-identical texts (syndicated
-    copies, lightly edited rewrites) share most of their sketch, whatever else is stored.
-
-    Hashes are CRC-32 of the shingles (stable across processes, unlike `hash`)."""
-    toks = [w.lower() for w in _WORD.findall(text or "")]
-    if len(toks) < SHINGLE:
-        return ()
-    hs = {crc32(" ".join(toks[i:i + SHINGLE]).encode()) for i in range(len(toks) - SHINGLE + 1)}
-    return tuple(heapq.nsmallest(SKETCH_K, hs))
-
-
-def sketch_similarity(a: tuple, b: tuple) -> float:
-    """Estimated Jaccard similarity of two texts' shingle sets from their bottom-k sketches."""
-    if not a or not b:
-        return 0.0
-    k = min(len(a), len(b))
-    union = sorted(set(a) | set(b))[:k]
-    both = set(a) & set(b)
-    return sum(1 for h in union if h in both) / k
 
 
 _PREC_RANK = {"point": 0, "village": 1, "town": 2, "city": 3, "district": 4, "province": 5, "country": 6,
@@ -649,6 +653,19 @@ def fuse_sentence_events(reports: list[Report]) -> list[Report]:
         else:
             fused.append(r)
     return fused
+
+
+def assign_copy_groups(reports: Sequence[Report]) -> None:
+    """Set each report's `copy_group`: its article's near-copy group (the store's `copy_of` mark
+    where the article has one, else the same MinHash test the store uses, `store.dedup`), named by
+    the group's earliest published article; empty for an article that copies and is copied by none."""
+    arts: dict[str, Report] = {}
+    for r in reports:
+        arts.setdefault(r.article, r)
+    order = sorted(arts.values(), key=lambda r: (r.published or "", r.article))
+    groups = copy_groups([(r.article, r.text, (r.copy_of or {}).get("article")) for r in order])
+    for r in reports:
+        r.copy_group = groups.get(r.article, "")
 
 
 def reports_from_documents(docs) -> list[Report]:

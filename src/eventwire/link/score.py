@@ -25,7 +25,6 @@ from eventwire.link.reports import (
     norm_admin,
     places_compatible,
     skeleton,
-    sketch_similarity,
     undated,
     within_radius,
 )
@@ -79,7 +78,7 @@ class Weights:
     same_outlet_text: float = 0.5     # one outlet's house style makes its reports alike
     # near-identical articles (syndicated copies) and the same sentence in both: one mention
     near_duplicate: float = 3.0
-    near_duplicate_text: float = 0.6  # estimated Jaccard of the articles' word shingles
+    near_duplicate_text: float = 0.6  # Jaccard of the two sentences' words (the same sentence of two copies)
 
 
 DEFAULT = Weights()
@@ -309,14 +308,12 @@ def _text_day(r: Report) -> bool:
 
 
 def near_duplicate(a: Report, b: Report, w: Weights = DEFAULT) -> bool:
-    """The same sentence of two near-identical articles (a syndicated copy and its source)."""
-    if a.article == b.article or not a.words or not b.words or not a.sketch or not b.sketch:
+    """The same sentence of two near-copies (a syndicated copy and its source: one `copy_group`)."""
+    if a.article == b.article or not a.copy_group or a.copy_group != b.copy_group or not a.words or not b.words:
         return False
     if _text_day(a) and _text_day(b) and a.lo != b.lo:
         return False  # one template, two days the texts state: two events
-    if len(a.words & b.words) < w.near_duplicate_text * len(a.words | b.words):
-        return False
-    return sketch_similarity(a.sketch, b.sketch) >= w.near_duplicate_text
+    return len(a.words & b.words) >= w.near_duplicate_text * len(a.words | b.words)
 
 
 def same_mention(a: Report, b: Report, w: Weights = DEFAULT) -> bool:
@@ -326,9 +323,9 @@ def same_mention(a: Report, b: Report, w: Weights = DEFAULT) -> bool:
     (state media blames one party, a militia another, the accused denies): same
     type, overlapping dates, compatible places (the same place, one inside the other's
     province, or one without a place) and no conflicting casualty figures. Modes may
-    differ; perpetrators only when both events are someone's claims (versions of one
-    incident disagree on exactly these): told in the outlet's own voice, two different
-    perpetrators are two events.
+    differ; perpetrators only when one of the events is someone's version (a claim, an
+    allegation, a denial: versions of one incident disagree on exactly these): told in the
+    outlet's own voice, two different perpetrators are two events.
     """
     if a.type != b.type:
         return False
@@ -337,9 +334,14 @@ def same_mention(a: Report, b: Report, w: Weights = DEFAULT) -> bool:
     if not places_compatible(a, b):
         return False
     sa, sb = _sides(a), _sides(b)
-    if sa and sb and not sa & sb and not (a.speakers and b.speakers):
+    if sa and sb and not sa & sb and _own_voice(a) and _own_voice(b):
         return False  # the article itself says two different actors acted: two events
     return casualty_agreement(a.killed, b.killed) != -1
+
+
+def _own_voice(r: Report) -> bool:
+    """Told by the outlet itself, not as someone's version (a claim, an allegation, a denial)."""
+    return r.status == "reported" and not r.speakers
 
 
 def _sides(r: Report) -> frozenset:

@@ -174,6 +174,7 @@ def store_document(conn: Connection, doc: Any, *, raw: str | None = None, source
     `CopyIndex`, a near-copy of a stored article gets `article.copy_of`.
     Raises `StoreRefused` for a value the store will not keep.
     """
+    from eventwire.analysis.version import version as current_version
     from eventwire.store.dedup import copy_mark, signature, to_bytes
 
     d = _doc_dict(doc)
@@ -188,7 +189,7 @@ def store_document(conn: Connection, doc: Any, *, raw: str | None = None, source
         "outlet_affiliation": outlet.get("affiliation"), "language": art.get("language"),
         "dateline_place": art.get("dateline_place"), "source": source, "kind": kind,
         "text": art["text"], "raw": raw, "created_at": s._now(), "fingerprint": fp,
-        "analysis_version": analysis_version,
+        "analysis_version": analysis_version or current_version(),
     }
     check_row(s.articles, row)
     _check_value("the document", d)

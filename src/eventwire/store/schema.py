@@ -279,4 +279,3 @@ incident_corrections = Table(
     Column("undone_at", DateTime(timezone=True), comment="when undone (kept in the history, no longer applied)"),
     Column("undone_by", String(200)),
 )
-

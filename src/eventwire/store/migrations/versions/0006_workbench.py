@@ -15,7 +15,7 @@ The free-text index (SQLite FTS5 over article titles and texts) is not a table A
 describe; `eventwire.store.queries.ensure_text_index` creates it when the API opens a store.
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-04 15:00:00
 """
 
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

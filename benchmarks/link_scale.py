@@ -1,0 +1,172 @@
+"""Linking at scale: a full relink of N stored events, then 1,000 new events linked incrementally.
+
+Targets (issue 14): incremental linking of 1,000 new events into a store of 1,000,000 events
+< 10 s; a full relink of 1,000,000 events < 10 min.
+
+The store is synthetic: `link_speed.generate` (incidents over 40 areas and two years,
+places from village to province, day/month/publication dates, several outlets per incident)
+bulk-inserted into a SQLite file (articles, documents and item rows as `repo.save_document`
+writes them, in executemany batches). Then, timed separately:
+
+1. `full`: `eventwire link` as the CLI runs it (`link.incremental.relink_full`: load every
+   document, link, save the incidents, build the incremental index), in one transaction;
+2. `incremental`: the next 1,000 events (new articles, in the same date and place spread)
+   are stored and `link.incremental.link_new` links them (what `eventwire link --incremental`,
+   `batch --link`, `watch` and API uploads run).
+
+With --check a copy of the store is fully relinked after step 2 and its incidents compared
+with the incremental result (same reports together); slow at 1,000,000, meant for smaller N.
+
+    python benchmarks/link_scale.py --events 1000000 --db /tmp/ew-1m.db
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from link_speed import generate  # noqa: E402 - the benchmarks' shared synthetic corpus
+
+
+def _rows(docs: list[dict]):
+    from eventwire.store import schema as s
+    from eventwire.store.repo import _child_rows
+
+    arts, children = [], {k: [] for k in s.SECTIONS}
+    now = s._now()
+    for d in docs:
+        a = d["article"]
+        o = a.get("outlet") or {}
+        arts.append({"id": a["id"], "url": None, "title": None, "published": a.get("published"),
+                     "outlet_id": o.get("id"), "outlet_name": o.get("name"), "outlet_country": o.get("country"),
+                     "outlet_affiliation": o.get("affiliation"), "language": "en", "dateline_place": None,
+                     "source": "synthetic", "kind": "jsonl", "text": a["text"], "raw": None, "document": d,
+                     "created_at": now})
+        for k, rows in _child_rows(a["id"], d).items():
+            children[k].extend(rows)
+    return arts, children
+
+
+def bulk_store(engine, docs: list[dict], batch: int = 5000) -> None:
+    """Store documents fast: executemany per table, one transaction per batch."""
+    from sqlalchemy import insert
+
+    from eventwire.store import schema as s
+
+    for i in range(0, len(docs), batch):
+        arts, children = _rows(docs[i:i + batch])
+        with engine.begin() as conn:
+            conn.execute(insert(s.articles), arts)
+            for k, rows in children.items():
+                if rows:
+                    conn.execute(insert(s.SECTIONS[k]), rows)
+
+
+def _split(docs: list[dict], n_events: int) -> int:
+    total = 0
+    for i, d in enumerate(docs):
+        if total >= n_events:
+            return i
+        total += len(d["events"])
+    return len(docs)
+
+
+def _partition(engine) -> list[tuple[str, ...]]:
+    from eventwire.store import incidents as inc
+
+    with engine.connect() as conn:
+        return sorted(tuple(sorted(f"{r['article']}:{r['event']}" for r in rec["reports"]))
+                      for rec in inc.list_incidents(conn))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--events", type=int, default=1_000_000, help="events in the store (default 1000000)")
+    ap.add_argument("--new", type=int, default=1000, help="new events linked incrementally (default 1000)")
+    ap.add_argument("--db", default=None, help="SQLite file to build (default: a temporary one, removed)")
+    ap.add_argument("--check", action="store_true", help="compare with a full relink afterwards")
+    ap.add_argument("--profile", action="store_true", help="print where the incremental step spends its time")
+    args = ap.parse_args(argv)
+
+    from sqlalchemy import event
+
+    from eventwire.link.incremental import link_new, relink_full
+    from eventwire.store import open_store
+
+    tmp = None
+    if args.db is None:
+        tmp = tempfile.mkdtemp(prefix="ew-link-scale-")
+        args.db = str(Path(tmp) / "scale.db")
+    Path(args.db).unlink(missing_ok=True)
+    out: dict = {"events": args.events, "new_events": args.new}
+    t = time.perf_counter()
+    docs = generate(args.events + args.new)
+    cut = _split(docs, args.events)
+    base, new = docs[:cut], docs[cut:]
+    del docs
+    out["generate_s"] = round(time.perf_counter() - t, 1)
+    engine = open_store(f"sqlite:///{args.db}")
+
+    @event.listens_for(engine, "connect")
+    def _fast(dbapi_conn, _rec) -> None:  # noqa: ANN001 - bulk build of a throwaway benchmark file
+        dbapi_conn.execute("PRAGMA synchronous=OFF")
+        dbapi_conn.execute("PRAGMA cache_size=-200000")
+
+    engine.dispose()
+    t = time.perf_counter()
+    bulk_store(engine, base)
+    out["build_s"] = round(time.perf_counter() - t, 1)
+    out["articles"] = len(base)
+    del base  # the linker reads the store, not these
+
+    t, c = time.perf_counter(), time.process_time()
+    with engine.begin() as conn:
+        res = relink_full(conn)
+    out["full_relink_s"] = round(time.perf_counter() - t, 1)
+    out["full_relink_cpu_s"] = round(time.process_time() - c, 1)
+    out["incidents"] = res.stats["incidents"]
+    out["stored_events"] = res.stats["events"]
+
+    bulk_store(engine, new)
+    t, c = time.perf_counter(), time.process_time()
+    if args.profile:
+        import cProfile
+        import pstats
+
+        prof = cProfile.Profile()
+        inc = prof.runcall(link_new, engine)
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(30)
+    else:
+        inc = link_new(engine)
+    out["incremental_s"] = round(time.perf_counter() - t, 2)
+    out["incremental_cpu_s"] = round(time.process_time() - c, 2)
+    out.update({f"incremental_{k}": v for k, v in inc.stats.items()})
+    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+    if args.check:
+        copy = args.db + ".full.db"
+        shutil.copy(args.db, copy)
+        full = open_store(f"sqlite:///{copy}")
+        with full.begin() as conn:
+            relink_full(conn)
+        a, b = set(_partition(engine)), set(_partition(full))
+        out["incremental_equals_full"] = a == b
+        out["incidents_only_incremental"], out["incidents_only_full"] = len(a - b), len(b - a)
+        Path(copy).unlink()
+    for k, v in out.items():
+        print(f"{k:<32} {v}")
+    print(json.dumps(out))
+    if tmp:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

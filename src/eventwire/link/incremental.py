@@ -1,0 +1,488 @@
+"""Incremental linking: new events meet only the stored reports of their date and place window.
+
+The store keeps an index of every linked report (`store.scale.link_reports`: type,
+date window as day ordinals, place) and the document frequency of every report term
+(`link_terms`). Linking new articles then reads, through indexed columns:
+
+1. the new articles' reports (added to the index and the term counts first);
+2. the stored reports of the same type whose date window meets theirs (with the
+   blocking's slack) and whose place could be theirs (same country, no country, or
+   within two grid cells); the reports among them that score a link with the new
+   ones, and every report of their incidents, join the affected set, and so on
+   until no stored report links to the set (its connected part of the link graph),
+   with the reports any correction on them anchors;
+3. the affected set is linked by `link_reports` with the store's IDF, and its old
+   incidents are replaced by the new ones.
+
+Incidents outside the affected set cannot change (no link reaches them), so the
+result is that of a full relink, which stays available (`relink_full`) and also
+rebuilds the index. Blocking, scoring and clustering are `eventwire.link`'s own.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
+
+from eventwire.link import link_reports
+from eventwire.link.blocking import ARTICLE_DAYS_BACK, CELL_DEG, SLACK_DAYS, candidate_pairs
+from eventwire.link.reports import MAX_WINDOW_DAYS, Report, reports_from_documents
+from eventwire.link.score import DEFAULT, Weights, score_pair, set_vectors
+from eventwire.store import incidents as inc
+from eventwire.store.scale import SHORT_DAYS, link_terms, linked_articles
+from eventwire.store.scale import link_reports as lr
+from eventwire.store.schema import articles, events
+
+REACH_DEG = 2 * CELL_DEG                     # a neighbouring grid cell's far edge
+_CHUNK = 500
+
+
+@dataclass
+class IncrementalResult:
+    incidents: list[dict] = field(default_factory=list)
+    stats: dict = field(default_factory=dict)
+
+
+def _chunks(xs: list, n: int = _CHUNK) -> Iterator[list]:
+    for i in range(0, len(xs), n):
+        yield xs[i:i + n]
+
+
+def _blockable(r: Report) -> bool:
+    return r.lo is not None and r.hi is not None and r.hi - r.lo <= MAX_WINDOW_DAYS
+
+
+def index_row(r: Report) -> dict:
+    return {"key": r.key[:220], "article_id": r.article, "type": r.type[:16], "lo": r.lo, "hi": r.hi,
+            "reach": reach(r), "lat": r.lat, "lon": r.lon, "country": r.country, "fine": r.fine,
+            "wide": _blockable(r) and r.hi + SLACK_DAYS - reach(r) > SHORT_DAYS}
+
+
+def load_reports(conn: Connection, article_ids: Iterable[str]) -> dict[str, Report]:
+    """The reports of some stored articles, by key (their documents read by primary key)."""
+    out: dict[str, Report] = {}
+    for chunk in _chunks(sorted(set(article_ids))):
+        docs = [d for (d,) in conn.execute(select(articles.c.document).where(articles.c.id.in_(chunk))
+                                           .order_by(articles.c.id)) if isinstance(d, dict)]
+        for r in reports_from_documents(docs):
+            out[r.key] = r
+    return out
+
+
+def unlinked_articles(conn: Connection) -> list[str]:
+    """Articles the linker has not seen yet: with events, or changed since it last saw them (still
+    in its index or in an incident)."""
+    has_events = select(events.c.article_id).where(events.c.article_id == articles.c.id).exists()
+    indexed = select(lr.c.article_id).where(lr.c.article_id == articles.c.id).exists()
+    in_incident = select(inc.incident_reports.c.article_id).where(
+        inc.incident_reports.c.article_id == articles.c.id).exists()
+    seen = select(linked_articles.c.article_id).where(linked_articles.c.article_id == articles.c.id).exists()
+    q = select(articles.c.id).where(or_(has_events, indexed, in_incident), ~seen).order_by(articles.c.id)
+    return [a for (a,) in conn.execute(q)]
+
+
+def _bump_terms(conn: Connection, reports: Iterable[Report], sign: int = 1) -> None:
+    """Add (or take away) the reports' terms to the stored document frequencies."""
+    counts: dict[str, int] = {}
+    for r in reports:
+        for t in r.terms:
+            counts[t[:200]] = counts.get(t[:200], 0) + 1
+    terms = sorted(counts)
+    for chunk in _chunks(terms):
+        have = dict(conn.execute(select(link_terms.c.term, link_terms.c.df).where(link_terms.c.term.in_(chunk))).all())
+        fresh = [{"term": t, "df": counts[t] * sign} for t in chunk if t not in have]
+        if fresh:
+            conn.execute(insert(link_terms), fresh)
+        for t in chunk:
+            if t in have:
+                conn.execute(update(link_terms).where(link_terms.c.term == t).values(df=have[t] + sign * counts[t]))
+
+
+def unindex_terms(conn: Connection, reports: Iterable[Report]) -> None:
+    """Take reports' terms out of the stored document frequencies (their articles change)."""
+    _bump_terms(conn, reports, -1)
+
+
+def forget_articles(conn: Connection, article_ids: list[str]) -> list[str]:
+    """Take articles out of the link index (before re-analysing them); the incidents they were in."""
+    ir = inc.incident_reports.c
+    touched = sorted({i for (i,) in conn.execute(select(ir.incident_id).where(ir.article_id.in_(article_ids)))})
+    for chunk in _chunks(article_ids):
+        conn.execute(delete(lr).where(lr.c.article_id.in_(chunk)))
+        conn.execute(delete(linked_articles).where(linked_articles.c.article_id.in_(chunk)))
+        conn.execute(delete(inc.incident_reports).where(ir.article_id.in_(chunk)))
+    return touched
+
+
+def _idf(conn: Connection, reports: Iterable[Report]) -> dict[str, float]:
+    """The store's IDF of the reports' terms (as `score.idf_table` computes it over every report)."""
+    n = max(1, conn.execute(select(func.count()).select_from(lr)).scalar_one())
+    terms = sorted({t for r in reports for t in r.terms})
+    out: dict[str, float] = {}
+    for chunk in _chunks(terms):
+        for t, df in conn.execute(select(link_terms.c.term, link_terms.c.df).where(link_terms.c.term.in_(chunk))):
+            out[t] = math.log((n + 1) / (df + 0.5))
+    return out
+
+
+def reach(r: Report) -> int | None:
+    """The earliest day blocking files a report under: its window's first day, or an earlier day its
+    article names (up to ARTICLE_DAYS_BACK before); None when it is not blocked at all."""
+    if not _blockable(r):
+        return None
+    back = [d for d in r.art_days if r.lo - ARTICLE_DAYS_BACK <= d < r.lo]
+    return min([r.lo, *back])
+
+
+def _span(r: Report) -> tuple[int, int]:
+    return reach(r), r.hi + SLACK_DAYS  # type: ignore[return-value]
+
+
+def _countries_of(r: Report) -> frozenset | None:
+    """The countries blocking files a report under (`blocking._countries`); None when it has none,
+    so that it meets reports of any place through a shared actor."""
+    if r.country:
+        return frozenset((r.country,))
+    if r.place is None or r.lat is None:
+        return r.art_countries or None
+    return None
+
+
+def _merged(spans: list[tuple[int, int, Report]]) -> list[tuple[int, int, list[Report]]]:
+    out: list[tuple[int, int, list[Report]]] = []
+    for lo, hi, r in sorted(spans, key=lambda x: x[0]):
+        if out and lo <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], hi), out[-1][2] + [r])
+        else:
+            out.append((lo, hi, [r]))
+    return out
+
+
+def _window_terms(frontier: list[Report]) -> list:
+    """SQL conditions, each served by an index, whose union holds every stored report that blocking
+    could pair with a frontier report: per type and country (and per type for rows without a country,
+    and per grid box for fine places), the frontier's day intervals merged."""
+    groups: dict[tuple, list] = {}
+    for r in frontier:
+        if not _blockable(r):
+            continue
+        span = (*_span(r), r)
+        cys = _countries_of(r)
+        if cys is None:
+            groups.setdefault((r.type, "*"), []).append(span)
+            continue
+        groups.setdefault((r.type, None), []).append(span)
+        for cy in cys:
+            groups.setdefault((r.type, cy), []).append(span)
+        if r.lat is not None and r.lon is not None:
+            groups.setdefault((r.type, _Buckets.cell(r.lat, r.lon)), []).append(span)
+    terms = []
+    for (t, where), spans in groups.items():
+        for lo, hi, rs in _merged(spans):
+            place = []
+            if where is None:
+                place.append(lr.c.country.is_(None))
+            elif isinstance(where, str) and where != "*":
+                place.append(lr.c.country == where)
+            elif isinstance(where, tuple):
+                place += [lr.c.lat.between(min(r.lat for r in rs) - REACH_DEG, max(r.lat for r in rs) + REACH_DEG),
+                          lr.c.lon.between(min(r.lon for r in rs) - REACH_DEG, max(r.lon for r in rs) + REACH_DEG)]
+            # a stored report starts at most its own length before the interval: short ones a few days
+            for wide, back in ((False, SHORT_DAYS), (True, MAX_WINDOW_DAYS + SLACK_DAYS + ARTICLE_DAYS_BACK)):
+                terms.append(and_(lr.c.type == t, lr.c.wide == wide, *place,
+                                  lr.c.lo.between(lo - back, hi + ARTICLE_DAYS_BACK),
+                                  lr.c.reach <= hi, lr.c.hi + SLACK_DAYS >= lo))
+    return terms
+
+
+def _window_rows(conn: Connection, frontier: list[Report], per_query: int = 1) -> Iterator[tuple]:
+    """The rows of `_window_terms`, one statement per term: each is an index range scan, where an OR
+    of many terms makes SQLite scan the whole table."""
+    cols = (lr.c.key, lr.c.article_id, lr.c.type, lr.c.reach, lr.c.lo, lr.c.hi, lr.c.country, lr.c.lat, lr.c.lon,
+            lr.c.fine)
+    terms = _window_terms(frontier)
+    seen: set[str] = set()
+    for chunk in _chunks(terms, per_query):
+        for row in conn.execute(select(*cols).where(or_(*chunk))):
+            if row[0] not in seen:
+                seen.add(row[0])
+                yield row
+
+
+class _Buckets:
+    """The frontier reports filed by (type, day) and by country or grid square, so each stored row
+    is tested with a few set lookups: could blocking pair it with some frontier report?
+
+    A row without a country meets any report of its days. Otherwise: a report without countries
+    meets every place (through a shared actor); two places within `REACH_DEG` may share or touch a
+    grid cell; within one country a coarse place, a shared unresolved name or a day one article
+    names (`back`) joins them; two fine places of one country that are far apart never pair.
+    """
+
+    def __init__(self, frontier: list[Report]) -> None:
+        self.any: set[tuple] = set()        # (type, day): some report meets every place
+        self.loose: set[tuple] = set()      # (type, day, country): a report meeting the whole country
+        self.strict: set[tuple] = set()     # (type, day, country): a fine report (cells only)
+        self.cells: dict[tuple, list[Report]] = {}
+        self.days: set[tuple] = set()       # (type, day): any report at all
+        for r in frontier:
+            if not _blockable(r):
+                continue
+            lo, hi = _span(r)
+            cys = _countries_of(r)
+            loose = not r.fine or bool(r.names) or reach(r) < r.lo
+            cell = self.cell(r.lat, r.lon) if r.lat is not None and r.lon is not None else None
+            for d in range(lo, hi + 1):
+                self.days.add((r.type, d))
+                if cys is None:
+                    self.any.add((r.type, d))
+                else:
+                    for cy in cys:
+                        (self.loose if loose else self.strict).add((r.type, d, cy))
+                if cell is not None:
+                    self.cells.setdefault((r.type, d, cell), []).append(r)
+
+    @staticmethod
+    def cell(lat: float, lon: float) -> tuple[int, int]:
+        return int(lat // REACH_DEG), int(lon // REACH_DEG)
+
+    def meets(self, typ: str, d: int, country, lat, lon, fine: bool, back: bool) -> bool:
+        if country is None:
+            return (typ, d) in self.days
+        if (typ, d) in self.any or (typ, d, country) in self.loose:
+            return True
+        if (typ, d, country) in self.strict and (not fine or back):
+            return True
+        if lat is None or lon is None:
+            return False
+        cy, cx = self.cell(lat, lon)
+        for dy in (-1, 0, 1):
+            for dx in (-1, 0, 1):
+                for r in self.cells.get((typ, d, (cy + dy, cx + dx)), ()):
+                    if abs(r.lat - lat) <= REACH_DEG and abs(r.lon - lon) <= REACH_DEG:
+                        return True
+        return False
+
+
+def _candidates(conn: Connection, frontier: list[Report], skip) -> dict[str, str]:
+    """Key -> article of the stored reports some frontier report could be blocked with."""
+    b = _Buckets(frontier)
+    out: dict[str, str] = {}
+    for key, art, typ, c_reach, c_lo, c_hi, country, lat, lon, fine in _window_rows(conn, frontier):
+        if key in skip:
+            continue
+        back = c_reach < c_lo
+        for d in range(c_reach, c_hi + SLACK_DAYS + 1):
+            if b.meets(typ, d, country, lat, lon, bool(fine), back):
+                out[key] = art
+                break
+    return out
+
+
+def _incident_members(conn: Connection, keys: Iterable[str]) -> dict[str, set[str]]:
+    """Incident id -> its report keys, for the incidents holding any of `keys`."""
+    ir = inc.incident_reports.c
+    pairs = [k.rsplit(":", 1) for k in keys]
+    ids: set[str] = set()
+    for chunk in _chunks(pairs):
+        arts = sorted({a for a, _ in chunk})
+        want = {f"{a}:{e}" for a, e in chunk}
+        for a, e, i in conn.execute(select(ir.article_id, ir.event_id, ir.incident_id).where(ir.article_id.in_(arts))):
+            if f"{a}:{e}" in want:
+                ids.add(i)
+    out: dict[str, set[str]] = {}
+    for chunk in _chunks(sorted(ids)):
+        for a, e, i in conn.execute(select(ir.article_id, ir.event_id, ir.incident_id).where(ir.incident_id.in_(chunk))):
+            out.setdefault(i, set()).add(f"{a}:{e}")
+    return out
+
+
+def _affected(conn: Connection, new: dict[str, Report], corrections: list[dict],
+              weights: Weights, stats: dict) -> tuple[dict[str, Report], set[str]]:
+    """The reports whose incidents may change, and the incident ids they were in."""
+    S: dict[str, Report] = dict(new)
+    old_ids: set[str] = set()
+    frontier = list(new.values())
+    cache: dict[str, Report] = {}
+    anchored: list[tuple[set, dict]] = [(set((c.get("anchors") or {}).get("incident") or [])
+                                         | set((c.get("anchors") or {}).get("other") or [])
+                                         | ({c["event"]} if c.get("event") else set()), c) for c in corrections]
+    applied: set[int] = set()
+    while frontier:
+        cand_keys = _candidates(conn, frontier, S)
+        need = {a for k, a in cand_keys.items() if k not in cache}
+        if need:
+            cache.update(load_reports(conn, need))
+        cands = [cache[k] for k in cand_keys if k in cache]
+        joined: set[str] = set()
+        if cands:
+            pool = frontier + cands
+            idf = _idf(conn, pool)
+            set_vectors(pool, idf)
+            nf = len(frontier)
+            for i, j in candidate_pairs(pool):
+                if (i < nf) == (j < nf):
+                    continue
+                if score_pair(pool[i], pool[j], idf, weights) >= weights.threshold:
+                    joined.add(pool[j if i < nf else i].key)
+        # a report joining brings its whole incident; a correction on the set brings its anchors
+        members = _incident_members(conn, joined | {r.key for r in frontier if r.key not in new})
+        for iid, keys in members.items():
+            old_ids.add(iid)
+            joined |= keys
+        for n, (keys, _c) in enumerate(anchored):
+            if n not in applied and keys & (set(S) | joined):
+                applied.add(n)
+                joined |= keys
+        joined -= set(S)
+        need = {k.rsplit(":", 1)[0] for k in joined if k not in cache}
+        if need:
+            cache.update(load_reports(conn, need))
+        frontier = []
+        for k in sorted(joined):
+            r = cache.get(k)
+            if r is not None and k not in S:
+                S[k] = r
+                frontier.append(r)
+    old_ids |= set(_incident_members(conn, S.keys()))
+    stats["stored_reports_read"] = len(cache)
+    return S, old_ids
+
+
+def _save_some(conn: Connection, old_ids: set[str], records: list[dict]) -> None:
+    """Replace incidents `old_ids` with `records` (their report links included)."""
+    for chunk in _chunks(sorted(old_ids)):
+        conn.execute(delete(inc.incident_reports).where(inc.incident_reports.c.incident_id.in_(chunk)))
+        conn.execute(delete(inc.incidents).where(inc.incidents.c.id.in_(chunk)))
+    if not records:
+        return
+    known = set()
+    arts = sorted({rp["article"] for rec in records for rp in rec.get("reports") or []})
+    for chunk in _chunks(arts):
+        known.update(a for (a,) in conn.execute(select(articles.c.id).where(articles.c.id.in_(chunk))))
+    conn.execute(insert(inc.incidents), [inc._row(rec) for rec in records])
+    links = [{"article_id": rp["article"], "event_id": rp["event"], "incident_id": rec["id"],
+              "outlet": rp.get("outlet"), "status": rp.get("status")}
+             for rec in records for rp in rec.get("reports") or [] if rp["article"] in known]
+    ir = inc.incident_reports.c
+    gone = delete(inc.incident_reports).where(ir.article_id == bindparam("a"), ir.event_id == bindparam("e"))
+    for chunk in _chunks(links, 5000):  # a report's row from an incident outside the set (never expected)
+        conn.execute(gone, [{"a": x["article_id"], "e": x["event_id"]} for x in chunk])
+        conn.execute(insert(inc.incident_reports), chunk)
+
+
+def link_articles(conn: Connection, article_ids: list[str], *, weights: Weights = DEFAULT,
+                  progress=None) -> IncrementalResult:
+    """Link the events of these stored articles into the stored incidents (the caller commits)."""
+    touched = forget_articles(conn, article_ids)
+    new: dict[str, Report] = {}
+    for chunk in _chunks(sorted(set(article_ids))):
+        got = load_reports(conn, chunk)
+        new.update(got)
+        if progress is not None:
+            progress.update(len(chunk))
+    rows = [index_row(r) for r in new.values()]
+    for chunk in _chunks(rows, 5000):
+        conn.execute(insert(lr), chunk)
+    _bump_terms(conn, new.values())
+    marks = [{"article_id": a, "at": inc._now()} for a in sorted(set(article_ids))]
+    for chunk in _chunks(marks, 5000):
+        conn.execute(insert(linked_articles), chunk)
+    # incidents that lost reports (re-analysed articles) are re-linked from what they have left
+    left = set(_keys_of(conn, touched))
+    seeds = {k: r for k, r in load_reports(conn, {k.rsplit(":", 1)[0] for k in left}).items() if k in left}
+    corrections = inc.list_corrections(conn)
+    stats: dict = {}
+    S, old_ids = _affected(conn, {**seeds, **new}, corrections, weights, stats)
+    old_ids |= set(touched)
+    previous = {}
+    ir = inc.incident_reports.c
+    for chunk in _chunks(sorted(old_ids)):
+        for a, e, i in conn.execute(select(ir.article_id, ir.event_id, ir.incident_id).where(ir.incident_id.in_(chunk))):
+            previous[f"{a}:{e}"] = i
+    reports = sorted(S.values(), key=lambda r: r.key)
+    rel = [c for c in corrections if _touches(c, S)]
+    res = link_reports(reports, previous=previous, corrections=rel, weights=weights, idf=_idf(conn, reports)) \
+        if reports else None
+    records = res.incidents if res else []
+    _save_some(conn, old_ids, records)
+    new_ids = {r["id"] for r in records}
+    return IncrementalResult(records, {"new_articles": len(set(article_ids)), "new_reports": len(new),
+                                       "affected_reports": len(S), "incidents_changed": len(records),
+                                       "incidents_removed": len(old_ids - new_ids), **stats})
+
+
+def _keys_of(conn: Connection, incident_ids: list[str]) -> list[str]:
+    ir = inc.incident_reports.c
+    out = []
+    for chunk in _chunks(incident_ids):
+        out += [f"{a}:{e}" for a, e in conn.execute(select(ir.article_id, ir.event_id).where(ir.incident_id.in_(chunk)))]
+    return out
+
+
+def _touches(corr: dict, S: dict) -> bool:
+    anchors = corr.get("anchors") or {}
+    keys = set(anchors.get("incident") or []) | set(anchors.get("other") or [])
+    if corr.get("event"):
+        keys.add(corr["event"])
+    return bool(keys & set(S))
+
+
+def link_new(engine, *, quiet: bool = True, weights: Weights = DEFAULT) -> IncrementalResult:
+    """Link every stored article the linker has not seen yet, in one transaction."""
+    from eventwire.batch.progress import bar
+
+    with engine.begin() as conn:
+        ids = unlinked_articles(conn)
+        if not ids:
+            return IncrementalResult(stats={"new_articles": 0, "new_reports": 0, "incidents_changed": 0,
+                                            "incidents_removed": 0})
+        with bar(len(ids), "link (incremental)", quiet) as pbar:
+            return link_articles(conn, ids, weights=weights, progress=pbar)
+
+
+def rebuild_index(conn: Connection, reports: list[Report], article_ids: Iterable[str]) -> None:
+    """Replace the link index and term counts with these reports (after a full relink)."""
+    conn.execute(delete(lr))
+    conn.execute(delete(link_terms))
+    conn.execute(delete(linked_articles))
+    for i in range(0, len(reports), 5000):
+        conn.execute(insert(lr), [index_row(r) for r in reports[i:i + 5000]])
+    df: dict[str, int] = {}
+    for r in reports:
+        for t in r.terms:
+            df[t[:200]] = df.get(t[:200], 0) + 1
+    for chunk in _chunks([{"term": t, "df": n} for t, n in df.items()], 5000):
+        conn.execute(insert(link_terms), chunk)
+    now = inc._now()
+    for chunk in _chunks([{"article_id": a, "at": now} for a in sorted(set(article_ids))], 5000):
+        conn.execute(insert(linked_articles), chunk)
+
+
+def relink_full(conn: Connection, *, progress=None, weights: Weights = DEFAULT):
+    """Link every stored event again (as `store.incidents.relink`) and rebuild the incremental index."""
+    seen: list[str] = []
+
+    def docs() -> Iterator[dict]:
+        for d in inc.load_documents(conn):
+            seen.append((d.get("article") or {}).get("id"))
+            if progress is not None:
+                progress.update(1)
+            yield d
+
+    reports = reports_from_documents(docs())
+    by_key = {r.key: r for r in reports}
+    res = link_reports(list(by_key.values()), previous=inc.previous_assignment(conn),
+                       corrections=inc.list_corrections(conn), weights=weights)
+    inc.save_incidents(conn, res.incidents)
+    rebuild_index(conn, list(by_key.values()), [a for a in seen if a])
+    return res
+
+
+def count_linkable(conn: Connection) -> int:
+    """Stored articles with events (the full relink's progress total)."""
+    has_events = select(events.c.article_id).where(events.c.article_id == articles.c.id).exists()
+    return conn.execute(select(func.count()).select_from(articles).where(has_events)).scalar_one()
