@@ -69,6 +69,7 @@ docs: $(VENV)/.installed-test chromium
 schema: $(VENV)/.installed
 	$(BIN)/eventwire schema --record document -o schema/document.schema.json
 	$(BIN)/eventwire schema --record error -o schema/error.schema.json
+	$(BIN)/eventwire schema --record incident -o schema/incident.schema.json
 
 clean-db:
 	rm -f $(DB)

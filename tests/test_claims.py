@@ -98,15 +98,24 @@ def test_denial(nlp):
 
 
 def test_polnear_items_floor(nlp, shared):
-    """Real PolNeAR articles (read at test time): cue-matched claim F1 stays above a floor."""
+    """Real PolNeAR articles the cue model never saw (train_claims.py's held-out folds, read at
+    test time): cue-matched claim F1 stays above a floor (out-of-sample)."""
+    import importlib.util
+
     from eventwire.analysis import analyse_many
     from eventwire.ingest.article import Article
 
     path = shared / "data" / "attribution-polnear-dev.jsonl"
     if not path.exists():
         pytest.skip("attribution-polnear-dev.jsonl is missing")
+    bench = Path(__file__).resolve().parent.parent / "benchmarks" / "train_claims.py"
+    spec = importlib.util.spec_from_file_location("train_claims", bench)
+    train = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(train)
     with path.open(encoding="utf-8") as fh:
-        items = [json.loads(line) for line in fh.readlines()[:8]]
+        held = [it for it in map(json.loads, fh) if train.fold(it["id"]) in train.HELD_OUT]
+    items = held[:8]
+    assert len(items) == 8
     arts = [Article(text=it["text"], id=it["id"]) for it in items]
     tp = n_sys = n_gold = 0
     for it, doc in zip(items, analyse_many(arts, nlp=nlp), strict=True):
@@ -383,3 +392,17 @@ def test_belief_about_an_object_is_a_claim_with_a_named_subject(nlp):
     assert [(c["cue"]["text"], c["speaker"]["text"]) for c in claims] == [("see", "Patrick Leahy and Chuck Grassley")]
     assert claims[0]["content_text"].startswith("reauthorization")
     assert not _claims(nlp, "You see the river as you drive into town.")
+
+
+def test_component_keeps_no_per_document_state(nlp):
+    """Per-document state lives in a context object for one `find` call, not on the shared component."""
+    from spacy.tokens import Doc, Span
+
+    from eventwire.analysis import analyse_many
+    from eventwire.ingest.article import Article
+
+    comp = nlp.get_pipe("eventwire_claims")
+    before = {k: id(v) for k, v in vars(comp).items()}
+    next(analyse_many([Article(text='"We will not stop," the minister said on Monday.', id="s")], nlp=nlp))
+    assert {k: id(v) for k, v in vars(comp).items()} == before
+    assert not any(isinstance(v, Doc | Span) for v in vars(comp).values())

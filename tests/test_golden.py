@@ -1,6 +1,7 @@
 """Golden test: the SANA example's .expected.json holds, matched loosely by ../shared/eval/check_example.py.
 
-Sections are listed once here; later layers add theirs (actors, claims, events, framing, ...).
+Every section of the expected file is checked (all nine: article, places, times, actors,
+claims, events, casualties, framing, must_not), with the checker's own semantics.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-SECTIONS = ("article", "places", "times")
+SECTIONS = ("article", "places", "times", "actors", "claims", "events", "casualties", "framing", "must_not")
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +27,11 @@ def checker(shared: Path):
 @pytest.fixture(scope="module")
 def expected(shared: Path) -> dict:
     return json.loads((shared / "examples" / "sana-2018-06-16.expected.json").read_text(encoding="utf-8"))
+
+
+def test_every_expected_section_is_checked(checker, expected: dict):
+    """A section added to the expected file (or the checker) cannot go unchecked here."""
+    assert set(expected) - {"about"} == set(SECTIONS) == set(checker.SECTIONS)
 
 
 @pytest.mark.parametrize("section", SECTIONS)

@@ -16,7 +16,7 @@ from sqlalchemy import inspect, text
 from eventwire.link.corrections import make_correction
 from eventwire.store import engine_for, head_revision, repo, upgrade
 from eventwire.store import incidents as store
-from eventwire.store.queries import IncidentFilters, list_incidents
+from eventwire.store.queries import IncidentFilters, get_incident, list_incidents
 from test_store_pg import pg_url  # noqa: F401 - the module-scoped throwaway server fixture
 
 DATA = Path(__file__).resolve().parent / "data" / "linking"
@@ -62,7 +62,7 @@ def test_pg_link_list_correct_relink(engine, docs):
         shafaa = _of(incs, "c01-sana")
         assert shafaa["grade"] == "contested" and shafaa["origins"] == 3 and len(shafaa["reports"]) == 7
         assert [i["id"] for i in list_incidents(conn, IncidentFilters(grade="contested"))] == [shafaa["id"]]
-        assert store.get_incident(conn, shafaa["id"])["id"] == shafaa["id"]
+        assert get_incident(conn, shafaa["id"])["id"] == shafaa["id"]
         assert store.resolve_incident(conn, shafaa["id"][:10]) == [shafaa["id"]]
         a, b = _of(incs, "c07-sohr-bukamal")["id"], _of(incs, "c09-sana-0616")["id"]
         corr = make_correction("merge", a, other=b, anchors=store.incident_keys(conn, a),

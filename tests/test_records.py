@@ -46,3 +46,25 @@ def test_error_record_validates():
     rec = ErrorRecord(id="x", error="x: input is empty", code="empty", source="x").to_dict()
     jsonschema.validate(rec, schema)
     assert rec["schema"] == ERROR_SCHEMA
+
+
+def test_the_contract_is_closed():
+    """Every output field is declared: an undeclared one is an error, and optional extras stay out when unset."""
+    import pydantic
+
+    from eventwire import records
+
+    base = {"article": {"id": "a", "text": "t"}}
+    with pytest.raises(pydantic.ValidationError):
+        records.Document.model_validate({**base, "surprise": 1})
+    with pytest.raises(pydantic.ValidationError):
+        records.Document.model_validate({**base, "claims": [{"id": "c0", "kind": "direct", "cue": {
+            "text": "said", "start": 0, "end": 4}, "content": {"start": 5, "end": 9}, "leak": True}]})
+    claim = {"id": "c0", "kind": "direct", "cue": {"text": "said", "start": 0, "end": 4},
+             "content": {"start": 5, "end": 9}, "chain": ["Reuters"], "denial": True}
+    out = records.Document.model_validate({**base, "claims": [claim]}).to_dict()
+    assert out["claims"][0]["chain"] == ["Reuters"] and "hedge" not in out["claims"][0]
+    schema = records.json_schema("document")["$defs"]
+    assert {"chain", "denial", "hedge"} <= set(schema["Claim"]["properties"])
+    assert "copy_of" in schema["Article"]["properties"] and "FramingSummary" in schema
+    assert all(d.get("additionalProperties") is False for d in schema.values())

@@ -78,3 +78,13 @@ class SkippedFile(InputError):
     """A file a directory walk did not read (unknown kind, hidden, unreadable link); not a failure."""
 
     code = "skipped"
+
+
+class LayerFailed(Exception):
+    """An analysis layer raised on an article (a bug or odd input eventwire must handle), naming the layer."""
+
+    code = "analysis"
+
+    def __init__(self, message: str, *, layer: str | None = None):
+        super().__init__(message)
+        self.layer = layer

@@ -23,6 +23,7 @@ import logging
 import math
 import re
 from bisect import bisect_right
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -421,6 +422,28 @@ class CueModel:
 
 # ----------------------------------------------------------------------- component
 
+@dataclass
+class _DocState:
+    """What the claims layer knows of the document it is reading (its text with '' read as a quote,
+    paragraphs, the sentence being walked). One per `find` call, in a context variable, so the
+    component itself holds no per-document state and threads can share it."""
+
+    doc: Doc | None = None
+    text: str = ""
+    quotes: Quotes | None = None
+    paras: list[tuple[int, int]] = field(default_factory=list)
+    para_starts: list[int] = field(default_factory=list)
+    sent: Span | None = None
+
+
+_STATE: ContextVar[_DocState | None] = ContextVar("eventwire_claims_document", default=None)
+
+
+def _state() -> _DocState:
+    """The document being read (an empty state outside `find`)."""
+    return _STATE.get() or _DocState()
+
+
 class ClaimsComponent:
     """Finds claims (quotes, reported speech, documents, hedges, denials) on a parsed Doc."""
 
@@ -434,32 +457,30 @@ class ClaimsComponent:
 
     # -- entry point
     def __call__(self, doc: Doc) -> Doc:
-        try:
-            doc._.ew_claims = self.find(doc)
-        except Exception:  # a bad document loses its claims, never the pipeline
-            log.exception("claims layer failed on a document; no claims recorded")
-            doc._.ew_claims = []
-        finally:
-            self._raw_doc = self._sent = self._quotes = None  # hold no reference to a finished Doc
+        # a failure reaches spaCy's error handler: the article becomes an error record
+        doc._.ew_claims = self.find(doc)
         return doc
 
     def find(self, doc: Doc) -> list[dict]:
+        """The claims of a Doc; what it learns of this document lives in a `_DocState`, not on self."""
         # '' is a quotation mark in some newswire styles: read it as a straight quote (same length)
         text_of_doc = doc_text(doc)
-        self._raw_doc = doc
-        text = self._text = text_of_doc.replace("''", ' "') if "''" in text_of_doc else text_of_doc
-        quotes = self._quotes = Quotes(find_quotes(text))
-        self._paras = paragraphs(text)
-        self._para_starts = [a for a, _ in self._paras]
+        text = text_of_doc.replace("''", ' "') if "''" in text_of_doc else text_of_doc
+        paras = paragraphs(text)
+        state = _DocState(doc=doc, text=text, paras=paras, para_starts=[a for a, _ in paras])
+        token = _STATE.set(state)
+        try:
+            return self._find(doc, text_of_doc, text, state)
+        finally:
+            _STATE.reset(token)  # hold no reference to a finished Doc
+
+    def _find(self, doc: Doc, text_of_doc: str, text: str, state: _DocState) -> list[dict]:
+        quotes = state.quotes = Quotes(find_quotes(text))
         raw: list[dict] = []
         for sent in doc.sents:
-            self._sent = sent
+            state.sent = sent
             for tok in sent:
-                try:
-                    c = self._from_token(tok, quotes, text)
-                except Exception:  # one odd parse drops one claim
-                    log.debug("claim at %d skipped", tok.idx, exc_info=True)
-                    c = None
+                c = self._from_token(tok, quotes, text)
                 if c:
                     raw.append(c)
         raw.extend(self._colon_labels(doc, quotes))
@@ -527,11 +548,11 @@ class ClaimsComponent:
         """The cue model's probability that this verb is a report here (0 without a model)."""
         if self.model is None or tok.pos_ != "VERB":
             return 0.0
-        return self.model.prob(cue_features(tok, quotes, self.lex, self._sent_of(tok), self._text))
+        return self.model.prob(cue_features(tok, quotes, self.lex, self._sent_of(tok), _state().text))
 
     def _sent_of(self, tok: Token) -> Span:
         """The sentence of a token: the one ``find`` is walking if it holds it (cheap), else Token.sent."""
-        s = getattr(self, "_sent", None)
+        s = _state().sent
         return s if s is not None and s.start <= tok.i < s.end else tok.sent
 
     def _fallback_content(self, tok: Token, last: Token, passive: bool, quotes: Quotes,
@@ -792,7 +813,7 @@ class ClaimsComponent:
         if len(subjects) > 1:
             # "“Like Oakland. Or Ferguson,” Trump said": a quotation's word the parser took for a
             # second subject is never the speaker
-            quotes = getattr(self, "_quotes", None)
+            quotes = _state().quotes
             outside = [c for c in subjects if quotes is None or not quotes.containing(c.idx)]
             subjects = outside or subjects
         if subjects:
@@ -1009,11 +1030,11 @@ class ClaimsComponent:
 
     def _para_of(self, pos: int) -> tuple[int, int] | None:
         """The paragraph holding a character offset (set per document in ``find``)."""
-        starts = getattr(self, "_para_starts", None)
-        if not starts:
+        state = _state()
+        if not state.para_starts:
             return None
-        i = bisect_right(starts, pos) - 1
-        return self._paras[i] if i >= 0 else None
+        i = bisect_right(state.para_starts, pos) - 1
+        return state.paras[i] if i >= 0 else None
 
     def _extend_quotes(self, s: int, e: int, quotes: Quotes, tok: Token) -> tuple[int, int] | None:
         # a parsed clause never runs past the cue's paragraph: the parser often joins a paragraph
@@ -1021,7 +1042,7 @@ class ClaimsComponent:
         # break (quotations that do are found by the quote scan, not here)
         para = self._para_of(tok.idx)
         if para is not None and (s < para[0] or e > para[1]):
-            s, e = _trim(self._text, max(s, para[0]), min(e, para[1]))
+            s, e = _trim(_state().text, max(s, para[0]), min(e, para[1]))
         if e <= s:
             return None
         for a, b in quotes.overlapping(s, e):
@@ -1339,13 +1360,13 @@ class ClaimsComponent:
                 region = min(region, sp["start"])
             # a speaker outside the outer content ("X declared A and said B": shared subject) does
             # not hold the cut back; the cut falls at the inner cue
-            lead = self._text[c["content"][0]:region].strip().lower()
+            lead = _state().text[c["content"][0]:region].strip().lower()
             if lead in REL_PRONOUNS:
                 region = c["content"][0]  # "..., which he said were ...": the relative pronoun opens it
             if self._weak_nested(c, lead):
                 continue
             if o["kind"] != "direct" and region > o["content"][0] and c["content"][0] >= region - 1:
-                s, e = _trim_words(self._text, o["content"][0], region)
+                s, e = _trim_words(_state().text, o["content"][0], region)
                 if e - s >= 8:
                     o["content"] = [s, e]
                     keep.append(c)
@@ -1365,7 +1386,7 @@ class ClaimsComponent:
         "the group he leads"), a modal; the outer content keeps it. Finite verbs, "..., saying",
         coordinated and complement verbs, and "which he said ..." still cut."""
         i = c.get("_cue_tok")
-        doc = getattr(self, "_raw_doc", None)
+        doc = _state().doc
         if i is None or doc is None:
             return False
         tok = doc[i]
@@ -1490,6 +1511,8 @@ class ClaimsComponent:
 
 
 @Language.factory("eventwire_claims", default_config={"model": MODEL_FILE, "threshold": None},
-                  assigns=["doc._.ew_claims"], requires=["token.dep", "token.lemma", "doc.sents"])
+                  assigns=["doc._.ew_claims"],
+                  # the actors' spans name the speakers
+                  requires=["token.dep", "token.lemma", "doc.sents", "doc.spans"])
 def make_claims(nlp: Language, name: str, model: str | None, threshold: float | None) -> ClaimsComponent:
     return ClaimsComponent(nlp, name, model, threshold)

@@ -51,6 +51,12 @@ def _numbered(doc: Doc, key: str, ext: str, prefix: str, model: type,
     return items, ids
 
 
+# the Event fields to_document builds itself; every other key a layer writes passes as it is
+_EVENT_BUILT = frozenset({"id", "type", "mode", "context", "actors", "recipients", "place", "date", "end_date",
+                          "date_precision", "killed", "injured", "trigger", "sentence", "status", "claim",
+                          "negated"})
+
+
 def to_document(doc: Doc, article: dict) -> records.Document:
     """The contract record for an analysed Doc; `article` holds id, url, title, published, outlet."""
     text = doc_text(doc)
@@ -92,7 +98,7 @@ def to_document(doc: Doc, article: dict) -> records.Document:
     events = []
     for n, e in enumerate(raw_events):
         tk, sk = _key(e["trigger"]), _key(e["sentence"])
-        extra = {k: v for k, v in e.items() if k not in records.Event.model_fields}
+        extra = {k: v for k, v in e.items() if k not in _EVENT_BUILT}  # declared extras (intended); others fail
         events.append(records.Event(
             id=f"e{n}", type=e["type"], mode=e.get("mode"), context=list(e.get("context") or []),
             actors=[a for a in (actor_ref(x) for x in e.get("actors") or []) if a],

@@ -341,12 +341,7 @@ class FramingComponent:
 
     # ----- assembly
     def __call__(self, doc: Doc) -> Doc:
-        try:
-            self._annotate(doc)
-        except Exception as exc:  # bad input drops the layer's output, never the document
-            log.warning("framing failed on a document: %s", exc)
-            doc.spans[self.spans_key] = []
-            doc._.ew_framing_summary = summary(doc, [])
+        self._annotate(doc)  # a failure reaches spaCy's error handler: the article's error record
         return doc
 
     def _annotate(self, doc: Doc) -> None:
@@ -544,7 +539,9 @@ def summary(doc: Doc, spans: list[Span]) -> dict:
         "use_model": True,
     },
     assigns=["doc.spans", "doc._.ew_framing_summary"],
-    requires=["token.pos", "token.lemma", "token.dep", "doc.sents"],
+    # reads token.pos (set from token.tag by the model's attribute_ruler, which does not declare it)
+    # and the actors' spans (what a framing span is about)
+    requires=["token.tag", "token.lemma", "token.dep", "doc.sents", "doc.spans"],
 )
 def make_framing(nlp: Language, name: str, spans_key: str, terms: str, patterns: str, bias_words: str,
                  model: str, threshold: float | None, seed_threshold: float | None,

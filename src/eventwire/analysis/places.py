@@ -874,13 +874,10 @@ class PlacesComponent:
 
     # ------------------------------------------------------------------ component
     def __call__(self, doc: Doc) -> Doc:
-        held: dict[int, dict] = {}
-        try:
-            mentions = self._mentions(doc)
-            self._resolve(doc, mentions)
-            held = self._held_by(doc_text(doc), mentions)
-        except Exception:  # noqa: BLE001 - one bad document must not stop a batch
-            mentions = []
+        # a failure reaches spaCy's error handler: the article becomes an error record naming the layer
+        mentions = self._mentions(doc)
+        self._resolve(doc, mentions)
+        held = self._held_by(doc_text(doc), mentions)
         spans = []
         for m in mentions:
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
@@ -939,7 +936,9 @@ class PlacesComponent:
     "eventwire_places",
     default_config={"cache_dir": None, "fuzzy_threshold": 88.0, "min_score": 0.2, "spans_key": "places"},
     assigns=["doc.spans"],
-    requires=["doc.ents", "token.pos"],
+    # token.pos is read, but en_core_web_sm sets it in its attribute_ruler from token.tag without
+    # declaring it: token.tag is what makes it there, so analyze_pipes can check the order
+    requires=["doc.ents", "token.tag"],
 )
 def make_places(nlp: Language, name: str, cache_dir: str | None, fuzzy_threshold: float, min_score: float,
                 spans_key: str) -> PlacesComponent:

@@ -27,6 +27,7 @@ from eventwire import __version__
 from eventwire.api import exports, ingest, models, security
 from eventwire.api.mapcache import MapCache
 from eventwire.api.problems import PROBLEM_TYPE, Problem, problem_body, validation_detail
+from eventwire.services import export as export_service
 from eventwire.store import queries as Q
 
 WEB = Path(__file__).resolve().parent.parent / "web"
@@ -405,9 +406,8 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
     # ------------------------------------------------------------ events
 
     def event_filters(m: models.EventFilterQuery, limit: int | None, offset: int) -> Q.EventFilters:
-        return Q.EventFilters(type=m.type, status=m.status, actor=m.actor, country=m.country, since=m.since,
-                              until=m.until, bbox=bbox_of(m.bbox), article=m.article, q=m.q, limit=limit,
-                              offset=offset)
+        bbox_of(m.bbox)  # a malformed box is a 422 problem
+        return export_service.event_filters(m, limit, offset)
 
     @app.get("/api/events", tags=["events"], summary="Search events", responses=GET_ERRORS)
     def get_events(m: Annotated[models.EventQuery, Query()]):
@@ -419,10 +419,8 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
 
     def incident_filters(m: models.IncidentFilterQuery, limit: int | None = None, offset: int = 0,
                          sort: str = "date", order: str = "desc") -> Q.IncidentFilters:
-        return Q.IncidentFilters(grade=m.grade, type=m.type, since=m.since, until=m.until, bbox=bbox_of(m.bbox),
-                                 actor=m.actor, affiliation=m.affiliation, article=m.article, country=m.country,
-                                 province=m.province, outlet=m.outlet, q=m.q, limit=limit, offset=offset,
-                                 sort=sort, desc=order == "desc")
+        bbox_of(m.bbox)  # a malformed box is a 422 problem
+        return export_service.incident_filters(m, limit, offset, sort, order)
 
     app.state.incident_filters = incident_filters
 
@@ -615,20 +613,20 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
     def export_events(fmt: ExportFormat, m: Annotated[models.EventExportQuery, Query()]):
         """Events as `jsonl`, `csv` (ACLED-like columns), `geojson` or `plover` (PLOVER JSON lines);
         the same filters as `/api/events`."""
-        f = event_filters(m, m.limit, 0)
+        bbox_of(m.bbox)
         with conn() as c:
-            rows = list(Q.iter_events(c, f))
-        return _stream(exports.export_events(rows, fmt), fmt, "events")
+            chunks = export_service.export_events(c, m, fmt)
+        return _stream(chunks, fmt, "events")
 
     @app.get("/api/export/incidents.{fmt}", tags=["exports"], summary="Export incidents",
              responses={**GET_ERRORS, **EXPORT_OK})
     def export_incidents(fmt: ExportFormat, m: Annotated[models.IncidentExportQuery, Query()]):
         """Incidents as `jsonl` (eventwire/incident/1), `csv` (ACLED-like), `geojson` or `plover`; the same
         filters and sorts as `/api/incidents` and the incidents table."""
-        f = incident_filters(m, m.limit, 0, m.sort, m.order)
+        bbox_of(m.bbox)
         with conn() as c:
-            rows = Q.list_incidents(c, f)
-        return _stream(exports.export_incidents(rows, fmt), fmt, "incidents")
+            chunks = export_service.export_incidents(c, m, fmt)
+        return _stream(chunks, fmt, "incidents")
 
     # ------------------------------------------------------------ schema of the JSON article input
 

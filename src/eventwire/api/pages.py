@@ -128,7 +128,7 @@ def marked_text(doc: dict) -> list[dict]:
 def _chains(doc: dict) -> dict[str, list[str]]:
     """Each event's claim chain (outlet <- speaker <- ... <- event), as on the incident page."""
     outlet = ((doc.get("article") or {}).get("outlet") or {}).get("name")
-    return {e["id"]: Q._claim_chain(doc, e, outlet) for e in doc.get("events") or []}
+    return {e["id"]: Q.claim_chain(doc, e, outlet) for e in doc.get("events") or []}
 
 
 def add_pages(app: FastAPI) -> None:

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 
+from eventwire.store import scale as _scale  # noqa: F401 - its tables join schema.metadata (no circle)
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_S = 30.0  # SQLite waits this long for a lock before a statement fails (then repo retries)
 PG_MIGRATION_LOCK = 0x65766E74  # pg_advisory_xact_lock key of schema changes ("evnt")

@@ -1,6 +1,6 @@
-"""Incident tables and their repository functions (load reports, save incidents, corrections).
+"""Repository functions of the incident tables (load reports, save incidents, corrections).
 
-The tables live on the same `MetaData` as `store/schema.py` (Alembic revision
+The tables are in `store/schema.py` with the others (Alembic revision
 0002_incidents adds them). The linker itself is pure (`eventwire.link`); this
 module only loads the stored documents for it and saves what it returns:
 
@@ -15,89 +15,22 @@ module only loads the stored documents for it and saves what it returns:
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
 
 from sqlalchemy import (
-    Column,
     Connection,
-    DateTime,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Table,
-    Text,
     delete,
     exists,
     insert,
     select,
 )
 
-from eventwire.store.schema import Json, articles, events, metadata
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-incidents = Table(
-    "incidents", metadata,
-    Column("id", String(64), primary_key=True),
-    Column("type", String(16)),
-    Column("mode", String(32)),
-    Column("date", String(32)),
-    Column("end_date", String(32)),
-    Column("date_precision", String(16)),
-    Column("place", Json),
-    Column("lat", Float),
-    Column("lon", Float),
-    Column("country", String(3)),
-    Column("admin1", Text),
-    Column("actors", Json),
-    Column("recipients", Json),
-    Column("killed_min", Integer),
-    Column("killed_max", Integer),
-    Column("injured_min", Integer),
-    Column("injured_max", Integer),
-    Column("grade", String(16), nullable=False),
-    Column("grade_reason", Text),
-    Column("origins", Integer, nullable=False, default=0),
-    Column("n_reports", Integer, nullable=False, default=0),
-    Column("record", Json, nullable=False, comment="the eventwire/incident/1 record"),
-    Column("linked_at", DateTime(timezone=True), nullable=False, default=_now),
-)
-Index("ix_incidents_grade", incidents.c.grade)
-Index("ix_incidents_date", incidents.c.date)
-Index("ix_incidents_country_date", incidents.c.country, incidents.c.date)  # incidents table filters (0006)
-Index("ix_incidents_admin1", incidents.c.admin1)
-Index("ix_incidents_killed_max", incidents.c.killed_max, incidents.c.id)  # incidents table sorts (0006)
-Index("ix_incidents_n_reports", incidents.c.n_reports, incidents.c.id)
-
-incident_reports = Table(
-    "incident_reports", metadata,
-    Column("article_id", String(200), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
-    Column("event_id", String(16), primary_key=True),
-    Column("incident_id", String(64), ForeignKey("incidents.id", ondelete="CASCADE"), nullable=False),
-    Column("outlet", String(100)),
-    Column("status", String(16)),
-)
-Index("ix_incident_reports_incident_id", incident_reports.c.incident_id)
-
-incident_corrections = Table(
-    "incident_corrections", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("action", String(16), nullable=False, comment="merge, split or grade"),
-    Column("incident", String(64), nullable=False, comment="the incident id as the person named it"),
-    Column("other", String(64), comment="merge: the incident merged into it"),
-    Column("event", Text, comment="split: the report key <article>:<event> taken out"),
-    Column("grade", String(16), comment="grade: the grade set"),
-    Column("note", Text),
-    Column("anchors", Json, nullable=False, comment="report keys of the incidents when corrected"),
-    Column("by", String(200), nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False, default=_now),
-    Column("undone_at", DateTime(timezone=True), comment="when undone (kept in the history, no longer applied)"),
-    Column("undone_by", String(200)),
+from eventwire.store.schema import (
+    _now,
+    articles,
+    events,
+    incident_corrections,
+    incident_reports,
+    incidents,
 )
 
 TABLES = (incidents, incident_reports, incident_corrections)
@@ -156,38 +89,9 @@ def save_incidents(conn: Connection, records: Iterable[dict], batch: int = 5000)
     return n
 
 
-def list_incidents(conn: Connection, *, grade: str | None = None, type: str | None = None,
-                   since: str | None = None, until: str | None = None,
-                   bbox: tuple[float, float, float, float] | None = None,
-                   limit: int | None = None, offset: int = 0) -> list[dict]:
-    """Stored incident records (newest first), filtered; bbox is (min_lon, min_lat, max_lon, max_lat)."""
-    c = incidents.c
-    q = select(c.record)
-    if grade:
-        q = q.where(c.grade == grade)
-    if type:
-        q = q.where(c.type == type.upper())
-    if since:
-        q = q.where(c.date >= since)
-    if until:
-        q = q.where(c.date <= until)
-    if bbox:
-        x0, y0, x1, y1 = bbox
-        q = q.where(c.lon >= x0, c.lon <= x1, c.lat >= y0, c.lat <= y1)
-    q = q.order_by(c.date.desc().nulls_last(), c.id).offset(offset)
-    if limit is not None:
-        q = q.limit(limit)
-    return [r for (r,) in conn.execute(q)]
-
-
-def get_incident(conn: Connection, incident_id: str) -> dict | None:
-    r = conn.execute(select(incidents.c.record).where(incidents.c.id == incident_id)).first()
-    return r[0] if r else None
-
-
 def resolve_incident(conn: Connection, prefix: str) -> list[str]:
     """Incident ids equal to, or starting with, `prefix`."""
-    if get_incident(conn, prefix) is not None:
+    if conn.execute(select(incidents.c.id).where(incidents.c.id == prefix)).first() is not None:
         return [prefix]
     q = select(incidents.c.id).where(incidents.c.id.startswith(prefix, autoescape=True)).limit(5)
     return [i for (i,) in conn.execute(q)]

@@ -16,11 +16,17 @@ from typing import Any
 
 from sqlalchemy import Connection, Text, and_, cast, exists, literal, or_, select, type_coerce
 
+from eventwire.records import GRADES, Incident
 from eventwire.store import repo
 from eventwire.store import schema as s
 from eventwire.store.incidents import incident_reports, incidents
 
-GRADES = ("confirmed", "fair", "weak", "contested", "discounted")
+__all__ = ["GRADES", "get_incident", "incident_record", "list_incidents"]
+
+
+def incident_record(rec: dict) -> dict:
+    """A stored incident as its contract record (`records.Incident`): every reader goes through here."""
+    return Incident.model_validate(rec).to_dict()
 BBox = tuple[float, float, float, float]  # min_lon, min_lat, max_lon, max_lat
 
 
@@ -330,7 +336,7 @@ def list_incidents(conn: Connection, filters: IncidentFilters | None = None, *,
     if f.limit is not None:
         q = q.limit(f.limit)
     if not brief:
-        return [r for (r,) in conn.execute(q)]
+        return [incident_record(r) for (r,) in conn.execute(q)]
     out = []
     for r in conn.execute(q).mappings():
         d = dict(r)
@@ -394,7 +400,7 @@ def incident_facets(conn: Connection) -> dict[str, list[str]]:
             "affiliations": affs, "countries": countries}
 
 
-def _claim_chain(doc: dict, event: dict, outlet: str | None) -> list[str]:
+def claim_chain(doc: dict, event: dict, outlet: str | None) -> list[str]:
     """Who said it, outermost first: outlet, then each claim's speaker (and channel), then the event.
 
     "SANA <- Foreign Ministry <- letter <- alleged airstrike". When the event's claim carries the
@@ -447,7 +453,7 @@ def get_incident(conn: Connection, incident_id: str, *, detail: bool = True) -> 
         return None
     rec = dict(r[0])
     if not detail:
-        return rec
+        return incident_record(rec)
     ids = sorted({rp["article"] for rp in rec.get("reports") or []})
     a = s.articles.c
     arts = {row["id"]: dict(row) for row in conn.execute(
@@ -464,10 +470,10 @@ def get_incident(conn: Connection, incident_id: str, *, detail: bool = True) -> 
                        "outlet_country": art["outlet_country"],
                        "outlet_name": rp.get("outlet_name") or art["outlet_name"],
                        "trigger": ev.get("trigger"), "claim": ev.get("claim"),
-                       "chain": _claim_chain(doc, ev, rp.get("outlet_name") or art["outlet_name"])})
+                       "chain": claim_chain(doc, ev, rp.get("outlet_name") or art["outlet_name"])})
         reports.append(rp)
     rec["reports"] = reports
-    return rec
+    return incident_record(rec)
 
 
 def article_incidents(conn: Connection, article_id: str) -> list[dict]:

@@ -220,7 +220,62 @@ SECTIONS: dict[str, Table] = {
     "framing": framing,
 }
 
-# The incident tables (eventwire.link) live on this MetaData too; importing them here keeps
-# `metadata` complete for create_all and the migration check.
-from eventwire.store import incidents as _incidents  # noqa: E402,F401
-from eventwire.store import scale as _scale  # noqa: E402,F401
+# ------------------------------------------------------------------ incidents (eventwire.link)
+incidents = Table(
+    "incidents", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("type", String(16)),
+    Column("mode", String(32)),
+    Column("date", String(32)),
+    Column("end_date", String(32)),
+    Column("date_precision", String(16)),
+    Column("place", Json),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("country", String(3)),
+    Column("admin1", Text),
+    Column("actors", Json),
+    Column("recipients", Json),
+    Column("killed_min", Integer),
+    Column("killed_max", Integer),
+    Column("injured_min", Integer),
+    Column("injured_max", Integer),
+    Column("grade", String(16), nullable=False),
+    Column("grade_reason", Text),
+    Column("origins", Integer, nullable=False, default=0),
+    Column("n_reports", Integer, nullable=False, default=0),
+    Column("record", Json, nullable=False, comment="the eventwire/incident/1 record"),
+    Column("linked_at", DateTime(timezone=True), nullable=False, default=_now),
+)
+Index("ix_incidents_grade", incidents.c.grade)
+Index("ix_incidents_date", incidents.c.date)
+Index("ix_incidents_country_date", incidents.c.country, incidents.c.date)  # incidents table filters (0006)
+Index("ix_incidents_admin1", incidents.c.admin1)
+Index("ix_incidents_killed_max", incidents.c.killed_max, incidents.c.id)  # incidents table sorts (0006)
+Index("ix_incidents_n_reports", incidents.c.n_reports, incidents.c.id)
+
+incident_reports = Table(
+    "incident_reports", metadata,
+    Column("article_id", String(200), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("event_id", String(16), primary_key=True),
+    Column("incident_id", String(64), ForeignKey("incidents.id", ondelete="CASCADE"), nullable=False),
+    Column("outlet", String(100)),
+    Column("status", String(16)),
+)
+Index("ix_incident_reports_incident_id", incident_reports.c.incident_id)
+
+incident_corrections = Table(
+    "incident_corrections", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("action", String(16), nullable=False, comment="merge, split or grade"),
+    Column("incident", String(64), nullable=False, comment="the incident id as the person named it"),
+    Column("other", String(64), comment="merge: the incident merged into it"),
+    Column("event", Text, comment="split: the report key <article>:<event> taken out"),
+    Column("grade", String(16), comment="grade: the grade set"),
+    Column("note", Text),
+    Column("anchors", Json, nullable=False, comment="report keys of the incidents when corrected"),
+    Column("by", String(200), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False, default=_now),
+    Column("undone_at", DateTime(timezone=True), comment="when undone (kept in the history, no longer applied)"),
+    Column("undone_by", String(200)),
+)

@@ -1,5 +1,6 @@
-"""The command line: click is imported here only.
+"""The article and store commands: extract, ingest, articles, show, db, gazetteer, schema, settings.
 
+(This was `eventwire/cli.py`; its shared options and helpers are in `cli/common.py`.)
 stdout carries only data; progress and messages go to stderr. A bad input item
 gets an `eventwire/error/1` record in its place and the exit status turns 1 at
 the end; a usage error exits 2.
@@ -9,65 +10,24 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
 
 import click
 
-from eventwire import __version__
 from eventwire.batch.local import analysed_items
-from eventwire.settings import load_settings
-
-EXIT_ITEM_ERRORS = 1
-
-
-def _settings(ctx: click.Context, **overrides: Any):
-    root = ctx.find_root()
-    base = dict(root.obj or {})
-    base.update({k: v for k, v in overrides.items() if v is not None})
-    return load_settings(base)
-
-
-def db_option(f):
-    return click.option("--db", "db", default=None, metavar="FILE|URL",
-                        help="SQLite file or database URL (default: user data dir; EVENTWIRE_DB).")(f)
-
-
-def published_option(f):
-    return click.option("--published", default=None, metavar="YYYY-MM-DD",
-                        help="Reference date for articles that carry none.")(f)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="eventwire")
-@click.option("--model", "spacy_model", default=None, help="spaCy model package name (setting spacy_model).")
-@click.pass_context
-def cli(ctx: click.Context, spacy_model: str | None) -> None:
-    """eventwire: attributed, geolocated, dated event records from news reports."""
-    ctx.obj = {"spacy_model": spacy_model}
-
-
-def output_options(*choices: str, default: str | None = None):
-    """`--format` with the given choices (the first is the default), shared by data commands."""
-    helps = {"json": "indented JSON", "jsonl": "one JSON record per line", "table": "aligned columns",
-             "csv": "comma-separated values"}
-
-    def deco(f):
-        return click.option(
-            "--format", "fmt", type=click.Choice(list(choices)), default=default,
-            help="; ".join(f"{c}: {helps.get(c, c)}" for c in choices) + f" (default {default or choices[0]})."
-        )(f)
-    return deco
-
-
-def all_option(f):
-    return click.option("--all", "all_files", is_flag=True,
-                        help="In a directory, read every file (unknown kinds and hidden files as text); "
-                             "without it, the files left out are listed on stderr.")(f)
-
-
-def _skipped(d: dict) -> bool:
-    """A directory walk's notice about a file it did not read (reported, not a failure)."""
-    return d.get("schema") == "eventwire/error/1" and d.get("code") == "skipped"
+from eventwire.cli.common import (
+    EXIT_ITEM_ERRORS,
+    SECTIONS,
+    _open_db,
+    _settings,
+    _shown_db,
+    _skipped,
+    all_option,
+    cli,
+    db_option,
+    output_options,
+    print_table,
+    published_option,
+)
 
 
 @cli.command()
@@ -95,34 +55,6 @@ def extract(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, publish
     if failed:
         click.echo(f"eventwire: {failed} of {n} inputs failed", err=True)
         sys.exit(EXIT_ITEM_ERRORS)
-
-
-def _open_db(settings):
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from eventwire.store import open_store
-
-    try:
-        return open_store(settings.db)
-    except (SQLAlchemyError, OSError) as exc:
-        raise click.ClickException(f"cannot open database {_shown_db(settings.db)}: {exc}; "
-                                   "check --db / EVENTWIRE_DB") from None
-
-
-def _shown_db(url: str) -> str:
-    """The database as a person named it: a SQLite path (relative when under cwd), or a URL sans password."""
-    from pathlib import Path
-
-    if not url.startswith("sqlite:///"):
-        return url.split("@")[-1]
-    p = Path(url.removeprefix("sqlite:///"))
-    try:
-        return str(p.relative_to(Path.cwd()))
-    except ValueError:
-        return str(p)
-
-
-SECTIONS = ("places", "times", "actors", "claims", "events", "framing")
 
 
 @cli.command()
@@ -253,9 +185,7 @@ def articles(ctx: click.Context, db: str | None, fmt: str | None, limit: int | N
     head = ["id", "published", "outlet", "pl", "ti", "ac", "cl", "ev", "fr", "title"]
     table = [[r["id"][:12], (r["published"] or "")[:16], (r["outlet_name"] or "")[:16],
               *(str(r[k]) for k in SECTIONS), (r["title"] or "")[:60]] for r in rows]
-    widths = [max([len(h)] + [len(t[i]) for t in table]) for i, h in enumerate(head)]
-    for line in [head, *table]:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
+    print_table(head, table)
     if not rows:
         click.echo(f"(no articles in {_shown_db(settings.db)}; add some with eventwire ingest)", err=True)
 
@@ -339,7 +269,8 @@ def gazetteer_build(ctx: click.Context, cache_dir: str | None, force: bool) -> N
 
 
 @cli.command()
-@click.option("--record", type=click.Choice(["document", "error"]), default="document", show_default=True,
+@click.option("--record", type=click.Choice(["document", "error", "incident"]), default="document",
+              show_default=True,
               help="Which record's schema.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write to this file instead of stdout (e.g. schema/document.schema.json).")
@@ -365,28 +296,3 @@ def settings_cmd(ctx: click.Context) -> None:
     s = _settings(ctx)
     for name, value, source in s.as_rows():
         click.echo(f"{name:<18} {value!s:<60} {source}")
-
-
-from eventwire.cli_incidents import COMMANDS as _INCIDENT_COMMANDS  # noqa: E402 - needs the helpers above
-
-for _cmd in _INCIDENT_COMMANDS:
-    cli.add_command(_cmd)
-
-from eventwire.cli_serve import COMMANDS as _SERVE_COMMANDS  # noqa: E402 - needs the helpers above
-
-for _cmd in _SERVE_COMMANDS:
-    cli.add_command(_cmd)
-
-
-from eventwire.cli_batch import COMMANDS as _BATCH_COMMANDS  # noqa: E402 - needs the helpers above
-
-for _cmd in _BATCH_COMMANDS:
-    cli.add_command(_cmd)
-
-
-def main() -> None:
-    cli(prog_name="eventwire")
-
-
-if __name__ == "__main__":
-    main()

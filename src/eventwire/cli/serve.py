@@ -1,13 +1,12 @@
-"""`eventwire serve`: the REST API and web UI on uvicorn (registered on the main group in cli.py)."""
+"""`eventwire serve`: the REST API and web UI on uvicorn (registered on the root group by `eventwire.cli`)."""
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import click
 
-from eventwire.cli import _open_db, _settings, _shown_db, db_option
+from eventwire.cli.common import _open_db, _settings, _shown_db, db_option
 
 
 @click.command("serve")
@@ -20,7 +19,8 @@ from eventwire.cli import _open_db, _settings, _shown_db, db_option
 @click.pass_context
 def serve_cmd(ctx: click.Context, db: str | None, host: str, port: int, tile_url: str | None) -> None:
     """Serve the REST API (/api, spec at /openapi.json, docs at /docs) and the web UI (map, incidents,
-    articles, ingest) for a database; with no --db or EVENTWIRE_DB, ./eventwire.db.
+    articles, ingest) for a database; with no --db, the same default database as every other
+    command (EVENTWIRE_DB, eventwire.toml, else the user data dir: see `eventwire settings`).
 
     Bound to a non-loopback address, POST requests need 'Authorization: Bearer $EVENTWIRE_TOKEN'
     (without EVENTWIRE_TOKEN the server is read-only).
@@ -33,10 +33,6 @@ def serve_cmd(ctx: click.Context, db: str | None, host: str, port: int, tile_url
     except ImportError as exc:  # pragma: no cover - the web extras are dependencies
         raise click.ClickException(f"the web server needs fastapi and uvicorn: {exc}") from None
     settings = _settings(ctx, db=db, tile_url=tile_url)
-    if db is None and settings.sources.get("db") == "default":
-        from eventwire.settings import normalise_db
-
-        settings.db = normalise_db(str(Path("eventwire.db")))
     engine = _open_db(settings)
     token = os.environ.get("EVENTWIRE_TOKEN") or None
     require = not is_loopback(host)

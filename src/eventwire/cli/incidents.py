@@ -1,6 +1,6 @@
 """CLI commands for incidents: `eventwire link` and the `eventwire incidents` group.
 
-Registered on the main group in cli.py. Every command works on the store; the
+Registered on the root group by `eventwire.cli`. Every command works on the store; the
 linking itself is `eventwire.link` (pure) called through `store.incidents.relink`.
 A correction (merge, split, grade) is stored with who and when and applied at
 once by re-linking, and again after every later `eventwire link`.
@@ -16,7 +16,8 @@ from collections import Counter
 
 import click
 
-from eventwire.cli import _open_db, _settings, _shown_db, db_option
+from eventwire.cli.common import _open_db, _settings, _shown_db, db_option, print_table
+from eventwire.records import GRADES
 
 FORMATS = ("table", "jsonl", "csv", "geojson")
 _GROUP_KEY = "eventwire.incidents.options"
@@ -109,9 +110,7 @@ def _print_incidents(rows: list[dict], fmt: str) -> None:
         table.append([r["id"], r.get("date") or "", r.get("type") or "", r.get("mode") or "",
                       (place.get("name") or place.get("text") or "")[:20], killed, r.get("grade") or "",
                       str(r.get("origins")), str(len(r.get("reports") or [])), (r.get("grade_reason") or "")[:50]])
-    widths = [max([len(h)] + [len(t[i]) for t in table]) for i, h in enumerate(head)]
-    for line in [head, *table]:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
+    print_table(head, table)
 
 
 def _list(ctx: click.Context, db, fmt, grade, type_, since, until, limit) -> None:
@@ -133,7 +132,7 @@ def _list_options(f):
         click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
                      help="table (default), jsonl (eventwire/incident/1 per line), csv (ACLED-like columns), "
                           "geojson (a FeatureCollection)."),
-        click.option("--grade", type=click.Choice(["confirmed", "fair", "weak", "contested", "discounted"]),
+        click.option("--grade", type=click.Choice(list(GRADES)),
                      default=None, help="Only incidents with this grade."),
         click.option("--type", "type_", default=None, metavar="PLOVER_TYPE", help="Only this event type."),
         click.option("--since", default=None, metavar="YYYY-MM-DD", help="Only incidents on or after."),
@@ -181,14 +180,14 @@ def incidents_list(ctx: click.Context, db, fmt, grade, type_, since, until, limi
 @db_option
 @click.pass_context
 def incidents_show(ctx: click.Context, incident_id: str, db: str | None) -> None:
-    """Print one incident record with all its reports (an id prefix is enough)."""
-    from eventwire.store import incidents as store
+    """Print one incident record with all its reports (an id prefix is enough), as GET /api/incidents/{id}."""
+    from eventwire.store.queries import get_incident
 
     settings = _settings(ctx, db=_group(ctx, "db", db))
     engine = _open_db(settings)
     with engine.connect() as conn:
         iid = _one_incident(conn, incident_id, _shown_db(settings.db))
-        click.echo(json.dumps(store.get_incident(conn, iid), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(get_incident(conn, iid), ensure_ascii=False, indent=2))
 
 
 def _bounded(limit: int):
@@ -296,7 +295,7 @@ def incidents_split(ctx: click.Context, a: str, event: str, db: str | None, by: 
 
 @incidents_group.command("grade")
 @click.argument("a", metavar="A")
-@click.argument("grade", type=click.Choice(["discounted", "confirmed", "fair", "weak", "contested"]))
+@click.argument("grade", type=click.Choice(list(GRADES)))
 @db_option
 @_by_note
 @click.pass_context

@@ -11,7 +11,7 @@ import time
 
 import click
 
-from eventwire.cli import (
+from eventwire.cli.common import (
     EXIT_ITEM_ERRORS,
     SECTIONS,
     _open_db,
