@@ -38,6 +38,8 @@ def _import_time_nodes(body: list[ast.stmt]):
             yield node
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
+        elif isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            yield from _import_time_nodes(node.orelse)  # type-checker imports never run
         else:
             for field in ("body", "orelse", "finalbody", "handlers"):
                 yield from _import_time_nodes([n for n in getattr(node, field, []) or []
