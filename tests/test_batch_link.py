@@ -32,18 +32,18 @@ def _docs() -> list[dict]:
 
 
 def _partition(engine) -> list[tuple[str, tuple[str, ...]]]:
-    from eventwire.store import incidents as inc
+    from eventwire.store.queries import list_incidents
 
     with engine.connect() as conn:
-        recs = inc.list_incidents(conn)
+        recs = list_incidents(conn)
     return sorted((r["id"], tuple(sorted(f"{x['article']}:{x['event']}" for x in r["reports"]))) for r in recs)
 
 
 def _records(engine) -> dict[str, dict]:
-    from eventwire.store import incidents as inc
+    from eventwire.store.queries import list_incidents
 
     with engine.connect() as conn:
-        return {r["id"]: r for r in inc.list_incidents(conn)}
+        return {r["id"]: r for r in list_incidents(conn)}
 
 
 @pytest.mark.parametrize("rounds", [1, 3, 7])

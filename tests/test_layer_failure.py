@@ -114,8 +114,6 @@ def test_every_layer_is_named_when_its_call_raises(monkeypatch, nlp, layer):
     assert out.to_dict()["layer"] == f"eventwire_{layer}" and f"{layer} broke" in out.error
 
 
-@pytest.mark.xfail(strict=True, reason="events.py, actors.py and times.py (issues 12/13b) still catch every "
-                   "exception in __call__; delete those except-blocks at merge, then this marker")
 @pytest.mark.parametrize(("module", "cls", "method"), [("events", "EventsComponent", "find"),
                                                      ("actors", "ActorsComponent", "_run"),
                                                      ("times", "TimesComponent", "_process")])

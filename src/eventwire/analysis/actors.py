@@ -200,10 +200,7 @@ class ActorsComponent:
 
     # ------------------------------------------------------------------ per doc
     def __call__(self, doc: Doc) -> Doc:
-        try:
-            self._run(doc)
-        except Exception:  # a layer failure must never lose the document: no actors, not no record
-            doc.spans[self.spans_key] = []
+        self._run(doc)  # a failure reaches the pipeline's error handler: the article's error record
         return doc
 
     def _matches(self, doc: Doc) -> dict[int, tuple[int, int, dict]]:
@@ -919,7 +916,7 @@ class ActorsComponent:
 
 @Language.factory("eventwire_actors",
                   default_config={"spans_key": "actors", "pronouns": "cross_sentence", "demonym_actors": True},
-                  assigns=["doc.spans"], requires=["token.dep", "token.pos", "doc.ents"])
+                  assigns=["doc.spans"], requires=["token.dep", "token.tag", "doc.ents", "doc.spans"])
 def make_actors(nlp: Language, name: str, spans_key: str, pronouns: str, demonym_actors: bool) -> ActorsComponent:
     """pronouns: "all" adds every resolved subject "it"/"they" as an actor; "cross_sentence" (default)
     only those whose antecedent is in an earlier sentence; "none" adds none. demonym_actors: a demonym

@@ -261,21 +261,14 @@ class EventsComponent:
 
     # ------------------------------------------------------------------ entry
     def __call__(self, doc: Doc) -> Doc:
-        try:
-            doc._.ew_events = self.find(doc)
-        except Exception:  # a bad document loses its events, never the pipeline
-            log.exception("events layer failed on a document; no events recorded")
-            doc._.ew_events = []
+        doc._.ew_events = self.find(doc)  # a failure becomes the article's error record, naming the layer
         return doc
 
     def find(self, doc: Doc) -> list[dict]:
         ctx = _DocContext(doc, self.lex)
         events: list[dict] = []
         for sent in doc.sents:
-            try:
-                events.extend(self._sentence(sent, ctx))
-            except Exception:  # one odd parse drops one sentence's events
-                log.debug("events skipped in sentence at %d", sent.start_char, exc_info=True)
+            events.extend(self._sentence(sent, ctx))
         ctx.attach_orphans(events)
         return events
 

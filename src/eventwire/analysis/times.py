@@ -640,12 +640,7 @@ class TimesComponent:
                 "direction": _PAST, "source": "dateparser"}
 
     def __call__(self, doc: Doc) -> Doc:
-        try:
-            return self._process(doc)
-        except Exception as exc:  # a bad document loses its times, never the pipeline
-            doc.spans[self.spans_key] = []
-            _log.warning("times layer skipped a document: %s: %s", type(exc).__name__, exc)
-            return doc
+        return self._process(doc)  # a failure becomes the article's error record, naming the layer
 
     def _process(self, doc: Doc) -> Doc:
         meta = doc._.ew_meta or {}
