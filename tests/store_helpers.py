@@ -28,3 +28,12 @@ def sample_document(text: str, article_id: str = "doc-1") -> records.Document:
                               status="alleged", claim="c0", killed=records.Range(min=40))],
         framing=[records.Framing(**span("atrocities"), technique="Loaded_Language")],
     )
+
+
+def copy_db(src, dst) -> None:
+    """Copy a SQLite store through SQLite's backup call: in WAL mode a plain file copy can miss
+    recent writes (they may still be in the -wal file)."""
+    import sqlite3
+
+    with sqlite3.connect(src) as a, sqlite3.connect(dst) as b:
+        a.backup(b)

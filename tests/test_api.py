@@ -15,14 +15,7 @@ from click.testing import CliRunner  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
 from eventwire.cli import cli  # noqa: E402
-
-
-def _copy_db(src: str | Path, dst: Path) -> None:
-    """Copy a store through SQLite's backup call: in WAL mode a plain file copy can miss recent writes."""
-    import sqlite3
-
-    with sqlite3.connect(src) as a, sqlite3.connect(dst) as b:
-        a.backup(b)
+from store_helpers import copy_db  # noqa: E402
 
 WEB = Path(__file__).resolve().parent / "data" / "web"
 PROBLEM = "application/problem+json"
@@ -261,7 +254,7 @@ def test_pages_escape_article_text(client):
 
 def test_map_data_is_compact_cached_and_follows_writes(db, tmp_path):
     path = tmp_path / "map.db"
-    _copy_db(db, path)
+    copy_db(db, path)
     client = TestClient(_app(str(path)), base_url="http://127.0.0.1")
     full = client.get("/api/incidents", params={"limit": 50000}).json()["items"]
     r = client.get("/api/map", headers={"Accept-Encoding": "gzip"})
@@ -376,7 +369,7 @@ def test_host_allowlist_refuses_rebinding(db):
 
 def test_free_text_fields_are_bounded(db, tmp_path):
     path = tmp_path / "c.db"
-    _copy_db(db, path)
+    copy_db(db, path)
     client = TestClient(_app(str(path)), base_url="http://127.0.0.1")
     iid = client.get("/api/incidents", params={"limit": 1}).json()["items"][0]["id"]
     long_note = client.post(f"/api/incidents/{iid}/grade", json={"grade": "weak", "note": "n" * 2001})
@@ -459,7 +452,7 @@ def test_incident_filters_counts_and_sorting(client):
 
 def test_outlets_actors_and_deleting_an_article(db, tmp_path):
     path = tmp_path / "d.db"
-    _copy_db(db, path)
+    copy_db(db, path)
     client = TestClient(_app(str(path)), base_url="http://127.0.0.1")
     outlets = client.get("/api/outlets").json()
     sohr = next(o for o in outlets["items"] if o["id"] == "sohr")
@@ -485,7 +478,7 @@ def test_outlets_actors_and_deleting_an_article(db, tmp_path):
 
 def test_undo_and_author_over_http(db, tmp_path):
     path = tmp_path / "u.db"
-    _copy_db(db, path)
+    copy_db(db, path)
     client = TestClient(_app(str(path)), base_url="http://127.0.0.1")
     iid = client.get("/api/incidents", params={"grade": "weak", "limit": 1}).json()["items"][0]["id"]
     made = client.post(f"/api/incidents/{iid}/grade", json={"grade": "discounted", "note": "hoax"}).json()

@@ -7,10 +7,11 @@ the one documented, that bodies match their schemas, and that data the schema re
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+
+from store_helpers import copy_db
 
 schemathesis = pytest.importorskip("schemathesis")
 from click.testing import CliRunner  # noqa: E402
@@ -32,7 +33,7 @@ def api_schema(tmp_path_factory, shared, nlp):
                  ["link", "--db", str(path)]):
         res = CliRunner().invoke(cli, args, catch_exceptions=False)
         assert res.exit_code == 0, res.output
-    shutil.copy(path, path.with_suffix(".orig"))
+    copy_db(path, path.with_suffix(".orig"))
     settings_ = load_settings({"db": str(path)})
     settings_.allowed_hosts = "*"  # Schemathesis' ASGI client sends Host: localhost-like names of its own
     return schemathesis.openapi.from_asgi("/openapi.json", create_app(settings_))

@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select, update
 
 from eventwire.cli import cli
+from store_helpers import copy_db
 from test_store_pg import pg_url  # noqa: F401 - the module-scoped throwaway server fixture
 
 N_GOOD = 10
@@ -149,14 +150,12 @@ def test_kill_9_and_resume_postgresql(inputs, ingested, pg_url):  # noqa: F811 -
 
 
 def test_reanalyse_outdated(ingested, tmp_path: Path):
-    import shutil
-
     from eventwire.analysis.version import version
     from eventwire.store import open_store
     from eventwire.store import schema as s
 
     db = tmp_path / "r.db"
-    shutil.copy(ingested, db)
+    copy_db(ingested, db)
     engine = open_store(f"sqlite:///{db}")
     before = _docs(str(db))
     old = sorted(before)[:3]

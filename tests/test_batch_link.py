@@ -9,13 +9,13 @@ keeps holding.
 from __future__ import annotations
 
 import importlib.util
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from eventwire.cli import cli
+from store_helpers import copy_db
 from test_store_pg import pg_url  # noqa: F401 - the module-scoped throwaway server fixture
 
 DATA = Path(__file__).resolve().parent / "data" / "linking"
@@ -63,7 +63,7 @@ def test_incremental_equals_full(tmp_path: Path, rounds: int):
         assert res.stats["new_articles"] > 0
     incremental = _partition(engine)
     assert any(len(keys) > 1 for _, keys in incremental)
-    shutil.copy(tmp_path / "inc.db", tmp_path / "full.db")
+    copy_db(tmp_path / "inc.db", tmp_path / "full.db")
     full_engine = open_store(f"sqlite:///{tmp_path / 'full.db'}")
     with full_engine.begin() as conn:
         relink_full(conn)
@@ -86,7 +86,9 @@ def test_incremental_reads_only_the_window(tmp_path: Path):
             repo.save_document(conn, d)
     link_new(engine)
     late = next(d for d in docs if d.get("events"))
-    late = {**late, "article": {**late["article"], "id": "late-copy", "published": "2031-05-01"},
+    # other text (the store knows an article by its text's fingerprint), far from everything in date
+    late = {**late, "article": {**late["article"], "id": "late-copy", "published": "2031-05-01",
+                                "text": late["article"]["text"] + "\n\nThis report was filed years later."},
             "events": [{**e, "date": "2031-04-30", "date_precision": "day"} for e in late["events"]]}
     with engine.begin() as conn:
         repo.save_document(conn, late)
@@ -169,7 +171,7 @@ def test_changed_article_relinks_its_old_incident(tmp_path: Path):
     link_new(engine)
     after = _partition(engine)
     assert all(not k.startswith(aid + ":") for _, keys in after for k in keys)
-    shutil.copy(tmp_path / "r.db", tmp_path / "r2.db")
+    copy_db(tmp_path / "r.db", tmp_path / "r2.db")
     full = open_store(f"sqlite:///{tmp_path / 'r2.db'}")
     with full.begin() as conn:
         relink_full(conn)
