@@ -185,3 +185,46 @@ def test_changed_article_relinks_its_old_incident(tmp_path: Path):
     with full.begin() as conn:
         relink_full(conn)
     assert after == _partition(full)
+
+
+def _shift(date: str | None, days: int) -> str | None:
+    from datetime import date as day
+    from datetime import timedelta
+
+    if not date or len(date) < 10:
+        return date
+    return (day.fromisoformat(date[:10]) + timedelta(days=days)).isoformat() + date[10:]
+
+
+def test_incremental_follows_near_copies_at_any_date(tmp_path: Path):
+    """A near-copy stored weeks later whose events the text no longer dates (so they are dated by its
+    publication) is compared with its origin, as a full relink compares them: incremental linking reads the copy's origin by its
+    `copy_of` mark, not by date."""
+    from eventwire.link.incremental import link_new, relink_full
+    from eventwire.store import open_store, repo
+    from eventwire.store.dedup import CopyIndex, signature
+
+    docs = _docs()
+    engine = open_store(f"sqlite:///{tmp_path / 'c.db'}")
+    copies = CopyIndex()
+    with engine.begin() as conn:
+        for d in docs:
+            repo.store_document(conn, d, copies=copies)
+    link_new(engine)
+    orig = next(d for d in docs if d.get("events") and signature(d["article"]["text"]) is not None
+                and any(e.get("date") for e in d["events"]))
+    art = orig["article"]
+    copy = {**orig, "article": {**art, "id": "copy-later", "text": art["text"] + " Updated.",
+                                "published": _shift(art.get("published"), 20)},
+            "events": [{**e, "date": None, "end_date": None, "date_precision": None} for e in orig["events"]]}
+    with engine.begin() as conn:
+        repo.store_document(conn, copy, copies=copies)
+    res = link_new(engine)
+    assert res.stats["affected_reports"] > res.stats["new_reports"]   # the origin's reports were read
+    engine.dispose()
+    _copy_store(tmp_path / "c.db", tmp_path / "c2.db")
+    full = open_store(f"sqlite:///{tmp_path / 'c2.db'}")
+    incremental = _partition(open_store(f"sqlite:///{tmp_path / 'c.db'}"))
+    with full.begin() as conn:
+        relink_full(conn)
+    assert incremental == _partition(full)
