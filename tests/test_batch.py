@@ -149,14 +149,15 @@ def test_kill_9_and_resume_postgresql(inputs, ingested, pg_url):  # noqa: F811 -
 
 
 def test_reanalyse_outdated(ingested, tmp_path: Path):
-    import shutil
+    import sqlite3
 
     from eventwire.analysis.version import version
     from eventwire.store import open_store
     from eventwire.store import schema as s
 
     db = tmp_path / "r.db"
-    shutil.copy(ingested, db)
+    with sqlite3.connect(ingested) as a, sqlite3.connect(db) as b:  # through the WAL (a file copy misses it)
+        a.backup(b)
     engine = open_store(f"sqlite:///{db}")
     before = _docs(str(db))
     old = sorted(before)[:3]

@@ -110,10 +110,6 @@ def unlinked_articles(conn: Connection) -> list[str]:
     return [a for (a,) in conn.execute(q)]
 
 
-def unindex_terms(conn: Connection, reports: Iterable[Report]) -> None:
-    """Kept for callers: the linker keeps no term statistics any more (its term weights are fixed)."""
-
-
 def forget_articles(conn: Connection, article_ids: list[str]) -> list[str]:
     """Take articles out of the link index (before re-analysing them); the incidents they were in."""
     ir = inc.incident_reports.c
