@@ -228,3 +228,39 @@ def test_incremental_follows_near_copies_at_any_date(tmp_path: Path):
     with full.begin() as conn:
         relink_full(conn)
     assert incremental == _partition(full)
+
+
+def test_incremental_meets_an_undated_report_on_a_day_its_article_names(tmp_path: Path):
+    """An undated event is blocked on the earlier days its article names, however far back ("the
+    Aug. 29 strike" in a report a month later): a new report of that day meets it incrementally, as
+    in a full relink (`link_report_days`)."""
+    from eventwire.link.incremental import link_new, relink_full
+    from eventwire.store import open_store, repo
+    from eventwire.store.dedup import signature
+
+    docs = _docs()
+    base = next(d for d in docs if signature(d["article"]["text"]) is None
+                and any((e.get("date") or "")[:10] and e.get("date_precision") == "day" for e in d.get("events") or []))
+    day = next(e["date"][:10] for e in base["events"] if e.get("date_precision") == "day")
+    art = base["article"]
+    later = {**base, "article": {**art, "id": "undated-later", "text": art["text"] + " Filed later.",
+                                 "published": _shift(day, 30)},
+             "events": [{**e, "date": None, "end_date": None, "date_precision": None} for e in base["events"]],
+             "times": [*(base.get("times") or []), {"id": "t-named", "text": "Filed", "date": day,
+                                                     "granularity": "day", "start": len(art["text"]) + 1,
+                                                     "end": len(art["text"]) + 6}]}
+    engine = open_store(f"sqlite:///{tmp_path / 'u.db'}")
+    with engine.begin() as conn:
+        repo.save_document(conn, later)
+    link_new(engine)
+    with engine.begin() as conn:
+        repo.save_document(conn, base)
+    res = link_new(engine)
+    assert res.stats["affected_reports"] > res.stats["new_reports"]   # the undated report was read
+    engine.dispose()
+    _copy_store(tmp_path / "u.db", tmp_path / "u2.db")
+    full = open_store(f"sqlite:///{tmp_path / 'u2.db'}")
+    incremental = _partition(open_store(f"sqlite:///{tmp_path / 'u.db'}"))
+    with full.begin() as conn:
+        relink_full(conn)
+    assert incremental == _partition(full)
