@@ -78,6 +78,7 @@ def test_incremental_reads_only_the_window(tmp_path: Path):
     """A new report far from everything in date re-links only itself."""
     from eventwire.link.incremental import link_new
     from eventwire.store import open_store, repo
+    from eventwire.store.dedup import signature
 
     docs = _docs()
     engine = open_store(f"sqlite:///{tmp_path / 'w.db'}")
@@ -85,10 +86,11 @@ def test_incremental_reads_only_the_window(tmp_path: Path):
         for d in docs:
             repo.save_document(conn, d)
     link_new(engine)
-    late = next(d for d in docs if d.get("events"))
-    # other text (the store knows an article by its text's fingerprint), far from everything in date
+    # a text too short to be called a near-copy (a copy is compared at any date), made distinct so the
+    # store takes it as a new article (the store knows an article by its text's fingerprint)
+    late = next(d for d in docs if d.get("events") and signature(d["article"]["text"]) is None)
     late = {**late, "article": {**late["article"], "id": "late-copy", "published": "2031-05-01",
-                                "text": late["article"]["text"] + "\n\nThis report was filed years later."},
+                                "text": late["article"]["text"] + " Filed later."},
             "events": [{**e, "date": "2031-04-30", "date_precision": "day"} for e in late["events"]]}
     with engine.begin() as conn:
         repo.save_document(conn, late)
@@ -176,3 +178,82 @@ def test_changed_article_relinks_its_old_incident(tmp_path: Path):
     with full.begin() as conn:
         relink_full(conn)
     assert after == _partition(full)
+
+
+def _shift(date: str | None, days: int) -> str | None:
+    from datetime import date as day
+    from datetime import timedelta
+
+    if not date or len(date) < 10:
+        return date
+    return (day.fromisoformat(date[:10]) + timedelta(days=days)).isoformat() + date[10:]
+
+
+def test_incremental_follows_near_copies_at_any_date(tmp_path: Path):
+    """A near-copy stored weeks later whose events the text no longer dates (so they are dated by its
+    publication) is compared with its origin, as a full relink compares them: incremental linking reads the copy's origin by its
+    `copy_of` mark, not by date."""
+    from eventwire.link.incremental import link_new, relink_full
+    from eventwire.store import open_store, repo
+    from eventwire.store.dedup import CopyIndex, signature
+
+    docs = _docs()
+    engine = open_store(f"sqlite:///{tmp_path / 'c.db'}")
+    copies = CopyIndex()
+    with engine.begin() as conn:
+        for d in docs:
+            repo.store_document(conn, d, copies=copies)
+    link_new(engine)
+    orig = next(d for d in docs if d.get("events") and signature(d["article"]["text"]) is not None
+                and any(e.get("date") for e in d["events"]))
+    art = orig["article"]
+    copy = {**orig, "article": {**art, "id": "copy-later", "text": art["text"] + " Updated.",
+                                "published": _shift(art.get("published"), 20)},
+            "events": [{**e, "date": None, "end_date": None, "date_precision": None} for e in orig["events"]]}
+    with engine.begin() as conn:
+        repo.store_document(conn, copy, copies=copies)
+    res = link_new(engine)
+    assert res.stats["affected_reports"] > res.stats["new_reports"]   # the origin's reports were read
+    engine.dispose()
+    copy_db(tmp_path / "c.db", tmp_path / "c2.db")
+    full = open_store(f"sqlite:///{tmp_path / 'c2.db'}")
+    incremental = _partition(open_store(f"sqlite:///{tmp_path / 'c.db'}"))
+    with full.begin() as conn:
+        relink_full(conn)
+    assert incremental == _partition(full)
+
+
+def test_incremental_meets_an_undated_report_on_a_day_its_article_names(tmp_path: Path):
+    """An undated event is blocked on the earlier days its article names, however far back ("the
+    Aug. 29 strike" in a report a month later): a new report of that day meets it incrementally, as
+    in a full relink (`link_report_days`)."""
+    from eventwire.link.incremental import link_new, relink_full
+    from eventwire.store import open_store, repo
+    from eventwire.store.dedup import signature
+
+    docs = _docs()
+    base = next(d for d in docs if signature(d["article"]["text"]) is None
+                and any((e.get("date") or "")[:10] and e.get("date_precision") == "day" for e in d.get("events") or []))
+    day = next(e["date"][:10] for e in base["events"] if e.get("date_precision") == "day")
+    art = base["article"]
+    later = {**base, "article": {**art, "id": "undated-later", "text": art["text"] + " Filed later.",
+                                 "published": _shift(day, 30)},
+             "events": [{**e, "date": None, "end_date": None, "date_precision": None} for e in base["events"]],
+             "times": [*(base.get("times") or []), {"id": "t-named", "text": "Filed", "date": day,
+                                                     "granularity": "day", "start": len(art["text"]) + 1,
+                                                     "end": len(art["text"]) + 6}]}
+    engine = open_store(f"sqlite:///{tmp_path / 'u.db'}")
+    with engine.begin() as conn:
+        repo.save_document(conn, later)
+    link_new(engine)
+    with engine.begin() as conn:
+        repo.save_document(conn, base)
+    res = link_new(engine)
+    assert res.stats["affected_reports"] > res.stats["new_reports"]   # the undated report was read
+    engine.dispose()
+    copy_db(tmp_path / "u.db", tmp_path / "u2.db")
+    full = open_store(f"sqlite:///{tmp_path / 'u2.db'}")
+    incremental = _partition(open_store(f"sqlite:///{tmp_path / 'u.db'}"))
+    with full.begin() as conn:
+        relink_full(conn)
+    assert incremental == _partition(full)

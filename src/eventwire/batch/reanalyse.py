@@ -58,14 +58,11 @@ def replace_document(conn: Connection, d: dict, version: str) -> None:
 
 
 def mark_unlinked(conn: Connection, ids: list[str]) -> None:
-    """Before articles change: their old reports leave the linker's term counts, and the articles
-    count as not linked, so the next incremental link takes them (and their old incidents) again."""
-    from eventwire.link.incremental import load_reports, unindex_terms
-
+    """Before articles change: the articles count as not linked, so the next incremental link takes
+    them (and their old incidents) again."""
     linked = {x for (x,) in conn.execute(select(linked_articles.c.article_id)
                                          .where(linked_articles.c.article_id.in_(ids)))}
     if linked:
-        unindex_terms(conn, load_reports(conn, linked).values())
         conn.execute(delete(linked_articles).where(linked_articles.c.article_id.in_(sorted(linked))))
 
 

@@ -1,18 +1,20 @@
 """Incremental linking: new events meet only the stored reports of their date and place window.
 
 The store keeps an index of every linked report (`store.scale.link_reports`: type,
-date window as day ordinals, place) and the document frequency of every report term
-(`link_terms`). Linking new articles then reads, through indexed columns:
+date window as day ordinals, place; `link_report_days`: the earlier days an undated
+event's article names). Linking new articles then reads, through indexed columns:
 
-1. the new articles' reports (added to the index and the term counts first);
-2. the stored reports of the same type whose date window meets theirs (with the
-   blocking's slack) and whose place could be theirs (same country, no country, or
-   within two grid cells); the reports among them that score a link with the new
+1. the new articles' reports (added to the index first);
+2. the stored reports every path of `link.blocking` could pair with them: the same type,
+   a date window that meets theirs (with the blocking's slack, the days their articles
+   name) and a place that could be theirs (same country, no country, or within two grid
+   cells), and the near-copies of their articles at any date (the store's `copy_of`
+   marks, read by index); the reports among them that score a link with the new
    ones, and every report of their incidents, join the affected set, and so on
    until no stored report links to the set (its connected part of the link graph),
    with the reports any correction on them anchors;
-3. the affected set is linked by `link_reports` with the store's IDF, and its old
-   incidents are replaced by the new ones.
+3. the affected set is linked by `link_reports` (term weights are fixed, so scores do
+   not depend on what else is stored), and its old incidents are replaced by the new ones.
 
 Incidents outside the affected set cannot change (no link reaches them), so the
 result is that of a full relink, which stays available (`relink_full`) and also
@@ -21,18 +23,23 @@ rebuilds the index. Blocking, scoring and clustering are `eventwire.link`'s own.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select
 
 from eventwire.link import link_reports
 from eventwire.link.blocking import ARTICLE_DAYS_BACK, CELL_DEG, SLACK_DAYS, candidate_pairs
-from eventwire.link.reports import MAX_WINDOW_DAYS, Report, reports_from_documents
+from eventwire.link.reports import (
+    MAX_WINDOW_DAYS,
+    Report,
+    assign_copy_groups,
+    reports_from_documents,
+    undated,
+)
 from eventwire.link.score import DEFAULT, Weights, score_pair, set_vectors
 from eventwire.store import incidents as inc
-from eventwire.store.scale import SHORT_DAYS, link_terms, linked_articles
+from eventwire.store.scale import SHORT_DAYS, link_report_days, link_terms, linked_articles
 from eventwire.store.scale import link_reports as lr
 from eventwire.store.schema import articles, events
 
@@ -61,6 +68,25 @@ def index_row(r: Report) -> dict:
             "wide": _blockable(r) and r.hi + SLACK_DAYS - reach(r) > SHORT_DAYS}
 
 
+def extra_days(r: Report) -> list[int]:
+    """Days blocking files a report under before its `reach`: the earlier days an undated event's
+    article names, however far back (`blocking._days`)."""
+    if not _blockable(r) or not undated(r):
+        return []
+    return sorted(d for d in r.art_days if d < r.lo - ARTICLE_DAYS_BACK)
+
+
+def day_rows(r: Report) -> list[dict]:
+    return [{"key": r.key[:220], "day": d, "article_id": r.article, "type": r.type[:16]} for d in extra_days(r)]
+
+
+def _insert_index(conn: Connection, reports: list[Report]) -> None:
+    for chunk in _chunks([index_row(r) for r in reports], 5000):
+        conn.execute(insert(lr), chunk)
+    for chunk in _chunks([x for r in reports for x in day_rows(r)], 5000):
+        conn.execute(insert(link_report_days), chunk)
+
+
 def load_reports(conn: Connection, article_ids: Iterable[str]) -> dict[str, Report]:
     """The reports of some stored articles, by key (their documents read by primary key)."""
     out: dict[str, Report] = {}
@@ -84,48 +110,16 @@ def unlinked_articles(conn: Connection) -> list[str]:
     return [a for (a,) in conn.execute(q)]
 
 
-def _bump_terms(conn: Connection, reports: Iterable[Report], sign: int = 1) -> None:
-    """Add (or take away) the reports' terms to the stored document frequencies."""
-    counts: dict[str, int] = {}
-    for r in reports:
-        for t in r.terms:
-            counts[t[:200]] = counts.get(t[:200], 0) + 1
-    terms = sorted(counts)
-    for chunk in _chunks(terms):
-        have = dict(conn.execute(select(link_terms.c.term, link_terms.c.df).where(link_terms.c.term.in_(chunk))).all())
-        fresh = [{"term": t, "df": counts[t] * sign} for t in chunk if t not in have]
-        if fresh:
-            conn.execute(insert(link_terms), fresh)
-        for t in chunk:
-            if t in have:
-                conn.execute(update(link_terms).where(link_terms.c.term == t).values(df=have[t] + sign * counts[t]))
-
-
-def unindex_terms(conn: Connection, reports: Iterable[Report]) -> None:
-    """Take reports' terms out of the stored document frequencies (their articles change)."""
-    _bump_terms(conn, reports, -1)
-
-
 def forget_articles(conn: Connection, article_ids: list[str]) -> list[str]:
     """Take articles out of the link index (before re-analysing them); the incidents they were in."""
     ir = inc.incident_reports.c
     touched = sorted({i for (i,) in conn.execute(select(ir.incident_id).where(ir.article_id.in_(article_ids)))})
     for chunk in _chunks(article_ids):
         conn.execute(delete(lr).where(lr.c.article_id.in_(chunk)))
+        conn.execute(delete(link_report_days).where(link_report_days.c.article_id.in_(chunk)))
         conn.execute(delete(linked_articles).where(linked_articles.c.article_id.in_(chunk)))
         conn.execute(delete(inc.incident_reports).where(ir.article_id.in_(chunk)))
     return touched
-
-
-def _idf(conn: Connection, reports: Iterable[Report]) -> dict[str, float]:
-    """The store's IDF of the reports' terms (as `score.idf_table` computes it over every report)."""
-    n = max(1, conn.execute(select(func.count()).select_from(lr)).scalar_one())
-    terms = sorted({t for r in reports for t in r.terms})
-    out: dict[str, float] = {}
-    for chunk in _chunks(terms):
-        for t, df in conn.execute(select(link_terms.c.term, link_terms.c.df).where(link_terms.c.term.in_(chunk))):
-            out[t] = math.log((n + 1) / (df + 0.5))
-    return out
 
 
 def reach(r: Report) -> int | None:
@@ -137,8 +131,10 @@ def reach(r: Report) -> int | None:
     return min([r.lo, *back])
 
 
-def _span(r: Report) -> tuple[int, int]:
-    return reach(r), r.hi + SLACK_DAYS  # type: ignore[return-value]
+def _spans(r: Report) -> list[tuple[int, int]]:
+    """The day intervals blocking files a report under: from its reach to its window's end (with
+    slack), and each earlier day named by the article of an undated event."""
+    return [(reach(r), r.hi + SLACK_DAYS), *((d, d) for d in extra_days(r))]  # type: ignore[list-item]
 
 
 def _countries_of(r: Report) -> frozenset | None:
@@ -169,16 +165,16 @@ def _window_terms(frontier: list[Report]) -> list:
     for r in frontier:
         if not _blockable(r):
             continue
-        span = (*_span(r), r)
+        spans = [(lo, hi, r) for lo, hi in _spans(r)]
         cys = _countries_of(r)
         if cys is None:
-            groups.setdefault((r.type, "*"), []).append(span)
+            groups.setdefault((r.type, "*"), []).extend(spans)
             continue
-        groups.setdefault((r.type, None), []).append(span)
+        groups.setdefault((r.type, None), []).extend(spans)
         for cy in cys:
-            groups.setdefault((r.type, cy), []).append(span)
+            groups.setdefault((r.type, cy), []).extend(spans)
         if r.lat is not None and r.lon is not None:
-            groups.setdefault((r.type, _Buckets.cell(r.lat, r.lon)), []).append(span)
+            groups.setdefault((r.type, _Buckets.cell(r.lat, r.lon)), []).extend(spans)
     terms = []
     for (t, where), spans in groups.items():
         for lo, hi, rs in _merged(spans):
@@ -231,11 +227,11 @@ class _Buckets:
         for r in frontier:
             if not _blockable(r):
                 continue
-            lo, hi = _span(r)
+            days = sorted({d for lo, hi in _spans(r) for d in range(lo, hi + 1)})
             cys = _countries_of(r)
             loose = not r.fine or bool(r.names) or reach(r) < r.lo
             cell = self.cell(r.lat, r.lon) if r.lat is not None and r.lon is not None else None
-            for d in range(lo, hi + 1):
+            for d in days:
                 self.days.add((r.type, d))
                 if cys is None:
                     self.any.add((r.type, d))
@@ -267,6 +263,38 @@ class _Buckets:
         return False
 
 
+def _far_day_rows(conn: Connection, frontier: list[Report]) -> Iterator[tuple]:
+    """(key, article, type, day, country, lat, lon, fine) of the stored reports filed under a day
+    outside their window (`link_report_days`) that is one of the frontier's days."""
+    d = link_report_days.c
+    by_type: dict[str, list] = {}
+    for r in frontier:
+        if _blockable(r):
+            by_type.setdefault(r.type, []).extend((lo, hi, r) for lo, hi in _spans(r))
+    cols = (lr.c.key, lr.c.article_id, lr.c.type, d.day, lr.c.country, lr.c.lat, lr.c.lon, lr.c.fine)
+    for t, spans in by_type.items():
+        for lo, hi, _rs in _merged(spans):
+            yield from conn.execute(select(*cols).join(lr, lr.c.key == d.key)
+                                    .where(d.type == t, d.day.between(lo, hi)))
+
+
+def _copy_rows(conn: Connection, frontier: list[Report]) -> Iterator[tuple[str, str]]:
+    """(key, article) of the stored reports of the frontier's near-copies, at any date: the articles
+    of one `copy_of` origin (the store marks a copy with the origin of the article it copies, so a
+    group is its origin and the articles marked with it), of the frontier's report types."""
+    a = articles.c
+    origins = sorted({(r.copy_of or {}).get("article") or r.article for r in frontier})
+    group: set[str] = set(origins)
+    for chunk in _chunks(origins):
+        group.update(x for (x,) in conn.execute(select(a.id).where(a.copy_of.in_(chunk))))
+        group.update(x for (x,) in conn.execute(select(a.copy_of).where(a.id.in_(chunk), a.copy_of.is_not(None))))
+    group -= {r.article for r in frontier}
+    types = sorted({r.type for r in frontier})
+    for chunk in _chunks(sorted(group)):
+        yield from conn.execute(select(lr.c.key, lr.c.article_id).where(lr.c.article_id.in_(chunk),
+                                                                          lr.c.type.in_(types)))
+
+
 def _candidates(conn: Connection, frontier: list[Report], skip) -> dict[str, str]:
     """Key -> article of the stored reports some frontier report could be blocked with."""
     b = _Buckets(frontier)
@@ -279,6 +307,12 @@ def _candidates(conn: Connection, frontier: list[Report], skip) -> dict[str, str
             if b.meets(typ, d, country, lat, lon, bool(fine), back):
                 out[key] = art
                 break
+    for key, art, typ, day, country, lat, lon, fine in _far_day_rows(conn, frontier):
+        if key not in skip and key not in out and b.meets(typ, day, country, lat, lon, bool(fine), True):
+            out[key] = art
+    for key, art in _copy_rows(conn, frontier):
+        if key not in skip:
+            out[key] = art
     return out
 
 
@@ -320,13 +354,13 @@ def _affected(conn: Connection, new: dict[str, Report], corrections: list[dict],
         joined: set[str] = set()
         if cands:
             pool = frontier + cands
-            idf = _idf(conn, pool)
-            set_vectors(pool, idf)
+            assign_copy_groups(pool)
+            set_vectors(pool, {})
             nf = len(frontier)
             for i, j in candidate_pairs(pool):
                 if (i < nf) == (j < nf):
                     continue
-                if score_pair(pool[i], pool[j], idf, weights) >= weights.threshold:
+                if score_pair(pool[i], pool[j], {}, weights) >= weights.threshold:
                     joined.add(pool[j if i < nf else i].key)
         # a report joining brings its whole incident; a correction on the set brings its anchors
         members = _incident_members(conn, joined | {r.key for r in frontier if r.key not in new})
@@ -384,10 +418,7 @@ def link_articles(conn: Connection, article_ids: list[str], *, weights: Weights 
         new.update(got)
         if progress is not None:
             progress.update(len(chunk))
-    rows = [index_row(r) for r in new.values()]
-    for chunk in _chunks(rows, 5000):
-        conn.execute(insert(lr), chunk)
-    _bump_terms(conn, new.values())
+    _insert_index(conn, list(new.values()))
     marks = [{"article_id": a, "at": inc._now()} for a in sorted(set(article_ids))]
     for chunk in _chunks(marks, 5000):
         conn.execute(insert(linked_articles), chunk)
@@ -405,8 +436,7 @@ def link_articles(conn: Connection, article_ids: list[str], *, weights: Weights 
             previous[f"{a}:{e}"] = i
     reports = sorted(S.values(), key=lambda r: r.key)
     rel = [c for c in corrections if _touches(c, S)]
-    res = link_reports(reports, previous=previous, corrections=rel, weights=weights, idf=_idf(conn, reports)) \
-        if reports else None
+    res = link_reports(reports, previous=previous, corrections=rel, weights=weights) if reports else None
     records = res.incidents if res else []
     _save_some(conn, old_ids, records)
     new_ids = {r["id"] for r in records}
@@ -445,18 +475,12 @@ def link_new(engine, *, quiet: bool = True, weights: Weights = DEFAULT) -> Incre
 
 
 def rebuild_index(conn: Connection, reports: list[Report], article_ids: Iterable[str]) -> None:
-    """Replace the link index and term counts with these reports (after a full relink)."""
+    """Replace the link index with these reports (after a full relink)."""
     conn.execute(delete(lr))
-    conn.execute(delete(link_terms))
+    conn.execute(delete(link_report_days))
+    conn.execute(delete(link_terms))  # term counts of older versions: no longer kept
     conn.execute(delete(linked_articles))
-    for i in range(0, len(reports), 5000):
-        conn.execute(insert(lr), [index_row(r) for r in reports[i:i + 5000]])
-    df: dict[str, int] = {}
-    for r in reports:
-        for t in r.terms:
-            df[t[:200]] = df.get(t[:200], 0) + 1
-    for chunk in _chunks([{"term": t, "df": n} for t, n in df.items()], 5000):
-        conn.execute(insert(link_terms), chunk)
+    _insert_index(conn, reports)
     now = inc._now()
     for chunk in _chunks([{"article_id": a, "at": now} for a in sorted(set(article_ids))], 5000):
         conn.execute(insert(linked_articles), chunk)

@@ -7,7 +7,10 @@ They live on the same `MetaData` as `store/schema.py` (revision 0005_scale adds 
 * ``link_reports``: one row per linkable report (an event after same-sentence fusion) with its
   type, date window (day ordinals) and place, indexed, so new events meet only the stored reports
   of their date and place window, never the whole corpus;
-* ``link_terms``: document frequency of each report term (the linker's TF-IDF), kept current;
+* ``link_report_days``: the days a report is blocked on outside its window (an undated event's
+  article naming an earlier day), by type and day (revision 0007);
+* ``link_terms``: document frequency of each report term (no longer read or kept: the linker's term
+  weights are fixed; the table stays for the migrations);
 * ``linked_articles``: articles the linker has seen (so an article without linkable events is not
   read again);
 * ``feed_state`` / ``feed_entries``: what `eventwire watch` knows of each feed (ETag,
@@ -63,6 +66,16 @@ Index("ix_link_reports_type_wide_country_lo", link_reports.c.type, link_reports.
       link_reports.c.lo)
 Index("ix_link_reports_article_id", link_reports.c.article_id)
 
+link_report_days = Table(
+    "link_report_days", metadata,
+    Column("key", String(220), primary_key=True, comment="<article id>:<event id>"),
+    Column("day", Integer, primary_key=True, comment="a day ordinal outside the report's window"),
+    Column("article_id", String(200), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("type", String(16), nullable=False),
+)
+Index("ix_link_report_days_type_day", link_report_days.c.type, link_report_days.c.day)
+Index("ix_link_report_days_article_id", link_report_days.c.article_id)
+
 link_terms = Table(
     "link_terms", metadata,
     Column("term", String(200), primary_key=True),
@@ -93,4 +106,4 @@ feed_entries = Table(
     Column("seen_at", DateTime(timezone=True), nullable=False, default=_now),
 )
 
-TABLES = (link_reports, link_terms, linked_articles, feed_state, feed_entries)
+TABLES = (link_reports, link_report_days, link_terms, linked_articles, feed_state, feed_entries)

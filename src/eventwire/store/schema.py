@@ -82,6 +82,7 @@ articles = Table(
 Index("ix_articles_published", articles.c.published)
 Index("ix_articles_fingerprint", articles.c.fingerprint, unique=True)
 Index("ix_articles_outlet_id", articles.c.outlet_id)
+Index("ix_articles_copy_of", articles.c.copy_of)  # a near-copy origin's copies (0007)
 
 places = Table(
     "places", metadata,
