@@ -79,11 +79,11 @@ def _split(docs: list[dict], n_events: int) -> int:
 
 
 def _partition(engine) -> list[tuple[str, ...]]:
-    from eventwire.store import incidents as inc
+    from eventwire.store.queries import list_incidents
 
     with engine.connect() as conn:
         return sorted(tuple(sorted(f"{r['article']}:{r['event']}" for r in rec["reports"]))
-                      for rec in inc.list_incidents(conn))
+                      for rec in list_incidents(conn))
 
 
 def main(argv: list[str] | None = None) -> int:

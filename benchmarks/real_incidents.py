@@ -4,7 +4,7 @@ The set is tests/data/real_incidents (156 reports of 38 real incidents; see its 
 Every text goes through the real chain: the eventwire pipeline (`analyse_many`), a temporary
 SQLite store (`repo.store_document` with a `CopyIndex`, as `eventwire ingest` stores: near-copies
 get the store's `copy_of` mark), then `store.incidents.relink`
-(what `eventwire link` runs) and `list_incidents` (what `eventwire incidents` prints).
+(what `eventwire link` runs) and `store.queries.list_incidents` (what `eventwire incidents` prints).
 
 Each report's *main event* is its first event of the incident's labelled type whose status
 is linkable (reported, alleged, denied). Figures, for all incidents and for the `tune` and
@@ -62,6 +62,7 @@ def store_and_link(docs: list[dict]) -> list[dict]:
     from eventwire.store import incidents as istore
     from eventwire.store import open_store, repo
     from eventwire.store.dedup import CopyIndex
+    from eventwire.store.queries import list_incidents
 
     copies = CopyIndex()  # near-copies get the store's `copy_of` mark, as in `eventwire ingest`
     with tempfile.TemporaryDirectory() as tmp:
@@ -72,7 +73,7 @@ def store_and_link(docs: list[dict]) -> list[dict]:
         with engine.connect() as conn:
             istore.relink(conn)
             conn.commit()
-            incs = istore.list_incidents(conn, limit=None)
+            incs = list_incidents(conn)
         engine.dispose()
     return incs
 
