@@ -97,7 +97,11 @@ def write_batch(engine, rows: list[dict]) -> Counts:
             repo.save_error(conn, d)
         return c
 
-    return repo.write(engine, run)
+    try:
+        return repo.write(engine, run)
+    except Exception:
+        copies.reset()  # it may hold articles whose transaction rolled back (as `repo.store` does)
+        raise
 
 
 def known_ids(engine, ids: list[str]) -> set[str]:
