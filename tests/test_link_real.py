@@ -175,8 +175,6 @@ def _assault(doc: dict) -> dict:
     return next(e for e in doc["events"] if e["type"] == "ASSAULT")
 
 
-@pytest.mark.xfail(strict=True, reason="open regression: the learned type model (issue 12) reads no event in "
-                   "'did not initiate an attack' / 'in an attack that killed at least 35' (a toll with no noun)")
 def test_negation_statuses(analysed):
     assert _assault(analysed["neg1"])["status"] == "denied"
     assert _assault(analysed["neg2"])["status"] == "denied"
@@ -223,8 +221,6 @@ def test_an_all_caps_place_and_a_colon_is_a_dateline_not_a_speaker(analysed):
     assert _assault(doc)["status"] == "reported"
 
 
-@pytest.mark.xfail(strict=True, reason="open regression: the learned type model (issue 12) reads no event in "
-                   "'did not initiate an attack' / 'in an attack that killed at least 35' (a toll with no noun)")
 def test_the_clause_governing_an_attack_dates_it(analysed):
     """"dismantled the site Monday in an attack that killed 35": the noun "attack" is no verb of saying,
     so the governing clause's Monday dates the killing, not publication."""

@@ -61,7 +61,7 @@ DURATION_UNITS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
 LOCATION_NOUNS = {"countryside", "area", "region", "province", "outskirts", "suburb", "suburbs", "district",
                   "city", "town", "village", "border", "capital", "governorate", "neighbourhood",
                   "neighborhood", "part", "north", "south", "east", "west", "centre", "center", "enclave", "camp",
-                  "pocket", "outskirt", "vicinity"}
+                  "pocket", "outskirt", "vicinity", "port"}
 BACKGROUND = {"after", "following", "before", "since", "despite", "amid", "amidst", "until", "while", "when",
               "over", "because", "as", "during"}
 CASUALTY_NUM = re.compile(r"^\d[\d,]*$")
@@ -69,6 +69,8 @@ NIGHT = re.compile(r"\b(?:night|overnight|midnight)\b|^late\b", re.IGNORECASE)
 # words between the two ends of a casualty range ("20 to 30", "20 or 30"; dashes only between
 # figures: "20-30", not "twenty-five")
 RANGE_WORDS = frozenset({"to", "-", "–", "—", "or"})
+# where the parser may hang a bare count that is a verb's object ("killed at least 35")
+BARE_COUNT_DEPS = frozenset({"npadvmod", "dep", "attr", "oprd", "dobj"})
 
 
 # ----------------------------------------------------------------------------- data
@@ -423,8 +425,8 @@ class EventsComponent:
         """An act its frame says happened: the object of a verb of countering ("repelled an attack",
         "thwarted an attempt to assassinate") or of dispersal ("broke up a protest"), or the cause
         of a toll ("lost their lives in barrel bomb attacks"); or a deed someone denies ("no reporting
-        of a strike"): PLOVER codes the denied act, with status denied."""
-        if c.denied_by is not None:
+        of a strike", "did not initiate an attack"): PLOVER codes the denied act, with status denied."""
+        if c.denied_by is not None or (c.negated and c.type in DENIABLE):
             return True
         t = c.tok
         heads = [t.head, t.head.head] if t.dep_ in ("dobj", "pobj", "xcomp") else []
@@ -859,6 +861,9 @@ class EventsComponent:
         for table in (lex.killed, lex.injured):
             for k in ("verbs", "nouns", "adjectives"):
                 cas |= table.get(k, set())
+        for k in t.children:  # "an attack that killed at least 35": the toll's cause told the other way round
+            if k.dep_ == "relcl" and k.pos_ == "VERB" and _lem(k) in cas:
+                return k
         x = t
         for _ in range(3):
             if x.dep_ != "pobj" or x.head.lower_ not in ("in", "by", "of", "from"):
@@ -867,6 +872,9 @@ class EventsComponent:
             lem = _lem(h)
             if lem in cas or h.lower_ in cas:
                 return h
+            if lem in lex.toll_nouns and (lem == "toll" or any(
+                    _lem(k) in cas for k in h.children if k.dep_ in ("compound", "amod"))):
+                return h  # "the death toll from the bombing"
             if h.pos_ in ("VERB", "AUX") and (
                     lem == "lose" and any(_lem(k) == "life" for k in h.children if k.dep_ == "dobj")
                     or any(k.dep_ == "dobj" and _lem(k) in cas for k in h.children)):
@@ -1029,6 +1037,10 @@ class EventsComponent:
             for b in cands:
                 if b is a or b.suppressed or b.type != a.type or not a.tok.is_ancestor(b.tok):
                     continue
+                if b.kind == "noun" and any(x.i == b.tok.i for x in a.actors):
+                    # "an air strike by the coalition killed 12": the verb's subject is the act itself,
+                    # whose own actor is the verb's
+                    a.actors = [x for x in a.actors if x.i != b.tok.i] + [x for x in b.actors if x not in a.actors]
                 if b.own_actor and b.actors and a.actors and {x.i for x in b.actors} != {x.i for x in a.actors}:
                     continue
                 if a.type not in CONFLICT_ACTS and a.recipients and b.recipients \
@@ -1301,6 +1313,8 @@ class _DocContext:
             if act is not None and (act.end - act.start) > (sp.end - sp.start) and act.start <= sp.start \
                     and sp.end <= act.end:
                 continue  # a name inside an actor's name ("the Azov battalion", "the Kherson brigade")
+            if self._names_a_kind(x, sp):
+                continue  # "the Red Sea port city of Hodeida": the sea only says what kind of city
             if x.i in role_toks and not (x.dep_ == "pobj" and x.head.lower_ in PLACE_PREPS) \
                     and info.get("precision") in ("country", "region", None):
                 continue  # a country that is a party ('attacked Syria') is not where; 'in Tbilisi' still is
@@ -1316,6 +1330,17 @@ class _DocContext:
                 if unresolved is None:
                     unresolved = [sp.start_char, sp.end_char]
         return unresolved or origin
+
+    def _names_a_kind(self, x: Token, sp: Span) -> bool:
+        """Is this place a modifier of a location noun that names its own place with 'of'
+        ('the Red Sea port city of Hodeida', 'the Syrian province of Idlib')?"""
+        h = x
+        while h.head.i != h.i and sp.start <= h.head.i < sp.end:
+            h = h.head
+        if h.dep_ not in ("compound", "amod", "nmod") or _lem(h.head) not in LOCATION_NOUNS:
+            return False
+        return any(k.dep_ == "prep" and k.lower_ == "of" and any(
+            g.dep_ == "pobj" and g.i in self.place_tok for g in k.children) for k in h.head.children)
 
     @staticmethod
     def _origin(x: Token, sp: Span) -> bool:
@@ -1581,8 +1606,12 @@ class _DocContext:
                 break
         return rng
 
+    def _count_word(self, t: Token) -> bool:
+        """A token that is itself a count (35, dozens, scores), not a noun a count modifies."""
+        return t.like_num or t.lower_ in self.lex.vague or t.lower_ in self.lex.numbers
+
     def _quantity(self, np: Token) -> tuple[int | None, int | None] | None:
-        if np.like_num or np.lower_ in self.lex.vague or np.lower_ in self.lex.numbers:
+        if self._count_word(np):
             r = self._number(np)
             if r:
                 return r
@@ -1614,7 +1643,10 @@ class _DocContext:
                 return passive
             if t.dep_ == "amod" or t.dep_ == "acl":
                 return [t.head]
-            return [k for k in t.children if k.dep_ in ("dobj",)]
+            objs = [k for k in t.children if k.dep_ == "dobj"]
+            # "an attack that killed at least 35": a bare count after the verb is its object, whatever
+            # the parser hangs it on (npadvmod, dep, attr)
+            return objs or [k for k in t.children if k.i > t.i and k.dep_ in BARE_COUNT_DEPS and self._count_word(k)]
         if t.pos_ == "NOUN" and lem in table.get("nouns", ()) and t.dep_ not in ("compound", "amod", "nmod"):
             # "documented the death of 11 civilians", "the deaths of four children"
             return [g for k in t.children if k.dep_ == "prep" and k.lower_ == "of" for g in k.children
@@ -1632,8 +1664,57 @@ class _DocContext:
                 return [h]
         return []
 
+    def _toll_count(self, t: Token) -> tuple[str, Token] | None:
+        """'the death toll from the attack has risen to 120', 'revised to 35 the death toll', 'a toll of
+        10 dead': a casualty total stated on its toll noun, as (killed|injured, the count's token)."""
+        if t.pos_ != "NOUN" or _lem(t) not in self.lex.toll_nouns:
+            return None
+        mods = {_lem(k) for k in t.children if k.dep_ in ("compound", "amod", "nmod")}
+        injured = self.lex.injured.get("nouns", set()) | self.lex.injured.get("adjectives", set()) | {"injury"}
+        if mods & injured:
+            key = "injured"
+        elif _lem(t) == "toll" or mods & (self.lex.killed.get("nouns", set()) | {"death"}):
+            key = "killed"
+        else:
+            return None  # "the number of refugees": a count, not of casualties
+        counts = [k for k in t.children if k.dep_ in ("nummod", "quantmod") and self._count_word(k)]
+        counts += [g for k in t.children if k.dep_ == "prep" and k.lower_ == "of" for g in k.children
+                   if g.dep_ == "pobj" and (self._count_word(g) or any(
+                       n.dep_ == "nummod" and self._count_word(n) for n in g.children))]
+        v = t.head
+        if v.dep_ == "prep" and t.dep_ == "pobj":
+            v = v.head
+        if not counts and v.pos_ in ("VERB", "AUX") and (_lem(v) in self.lex.toll_verbs or _lem(v) == "be"):
+            for k in v.children:
+                if k.dep_ in ("dobj", "attr") and k.i > t.i and self._count_word(k):
+                    counts.append(k)
+                elif k.dep_ == "prep" and k.lower_ in ("to", "at"):
+                    counts += [g for g in k.children if g.dep_ == "pobj" and self._count_word(g)]
+        return (key, counts[0]) if counts else None
+
+    def _toll_event(self, t: Token, cands: list[Cand]) -> Cand | None:
+        """The event a toll noun counts: the act in its 'from/of/in' phrase, else the sentence's."""
+        for c in cands:
+            x = c.tok
+            for _ in range(3):
+                if x.dep_ != "pobj" or x.head.lower_ not in ("from", "of", "in"):
+                    break
+                if x.head.head.i == t.i:
+                    return c
+                x = x.head.head
+        return self._event_for(t, cands)
+
     def casualties(self, sent: Span, cands: list[Cand]) -> None:
         """Counts of killed and injured, on the event they belong to in the sentence."""
+        for t in sent:
+            found = self._toll_count(t)
+            if found is None:
+                continue
+            key, q = found
+            rng = self._number(q)
+            ev = self._toll_event(t, cands) if rng else None
+            if ev is not None and getattr(ev, key)["min"] is None and getattr(ev, key)["max"] is None:
+                setattr(ev, key, {"min": rng[0], "max": rng[1]})
         for key, table in (("killed", self.lex.killed), ("injured", self.lex.injured)):
             for t in sent:
                 for v in self._victims(t, table):
