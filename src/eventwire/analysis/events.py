@@ -598,6 +598,8 @@ class EventsComponent:
                 recips = [k for k in t.children if k.dep_ == "nsubjpass"]
             else:
                 recips = [k for k in t.children if k.dep_ in ("dobj", "dative") and k.i not in c.consumed]
+            kept = self._given_to(recips + self._prep_objs(t, {"to"}), ctx)
+            recips = [r for r in recips if r in kept]
             recips += self._prep_objs(t, rp)
             for k in t.children:  # "urged X", "accused X of", also dobj consumed by a phrase
                 if k.dep_ == "dobj" and k.i in c.consumed:
@@ -812,9 +814,18 @@ class EventsComponent:
                         if g not in c.actors and g not in found and ctx.resolvable(g):
                             found.append(g)
             if found:
-                return found
+                return self._given_to(found, ctx)
             frontier = nxt
         return []
+
+    @staticmethod
+    def _given_to(parties: list[Token], ctx: _DocContext) -> list[Token]:
+        """'returned six Iraqi artifacts to the government of Iraq': with a party the object goes to,
+        an object that is no actor itself (only its modifier is) is the thing given, not a party."""
+        if not any((p.dep_ == "dative" or p.dep_ == "pobj" and p.head.lower_ == "to") and ctx.actor_at(p) is not None
+                   for p in parties):
+            return parties
+        return [p for p in parties if p.dep_ != "dobj" or ctx.actor_at(p) is not None or p.pos_ == "PROPN"]
 
     def _dispersed_by(self, t: Token) -> Token | None:
         """The verb that suppresses the gathering `t` names ("break up a protest", "dispersed the
@@ -907,6 +918,10 @@ class EventsComponent:
                         and not (other.type == "ACCUSE" and other.mode == "disapprove" and t.dep_ == "dobj"
                                  and c.type in CONFLICT_ACTS and self._situated(t)):
                     c.suppressed = True
+                    if c.recipients and any(r.i == t.i for r in other.recipients):
+                        # "removed sanctions on X, Y and Z": the parties of the theme are the verb's
+                        other.recipients = [r for r in other.recipients if r.i != t.i] + [
+                            r for r in c.recipients if r not in other.recipients and r not in other.actors]
                     continue
             if c.type in ("REQUEST", "ACCUSE") and t.dep_ in ("advcl", "xcomp") and (
                     t.head.i in verbs and verbs[t.head.i].type == "PROTEST"
