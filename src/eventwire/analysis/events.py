@@ -724,6 +724,24 @@ class EventsComponent:
             c.actors, c.recipients = c.actors[:1], c.actors[1:]
             return
         c.recipients = [x for r in self._fallback_recipients(c, ctx) for x in _conjuncts(r) if x not in c.actors]
+        if not c.recipients:
+            c.recipients = self._other_party(c, ctx)
+
+    def _other_party(self, c: Cand, ctx: _DocContext) -> list[Token]:
+        """Last resort: the nearest other actor of the event's own clause ("Hamas accepted a formula to
+        end its conflict with Israel"): an act between parties rarely names only one of them."""
+        own = {id(sp) for a in c.actors if (sp := ctx.actor_at(a)) is not None}
+        rep = self.lex.modality.get("reporting", set())
+        for x in ctx._clause_tokens(c):
+            sp = ctx.actor_at(x)
+            if sp is None or id(sp) in own or x.i == c.tok.i or x.idx < ctx.dateline_end:
+                continue
+            if x.dep_ in SUBJ and _lem(x.head) in rep:
+                continue  # "..., the ministry said": the speaker, not a party
+            if sp.root.i != x.i:
+                continue  # take each span once, at its head
+            return [sp.root]
+        return []
 
     @staticmethod
     def _verb_heads(c: Cand) -> list[Token]:
