@@ -1803,12 +1803,13 @@ class _DocContext:
         t = c.tok
         actors, recips = [], []
         for lst, out, role in ((c.actors, actors, "actor"), (c.recipients, recips, "recipient")):
-            for h in lst:
-                sp = self.resolve(h, role)
-                if sp is not None:
-                    k = [sp.start_char, sp.end_char]
-                    if k not in out:
-                        out.append(k)
+            spans = [sp for h in lst if (sp := self.resolve(h, role)) is not None]
+            if role == "recipient":
+                spans += self._conjunct_parties(spans)
+            for sp in spans:
+                k = [sp.start_char, sp.end_char]
+                if k not in out:
+                    out.append(k)
         recips = [r for r in recips if r not in actors]
         date, end, prec, _ = self.date_of(c, self._toll_of(c))
         status, claim = c.status, None
@@ -1842,6 +1843,20 @@ class _DocContext:
         if c.intended:
             ev["intended"] = c.intended
         return ev
+
+    def _conjunct_parties(self, spans: list[Span]) -> list[Span]:
+        """'sanctions against the space organization Glavkosmos and the ISRO', 'a number of Syrians,
+        Iraqis and Afghans': an actor conjoined to a word inside a party's span is a party too."""
+        out: list[Span] = []
+        for sp in spans:
+            stack = [y for x in sp for y in x.children if y.dep_ == "conj" and not sp.start <= y.i < sp.end]
+            while stack:
+                y = stack.pop()
+                other = self.actor_at(y)
+                if other is not None and other not in spans and other not in out:
+                    out.append(other)
+                stack += [z for z in y.children if z.dep_ == "conj"]
+        return out
 
     def _toll_of(self, c: Cand) -> Token | None:
         """The toll noun whose 'from/of' phrase holds this nominal event, if a toll clause governs it."""
