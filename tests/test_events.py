@@ -421,3 +421,36 @@ def test_a_munition_is_no_actor(nlp):
     assert not any("Mortar" in doc.text[s:e] for s, e in [(sp.start_char, sp.end_char) for sp in doc.spans["actors"]])
     doc, evs = _events(nlp, "A rocket hit a school in Aleppo.")
     assert all(e["actors"] == [] for e in evs)
+
+
+def test_a_toll_without_a_victim_noun_counts(nlp):
+    """A bare count as the object ("killed at least 35") and a death toll stated on its noun
+    ("the death toll from ... has risen to 120") give the attack its toll, which keeps it."""
+    _, evs = _events(nlp, "Militia fighters stormed the camp on Sunday in an attack that killed at least 35.")
+    assert any(e["type"] == "ASSAULT" and e["killed"] == {"min": 35, "max": None} for e in evs)
+    doc, evs = _events(nlp, "The death toll from Tuesday's truck bomb attack in Kabul has risen to 95, officials said.")
+    (ev,) = [e for e in evs if e["type"] == "ASSAULT"]
+    assert ev["killed"] == {"min": 95, "max": 95} and doc.text[ev["trigger"][0]:ev["trigger"][1]] == "attack"
+
+
+def test_a_negated_deed_is_kept_as_a_denial(nlp):
+    _, evs = _events(nlp, "The army insisted on Monday that it did not launch an attack on the refugee camp.")
+    assert any(e["type"] == "ASSAULT" and e["negated"] for e in evs)
+
+
+def test_an_attack_noun_subject_is_one_event_with_its_verb(nlp):
+    """"An air strike by the coalition killed 12": one event, with the strike's actor and mode."""
+    doc, evs = _events(nlp, "A drone strike by the Turkish army killed four fighters near Qamishli on Friday.")
+    assaults = [e for e in evs if e["type"] == "ASSAULT"]
+    assert len(assaults) == 1
+    assert "Turkish army" in " ".join(_texts(doc, assaults[0]["actors"]))
+    assert assaults[0]["mode"] == "drone" and assaults[0]["killed"]["min"] == 4
+
+
+def test_recipients_of_a_theme_conjuncts_and_things_given(nlp):
+    doc, evs = _events(nlp, "Canada lifted sanctions on two Iranian banks and a shipping firm.")
+    recs = " | ".join(r for e in evs for r in _roles(doc, e)[1])
+    assert "Iranian banks" in recs and "shipping firm" in recs
+    doc, evs = _events(nlp, "France returned three Malian manuscripts to the government of Mali.")
+    recs = [r for e in evs for r in _roles(doc, e)[1]]
+    assert recs and all("government" in r for r in recs)  # the manuscripts are given, not a party
