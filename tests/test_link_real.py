@@ -325,3 +325,83 @@ def test_a_lead_event_placed_only_in_a_country_may_be_at_its_dateline_town():
     doc["places"][0] = dict(saada, country="EGY", text="CAIRO", geonameid=360630)
     (r,) = reports_from_document(doc)
     assert 360630 not in [p.geonameid for p in r.candidate_places()]
+
+
+def _crowd(docs: list[dict], n: int, seed: int = 11) -> list[dict]:
+    """n unrelated events of the group's own type, countries and days: other towns of the same
+    countries (each its own place), other words, no named actors. They share every date and country
+    bucket with the group, so any corpus-wide statistic or bucket cap would show."""
+    rnd = random.Random(seed)
+    spots = []
+    for d in docs:
+        pl = {p["id"]: p for p in d["places"]}
+        for e in d["events"]:
+            p = pl.get(e.get("place")) or {}
+            if p.get("country") and e.get("date"):
+                spots.append((e["type"], p["country"], p.get("admin1"), e["date"][:10],
+                              p.get("lat") or 0.0, p.get("lon") or 0.0))
+    words = ["convoy", "checkpoint", "market", "bridge", "depot", "school", "clinic", "port", "road", "farm"]
+    out = []
+    for i in range(n):
+        typ, cy, a1, day, lat, lon = rnd.choice(spots)
+        # a grid of cells 2 degrees apart around the group's place (its own cell left out): the filler
+        # meets the group's country-wide events, and few filler events meet each other
+        k = rnd.randrange(399)
+        k += k >= 210
+        lat, lon = lat + 2 * (k // 20 - 10), lon + 2 * (k % 20 - 10)
+        text = f"A {rnd.choice(words)} near hamlet {i} was attacked, {rnd.randint(100, 900)} houses damaged."
+        out.append({"article": {"id": f"z{i}", "published": day, "text": text,
+                                "outlet": {"id": f"q{i % 50}", "name": f"q{i % 50}"}},
+                    "places": [{"id": "p0", "text": f"hamlet {i}", "geonameid": 20_000_000 + i, "lat": lat,
+                                "lon": lon, "precision": "village", "country": cy, "admin1": f"Other {i % 7}",
+                                "kind": "toponym"}],
+                    "actors": [], "claims": [], "times": [],
+                    "events": [{"id": "e0", "type": typ, "mode": "other", "place": "p0", "date": day,
+                                "date_precision": "day", "status": "reported",
+                                "sentence": {"start": 0, "end": len(text)}, "actors": [], "recipients": []}]})
+    return out
+
+
+def test_linking_is_independent_of_unrelated_events_on_the_same_days(linking_docs):
+    """The harder case of store independence: 10,000 unrelated events fall in the group's own type,
+    country and day buckets (blocking compares many of them with the group's events). The group's
+    reports are still grouped as when linked alone, and no filler event joins one of its incidents."""
+    alone = link_events(linking_docs)
+    keys = set(alone.assignment)
+    crowded = link_events(linking_docs + _crowd(linking_docs, 10_000))
+    assert _partition(crowded, keys) == _partition(alone, keys)
+    theirs = {crowded.assignment[k] for k in keys}
+    assert not any(v in theirs for k, v in crowded.assignment.items() if k.startswith("z"))
+
+
+OTHER_TOWN = {"id": "p1", "text": "Saraqib", "geonameid": 2, "lat": 35.86, "lon": 36.80, "precision": "town",
+              "country": "SYR", "admin1": "Idlib", "kind": "toponym"}
+
+
+@pytest.mark.parametrize("differ", ["place", "date"])
+def test_two_events_of_one_article_with_other_place_or_day_stay_apart(differ):
+    """One article tells a strike on Kafr Nabl and another strike (the same army, the same words)
+    in a town 30 km away the same day, or in Kafr Nabl the day before; other outlets report each
+    with its own place and day. The article's two events never share an incident, and each joins
+    its own outlets' reports."""
+    first = "Government jets struck Kafr Nabl on Friday, killing five people."
+    second = ("Government jets struck Saraqib on Friday, killing five people." if differ == "place"
+              else "Government jets struck Kafr Nabl on Thursday, killing five people.")
+    text = f"{first} {second}"
+    both = _doc("m1", "reuters", text=text)
+    both["places"].append(dict(OTHER_TOWN, start=len(first) + 23, end=len(first) + 30))
+    ev1 = dict(both["events"][0], id="e1", sentence={"start": len(first) + 1, "end": len(text)})
+    if differ == "place":
+        ev1["place"] = "p1"
+    else:
+        ev1["date"] = "2020-04-30"
+    both["events"].append(ev1)
+    a = _doc("m2", "afp", text=first)
+    b = _doc("m3", "sana", text=second, date="2020-04-30" if differ == "date" else "2020-05-01")
+    if differ == "place":
+        b["places"] = [dict(OTHER_TOWN, start=23, end=30)]
+        b["events"][0]["place"] = "p1"
+    res = link_events([both, a, b])
+    assert res.assignment["m1:e0"] != res.assignment["m1:e1"]
+    assert res.assignment["m1:e0"] == res.assignment["m2:e0"]
+    assert res.assignment["m1:e1"] == res.assignment["m3:e0"]
