@@ -3,9 +3,11 @@
 Greedy average linkage with a cannot-link constraint. Edges are taken strongest
 first; two clusters merge only when (a) no two of their reports come from one
 article unless those two are the same mention repeated (`score.same_mention`),
-and (b) the mean score over all their cross pairs stays above
-`AVERAGE_FACTOR * threshold` (pairs that blocking never proposed count as
-`UNBLOCKED`), so one strong link cannot chain two different incidents together.
+and (b) the mean over their cross pairs of articles of each article pair's best event
+pair stays above `AVERAGE_FACTOR * threshold` (pairs that blocking never proposed count as
+`UNBLOCKED`), so one strong link cannot chain two different incidents together. An article
+is counted once however many of its mentions a cluster holds: its weaker second mention of
+the incident does not outvote its lead.
 """
 
 from __future__ import annotations
@@ -48,7 +50,8 @@ def cluster(reports: Sequence[Report], scores: dict[tuple[int, int], float],
         if ra == rb:
             continue
         ma, mb = members[ra], members[rb]
-        total, ok = 0.0, True
+        best: dict[tuple[str, str], float] = {}  # (article, article) -> its best event pair
+        ok = True
         for x in ma:
             rx = reports[x]
             for y in mb:
@@ -56,10 +59,13 @@ def cluster(reports: Sequence[Report], scores: dict[tuple[int, int], float],
                 if rx.article == ry.article and not same_mention(rx, ry, w):
                     ok = False
                     break
-                total += pair_score(x, y)
+                k = (rx.article, ry.article)
+                sc = pair_score(x, y)
+                if sc > best.get(k, UNBLOCKED - 1.0):
+                    best[k] = sc
             if not ok:
                 break
-        if not ok or total / (len(ma) * len(mb)) < floor:
+        if not ok or sum(best.values()) / len(best) < floor:
             continue
         if len(ma) < len(mb):
             ra, rb, ma, mb = rb, ra, mb, ma

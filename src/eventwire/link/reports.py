@@ -99,6 +99,7 @@ class Report:
     perp: tuple = (frozenset(), frozenset(), frozenset())
     targ: tuple = (frozenset(), frozenset(), frozenset())
     vec: dict = field(default_factory=dict)    # unit TF-IDF vector of `terms` (set by score.tfidf)
+    art_names: frozenset = frozenset()         # skeletons of the capitalised words of its article and title
 
     @property
     def asserting(self) -> bool:
@@ -311,6 +312,7 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
     art_days = _article_days(doc)
     unresolved = _unresolved_names(doc)
     title = art.get("title") or ""
+    art_names = article_names(f"{title} {text}")
     out: list[Report] = []
     for ev in doc.get("events") or []:
         if not isinstance(ev, dict) or not ev.get("id") or not ev.get("type"):
@@ -367,7 +369,7 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
             names=_event_names(pl, unresolved, s0, s1),
             place_name=norm_toponym(pl.get("text")) if pl and pl.get("geonameid") is None
             and pl.get("kind") in (None, "toponym") else "",
-            perp=actor_profile(acts), targ=actor_profile(recs),
+            perp=actor_profile(acts), targ=actor_profile(recs), art_names=art_names,
         ))
     return out
 
@@ -526,6 +528,21 @@ def _terms(sentence: str, place_terms: tuple, title: str = "") -> dict:
     for t in place_terms:
         out[t] = out.get(t, 0) + 1
     return out
+
+
+_NAME = re.compile(r"\b[A-Z][a-z]{3,}")
+MAX_ART_CHARS = 20_000  # names of a long article's opening: enough to say what it is about
+
+
+_NOT_NAMES = frozenset(w.lower() for w in (*calendar.day_name, *calendar.month_name) if w)
+
+
+def article_names(text: str) -> frozenset:
+    """The consonant skeletons of an article's capitalised words (names of places, people, groups,
+    in any transliteration): two reports of one incident name mostly the same ones. Capitalised
+    function words ("This", "When") and day and month names are not names."""
+    return frozenset(skeleton(w) for w in _NAME.findall(text[:MAX_ART_CHARS])
+                     if w.lower() not in STOP_WORDS and w.lower() not in _NOT_NAMES)
 
 
 _PREC_RANK = {"point": 0, "village": 1, "town": 2, "city": 3, "district": 4, "province": 5, "country": 6,
