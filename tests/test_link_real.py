@@ -405,3 +405,18 @@ def test_two_events_of_one_article_with_other_place_or_day_stay_apart(differ):
     assert res.assignment["m1:e0"] != res.assignment["m1:e1"]
     assert res.assignment["m1:e0"] == res.assignment["m2:e0"]
     assert res.assignment["m1:e1"] == res.assignment["m3:e0"]
+
+
+def test_first_person_perpetrator_in_the_accused_own_words_is_acceptance():
+    """"Our forces unintentionally hit the convoy", said the army: the speaker names itself as the
+    perpetrator (confirmed). The same words in a denial, or "our forces" quoted from a third party
+    blaming the army, are not an acceptance by the army."""
+    ours = {"id": "a4", "text": "our forces", "name": "our forces", "entity": None, "country": None, "sector": None}
+    g, why = _grade([_doc("f1", "reuters", actors=(ours,), speaker=ARMY, status="alleged"), _doc("f2", "afp")])
+    assert g == "confirmed" and "syr" in why.lower()
+    g, why = _grade([_doc("g1", "reuters", actors=(ours,), speaker=ARMY, cue="denied", status="denied"),
+                     _doc("g2", "afp")])
+    assert g != "confirmed", why
+    g, why = _grade([_doc("h1", "reuters", actors=(ours,), speaker=MONITOR, cue="accused", status="alleged"),
+                     _doc("h2", "afp")])
+    assert g != "confirmed", why

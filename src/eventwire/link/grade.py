@@ -71,6 +71,15 @@ def _sides(actors: Sequence[dict]) -> set[str]:
     return {k for k in (identity(a) for a in actors) if k}
 
 
+FIRST_PERSON = frozenset({"we", "us", "our", "ours", "ourselves"})
+
+
+def _first_person(a: dict) -> bool:
+    """An actor named in the first person plural ("we", "our forces"): inside a quote, the speaker."""
+    words = (a.get("text") or "").lower().split()
+    return bool(words) and words[0] in FIRST_PERSON
+
+
 def perpetrators(reports: Sequence[Report]) -> set[str]:
     """Sides the reports that say the incident happened name as its perpetrators."""
     out: set[str] = set()
@@ -90,6 +99,8 @@ def acceptance(r: Report, deniers: frozenset = frozenset()) -> str | None:
     sp = r.speakers[0]
     who = identity(sp["actor"]) if sp.get("actor") else None
     sides = _sides(r.actors)
+    if who and not sides and any(_first_person(a) for a in r.actors):
+        sides = {who}  # "our forces unintentionally hit...", said the prime minister: the speaker's side
     if not who or (sides and who not in sides):
         return None
     cue = sp.get("cue") or ""
