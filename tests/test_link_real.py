@@ -420,3 +420,25 @@ def test_first_person_perpetrator_in_the_accused_own_words_is_acceptance():
     g, why = _grade([_doc("h1", "reuters", actors=(ours,), speaker=MONITOR, cue="accused", status="alleged"),
                      _doc("h2", "afp")])
     assert g != "confirmed", why
+
+
+def test_the_day_of_a_statement_does_not_date_the_event():
+    """"The army on Thursday denied striking Kafr Nabl": Thursday dates the denial, not the strike
+    (reported for Tuesday elsewhere). The denial still joins the strike's incident, and the incident
+    keeps the strike's day."""
+    text = "The Syrian army on Thursday denied that its jets struck the market in Kafr Nabl, killing five."
+    den = _doc("s1", "sana", speaker=ARMY, cue="denied", status="denied", date="2020-04-30", text=text)
+    den["claims"][0].update(cue={"text": "denied", "start": 29, "end": 35}, content={"start": 36, "end": len(text)})
+    den["times"] = [{"id": "t0", "text": "Thursday", "start": 19, "end": 27, "date": "2020-04-30",
+                     "granularity": "day"}]
+    den["article"]["published"] = "2020-04-30"
+    hit = _doc("s2", "reuters", date="2020-04-28", text="Air strikes hit the market in Kafr Nabl on Tuesday, killing five.")
+    hit2 = _doc("s3", "afp", date="2020-04-28", text="Jets struck a market in Kafr Nabl on Tuesday; five people died.")
+    res = link_events([den, hit, hit2])
+    assert res.assignment["s1:e0"] == res.assignment["s2:e0"] == res.assignment["s3:e0"]
+    inc = next(i for i in res.incidents if i["id"] == res.assignment["s2:e0"])
+    assert inc["date"] == "2020-04-28" and inc["grade"] == "contested"
+    # a day inside what is claimed ("denied that its jets struck ... on Tuesday") dates the event itself
+    from eventwire.link.reports import _statement_dated
+    ev = dict(den["events"][0], date="2020-04-28")
+    assert not _statement_dated(ev, den["claims"][0], [dict(den["times"][0], start=80, date="2020-04-28")])

@@ -165,6 +165,24 @@ def _ordinal(s: str | None) -> tuple[int, int] | None:
     return None
 
 
+def _statement_dated(ev: dict, claim: dict | None, times) -> bool:
+    """Is the event's day the day of the statement that tells it ("The army on Thursday denied
+    carrying out the strike", "the coalition acknowledged on March 25 that its aircraft struck")?
+    So when every mention of that day in the event's sentence lies outside the claim's content,
+    between its speaker and the content. Such a day bounds the event (it happened by then) but
+    does not date it."""
+    if not claim or (ev.get("date_precision") or "") not in ("day", "minute") or not ev.get("date"):
+        return False
+    content, sent = claim.get("content") or {}, ev.get("sentence") or {}
+    c0, c1, s0 = content.get("start"), content.get("end"), sent.get("start")
+    if not all(isinstance(x, int) for x in (c0, c1, s0)):
+        return False
+    day = str(ev["date"])[:10]
+    hits = [t for t in times if isinstance(t, dict) and str(t.get("date") or "")[:10] == day
+            and isinstance(t.get("start"), int) and s0 <= t["start"] < (sent.get("end") or 0)]
+    return bool(hits) and all(t["start"] < c0 for t in hits)
+
+
 def date_window(ev: dict, published: str | None) -> tuple[int | None, int | None]:
     """The days the event may have happened on, from its date, end date and precision.
 
@@ -320,6 +338,8 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
         status = ev.get("status") or "reported"
         if status not in LINKABLE_STATUS:
             continue
+        if _statement_dated(ev, claims.get(ev.get("claim")), doc.get("times") or ()):
+            ev = {**ev, "date_precision": "statement"}  # dated by its statement: happened by that day
         lo, hi = date_window(ev, published)
         pl = places.get(ev.get("place"))
         if pl and pl.get("kind") == "demonym":
