@@ -19,12 +19,24 @@ from eventwire.link.score import DEFAULT, Weights, same_mention, score_pair
 
 AVERAGE_FACTOR = 0.5
 UNBLOCKED = -3.0
+DAY_SLACK = 1  # a night strike is dated to either day
 
 
 def score_pairs(reports: Sequence[Report], pairs, idf: dict[str, float],
                 w: Weights = DEFAULT) -> dict[tuple[int, int], float]:
     """Scores of the candidate pairs."""
     return {p: score_pair(reports[p[0]], reports[p[1]], idf, w) for p in pairs}
+
+
+def _text_day(r: Report) -> int | None:
+    return r.lo if r.lo is not None and r.lo == r.hi and (r.date_precision or "") in ("day", "minute") else None
+
+
+def _days_conflict(a: Report, b: Report) -> bool:
+    """Two reports whose texts date them to days more than `DAY_SLACK` apart: one incident has one
+    day, so no chain of links through undated mentions may join them."""
+    da, db = _text_day(a), _text_day(b)
+    return da is not None and db is not None and abs(da - db) > DAY_SLACK
 
 
 def cluster(reports: Sequence[Report], scores: dict[tuple[int, int], float],
@@ -56,7 +68,7 @@ def cluster(reports: Sequence[Report], scores: dict[tuple[int, int], float],
             rx = reports[x]
             for y in mb:
                 ry = reports[y]
-                if rx.article == ry.article and not same_mention(rx, ry, w):
+                if (rx.article == ry.article and not same_mention(rx, ry, w)) or _days_conflict(rx, ry):
                     ok = False
                     break
                 k = (rx.article, ry.article)

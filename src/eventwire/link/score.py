@@ -79,9 +79,10 @@ class Weights:
     # near-identical articles (syndicated copies) and the same sentence in both: one mention
     near_duplicate: float = 3.0
     near_duplicate_text: float = 0.6  # Jaccard of the two sentences' words (the same sentence of two copies)
-    # names the two whole articles share (Jaccard of capitalised-word skeletons): scale * (J - offset)
-    names_scale: float = 4.0
-    names_offset: float = 0.2
+    # names the two whole articles share (share of the shorter one's capitalised-word skeletons):
+    # scale * (overlap - offset), at most cap
+    names_scale: float = 2.5
+    names_offset: float = 0.3
     names_cap: float = 1.0
     names_min: int = 3                # fewer shared names than this say nothing (short texts)
 
@@ -302,7 +303,7 @@ def score_pair(a: Report, b: Report, idf: dict[str, float], w: Weights = DEFAULT
         else casualty_agreement(a.killed, b.killed)
     if c is not None:
         s += w.casualties_agree if c == 1 else (w.casualties_differ if c == 0 else w.casualties_conflict)
-    if de >= 0 and pe >= 0:  # shared names back up a link; they never outweigh another place or day
+    if de >= 0 and pe >= w.place_unknown:  # shared names back up a link; never against another place or day
         s += names_evidence(a, b, w)
     sim = text_similarity(a, b, idf)
     if sim is not None:
@@ -312,14 +313,14 @@ def score_pair(a: Report, b: Report, idf: dict[str, float], w: Weights = DEFAULT
 
 
 def names_evidence(a: Report, b: Report, w: Weights = DEFAULT) -> float:
-    """How many of the names the two articles use they share (Jaccard): reports of one incident
+    """How many of the names the shorter article uses the other shares: reports of one incident
     name the same village, victims, spokesmen and groups; unrelated reports of one country share
     only the country's and the sides' names. Zero below `names_min` shared names."""
     x, y = a.art_names, b.art_names
     shared = len(x & y)
     if shared < w.names_min:
         return 0.0
-    j = shared / len(x | y)
+    j = shared / min(len(x), len(y))
     return min(w.names_cap, max(0.0, w.names_scale * (j - w.names_offset)))
 
 
