@@ -89,7 +89,20 @@ def _place(reports: Sequence[Report]) -> dict | None:
             records[k].get("precision") or "", 8), str(k)))
         if top >= 2 or best is None:
             return {f: records[k].get(f) for f in PLACE_FIELDS}
-    return {f: best.place.get(f) for f in PLACE_FIELDS} if best is not None else None
+    if best is not None:
+        return {f: best.place.get(f) for f in PLACE_FIELDS}
+    # no event place and no fine place in the articles: the province most of the articles name
+    provinces: Counter = Counter()
+    seen: dict = {}
+    for recs in {r.article: r.art_provinces for r in reports}.values():
+        for p in recs:
+            provinces[p["geonameid"]] += 1
+            seen.setdefault(p["geonameid"], p)
+    if provinces:
+        gid, n = min(provinces.items(), key=lambda kv: (-kv[1], str(kv[0])))
+        if 2 * n >= len({r.article for r in reports}):
+            return {f: seen[gid].get(f) for f in PLACE_FIELDS}
+    return None
 
 
 def _dates(reports: Sequence[Report]) -> tuple[str | None, str | None, str | None]:

@@ -100,6 +100,7 @@ class Report:
     targ: tuple = (frozenset(), frozenset(), frozenset())
     vec: dict = field(default_factory=dict)    # unit TF-IDF vector of `terms` (set by score.tfidf)
     art_names: frozenset = frozenset()         # skeletons of the capitalised words of its article and title
+    art_provinces: tuple = ()                  # the article's province-level place records (not the dateline)
 
     @property
     def asserting(self) -> bool:
@@ -331,6 +332,7 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
     unresolved = _unresolved_names(doc)
     title = art.get("title") or ""
     art_names = article_names(f"{title} {text}")
+    art_provinces = _article_provinces(doc)
     out: list[Report] = []
     for ev in doc.get("events") or []:
         if not isinstance(ev, dict) or not ev.get("id") or not ev.get("type"):
@@ -390,6 +392,7 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
             place_name=norm_toponym(pl.get("text")) if pl and pl.get("geonameid") is None
             and pl.get("kind") in (None, "toponym") else "",
             perp=actor_profile(acts), targ=actor_profile(recs), art_names=art_names,
+            art_provinces=art_provinces,
         ))
     return out
 
@@ -430,6 +433,17 @@ def _article_places(doc: dict) -> tuple[tuple, frozenset, tuple, frozenset]:
             fine[key][1].append(start)
     places_out = tuple((ap, tuple(starts)) for ap, starts in fine.values())
     return places_out, frozenset(countries), tuple(dict.fromkeys(terms)), frozenset(areas)
+
+
+def _article_provinces(doc: dict) -> tuple:
+    """The article's places of province precision (the dateline left out), one record each."""
+    dateline = (doc.get("article") or {}).get("dateline_place")
+    out: dict = {}
+    for p in doc.get("places") or []:
+        if isinstance(p, dict) and p.get("id") != dateline and p.get("precision") == "province" \
+                and p.get("kind") in (None, "toponym") and p.get("geonameid") is not None:
+            out.setdefault(p["geonameid"], p)
+    return tuple(out.values())
 
 
 def _dateline_place(doc: dict) -> ArtPlace | None:
