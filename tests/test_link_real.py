@@ -442,3 +442,34 @@ def test_the_day_of_a_statement_does_not_date_the_event():
     from eventwire.link.reports import _statement_dated
     ev = dict(den["events"][0], date="2020-04-28")
     assert not _statement_dated(ev, den["claims"][0], [dict(den["times"][0], start=80, date="2020-04-28")])
+
+
+def test_undated_mentions_never_chain_two_days_into_one_incident():
+    """A report of the 1st (article X), and an article Z telling a strike of the 9th and, undated, a
+    strike that fits the 1st just as well: Z's two mentions may be one incident, and its undated one
+    matches X, but no chain may put the 1st and the 9th into one incident."""
+    from datetime import date
+
+    from eventwire.link.cluster import cluster
+    from eventwire.link.reports import Report
+
+    d1, d9 = date(2020, 5, 1).toordinal(), date(2020, 5, 9).toordinal()
+    x = Report(key="X:e0", article="X", event="e0", type="ASSAULT", lo=d1, hi=d1, date_precision="day")
+    z9 = Report(key="Z:e0", article="Z", event="e0", type="ASSAULT", lo=d9, hi=d9, date_precision="day")
+    zu = Report(key="Z:e1", article="Z", event="e1", type="ASSAULT", lo=d9 - 3, hi=d9)
+    groups = cluster([x, z9, zu], {(0, 2): 3.0, (1, 2): 4.0})
+    assert [0] in groups and [1, 2] in groups
+
+
+def test_incident_without_any_place_takes_the_province_its_articles_name():
+    prov = {"id": "p1", "text": "Idlib province", "geonameid": 170062, "lat": 35.8, "lon": 36.6, "precision": "province",
+            "country": "SYR", "admin1": "Idlib", "kind": "toponym", "start": 0, "end": 5}
+    docs = []
+    for aid, outlet in (("q1", "reuters"), ("q2", "afp")):
+        d = _doc(aid, outlet, text="Air strikes killed five people in Idlib province on Friday.")
+        d["places"] = [dict(prov)]
+        d["events"][0]["place"] = None
+        docs.append(d)
+    res = link_events(docs)
+    assert len(res.incidents) == 1
+    assert res.incidents[0]["place"]["geonameid"] == 170062
