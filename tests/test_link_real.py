@@ -473,3 +473,26 @@ def test_incident_without_any_place_takes_the_province_its_articles_name():
     res = link_events(docs)
     assert len(res.incidents) == 1
     assert res.incidents[0]["place"]["geonameid"] == 170062
+
+
+def test_a_group_saying_it_was_behind_the_attack_accepts_it_and_a_location_is_no_perpetrator():
+    """"The Islamic State said that it was behind an attack outside the airport in Afghanistan,
+    according to Amaq": the group names itself (confirmed); "Afghanistan", read as an actor after
+    "in", is where it happened, so it is no competing perpetrator."""
+    isis = {"id": "a6", "text": "Amaq", "name": "Islamic State", "entity": "isis", "country": None, "sector": "INS"}
+    text = "The Islamic State said that it was behind an attack outside the airport in Afghanistan, according to Amaq."
+    afg = {"id": "a7", "text": "Afghanistan", "name": "Afghanistan", "entity": "afg", "country": "AFG", "sector": None,
+           "start": text.index("Afghanistan"), "end": text.index("Afghanistan") + 11}
+    claim = _doc("i1", "reuters", actors=(afg,), speaker=isis, cue="according to", status="alleged", text=text)
+    claim["places"].append({"id": "p1", "text": "Afghanistan", "geonameid": 1149361, "lat": 33.0, "lon": 65.0,
+                            "precision": "country", "country": "AFG", "kind": "toponym",
+                            "start": afg["start"], "end": afg["end"]})
+    usa = {"id": "a8", "text": "US officials", "name": "United States", "entity": "usa", "country": "USA", "sector": "GOV"}
+    blame = _doc("i2", "afp", actors=(isis,), speaker=usa, status="alleged")
+    g, why = _grade([claim, blame])
+    assert g == "confirmed" and "isis" in why, why
+    # "it was not behind": no acceptance
+    text2 = text.replace("it was behind", "it was not behind")
+    claim2 = _doc("i3", "reuters", actors=(), speaker=isis, cue="according to", status="alleged", text=text2)
+    g, why = _grade([claim2, _doc("i4", "afp", actors=())])
+    assert g != "confirmed", why

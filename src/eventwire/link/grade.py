@@ -20,6 +20,7 @@ that country are one side.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -60,6 +61,20 @@ def accepts_responsibility(cue: str, sentence: str, speaker_is_actor: bool) -> b
             continue
         return True
     return False
+
+
+@lru_cache(maxsize=1)
+def _self_pattern() -> re.Pattern:
+    phrases = sorted((r["phrase"].strip().lower() for r in read_csv("lexicons/self_responsibility.csv")),
+                     key=len, reverse=True)
+    return re.compile(r"\b(?:it|they|we)\s+(?:had\s+|has\s+|have\s+)?(?:" +
+                      "|".join(re.escape(p) for p in phrases) + r")\b", re.IGNORECASE)
+
+
+def _names_itself(sentence: str) -> bool:
+    """Does the claim say, with a pronoun for its speaker, that the speaker did it ("it was behind",
+    "we carried out")? Negated forms ("it was not behind") do not match."""
+    return bool(_self_pattern().search(sentence or ""))
 
 
 def says_own_action(cue: str) -> bool:
@@ -106,6 +121,8 @@ def acceptance(r: Report, deniers: frozenset = frozenset()) -> str | None:
     cue = sp.get("cue") or ""
     if accepts_responsibility(cue, r.sentence, who in sides):
         return who
+    if not sides and _names_itself(r.sentence):
+        return who  # "IS said that it was behind the attack", according to Amaq
     # "the army said its forces struck": the perpetrator's own statement, unless the same side
     # denies it elsewhere in the incident (then the actor was misread, e.g. inside a quoted allegation)
     return who if who in sides and who not in deniers and says_own_action(cue) else None

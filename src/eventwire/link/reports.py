@@ -332,6 +332,7 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
     unresolved = _unresolved_names(doc)
     title = art.get("title") or ""
     art_names = article_names(f"{title} {text}")
+    place_spans = frozenset((p.get("start"), p.get("end")) for p in places.values() if isinstance(p, dict))
     art_provinces = _article_provinces(doc)
     out: list[Report] = []
     for ev in doc.get("events") or []:
@@ -350,7 +351,7 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
         if pl and isinstance(pl.get("lat"), int | float) and isinstance(pl.get("lon"), int | float):
             lat, lon = float(pl["lat"]), float(pl["lon"])
         prec = pl.get("precision") if pl else None
-        acts = [actors[x] for x in ev.get("actors") or [] if x in actors]
+        acts = [actors[x] for x in ev.get("actors") or [] if x in actors and not _located(actors[x], text, place_spans)]
         recs = [actors[x] for x in ev.get("recipients") or [] if x in actors]
         sent = ev.get("sentence") or {}
         s0, s1 = sent.get("start"), sent.get("end")
@@ -433,6 +434,18 @@ def _article_places(doc: dict) -> tuple[tuple, frozenset, tuple, frozenset]:
             fine[key][1].append(start)
     places_out = tuple((ap, tuple(starts)) for ap, starts in fine.values())
     return places_out, frozenset(countries), tuple(dict.fromkeys(terms)), frozenset(areas)
+
+
+_LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside|across|around|throughout)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _located(actor: dict, text: str, place_spans: frozenset) -> bool:
+    """An 'actor' that is the event's location: its words are a place mention after a locative
+    preposition ("an attack outside the Kabul airport in Afghanistan"), not who acted."""
+    a0, a1 = actor.get("start"), actor.get("end")
+    if not isinstance(a0, int) or (a0, a1) not in place_spans:
+        return False
+    return bool(_LOCATIVE.search(text[max(0, a0 - 16):a0]))
 
 
 def _article_provinces(doc: dict) -> tuple:
