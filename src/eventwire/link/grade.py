@@ -129,14 +129,15 @@ def acceptance(r: Report, deniers: frozenset = frozenset()) -> str | None:
 
 
 def grade_incident(reports: Sequence[Report], origins: dict[str, Origin],
-                   per_report: dict[str, list[str]]) -> tuple[str, str]:
-    """(grade, reason) for one machine-built incident."""
+                   per_report: dict[str, list[str]], asides: Sequence[Report] = ()) -> tuple[str, str]:
+    """(grade, reason) for one machine-built incident. `asides`: unlinked mentions, in the incident's
+    articles, of the same happening (`score.same_mention`): read for an acceptance only."""
     perps = perpetrators(reports)
     deniers = frozenset(k for r in reports if r.status == "denied"
                         for k in (identity(s["actor"]) for s in r.speakers[:1] if s.get("actor")) if k)
     # confirmed: a perpetrator accepts responsibility in its own asserting claim, or its own outlet
     # reports its action in its own voice
-    for r in reports:
+    for r in (*reports, *asides):
         who = acceptance(r, deniers)
         if who:
             return "confirmed", f"{who[2:]} accepted responsibility ({r.outlet_name or r.article[:12]})"

@@ -101,6 +101,7 @@ class Report:
     vec: dict = field(default_factory=dict)    # unit TF-IDF vector of `terms` (set by score.tfidf)
     art_names: frozenset = frozenset()         # skeletons of the capitalised words of its article and title
     art_provinces: tuple = ()                  # the article's province-level place records (not the dateline)
+    lead: bool = False                         # its article's first event of its type (what the article is about)
 
     @property
     def asserting(self) -> bool:
@@ -393,7 +394,7 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
             place_name=norm_toponym(pl.get("text")) if pl and pl.get("geonameid") is None
             and pl.get("kind") in (None, "toponym") else "",
             perp=actor_profile(acts), targ=actor_profile(recs), art_names=art_names,
-            art_provinces=art_provinces,
+            art_provinces=art_provinces, lead=not any(o.type == str(ev["type"]) for o in out),
         ))
     return out
 

@@ -315,7 +315,10 @@ def score_pair(a: Report, b: Report, idf: dict[str, float], w: Weights = DEFAULT
 def names_evidence(a: Report, b: Report, w: Weights = DEFAULT) -> float:
     """How many of the names the shorter article uses the other shares: reports of one incident
     name the same village, victims, spokesmen and groups; unrelated reports of one country share
-    only the country's and the sides' names. Zero below `names_min` shared names."""
+    only the country's and the sides' names. Zero below `names_min` shared names, and for any event
+but each article's first of its type (`Report.lead`)."""
+    if not (a.lead and b.lead):
+        return 0.0  # the articles' names speak for what each article is about, not for its asides
     x, y = a.art_names, b.art_names
     shared = len(x & y)
     if shared < w.names_min:
