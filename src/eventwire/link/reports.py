@@ -549,6 +549,7 @@ def _article_days(doc: dict) -> frozenset:
 _VOWELS = frozenset("aeiouyw")
 
 
+@lru_cache(maxsize=65536)
 def skeleton(name: str) -> str:
     """Consonant skeleton of a name, so transliterations meet: Younis/Yunis, Huthi/Houthi."""
     s = "".join(c for c in unicodedata.normalize("NFKD", name.lower()) if c.isascii() and c.isalpha())
