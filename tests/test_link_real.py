@@ -321,3 +321,174 @@ def test_a_lead_event_placed_only_in_a_country_may_be_at_its_dateline_town():
     doc["places"][0] = dict(saada, country="EGY", text="CAIRO", geonameid=360630)
     (r,) = reports_from_document(doc)
     assert 360630 not in [p.geonameid for p in r.candidate_places()]
+
+
+def _crowd(docs: list[dict], n: int, seed: int = 11) -> list[dict]:
+    """n unrelated events of the group's own type, countries and days: other towns of the same
+    countries (each its own place), other words, no named actors. They share every date and country
+    bucket with the group, so any corpus-wide statistic or bucket cap would show."""
+    rnd = random.Random(seed)
+    spots = []
+    for d in docs:
+        pl = {p["id"]: p for p in d["places"]}
+        for e in d["events"]:
+            p = pl.get(e.get("place")) or {}
+            if p.get("country") and e.get("date"):
+                spots.append((e["type"], p["country"], p.get("admin1"), e["date"][:10],
+                              p.get("lat") or 0.0, p.get("lon") or 0.0))
+    words = ["convoy", "checkpoint", "market", "bridge", "depot", "school", "clinic", "port", "road", "farm"]
+    out = []
+    for i in range(n):
+        typ, cy, a1, day, lat, lon = rnd.choice(spots)
+        # a grid of cells 2 degrees apart around the group's place (its own cell left out): the filler
+        # meets the group's country-wide events, and few filler events meet each other
+        k = rnd.randrange(399)
+        k += k >= 210
+        lat, lon = lat + 2 * (k // 20 - 10), lon + 2 * (k % 20 - 10)
+        text = f"A {rnd.choice(words)} near hamlet {i} was attacked, {rnd.randint(100, 900)} houses damaged."
+        out.append({"article": {"id": f"z{i}", "published": day, "text": text,
+                                "outlet": {"id": f"q{i % 50}", "name": f"q{i % 50}"}},
+                    "places": [{"id": "p0", "text": f"hamlet {i}", "geonameid": 20_000_000 + i, "lat": lat,
+                                "lon": lon, "precision": "village", "country": cy, "admin1": f"Other {i % 7}",
+                                "kind": "toponym"}],
+                    "actors": [], "claims": [], "times": [],
+                    "events": [{"id": "e0", "type": typ, "mode": "other", "place": "p0", "date": day,
+                                "date_precision": "day", "status": "reported",
+                                "sentence": {"start": 0, "end": len(text)}, "actors": [], "recipients": []}]})
+    return out
+
+
+def test_linking_is_independent_of_unrelated_events_on_the_same_days(linking_docs):
+    """The harder case of store independence: 10,000 unrelated events fall in the group's own type,
+    country and day buckets (blocking compares many of them with the group's events). The group's
+    reports are still grouped as when linked alone, and no filler event joins one of its incidents."""
+    alone = link_events(linking_docs)
+    keys = set(alone.assignment)
+    crowded = link_events(linking_docs + _crowd(linking_docs, 10_000))
+    assert _partition(crowded, keys) == _partition(alone, keys)
+    theirs = {crowded.assignment[k] for k in keys}
+    assert not any(v in theirs for k, v in crowded.assignment.items() if k.startswith("z"))
+
+
+OTHER_TOWN = {"id": "p1", "text": "Saraqib", "geonameid": 2, "lat": 35.86, "lon": 36.80, "precision": "town",
+              "country": "SYR", "admin1": "Idlib", "kind": "toponym"}
+
+
+@pytest.mark.parametrize("differ", ["place", "date"])
+def test_two_events_of_one_article_with_other_place_or_day_stay_apart(differ):
+    """One article tells a strike on Kafr Nabl and another strike (the same army, the same words)
+    in a town 30 km away the same day, or in Kafr Nabl the day before; other outlets report each
+    with its own place and day. The article's two events never share an incident, and each joins
+    its own outlets' reports."""
+    first = "Government jets struck Kafr Nabl on Friday, killing five people."
+    second = ("Government jets struck Saraqib on Friday, killing five people." if differ == "place"
+              else "Government jets struck Kafr Nabl on Thursday, killing five people.")
+    text = f"{first} {second}"
+    both = _doc("m1", "reuters", text=text)
+    both["places"].append(dict(OTHER_TOWN, start=len(first) + 23, end=len(first) + 30))
+    ev1 = dict(both["events"][0], id="e1", sentence={"start": len(first) + 1, "end": len(text)})
+    if differ == "place":
+        ev1["place"] = "p1"
+    else:
+        ev1["date"] = "2020-04-30"
+    both["events"].append(ev1)
+    a = _doc("m2", "afp", text=first)
+    b = _doc("m3", "sana", text=second, date="2020-04-30" if differ == "date" else "2020-05-01")
+    if differ == "place":
+        b["places"] = [dict(OTHER_TOWN, start=23, end=30)]
+        b["events"][0]["place"] = "p1"
+    res = link_events([both, a, b])
+    assert res.assignment["m1:e0"] != res.assignment["m1:e1"]
+    assert res.assignment["m1:e0"] == res.assignment["m2:e0"]
+    assert res.assignment["m1:e1"] == res.assignment["m3:e0"]
+
+
+def test_first_person_perpetrator_in_the_accused_own_words_is_acceptance():
+    """"Our forces unintentionally hit the convoy", said the army: the speaker names itself as the
+    perpetrator (confirmed). The same words in a denial, or "our forces" quoted from a third party
+    blaming the army, are not an acceptance by the army."""
+    ours = {"id": "a4", "text": "our forces", "name": "our forces", "entity": None, "country": None, "sector": None}
+    g, why = _grade([_doc("f1", "reuters", actors=(ours,), speaker=ARMY, status="alleged"), _doc("f2", "afp")])
+    assert g == "confirmed" and "syr" in why.lower()
+    g, why = _grade([_doc("g1", "reuters", actors=(ours,), speaker=ARMY, cue="denied", status="denied"),
+                     _doc("g2", "afp")])
+    assert g != "confirmed", why
+    g, why = _grade([_doc("h1", "reuters", actors=(ours,), speaker=MONITOR, cue="accused", status="alleged"),
+                     _doc("h2", "afp")])
+    assert g != "confirmed", why
+
+
+def test_the_day_of_a_statement_does_not_date_the_event():
+    """"The army on Thursday denied striking Kafr Nabl": Thursday dates the denial, not the strike
+    (reported for Tuesday elsewhere). The denial still joins the strike's incident, and the incident
+    keeps the strike's day."""
+    text = "The Syrian army on Thursday denied that its jets struck the market in Kafr Nabl, killing five."
+    den = _doc("s1", "sana", speaker=ARMY, cue="denied", status="denied", date="2020-04-30", text=text)
+    den["claims"][0].update(cue={"text": "denied", "start": 29, "end": 35}, content={"start": 36, "end": len(text)})
+    den["times"] = [{"id": "t0", "text": "Thursday", "start": 19, "end": 27, "date": "2020-04-30",
+                     "granularity": "day"}]
+    den["article"]["published"] = "2020-04-30"
+    hit = _doc("s2", "reuters", date="2020-04-28", text="Air strikes hit the market in Kafr Nabl on Tuesday, killing five.")
+    hit2 = _doc("s3", "afp", date="2020-04-28", text="Jets struck a market in Kafr Nabl on Tuesday; five people died.")
+    res = link_events([den, hit, hit2])
+    assert res.assignment["s1:e0"] == res.assignment["s2:e0"] == res.assignment["s3:e0"]
+    inc = next(i for i in res.incidents if i["id"] == res.assignment["s2:e0"])
+    assert inc["date"] == "2020-04-28" and inc["grade"] == "contested"
+    # a day inside what is claimed ("denied that its jets struck ... on Tuesday") dates the event itself
+    from eventwire.link.reports import _statement_dated
+    ev = dict(den["events"][0], date="2020-04-28")
+    assert not _statement_dated(ev, den["claims"][0], [dict(den["times"][0], start=80, date="2020-04-28")])
+
+
+def test_undated_mentions_never_chain_two_days_into_one_incident():
+    """A report of the 1st (article X), and an article Z telling a strike of the 9th and, undated, a
+    strike that fits the 1st just as well: Z's two mentions may be one incident, and its undated one
+    matches X, but no chain may put the 1st and the 9th into one incident."""
+    from datetime import date
+
+    from eventwire.link.cluster import cluster
+    from eventwire.link.reports import Report
+
+    d1, d9 = date(2020, 5, 1).toordinal(), date(2020, 5, 9).toordinal()
+    x = Report(key="X:e0", article="X", event="e0", type="ASSAULT", lo=d1, hi=d1, date_precision="day")
+    z9 = Report(key="Z:e0", article="Z", event="e0", type="ASSAULT", lo=d9, hi=d9, date_precision="day")
+    zu = Report(key="Z:e1", article="Z", event="e1", type="ASSAULT", lo=d9 - 3, hi=d9)
+    groups = cluster([x, z9, zu], {(0, 2): 3.0, (1, 2): 4.0})
+    assert [0] in groups and [1, 2] in groups
+
+
+def test_incident_without_any_place_takes_the_province_its_articles_name():
+    prov = {"id": "p1", "text": "Idlib province", "geonameid": 170062, "lat": 35.8, "lon": 36.6, "precision": "province",
+            "country": "SYR", "admin1": "Idlib", "kind": "toponym", "start": 0, "end": 5}
+    docs = []
+    for aid, outlet in (("q1", "reuters"), ("q2", "afp")):
+        d = _doc(aid, outlet, text="Air strikes killed five people in Idlib province on Friday.")
+        d["places"] = [dict(prov)]
+        d["events"][0]["place"] = None
+        docs.append(d)
+    res = link_events(docs)
+    assert len(res.incidents) == 1
+    assert res.incidents[0]["place"]["geonameid"] == 170062
+
+
+def test_a_group_saying_it_was_behind_the_attack_accepts_it_and_a_location_is_no_perpetrator():
+    """"The Islamic State said that it was behind an attack outside the airport in Afghanistan,
+    according to Amaq": the group names itself (confirmed); "Afghanistan", read as an actor after
+    "in", is where it happened, so it is no competing perpetrator."""
+    isis = {"id": "a6", "text": "Amaq", "name": "Islamic State", "entity": "isis", "country": None, "sector": "INS"}
+    text = "The Islamic State said that it was behind an attack outside the airport in Afghanistan, according to Amaq."
+    afg = {"id": "a7", "text": "Afghanistan", "name": "Afghanistan", "entity": "afg", "country": "AFG", "sector": None,
+           "start": text.index("Afghanistan"), "end": text.index("Afghanistan") + 11}
+    claim = _doc("i1", "reuters", actors=(afg,), speaker=isis, cue="according to", status="alleged", text=text)
+    claim["places"].append({"id": "p1", "text": "Afghanistan", "geonameid": 1149361, "lat": 33.0, "lon": 65.0,
+                            "precision": "country", "country": "AFG", "kind": "toponym",
+                            "start": afg["start"], "end": afg["end"]})
+    usa = {"id": "a8", "text": "US officials", "name": "United States", "entity": "usa", "country": "USA", "sector": "GOV"}
+    blame = _doc("i2", "afp", actors=(isis,), speaker=usa, status="alleged")
+    g, why = _grade([claim, blame])
+    assert g == "confirmed" and "isis" in why, why
+    # "it was not behind": no acceptance
+    text2 = text.replace("it was behind", "it was not behind")
+    claim2 = _doc("i3", "reuters", actors=(), speaker=isis, cue="according to", status="alleged", text=text2)
+    g, why = _grade([claim2, _doc("i4", "afp", actors=())])
+    assert g != "confirmed", why

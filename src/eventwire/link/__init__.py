@@ -31,7 +31,7 @@ from eventwire.link.grade import grade_incident
 from eventwire.link.incident import build_incident, new_incident_id
 from eventwire.link.origins import count_origins
 from eventwire.link.reports import Report, assign_copy_groups, reports_from_documents
-from eventwire.link.score import DEFAULT, Weights, idf_table, set_vectors
+from eventwire.link.score import DEFAULT, Weights, idf_table, same_mention, set_vectors
 
 __all__ = ["LinkResult", "Report", "Weights", "link_events", "link_reports", "reports_from_documents"]
 
@@ -96,6 +96,11 @@ def link_reports(reports: Sequence[Report], *, previous: Mapping[str, str] | Non
     key_clusters = [[reports[i].key for i in g] for g in groups]
     key_clusters, overrides, skipped, keep = apply_corrections(key_clusters, corrections)
     by_key = {r.key: r for r in reports}
+    alone = {ks[0] for ks in key_clusters if len(ks) == 1}
+    by_article: dict[str, list[Report]] = {}
+    for r in reports:
+        if r.key in alone:
+            by_article.setdefault(r.article, []).append(r)
     ids = _assign_ids(key_clusters, previous or {}, keep)
     incidents, assignment = [], {}
     for n, (iid, keys) in enumerate(zip(ids, key_clusters, strict=True)):
@@ -104,7 +109,11 @@ def link_reports(reports: Sequence[Report], *, previous: Mapping[str, str] | Non
         parts = {k for r in base for k in (*r.actor_keys, *r.recipient_keys)}
         country = Counter(r.country for r in base if r.country).most_common(1)
         origins, per_report = count_origins(members, parts, country[0][0] if country else None)
-        grade, reason = overrides.get(n) or grade_incident(members, origins, per_report)
+        # an article's other, unlinked mention of the same happening ("our forces hit them by mistake,"
+        # the prime minister said) can still be the accused's acceptance
+        asides = [s for m in members for s in by_article.get(m.article, ()) if s.key not in keys
+                  and same_mention(m, s)]
+        grade, reason = overrides.get(n) or grade_incident(members, origins, per_report, asides)
         incidents.append(build_incident(iid, members, origins, per_report, grade, reason))
         for k in keys:
             assignment[k] = iid

@@ -3,9 +3,11 @@
 Greedy average linkage with a cannot-link constraint. Edges are taken strongest
 first; two clusters merge only when (a) no two of their reports come from one
 article unless those two are the same mention repeated (`score.same_mention`),
-and (b) the mean score over all their cross pairs stays above
-`AVERAGE_FACTOR * threshold` (pairs that blocking never proposed count as
-`UNBLOCKED`), so one strong link cannot chain two different incidents together.
+and (b) the mean over their cross pairs of articles of each article pair's best event
+pair stays above `AVERAGE_FACTOR * threshold` (pairs that blocking never proposed count as
+`UNBLOCKED`), so one strong link cannot chain two different incidents together. An article
+is counted once however many of its mentions a cluster holds: its weaker second mention of
+the incident does not outvote its lead.
 """
 
 from __future__ import annotations
@@ -17,12 +19,24 @@ from eventwire.link.score import DEFAULT, Weights, same_mention, score_pair
 
 AVERAGE_FACTOR = 0.5
 UNBLOCKED = -3.0
+DAY_SLACK = 1  # a night strike is dated to either day
 
 
 def score_pairs(reports: Sequence[Report], pairs, idf: dict[str, float],
                 w: Weights = DEFAULT) -> dict[tuple[int, int], float]:
     """Scores of the candidate pairs."""
     return {p: score_pair(reports[p[0]], reports[p[1]], idf, w) for p in pairs}
+
+
+def _text_day(r: Report) -> int | None:
+    return r.lo if r.lo is not None and r.lo == r.hi and (r.date_precision or "") in ("day", "minute") else None
+
+
+def _days_conflict(a: Report, b: Report) -> bool:
+    """Two reports whose texts date them to days more than `DAY_SLACK` apart: one incident has one
+    day, so no chain of links through undated mentions may join them."""
+    da, db = _text_day(a), _text_day(b)
+    return da is not None and db is not None and abs(da - db) > DAY_SLACK
 
 
 def cluster(reports: Sequence[Report], scores: dict[tuple[int, int], float],
@@ -48,18 +62,22 @@ def cluster(reports: Sequence[Report], scores: dict[tuple[int, int], float],
         if ra == rb:
             continue
         ma, mb = members[ra], members[rb]
-        total, ok = 0.0, True
+        best: dict[tuple[str, str], float] = {}  # (article, article) -> its best event pair
+        ok = True
         for x in ma:
             rx = reports[x]
             for y in mb:
                 ry = reports[y]
-                if rx.article == ry.article and not same_mention(rx, ry, w):
+                if (rx.article == ry.article and not same_mention(rx, ry, w)) or _days_conflict(rx, ry):
                     ok = False
                     break
-                total += pair_score(x, y)
+                k = (rx.article, ry.article)
+                sc = pair_score(x, y)
+                if sc > best.get(k, UNBLOCKED - 1.0):
+                    best[k] = sc
             if not ok:
                 break
-        if not ok or total / (len(ma) * len(mb)) < floor:
+        if not ok or sum(best.values()) / len(best) < floor:
             continue
         if len(ma) < len(mb):
             ra, rb, ma, mb = rb, ra, mb, ma

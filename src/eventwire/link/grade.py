@@ -20,6 +20,7 @@ that country are one side.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -62,6 +63,20 @@ def accepts_responsibility(cue: str, sentence: str, speaker_is_actor: bool) -> b
     return False
 
 
+@lru_cache(maxsize=1)
+def _self_pattern() -> re.Pattern:
+    phrases = sorted((r["phrase"].strip().lower() for r in read_csv("lexicons/self_responsibility.csv")),
+                     key=len, reverse=True)
+    return re.compile(r"\b(?:it|they|we)\s+(?:had\s+|has\s+|have\s+)?(?:" +
+                      "|".join(re.escape(p) for p in phrases) + r")\b", re.IGNORECASE)
+
+
+def _names_itself(sentence: str) -> bool:
+    """Does the claim say, with a pronoun for its speaker, that the speaker did it ("it was behind",
+    "we carried out")? Negated forms ("it was not behind") do not match."""
+    return bool(_self_pattern().search(sentence or ""))
+
+
 def says_own_action(cue: str) -> bool:
     """A plain statement (not blame or denial) by a speaker the event names as its perpetrator."""
     return not any(w.startswith(BLAME_STEMS) for w in cue.lower().split())
@@ -69,6 +84,15 @@ def says_own_action(cue: str) -> bool:
 
 def _sides(actors: Sequence[dict]) -> set[str]:
     return {k for k in (identity(a) for a in actors) if k}
+
+
+FIRST_PERSON = frozenset({"we", "us", "our", "ours", "ourselves"})
+
+
+def _first_person(a: dict) -> bool:
+    """An actor named in the first person plural ("we", "our forces"): inside a quote, the speaker."""
+    words = (a.get("text") or "").lower().split()
+    return bool(words) and words[0] in FIRST_PERSON
 
 
 def perpetrators(reports: Sequence[Report]) -> set[str]:
@@ -90,25 +114,30 @@ def acceptance(r: Report, deniers: frozenset = frozenset()) -> str | None:
     sp = r.speakers[0]
     who = identity(sp["actor"]) if sp.get("actor") else None
     sides = _sides(r.actors)
+    if who and not sides and any(_first_person(a) for a in r.actors):
+        sides = {who}  # "our forces unintentionally hit...", said the prime minister: the speaker's side
     if not who or (sides and who not in sides):
         return None
     cue = sp.get("cue") or ""
     if accepts_responsibility(cue, r.sentence, who in sides):
         return who
+    if not sides and _names_itself(r.sentence):
+        return who  # "IS said that it was behind the attack", according to Amaq
     # "the army said its forces struck": the perpetrator's own statement, unless the same side
     # denies it elsewhere in the incident (then the actor was misread, e.g. inside a quoted allegation)
     return who if who in sides and who not in deniers and says_own_action(cue) else None
 
 
 def grade_incident(reports: Sequence[Report], origins: dict[str, Origin],
-                   per_report: dict[str, list[str]]) -> tuple[str, str]:
-    """(grade, reason) for one machine-built incident."""
+                   per_report: dict[str, list[str]], asides: Sequence[Report] = ()) -> tuple[str, str]:
+    """(grade, reason) for one machine-built incident. `asides`: unlinked mentions, in the incident's
+    articles, of the same happening (`score.same_mention`): read for an acceptance only."""
     perps = perpetrators(reports)
     deniers = frozenset(k for r in reports if r.status == "denied"
                         for k in (identity(s["actor"]) for s in r.speakers[:1] if s.get("actor")) if k)
     # confirmed: a perpetrator accepts responsibility in its own asserting claim, or its own outlet
     # reports its action in its own voice
-    for r in reports:
+    for r in (*reports, *asides):
         who = acceptance(r, deniers)
         if who:
             return "confirmed", f"{who[2:]} accepted responsibility ({r.outlet_name or r.article[:12]})"

@@ -89,13 +89,27 @@ def _place(reports: Sequence[Report]) -> dict | None:
             records[k].get("precision") or "", 8), str(k)))
         if top >= 2 or best is None:
             return {f: records[k].get(f) for f in PLACE_FIELDS}
-    return {f: best.place.get(f) for f in PLACE_FIELDS} if best is not None else None
+    if best is not None:
+        return {f: best.place.get(f) for f in PLACE_FIELDS}
+    # no event place and no fine place in the articles: the province most of the articles name
+    provinces: Counter = Counter()
+    seen: dict = {}
+    for recs in {r.article: r.art_provinces for r in reports}.values():
+        for p in recs:
+            provinces[p["geonameid"]] += 1
+            seen.setdefault(p["geonameid"], p)
+    if provinces:
+        gid, n = min(provinces.items(), key=lambda kv: (-kv[1], str(kv[0])))
+        if 2 * n >= len({r.article for r in reports}):
+            return {f: seen[gid].get(f) for f in PLACE_FIELDS}
+    return None
 
 
 def _dates(reports: Sequence[Report]) -> tuple[str | None, str | None, str | None]:
     """The incident's day: the day most reports date it to in their text (the earliest on a tie);
     without one, the narrowest windows (a month), else the publication day most reports give
-    (an event the text does not date is most often of the day it was published or the day before)."""
+    (an event the text does not date is most often of the day it was published or the day before),
+    unless most of the articles name one earlier day (`_named_day`)."""
     dated = [r for r in reports if r.lo is not None]
     if not dated:
         return None, None, None
@@ -110,9 +124,32 @@ def _dates(reports: Sequence[Report]) -> tuple[str | None, str | None, str | Non
         lo, hi = min(r.lo for r in narrow), max(r.hi for r in narrow)
         precs = Counter(r.date_precision for r in narrow)
         return _iso(lo), (_iso(hi) if hi != lo else None), precs.most_common(1)[0][0]
+    named = _named_day(dated)
+    if named is not None:
+        return _iso(named), None, "day"
     pubs = Counter(r.hi for r in dated)
     best = max(pubs.values())
     return _iso(min(d for d, n in pubs.items() if n == best)), None, "publication"
+
+
+NAMED_DAY_BACK = 7  # days before publication an article's named day may date its undated event
+
+
+def _named_day(reports: Sequence[Report]) -> int | None:
+    """For an incident no report dates in its own sentence: the day its articles name most often
+    in the week up to their publication, when at least two articles (and most of them) name it.
+    One article's statement or report date is not enough: the day the articles agree on is."""
+    arts: dict[str, set[int]] = {}
+    for r in reports:
+        if r.hi is not None:
+            arts.setdefault(r.article, set()).update(d for d in r.art_days if r.hi - NAMED_DAY_BACK <= d <= r.hi)
+    days = Counter(d for ds in arts.values() for d in ds)
+    if not days:
+        return None
+    best = max(days.values())
+    if best < 2 or 2 * best < len(arts):
+        return None
+    return min(d for d, n in days.items() if n == best)
 
 
 def build_incident(iid: str, reports: Sequence[Report], origins: dict[str, Origin],

@@ -99,6 +99,9 @@ class Report:
     perp: tuple = (frozenset(), frozenset(), frozenset())
     targ: tuple = (frozenset(), frozenset(), frozenset())
     vec: dict = field(default_factory=dict)    # unit TF-IDF vector of `terms` (set by score.tfidf)
+    art_names: frozenset = frozenset()         # skeletons of the capitalised words of its article and title
+    art_provinces: tuple = ()                  # the article's province-level place records (not the dateline)
+    lead: bool = False                         # its article's first event of its type (what the article is about)
 
     @property
     def asserting(self) -> bool:
@@ -162,6 +165,24 @@ def _ordinal(s: str | None) -> tuple[int, int] | None:
     except (ValueError, TypeError):
         return None
     return None
+
+
+def _statement_dated(ev: dict, claim: dict | None, times) -> bool:
+    """Is the event's day the day of the statement that tells it ("The army on Thursday denied
+    carrying out the strike", "the coalition acknowledged on March 25 that its aircraft struck")?
+    So when every mention of that day in the event's sentence lies outside the claim's content,
+    between its speaker and the content. Such a day bounds the event (it happened by then) but
+    does not date it."""
+    if not claim or (ev.get("date_precision") or "") not in ("day", "minute") or not ev.get("date"):
+        return False
+    content, sent = claim.get("content") or {}, ev.get("sentence") or {}
+    c0, c1, s0 = content.get("start"), content.get("end"), sent.get("start")
+    if not all(isinstance(x, int) for x in (c0, c1, s0)):
+        return False
+    day = str(ev["date"])[:10]
+    hits = [t for t in times if isinstance(t, dict) and str(t.get("date") or "")[:10] == day
+            and isinstance(t.get("start"), int) and s0 <= t["start"] < (sent.get("end") or 0)]
+    return bool(hits) and all(t["start"] < c0 for t in hits)
 
 
 def date_window(ev: dict, published: str | None) -> tuple[int | None, int | None]:
@@ -311,6 +332,9 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
     art_days = _article_days(doc)
     unresolved = _unresolved_names(doc)
     title = art.get("title") or ""
+    art_names = article_names(f"{title} {text}")
+    place_spans = frozenset((p.get("start"), p.get("end")) for p in places.values() if isinstance(p, dict))
+    art_provinces = _article_provinces(doc)
     out: list[Report] = []
     for ev in doc.get("events") or []:
         if not isinstance(ev, dict) or not ev.get("id") or not ev.get("type"):
@@ -318,6 +342,8 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
         status = ev.get("status") or "reported"
         if status not in LINKABLE_STATUS:
             continue
+        if _statement_dated(ev, claims.get(ev.get("claim")), doc.get("times") or ()):
+            ev = {**ev, "date_precision": "statement"}  # dated by its statement: happened by that day
         lo, hi = date_window(ev, published)
         pl = places.get(ev.get("place"))
         if pl and pl.get("kind") == "demonym":
@@ -326,7 +352,7 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
         if pl and isinstance(pl.get("lat"), int | float) and isinstance(pl.get("lon"), int | float):
             lat, lon = float(pl["lat"]), float(pl["lon"])
         prec = pl.get("precision") if pl else None
-        acts = [actors[x] for x in ev.get("actors") or [] if x in actors]
+        acts = [actors[x] for x in ev.get("actors") or [] if x in actors and not _located(actors[x], text, place_spans)]
         recs = [actors[x] for x in ev.get("recipients") or [] if x in actors]
         sent = ev.get("sentence") or {}
         s0, s1 = sent.get("start"), sent.get("end")
@@ -367,7 +393,8 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
             names=_event_names(pl, unresolved, s0, s1),
             place_name=norm_toponym(pl.get("text")) if pl and pl.get("geonameid") is None
             and pl.get("kind") in (None, "toponym") else "",
-            perp=actor_profile(acts), targ=actor_profile(recs),
+            perp=actor_profile(acts), targ=actor_profile(recs), art_names=art_names,
+            art_provinces=art_provinces, lead=not any(o.type == str(ev["type"]) for o in out),
         ))
     return out
 
@@ -408,6 +435,29 @@ def _article_places(doc: dict) -> tuple[tuple, frozenset, tuple, frozenset]:
             fine[key][1].append(start)
     places_out = tuple((ap, tuple(starts)) for ap, starts in fine.values())
     return places_out, frozenset(countries), tuple(dict.fromkeys(terms)), frozenset(areas)
+
+
+_LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside|across|around|throughout)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _located(actor: dict, text: str, place_spans: frozenset) -> bool:
+    """An 'actor' that is the event's location: its words are a place mention after a locative
+    preposition ("an attack outside the Kabul airport in Afghanistan"), not who acted."""
+    a0, a1 = actor.get("start"), actor.get("end")
+    if not isinstance(a0, int) or (a0, a1) not in place_spans:
+        return False
+    return bool(_LOCATIVE.search(text[max(0, a0 - 16):a0]))
+
+
+def _article_provinces(doc: dict) -> tuple:
+    """The article's places of province precision (the dateline left out), one record each."""
+    dateline = (doc.get("article") or {}).get("dateline_place")
+    out: dict = {}
+    for p in doc.get("places") or []:
+        if isinstance(p, dict) and p.get("id") != dateline and p.get("precision") == "province" \
+                and p.get("kind") in (None, "toponym") and p.get("geonameid") is not None:
+            out.setdefault(p["geonameid"], p)
+    return tuple(out.values())
 
 
 def _dateline_place(doc: dict) -> ArtPlace | None:
@@ -499,6 +549,7 @@ def _article_days(doc: dict) -> frozenset:
 _VOWELS = frozenset("aeiouyw")
 
 
+@lru_cache(maxsize=65536)
 def skeleton(name: str) -> str:
     """Consonant skeleton of a name, so transliterations meet: Younis/Yunis, Huthi/Houthi."""
     s = "".join(c for c in unicodedata.normalize("NFKD", name.lower()) if c.isascii() and c.isalpha())
@@ -526,6 +577,21 @@ def _terms(sentence: str, place_terms: tuple, title: str = "") -> dict:
     for t in place_terms:
         out[t] = out.get(t, 0) + 1
     return out
+
+
+_NAME = re.compile(r"\b[A-Z][a-z]{3,}")
+MAX_ART_CHARS = 20_000  # names of a long article's opening: enough to say what it is about
+
+
+_NOT_NAMES = frozenset(w.lower() for w in (*calendar.day_name, *calendar.month_name) if w)
+
+
+def article_names(text: str) -> frozenset:
+    """The consonant skeletons of an article's capitalised words (names of places, people, groups,
+    in any transliteration): two reports of one incident name mostly the same ones. Capitalised
+    function words ("This", "When") and day and month names are not names."""
+    return frozenset(skeleton(w) for w in _NAME.findall(text[:MAX_ART_CHARS])
+                     if w.lower() not in STOP_WORDS and w.lower() not in _NOT_NAMES)
 
 
 _PREC_RANK = {"point": 0, "village": 1, "town": 2, "city": 3, "district": 4, "province": 5, "country": 6,

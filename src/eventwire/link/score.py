@@ -79,6 +79,12 @@ class Weights:
     # near-identical articles (syndicated copies) and the same sentence in both: one mention
     near_duplicate: float = 3.0
     near_duplicate_text: float = 0.6  # Jaccard of the two sentences' words (the same sentence of two copies)
+    # names the two whole articles share (share of the shorter one's capitalised-word skeletons):
+    # scale * (overlap - offset), at most cap
+    names_scale: float = 2.5
+    names_offset: float = 0.3
+    names_cap: float = 1.0
+    names_min: int = 3                # fewer shared names than this say nothing (short texts)
 
 
 DEFAULT = Weights()
@@ -286,7 +292,8 @@ def score_pair(a: Report, b: Report, idf: dict[str, float], w: Weights = DEFAULT
     if near_duplicate(a, b, w):
         # a copy of one article: its events' dates may differ only by how each copy was dated
         return w.near_duplicate + max(0.0, date_evidence(a, b, w)) + max(0.0, place_evidence(a, b, w))
-    s = date_evidence(a, b, w) + place_evidence(a, b, w)
+    de, pe = date_evidence(a, b, w), place_evidence(a, b, w)
+    s = de + pe
     if a.mode and b.mode:
         s += w.same_mode if a.mode == b.mode else w.other_mode
     s += actor_evidence(a, b, w)
@@ -296,11 +303,28 @@ def score_pair(a: Report, b: Report, idf: dict[str, float], w: Weights = DEFAULT
         else casualty_agreement(a.killed, b.killed)
     if c is not None:
         s += w.casualties_agree if c == 1 else (w.casualties_differ if c == 0 else w.casualties_conflict)
+    if de >= 0 and pe >= w.place_unknown:  # shared names back up a link; never against another place or day
+        s += names_evidence(a, b, w)
     sim = text_similarity(a, b, idf)
     if sim is not None:
         t = w.text_scale * sim + w.text_offset
         s += t * w.same_outlet_text if t > 0 and a.outlet_id and a.outlet_id == b.outlet_id else t
     return s
+
+
+def names_evidence(a: Report, b: Report, w: Weights = DEFAULT) -> float:
+    """How many of the names the shorter article uses the other shares: reports of one incident
+    name the same village, victims, spokesmen and groups; unrelated reports of one country share
+    only the country's and the sides' names. Zero below `names_min` shared names, and for any event
+but each article's first of its type (`Report.lead`)."""
+    if not (a.lead and b.lead):
+        return 0.0  # the articles' names speak for what each article is about, not for its asides
+    x, y = a.art_names, b.art_names
+    shared = len(x & y)
+    if shared < w.names_min:
+        return 0.0
+    j = shared / min(len(x), len(y))
+    return min(w.names_cap, max(0.0, w.names_scale * (j - w.names_offset)))
 
 
 def _text_day(r: Report) -> bool:

@@ -172,7 +172,8 @@ class CopyIndex:
 
     def load(self, conn: Connection) -> None:
         a = s.articles.c
-        self.lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+        # the bands linking uses (`BAND_ROWS`): the default 8 x 8 bands miss most pairs near 0.7
+        self.lsh = MinHashLSH(num_perm=NUM_PERM, params=(NUM_PERM // BAND_ROWS, BAND_ROWS))
         for aid, blob, copy_of in conn.execute(select(a.id, a.minhash, a.copy_of).where(a.minhash.is_not(None))):
             self._add(aid, from_bytes(blob), copy_of)
 
