@@ -37,18 +37,21 @@ from link_speed import generate  # noqa: E402 - the benchmarks' shared synthetic
 
 def _rows(docs: list[dict]):
     from eventwire.store import schema as s
+    from eventwire.store.dedup import hashvalues
     from eventwire.store.repo import _child_rows
 
     arts, children = [], {k: [] for k in s.SECTIONS}
     now = s._now()
-    for d in docs:
+    found, sigs = hashvalues([d["article"]["text"] for d in docs])   # the MinHash `repo` stores
+    minhash = {n: sig.astype("<u8").tobytes() for n, sig in zip(found, sigs, strict=True)}
+    for n, d in enumerate(docs):
         a = d["article"]
         o = a.get("outlet") or {}
         arts.append({"id": a["id"], "url": None, "title": None, "published": a.get("published"),
                      "outlet_id": o.get("id"), "outlet_name": o.get("name"), "outlet_country": o.get("country"),
                      "outlet_affiliation": o.get("affiliation"), "language": "en", "dateline_place": None,
                      "source": "synthetic", "kind": "jsonl", "text": a["text"], "raw": None, "document": d,
-                     "created_at": now})
+                     "created_at": now, "minhash": minhash.get(n)})
         for k, rows in _child_rows(a["id"], d).items():
             children[k].extend(rows)
     return arts, children

@@ -23,15 +23,22 @@ rebuilds the index. Blocking, scoring and clustering are `eventwire.link`'s own.
 
 from __future__ import annotations
 
+import gc
+import marshal
+import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
+from pathlib import Path
 
 from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select
 
 from eventwire.link import link_reports
+from eventwire.link import reports as _reports_module
 from eventwire.link.blocking import ARTICLE_DAYS_BACK, CELL_DEG, SLACK_DAYS, candidate_pairs
 from eventwire.link.reports import (
     MAX_WINDOW_DAYS,
+    ArtPlace,
     Report,
     assign_copy_groups,
     reports_from_documents,
@@ -39,12 +46,62 @@ from eventwire.link.reports import (
 )
 from eventwire.link.score import DEFAULT, Weights, score_pair, set_vectors
 from eventwire.store import incidents as inc
+from eventwire.store.dedup import hashvalues, hashvalues_of
 from eventwire.store.scale import SHORT_DAYS, link_report_days, link_terms, linked_articles
 from eventwire.store.scale import link_reports as lr
 from eventwire.store.schema import articles, events
 
 REACH_DEG = 2 * CELL_DEG                     # a neighbouring grid cell's far edge
 _CHUNK = 500
+_FIELDS = tuple(f.name for f in fields(Report))
+_PLACE_FIELDS = tuple(f.name for f in fields(ArtPlace))
+# what linking sets on a report (position, vector, group, citations) and the article text (copy
+# groups come from the store's MinHash values): not packed
+_BLANK = {"idx": 0, "text": "", "vec": {}, "copy_group": "", "citations": ()}
+_AT = {n: i for i, n in enumerate(_FIELDS)}
+# packs made by another version of the report code are not read (their documents are)
+PACK_TAG = zlib.crc32(Path(_reports_module.__file__).read_bytes() + ",".join(_FIELDS + _PLACE_FIELDS).encode())
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Linking makes millions of small containers and frees few of them: the cyclic collector's
+    repeated full passes over them cost more than the linking itself (a report unpacks in 20 us
+    without them, 150 us with), so it waits until linking is done."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def pack(r: Report) -> bytes | None:
+    """A report as bytes for the index (`unpack`): marshal of its fields, in a few microseconds."""
+    v = [getattr(r, n) for n in _FIELDS]
+    for n, blank in _BLANK.items():
+        v[_AT[n]] = blank
+    v[_AT["art_places"]] = tuple(tuple(getattr(p, n) for n in _PLACE_FIELDS) for p in r.art_places)
+    try:
+        return marshal.dumps((PACK_TAG, tuple(v)))
+    except ValueError:  # a value marshal cannot hold: the document is read instead
+        return None
+
+
+def unpack(b: bytes | None) -> Report | None:
+    """The report `pack` made, or None when it was packed by another version of the report code."""
+    if not b:
+        return None
+    try:
+        tag, v = marshal.loads(b)
+    except (ValueError, EOFError, TypeError):
+        return None
+    if tag != PACK_TAG:
+        return None
+    v = list(v)
+    v[_AT["art_places"]] = tuple(ArtPlace(*p) for p in v[_AT["art_places"]])
+    return Report(*v)
 
 
 @dataclass
@@ -65,7 +122,7 @@ def _blockable(r: Report) -> bool:
 def index_row(r: Report) -> dict:
     return {"key": r.key[:220], "article_id": r.article, "type": r.type[:16], "lo": r.lo, "hi": r.hi,
             "reach": reach(r), "lat": r.lat, "lon": r.lon, "country": r.country, "fine": r.fine,
-            "wide": _blockable(r) and r.hi + SLACK_DAYS - reach(r) > SHORT_DAYS}
+            "wide": _blockable(r) and r.hi + SLACK_DAYS - reach(r) > SHORT_DAYS, "report": pack(r)}
 
 
 def extra_days(r: Report) -> list[int]:
@@ -95,6 +152,48 @@ def load_reports(conn: Connection, article_ids: Iterable[str]) -> dict[str, Repo
                                            .order_by(articles.c.id)) if isinstance(d, dict)]
         for r in reports_from_documents(docs):
             out[r.key] = r
+    return out
+
+
+def load_indexed(conn: Connection, article_ids: Iterable[str]) -> dict[str, Report]:
+    """The reports of some indexed articles, by key: unpacked from the index, or (for an article
+    with a row packed by another version, or none) flattened from its document."""
+    out: dict[str, Report] = {}
+    stale: set[str] = set()
+    for chunk in _chunks(sorted(set(article_ids))):
+        for key, art, blob in conn.execute(select(lr.c.key, lr.c.article_id, lr.c.report)
+                                           .where(lr.c.article_id.in_(chunk))):
+            r = unpack(blob)
+            if r is None:
+                stale.add(art)
+            else:
+                out[key] = r
+    if stale:
+        for k in [k for k, r in out.items() if r.article in stale]:
+            del out[k]
+        out.update(load_reports(conn, stale))
+    return out
+
+
+def signatures(conn: Connection, article_ids: Iterable[str], known: dict | None = None) -> dict:
+    """Article id -> its stored MinHash values (None: too short to compare), for `copy_groups`;
+    an article stored without them is hashed from its text. `known` is filled and reused."""
+    out = known if known is not None else {}
+    want = sorted(set(article_ids) - set(out))
+    a = articles.c
+    for chunk in _chunks(want):
+        missing = []
+        for aid, blob in conn.execute(select(a.id, a.minhash).where(a.id.in_(chunk))):
+            if blob:
+                out[aid] = hashvalues_of(blob)
+            else:
+                missing.append(aid)
+        if missing:
+            rows = list(conn.execute(select(a.id, a.text).where(a.id.in_(missing))))
+            found, sigs = hashvalues([t or "" for _, t in rows])
+            got = dict(zip(found, sigs, strict=True))
+            for n, (aid, _t) in enumerate(rows):
+                out[aid] = got.get(n)
     return out
 
 
@@ -335,7 +434,7 @@ def _incident_members(conn: Connection, keys: Iterable[str]) -> dict[str, set[st
 
 
 def _affected(conn: Connection, new: dict[str, Report], corrections: list[dict],
-              weights: Weights, stats: dict) -> tuple[dict[str, Report], set[str]]:
+              weights: Weights, stats: dict, sigs: dict) -> tuple[dict[str, Report], set[str]]:
     """The reports whose incidents may change, and the incident ids they were in."""
     S: dict[str, Report] = dict(new)
     old_ids: set[str] = set()
@@ -349,12 +448,12 @@ def _affected(conn: Connection, new: dict[str, Report], corrections: list[dict],
         cand_keys = _candidates(conn, frontier, S)
         need = {a for k, a in cand_keys.items() if k not in cache}
         if need:
-            cache.update(load_reports(conn, need))
+            cache.update(load_indexed(conn, need))
         cands = [cache[k] for k in cand_keys if k in cache]
         joined: set[str] = set()
         if cands:
             pool = frontier + cands
-            assign_copy_groups(pool)
+            assign_copy_groups(pool, signatures(conn, {r.article for r in pool}, sigs))
             set_vectors(pool, {})
             nf = len(frontier)
             for i, j in candidate_pairs(pool):
@@ -374,7 +473,7 @@ def _affected(conn: Connection, new: dict[str, Report], corrections: list[dict],
         joined -= set(S)
         need = {k.rsplit(":", 1)[0] for k in joined if k not in cache}
         if need:
-            cache.update(load_reports(conn, need))
+            cache.update(load_indexed(conn, need))
         frontier = []
         for k in sorted(joined):
             r = cache.get(k)
@@ -411,6 +510,11 @@ def _save_some(conn: Connection, old_ids: set[str], records: list[dict]) -> None
 def link_articles(conn: Connection, article_ids: list[str], *, weights: Weights = DEFAULT,
                   progress=None) -> IncrementalResult:
     """Link the events of these stored articles into the stored incidents (the caller commits)."""
+    with _gc_paused():
+        return _link_articles(conn, article_ids, weights, progress)
+
+
+def _link_articles(conn: Connection, article_ids: list[str], weights: Weights, progress) -> IncrementalResult:
     touched = forget_articles(conn, article_ids)
     new: dict[str, Report] = {}
     for chunk in _chunks(sorted(set(article_ids))):
@@ -424,10 +528,11 @@ def link_articles(conn: Connection, article_ids: list[str], *, weights: Weights 
         conn.execute(insert(linked_articles), chunk)
     # incidents that lost reports (re-analysed articles) are re-linked from what they have left
     left = set(_keys_of(conn, touched))
-    seeds = {k: r for k, r in load_reports(conn, {k.rsplit(":", 1)[0] for k in left}).items() if k in left}
+    seeds = {k: r for k, r in load_indexed(conn, {k.rsplit(":", 1)[0] for k in left}).items() if k in left}
     corrections = inc.list_corrections(conn)
     stats: dict = {}
-    S, old_ids = _affected(conn, {**seeds, **new}, corrections, weights, stats)
+    sigs: dict = {}
+    S, old_ids = _affected(conn, {**seeds, **new}, corrections, weights, stats, sigs)
     old_ids |= set(touched)
     previous = {}
     ir = inc.incident_reports.c
@@ -436,7 +541,9 @@ def link_articles(conn: Connection, article_ids: list[str], *, weights: Weights 
             previous[f"{a}:{e}"] = i
     reports = sorted(S.values(), key=lambda r: r.key)
     rel = [c for c in corrections if _touches(c, S)]
-    res = link_reports(reports, previous=previous, corrections=rel, weights=weights) if reports else None
+    sigs = signatures(conn, {r.article for r in reports}, sigs)
+    res = link_reports(reports, previous=previous, corrections=rel, weights=weights,
+                       signatures=sigs) if reports else None
     records = res.incidents if res else []
     _save_some(conn, old_ids, records)
     new_ids = {r["id"] for r in records}
@@ -488,6 +595,11 @@ def rebuild_index(conn: Connection, reports: list[Report], article_ids: Iterable
 
 def relink_full(conn: Connection, *, progress=None, weights: Weights = DEFAULT):
     """Link every stored event again (as `store.incidents.relink`) and rebuild the incremental index."""
+    with _gc_paused():
+        return _relink_full(conn, progress, weights)
+
+
+def _relink_full(conn: Connection, progress, weights: Weights):
     seen: list[str] = []
 
     def docs() -> Iterator[dict]:
@@ -500,7 +612,8 @@ def relink_full(conn: Connection, *, progress=None, weights: Weights = DEFAULT):
     reports = reports_from_documents(docs())
     by_key = {r.key: r for r in reports}
     res = link_reports(list(by_key.values()), previous=inc.previous_assignment(conn),
-                       corrections=inc.list_corrections(conn), weights=weights)
+                       corrections=inc.list_corrections(conn), weights=weights,
+                       signatures=signatures(conn, {r.article for r in by_key.values()}))
     inc.save_incidents(conn, res.incidents)
     rebuild_index(conn, list(by_key.values()), [a for a in seen if a])
     return res
