@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select
+from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select
 
 from eventwire.link import link_reports
 from eventwire.link import reports as _reports_module
@@ -122,7 +122,8 @@ def _blockable(r: Report) -> bool:
 def index_row(r: Report) -> dict:
     return {"key": r.key[:220], "article_id": r.article, "type": r.type[:16], "lo": r.lo, "hi": r.hi,
             "reach": reach(r), "lat": r.lat, "lon": r.lon, "country": r.country, "fine": r.fine,
-            "wide": _blockable(r) and r.hi + SLACK_DAYS - reach(r) > SHORT_DAYS, "report": pack(r)}
+            "wide": _blockable(r) and r.hi + SLACK_DAYS - reach(r) > SHORT_DAYS, "report": pack(r),
+            "cell": cell_id(r.lat, r.lon)}
 
 
 def extra_days(r: Report) -> list[int]:
@@ -256,10 +257,46 @@ def _merged(spans: list[tuple[int, int, Report]]) -> list[tuple[int, int, list[R
     return out
 
 
-def _window_terms(frontier: list[Report]) -> list:
-    """SQL conditions, each served by an index, whose union holds every stored report that blocking
-    could pair with a frontier report: per type and country (and per type for rows without a country,
-    and per grid box for fine places), the frontier's day intervals merged."""
+def cell_id(lat: float | None, lon: float | None) -> int | None:
+    """The `REACH_DEG` grid square of a place as one integer (the index's `cell` column)."""
+    if lat is None or lon is None:
+        return None
+    cy, cx = _Buckets.cell(lat, lon)
+    return cy * 1000 + cx
+
+
+_COLS = (lr.c.key, lr.c.article_id, lr.c.type, lr.c.reach, lr.c.lo, lr.c.hi, lr.c.country, lr.c.lat, lr.c.lon,
+         lr.c.fine, lr.c.report)
+# a stored report starts at most its own length before an interval: short ones a few days
+_BACK = ((False, SHORT_DAYS), (True, MAX_WINDOW_DAYS + SLACK_DAYS + ARTICLE_DAYS_BACK))
+
+
+def _window_stmt(kind: str):
+    """One bound statement per kind of place lookup (compiled once, executed per interval), each an
+    index range scan: `null` rows without a country, `loose` every row of a country, `strict` the rows
+    of a country a fine place can meet there (coarse ones, or on a day their article names), `cell`
+    the fine rows in a box of grid squares, `any` every row."""
+    where = [lr.c.type == bindparam("t"), lr.c.wide == bindparam("w"), lr.c.lo.between(bindparam("a"), bindparam("b")),
+             lr.c.reach <= bindparam("hi"), lr.c.hi >= bindparam("lo")]
+    if kind == "null":
+        where.append(lr.c.country.is_(None))
+    elif kind in ("loose", "strict"):
+        where.append(lr.c.country == bindparam("cy"))
+        if kind == "strict":
+            where.append(or_(lr.c.fine.is_(False), lr.c.reach < lr.c.lo))
+    elif kind == "cell":
+        where += [lr.c.cell.in_(bindparam("cells", expanding=True)), lr.c.lat.between(bindparam("y0"), bindparam("y1")),
+                  lr.c.lon.between(bindparam("x0"), bindparam("x1"))]
+    return select(*_COLS).where(*where)
+
+
+_STMTS: dict[str, object] = {}
+
+
+def _window_terms(frontier: list[Report]) -> list[tuple[str, dict]]:
+    """(kind, parameters) of the lookups whose union holds every stored report that blocking could
+    pair with a frontier report: per type and country (and per type for rows without a country, and
+    per grid square for fine places), the frontier's day intervals merged."""
     groups: dict[tuple, list] = {}
     for r in frontier:
         if not _blockable(r):
@@ -267,41 +304,41 @@ def _window_terms(frontier: list[Report]) -> list:
         spans = [(lo, hi, r) for lo, hi in _spans(r)]
         cys = _countries_of(r)
         if cys is None:
-            groups.setdefault((r.type, "*"), []).extend(spans)
+            groups.setdefault((r.type, "any", None), []).extend(spans)
             continue
-        groups.setdefault((r.type, None), []).extend(spans)
+        groups.setdefault((r.type, "null", None), []).extend(spans)
+        kind = "loose" if not r.fine or bool(r.names) or reach(r) < r.lo else "strict"
         for cy in cys:
-            groups.setdefault((r.type, cy), []).extend(spans)
+            groups.setdefault((r.type, kind, cy), []).extend(spans)
         if r.lat is not None and r.lon is not None:
-            groups.setdefault((r.type, _Buckets.cell(r.lat, r.lon)), []).extend(spans)
+            groups.setdefault((r.type, "cell", _Buckets.cell(r.lat, r.lon)), []).extend(spans)
     terms = []
-    for (t, where), spans in groups.items():
+    for (t, kind, where), spans in groups.items():
         for lo, hi, rs in _merged(spans):
-            place = []
-            if where is None:
-                place.append(lr.c.country.is_(None))
-            elif isinstance(where, str) and where != "*":
-                place.append(lr.c.country == where)
-            elif isinstance(where, tuple):
-                place += [lr.c.lat.between(min(r.lat for r in rs) - REACH_DEG, max(r.lat for r in rs) + REACH_DEG),
-                          lr.c.lon.between(min(r.lon for r in rs) - REACH_DEG, max(r.lon for r in rs) + REACH_DEG)]
-            # a stored report starts at most its own length before the interval: short ones a few days
-            for wide, back in ((False, SHORT_DAYS), (True, MAX_WINDOW_DAYS + SLACK_DAYS + ARTICLE_DAYS_BACK)):
-                terms.append(and_(lr.c.type == t, lr.c.wide == wide, *place,
-                                  lr.c.lo.between(lo - back, hi + ARTICLE_DAYS_BACK),
-                                  lr.c.reach <= hi, lr.c.hi + SLACK_DAYS >= lo))
+            extra: dict = {}
+            if kind in ("loose", "strict"):
+                extra["cy"] = where
+            elif kind == "cell":
+                y0, y1 = min(r.lat for r in rs) - REACH_DEG, max(r.lat for r in rs) + REACH_DEG
+                x0, x1 = min(r.lon for r in rs) - REACH_DEG, max(r.lon for r in rs) + REACH_DEG
+                extra.update(y0=y0, y1=y1, x0=x0, x1=x1,
+                             cells=[cy * 1000 + cx for cy in range(int(y0 // REACH_DEG), int(y1 // REACH_DEG) + 1)
+                                    for cx in range(int(x0 // REACH_DEG), int(x1 // REACH_DEG) + 1)])
+            for wide, back in _BACK:
+                terms.append((kind, {"t": t, "w": wide, "a": lo - back, "b": hi + ARTICLE_DAYS_BACK, "hi": hi,
+                                     "lo": lo - SLACK_DAYS, **extra}))
     return terms
 
 
-def _window_rows(conn: Connection, frontier: list[Report], per_query: int = 1) -> Iterator[tuple]:
+def _window_rows(conn: Connection, frontier: list[Report]) -> Iterator[tuple]:
     """The rows of `_window_terms`, one statement per term: each is an index range scan, where an OR
     of many terms makes SQLite scan the whole table."""
-    cols = (lr.c.key, lr.c.article_id, lr.c.type, lr.c.reach, lr.c.lo, lr.c.hi, lr.c.country, lr.c.lat, lr.c.lon,
-            lr.c.fine)
-    terms = _window_terms(frontier)
     seen: set[str] = set()
-    for chunk in _chunks(terms, per_query):
-        for row in conn.execute(select(*cols).where(or_(*chunk))):
+    for kind, params in _window_terms(frontier):
+        stmt = _STMTS.get(kind)
+        if stmt is None:
+            stmt = _STMTS[kind] = _window_stmt(kind)
+        for row in conn.execute(stmt, params):
             if row[0] not in seen:
                 seen.add(row[0])
                 yield row
@@ -394,24 +431,25 @@ def _copy_rows(conn: Connection, frontier: list[Report]) -> Iterator[tuple[str, 
                                                                           lr.c.type.in_(types)))
 
 
-def _candidates(conn: Connection, frontier: list[Report], skip) -> dict[str, str]:
-    """Key -> article of the stored reports some frontier report could be blocked with."""
+def _candidates(conn: Connection, frontier: list[Report], skip) -> dict[str, tuple[str, bytes | None]]:
+    """Key -> (article, packed report when read already) of the stored reports some frontier report
+    could be blocked with."""
     b = _Buckets(frontier)
-    out: dict[str, str] = {}
-    for key, art, typ, c_reach, c_lo, c_hi, country, lat, lon, fine in _window_rows(conn, frontier):
+    out: dict[str, tuple[str, bytes | None]] = {}
+    for key, art, typ, c_reach, c_lo, c_hi, country, lat, lon, fine, blob in _window_rows(conn, frontier):
         if key in skip:
             continue
         back = c_reach < c_lo
         for d in range(c_reach, c_hi + SLACK_DAYS + 1):
             if b.meets(typ, d, country, lat, lon, bool(fine), back):
-                out[key] = art
+                out[key] = (art, blob)
                 break
     for key, art, typ, day, country, lat, lon, fine in _far_day_rows(conn, frontier):
         if key not in skip and key not in out and b.meets(typ, day, country, lat, lon, bool(fine), True):
-            out[key] = art
+            out[key] = (art, None)
     for key, art in _copy_rows(conn, frontier):
-        if key not in skip:
-            out[key] = art
+        if key not in skip and key not in out:
+            out[key] = (art, None)
     return out
 
 
@@ -446,7 +484,14 @@ def _affected(conn: Connection, new: dict[str, Report], corrections: list[dict],
     applied: set[int] = set()
     while frontier:
         cand_keys = _candidates(conn, frontier, S)
-        need = {a for k, a in cand_keys.items() if k not in cache}
+        need = set()
+        for k, (art, blob) in cand_keys.items():
+            if k not in cache:
+                r = unpack(blob)
+                if r is None:
+                    need.add(art)
+                else:
+                    cache[k] = r
         if need:
             cache.update(load_indexed(conn, need))
         cands = [cache[k] for k in cand_keys if k in cache]
@@ -456,9 +501,7 @@ def _affected(conn: Connection, new: dict[str, Report], corrections: list[dict],
             assign_copy_groups(pool, signatures(conn, {r.article for r in pool}, sigs))
             set_vectors(pool, {})
             nf = len(frontier)
-            for i, j in candidate_pairs(pool):
-                if (i < nf) == (j < nf):
-                    continue
+            for i, j in candidate_pairs(pool, across=nf):
                 if score_pair(pool[i], pool[j], {}, weights) >= weights.threshold:
                     joined.add(pool[j if i < nf else i].key)
         # a report joining brings its whole incident; a correction on the set brings its anchors
