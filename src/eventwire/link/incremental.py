@@ -182,15 +182,21 @@ def signatures(conn: Connection, article_ids: Iterable[str], known: dict | None 
     out = known if known is not None else {}
     want = sorted(set(article_ids) - set(out))
     a = articles.c
-    for chunk in _chunks(want):
+    if len(want) > 50 * _CHUNK:  # most of the store (a full relink): one pass, not thousands of lookups
+        wanted = set(want)
+        rows = ((aid, blob) for aid, blob in conn.execute(select(a.id, a.minhash)) if aid in wanted)
+        batches: Iterable = [rows]
+    else:
+        batches = (conn.execute(select(a.id, a.minhash).where(a.id.in_(chunk))) for chunk in _chunks(want))
+    for batch in batches:
         missing = []
-        for aid, blob in conn.execute(select(a.id, a.minhash).where(a.id.in_(chunk))):
+        for aid, blob in batch:
             if blob:
                 out[aid] = hashvalues_of(blob)
             else:
                 missing.append(aid)
-        if missing:
-            rows = list(conn.execute(select(a.id, a.text).where(a.id.in_(missing))))
+        for chunk in _chunks(missing):
+            rows = list(conn.execute(select(a.id, a.text).where(a.id.in_(chunk))))
             found, sigs = hashvalues([t or "" for _, t in rows])
             got = dict(zip(found, sigs, strict=True))
             for n, (aid, _t) in enumerate(rows):
@@ -654,9 +660,11 @@ def _relink_full(conn: Connection, progress, weights: Weights):
 
     reports = reports_from_documents(docs())
     by_key = {r.key: r for r in reports}
+    sigs = signatures(conn, {r.article for r in by_key.values()})
+    for r in by_key.values():
+        r.text = ""  # copy groups come from `sigs`: the texts need not stay in memory
     res = link_reports(list(by_key.values()), previous=inc.previous_assignment(conn),
-                       corrections=inc.list_corrections(conn), weights=weights,
-                       signatures=signatures(conn, {r.article for r in by_key.values()}))
+                       corrections=inc.list_corrections(conn), weights=weights, signatures=sigs)
     inc.save_incidents(conn, res.incidents)
     rebuild_index(conn, list(by_key.values()), [a for a in seen if a])
     return res
