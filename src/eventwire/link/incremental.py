@@ -138,11 +138,33 @@ def day_rows(r: Report) -> list[dict]:
     return [{"key": r.key[:220], "day": d, "article_id": r.article, "type": r.type[:16]} for d in extra_days(r)]
 
 
+_MARKS = {"qmark": lambda n, c: "?", "numeric": lambda n, c: f":{n + 1}", "named": lambda n, c: f":{c}",
+          "format": lambda n, c: "%s", "pyformat": lambda n, c: "%s"}
+
+
+def _insert_rows(conn: Connection, table, rows: list[dict]) -> None:
+    """Insert many rows of one shape through the driver's executemany: a million index rows would
+    spend more time in SQLAlchemy's per-row parameter processing than in the database."""
+    if not rows:
+        return
+    mark = _MARKS.get(conn.dialect.paramstyle)
+    cols = list(rows[0])
+    if mark is None or any(c not in table.c for c in cols):
+        conn.execute(insert(table), rows)
+        return
+    prep = conn.dialect.identifier_preparer
+    sql = (f"INSERT INTO {prep.format_table(table)} ({', '.join(prep.quote(c) for c in cols)}) "
+           f"VALUES ({', '.join(mark(n, c) for n, c in enumerate(cols))})")
+    if conn.dialect.paramstyle == "named":
+        conn.exec_driver_sql(sql, rows)
+    else:
+        conn.exec_driver_sql(sql, [tuple(r[c] for c in cols) for r in rows])
+
+
 def _insert_index(conn: Connection, reports: list[Report]) -> None:
-    for chunk in _chunks([index_row(r) for r in reports], 5000):
-        conn.execute(insert(lr), chunk)
-    for chunk in _chunks([x for r in reports for x in day_rows(r)], 5000):
-        conn.execute(insert(link_report_days), chunk)
+    for chunk in _chunks(reports, 5000):
+        _insert_rows(conn, lr, [index_row(r) for r in chunk])
+        _insert_rows(conn, link_report_days, [x for r in chunk for x in day_rows(r)])
 
 
 def load_reports(conn: Connection, article_ids: Iterable[str]) -> dict[str, Report]:
