@@ -234,7 +234,9 @@ def unlinked_articles(conn: Connection) -> list[str]:
     in_incident = select(inc.incident_reports.c.article_id).where(
         inc.incident_reports.c.article_id == articles.c.id).exists()
     seen = select(linked_articles.c.article_id).where(linked_articles.c.article_id == articles.c.id).exists()
-    q = select(articles.c.id).where(or_(has_events, indexed, in_incident), ~seen).order_by(articles.c.id)
+    # the cheap test first: every stored article is looked up once in `linked_articles`, only the few
+    # it lacks are looked up in the other tables
+    q = select(articles.c.id).where(~seen, or_(has_events, indexed, in_incident)).order_by(articles.c.id)
     return [a for (a,) in conn.execute(q)]
 
 
