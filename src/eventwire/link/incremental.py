@@ -59,8 +59,19 @@ _PLACE_FIELDS = tuple(f.name for f in fields(ArtPlace))
 # groups come from the store's MinHash values): not packed
 _BLANK = {"idx": 0, "text": "", "vec": {}, "copy_group": "", "citations": ()}
 _AT = {n: i for i, n in enumerate(_FIELDS)}
-# packs made by another version of the report code are not read (their documents are)
-PACK_TAG = zlib.crc32(Path(_reports_module.__file__).read_bytes() + ",".join(_FIELDS + _PLACE_FIELDS).encode())
+
+
+def _pack_tag() -> int:
+    """A fingerprint of the report code (its source and fields): packs made by another version of it
+    are not read (their documents are)."""
+    try:
+        source = Path(_reports_module.__file__).read_bytes()
+    except (OSError, TypeError):  # no source file (a frozen install): the fields alone
+        source = b""
+    return zlib.crc32(source + ",".join(_FIELDS + _PLACE_FIELDS).encode())
+
+
+PACK_TAG = _pack_tag()
 
 
 @contextmanager
