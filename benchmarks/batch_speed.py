@@ -12,7 +12,9 @@ loading included, as a user sees it):
 
 Peak RSS is read from /proc (VmHWM) of every process of the run while it runs; per worker means
 the largest among the worker processes (the spawned pool processes, or the Ray actors), the
-parent's is printed apart. Speedups are against `local1` (for local2) and `ingest` (for ray2).
+parent's is printed apart. CPU time is that of the run's waited-for child processes (Ray's own
+daemons are not counted). Speedups are wall-time ratios against `local1` (for local2) and
+`ingest` (for ray2); the closing lines say, per target, whether it is met.
 Run it on a quiet machine: on a shared one the times measure the neighbours too.
 
     python benchmarks/batch_speed.py                  # all of bench-news (640 articles)
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -64,6 +67,7 @@ def _hwm_mb(pid: int) -> tuple[float, str]:
 def run(args: list[str], env: dict) -> dict:
     """Time one command; the peak RSS of its parent process and of its largest worker."""
     peaks: dict[int, tuple[float, str]] = {}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
     done = threading.Event()
@@ -80,6 +84,8 @@ def run(args: list[str], env: dict) -> dict:
     th.start()
     out, err = proc.communicate()
     seconds = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     done.set()
     th.join()
     parent = peaks.get(proc.pid, (0.0, ""))[0]
@@ -87,8 +93,8 @@ def run(args: list[str], env: dict) -> dict:
                and ("multiprocessing" in cmd or "ray::" in cmd or "MapBatches" in cmd or "default_worker" in cmd)]
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}):\n{err[-2000:]}")
-    return {"seconds": round(seconds, 1), "parent_rss_mb": round(parent), "worker_rss_mb": round(max(workers)) if workers else None,
-            "stdout": out.strip().splitlines()[:2]}
+    return {"seconds": round(seconds, 1), "cpu_s": round(cpu, 1), "parent_rss_mb": round(parent),
+            "worker_rss_mb": round(max(workers)) if workers else None, "stdout": out.strip().splitlines()[:2]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,11 +122,14 @@ def main(argv: list[str] | None = None) -> int:
     results = {}
     for name in args.runs.split(","):
         db = tmp / f"{name}.db"
+        load = os.getloadavg()[0]
         r = run(commands[name] + ["--db", str(db)], env)
+        r["load_before"] = round(load, 2)
         r["articles_per_s"] = round(n / r["seconds"], 2)
         results[name] = r
-        print(f"{name:<7} {n} articles  {r['seconds']:>7.1f} s  {r['articles_per_s']:>6.2f} art/s  "
-              f"parent RSS {r['parent_rss_mb']} MB  worker RSS {r['worker_rss_mb']} MB", flush=True)
+        print(f"{name:<7} {n} articles  {r['seconds']:>7.1f} s wall  {r['cpu_s']:>7.1f} s CPU  "
+              f"{r['articles_per_s']:>6.2f} art/s  parent RSS {r['parent_rss_mb']} MB  "
+              f"worker RSS {r['worker_rss_mb']} MB  (load average before: {r['load_before']})", flush=True)
     out = {"articles": n, "cpus": os.cpu_count(), "runs": {k: {x: v[x] for x in v if x != "stdout"}
                                                            for k, v in results.items()}}
     if "local1" in results and "local2" in results:
@@ -130,7 +139,32 @@ def main(argv: list[str] | None = None) -> int:
     if "ingest" in results and "local2" in results:
         out["local2_speedup_vs_ingest"] = round(results["ingest"]["seconds"] / results["local2"]["seconds"], 2)
     print(json.dumps(out))
+    _verdicts(results, out)
     return 0
+
+
+def _verdicts(results: dict, out: dict) -> None:
+    """The issue's three targets, each with its figure and whether it is met (CPU time alongside: on a
+    loaded machine the wall-time ratios also measure the neighbours)."""
+    print("\ntargets (issue 14):")
+    if "local2_speedup_vs_local1" in out:
+        sp = out["local2_speedup_vs_local1"]
+        print(f"  local2 vs local1 speedup     {sp:5.2f}x  (target >= 1.70)  {'met' if sp >= 1.7 else 'NOT met'}")
+    rss = [results[k]["worker_rss_mb"] for k in ("local2", "ray2") if k in results and results[k]["worker_rss_mb"]]
+    if "local2" in results:
+        w = results["local2"]["worker_rss_mb"]
+        ok = w is not None and w <= 1.2 * 1024
+        print(f"  local2 peak RSS per worker   {w} MB  (target <= 1229 MB)  {'met' if ok else 'NOT met'}")
+    if "ray2" in results:
+        print(f"  ray2 peak RSS per actor      {results['ray2']['worker_rss_mb']} MB")
+    if "ray2_speedup_vs_ingest" in out:
+        sp = out["ray2_speedup_vs_ingest"]
+        print(f"  ray2 vs ingest speedup       {sp:5.2f}x  (target >= 1.60)  {'met' if sp >= 1.6 else 'NOT met'}")
+    if rss:
+        print(f"  largest worker RSS of any run {max(rss)} MB")
+    loads = [results[k]["load_before"] for k in results]
+    if max(loads) > 0.5:
+        print(f"  note: load average before the runs {loads}: not a quiet machine, wall-time ratios are indicative")
 
 
 if __name__ == "__main__":

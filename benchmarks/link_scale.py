@@ -18,6 +18,7 @@ With --check a copy of the store is fully relinked after step 2 and its incident
 with the incremental result (same reports together); slow at 1,000,000, meant for smaller N.
 
     python benchmarks/link_scale.py --events 1000000 --db /tmp/ew-1m.db
+    python benchmarks/link_scale.py --events 1000000 --db /tmp/ew-1m.db --base /tmp/ew-1m-base.db  # keeps the base
 """
 
 from __future__ import annotations
@@ -37,18 +38,21 @@ from link_speed import generate  # noqa: E402 - the benchmarks' shared synthetic
 
 def _rows(docs: list[dict]):
     from eventwire.store import schema as s
+    from eventwire.store.dedup import hashvalues
     from eventwire.store.repo import _child_rows
 
     arts, children = [], {k: [] for k in s.SECTIONS}
     now = s._now()
-    for d in docs:
+    found, sigs = hashvalues([d["article"]["text"] for d in docs])   # the MinHash `repo` stores
+    minhash = {n: sig.astype("<u8").tobytes() for n, sig in zip(found, sigs, strict=True)}
+    for n, d in enumerate(docs):
         a = d["article"]
         o = a.get("outlet") or {}
         arts.append({"id": a["id"], "url": None, "title": None, "published": a.get("published"),
                      "outlet_id": o.get("id"), "outlet_name": o.get("name"), "outlet_country": o.get("country"),
                      "outlet_affiliation": o.get("affiliation"), "language": "en", "dateline_place": None,
                      "source": "synthetic", "kind": "jsonl", "text": a["text"], "raw": None, "document": d,
-                     "created_at": now})
+                     "created_at": now, "minhash": minhash.get(n)})
         for k, rows in _child_rows(a["id"], d).items():
             children[k].extend(rows)
     return arts, children
@@ -92,12 +96,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--new", type=int, default=1000, help="new events linked incrementally (default 1000)")
     ap.add_argument("--db", default=None, help="SQLite file to build (default: a temporary one, removed)")
     ap.add_argument("--check", action="store_true", help="compare with a full relink afterwards")
+    ap.add_argument("--days", type=int, default=730,
+                    help="days the events spread over (default 730). The incremental step reads only the new "
+                         "events' window, so its work depends on events per day: --events 100000 --days 73 "
+                         "is as dense as 1,000,000 events over 730 days, at a tenth of the build")
     ap.add_argument("--profile", action="store_true", help="print where the incremental step spends its time")
+    ap.add_argument("--base", default=None,
+                    help="keep the fully relinked store (and the new events) here; when it exists, start from a "
+                         "copy of it instead of building and relinking again (to time the incremental step alone)")
     args = ap.parse_args(argv)
 
     from sqlalchemy import event
 
-    from eventwire.link.incremental import link_new, relink_full
+    from eventwire.link.incremental import relink_full
     from eventwire.store import open_store
 
     tmp = None
@@ -105,9 +116,12 @@ def main(argv: list[str] | None = None) -> int:
         tmp = tempfile.mkdtemp(prefix="ew-link-scale-")
         args.db = str(Path(tmp) / "scale.db")
     Path(args.db).unlink(missing_ok=True)
-    out: dict = {"events": args.events, "new_events": args.new}
+    out: dict = {"events": args.events, "new_events": args.new, "days": args.days,
+                 "events_per_day": round(args.events / args.days)}
+    if args.base and Path(args.base).exists():
+        return _from_base(args, out)
     t = time.perf_counter()
-    docs = generate(args.events + args.new)
+    docs = generate(args.events + args.new, days=args.days)
     cut = _split(docs, args.events)
     base, new = docs[:cut], docs[cut:]
     del docs
@@ -133,6 +147,31 @@ def main(argv: list[str] | None = None) -> int:
     out["full_relink_cpu_s"] = round(time.process_time() - c, 1)
     out["incidents"] = res.stats["incidents"]
     out["stored_events"] = res.stats["events"]
+
+    if args.base:
+        engine.dispose()
+        shutil.copy(args.db, args.base)
+        Path(args.base + ".new.json").write_text(json.dumps(new), encoding="utf-8")
+    _incremental(args, engine, new, out)
+    if tmp:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+def _from_base(args, out: dict) -> int:
+    """The incremental step alone, on a copy of a store built and relinked by an earlier run."""
+    from eventwire.store import open_store
+
+    shutil.copy(args.base, args.db)
+    new = json.loads(Path(args.base + ".new.json").read_text(encoding="utf-8"))
+    out["from_base"] = args.base
+    _incremental(args, open_store(f"sqlite:///{args.db}"), new, out)
+    return 0
+
+
+def _incremental(args, engine, new: list[dict], out: dict) -> None:
+    from eventwire.link.incremental import link_new, relink_full
+    from eventwire.store import open_store
 
     bulk_store(engine, new)
     t, c = time.perf_counter(), time.process_time()
@@ -163,9 +202,6 @@ def main(argv: list[str] | None = None) -> int:
     for k, v in out.items():
         print(f"{k:<32} {v}")
     print(json.dumps(out))
-    if tmp:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return 0
 
 
 if __name__ == "__main__":

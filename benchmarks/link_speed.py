@@ -29,7 +29,8 @@ OUTLETS = ["reuters", "afp", "ap", "sana", "sohr", "anha", "bbc", "aljazeera", "
 WORDS = ["strike", "hit", "market", "village", "town", "killed", "wounded", "civilians", "fighters", "shelling", "raid", "convoy", "checkpoint", "hospital", "school", "mosque", "bridge", "house", "residents", "officials", "army", "militants", "police", "protesters", "rally", "drone", "missile", "artillery", "gunmen", "clash", "attack", "ambush", "explosion", "car", "bomb", "camp", "displaced"]
 
 
-def generate(n_events: int, seed: int = 7) -> list[dict]:
+def generate(n_events: int, seed: int = 7, days: int = 730) -> list[dict]:
+    """`n_events` synthetic documents over `days` days (two years by default; fewer days, a denser store)."""
     rnd = random.Random(seed)
     areas = [(rnd.uniform(-10, 45), rnd.uniform(-10, 70), f"C{i:02d}") for i in range(40)]
     start = date(2022, 1, 1).toordinal()
@@ -41,7 +42,7 @@ def generate(n_events: int, seed: int = 7) -> list[dict]:
         lat0, lon0, country = rnd.choice(areas)
         lat, lon = lat0 + rnd.uniform(-3, 3), lon0 + rnd.uniform(-3, 3)
         admin1 = f"{country}.{int((lat - lat0 + 3) // 1.5)}{int((lon - lon0 + 3) // 1.5)}"
-        day = start + rnd.randrange(730)
+        day = start + rnd.randrange(days)
         typ, mode = rnd.choice(TYPES)
         perp = f"actor{rnd.randrange(200)}"
         killed = rnd.choice([None, rnd.randrange(1, 60)])

@@ -257,3 +257,106 @@ def test_incremental_meets_an_undated_report_on_a_day_its_article_names(tmp_path
     with full.begin() as conn:
         relink_full(conn)
     assert incremental == _partition(full)
+
+
+def test_blocking_across_is_the_crossing_part_of_blocking():
+    """`candidate_pairs(across=n)` (new reports against stored ones) gives exactly the pairs of the
+    whole blocking with one report on each side."""
+    from eventwire.link.blocking import candidate_pairs
+    from eventwire.link.reports import assign_copy_groups, reports_from_documents
+
+    reports = reports_from_documents(_docs())
+    assign_copy_groups(reports)
+    full = candidate_pairs(reports)
+    for n in (1, len(reports) // 3, len(reports) - 1):
+        crossing = {(i, j) for i, j in full if i < n <= j}
+        assert candidate_pairs(reports, across=n) == crossing
+    assert any(i < len(reports) // 3 <= j for i, j in full)
+
+
+def test_packed_reports_round_trip_and_stale_packs_fall_back(tmp_path: Path):
+    """The link index keeps each report packed; a pack of another version of the report code is not
+    read, the document is."""
+    from sqlalchemy import update
+
+    from eventwire.link.incremental import PACK_TAG, load_indexed, load_reports, pack, unpack
+    from eventwire.link.reports import reports_from_documents
+    from eventwire.store import open_store, repo
+    from eventwire.store.scale import link_reports as lr
+
+    docs = _docs()
+    for r in reports_from_documents(docs):
+        back = unpack(pack(r))
+        r.text, r.idx = "", 0  # packs leave out the article text (copy groups use the stored MinHash)
+        assert back == r
+    engine = open_store(f"sqlite:///{tmp_path / 'p.db'}")
+    with engine.begin() as conn:
+        for d in docs:
+            repo.save_document(conn, d)
+    from eventwire.link.incremental import link_new
+
+    link_new(engine)
+    ids = sorted({d["article"]["id"] for d in docs if d.get("events")})
+    with engine.begin() as conn:
+        from_docs = load_reports(conn, ids)
+        packed = load_indexed(conn, ids)
+        stale = marshal_with(PACK_TAG + 1, conn.execute(lr.select().limit(1)).first().report)
+        conn.execute(update(lr).values(report=stale))
+        reread = load_indexed(conn, ids)
+    assert set(packed) == set(from_docs) == set(reread)
+    assert all(reread[k].text == from_docs[k].text for k in from_docs)   # read from the documents
+    assert all(packed[k].lo == from_docs[k].lo and packed[k].terms == from_docs[k].terms for k in from_docs)
+
+
+def marshal_with(tag: int, blob: bytes) -> bytes:
+    import marshal
+
+    _, values = marshal.loads(blob)
+    return marshal.dumps((tag, values))
+
+
+def test_index_from_revision_0007_gets_its_grid_squares(tmp_path: Path):
+    """A store linked before revision 0008 (no grid squares, no packed reports) links new reports as
+    a full relink does once upgraded: the revision fills the squares, the documents are read."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import column, insert, select, table
+
+    from eventwire.link import link_events
+    from eventwire.link.incremental import cell_id, index_row, link_new, relink_full
+    from eventwire.link.reports import reports_from_documents
+    from eventwire.store import engine_for, open_store, repo, upgrade
+    from eventwire.store.incidents import save_incidents
+    from eventwire.store.scale import link_reports as lr
+    from eventwire.store.scale import linked_articles
+
+    docs = _docs()
+    half = len(docs) // 2
+    engine = engine_for(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0007")
+    rows = [{k: v for k, v in index_row(r).items() if k not in ("cell", "report")}
+            for r in reports_from_documents(docs[:half])]
+    old_index = table("link_reports", *(column(k) for k in rows[0]))
+    with engine.begin() as conn:
+        for d in docs[:half]:
+            repo.save_document(conn, d)
+        save_incidents(conn, link_events(docs[:half]).incidents)
+        conn.execute(insert(old_index), rows)
+        conn.execute(insert(linked_articles), [{"article_id": d["article"]["id"], "at": datetime.now(UTC)}
+                                               for d in docs[:half]])
+    upgrade(engine)
+    with engine.connect() as conn:
+        got = conn.execute(select(lr.c.lat, lr.c.lon, lr.c.cell, lr.c.report)).all()
+    assert any(lat is not None for lat, *_ in got)
+    assert all(cell == cell_id(lat, lon) and blob is None for lat, lon, cell, blob in got)
+    with engine.begin() as conn:
+        for d in docs[half:]:
+            repo.save_document(conn, d)
+    res = link_new(engine)
+    assert res.stats["stored_reports_read"] > 0
+    incremental = _partition(engine)
+    copy_db(tmp_path / "old.db", tmp_path / "old2.db")
+    full = open_store(f"sqlite:///{tmp_path / 'old2.db'}")
+    with full.begin() as conn:
+        relink_full(conn)
+    assert incremental == _partition(full)

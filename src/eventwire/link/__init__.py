@@ -78,16 +78,17 @@ def _assign_ids(clusters: Sequence[Sequence[str]], previous: Mapping[str, str],
 
 def link_reports(reports: Sequence[Report], *, previous: Mapping[str, str] | None = None,
                  corrections: Iterable[dict] = (), weights: Weights = DEFAULT,
-                 idf: Mapping[str, float] | None = None) -> LinkResult:
+                 idf: Mapping[str, float] | None = None, signatures: Mapping | None = None) -> LinkResult:
     """Incidents from reports: block, score, cluster, apply corrections, count origins, grade.
 
     `idf` (term -> weight) is computed from `reports` unless given: the incremental
     linker passes the whole store's, so a window of reports scores as in a full link.
+    `signatures` (article id -> stored MinHash values) spare hashing article texts again.
     """
     reports = list(reports)
     for i, r in enumerate(reports):
         r.idx = i
-    assign_copy_groups(reports)
+    assign_copy_groups(reports, signatures)
     idf = dict(idf) if idf is not None else idf_table(reports)
     set_vectors(reports, idf)
     pairs = candidate_pairs(reports)

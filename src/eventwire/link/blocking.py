@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from itertools import combinations
+from itertools import chain, combinations, product
 
 from eventwire.link.reports import MAX_WINDOW_DAYS, Report, norm_admin, undated
 
@@ -70,8 +70,10 @@ def _countries(r: Report) -> frozenset:
     return frozenset()
 
 
-def candidate_pairs(reports: Sequence[Report]) -> set[tuple[int, int]]:
-    """Pairs (i, j), i < j, of positions in `reports` worth scoring."""
+def candidate_pairs(reports: Sequence[Report], across: int = 0) -> set[tuple[int, int]]:
+    """Pairs (i, j), i < j, of positions in `reports` worth scoring. With `across`, only the pairs of
+    one report before that position and one from it on (new reports against stored ones: the stored
+    ones' pairs among themselves, quadratic in a dense store, are never made)."""
     cells: dict[tuple, list[int]] = defaultdict(list)
     country: dict[tuple, list[int]] = defaultdict(list)
     country_special: dict[tuple, list[int]] = defaultdict(list)
@@ -124,27 +126,37 @@ def candidate_pairs(reports: Sequence[Report]) -> set[tuple[int, int]]:
 
     pairs: set[tuple[int, int]] = set()
     add = pairs.add
+
+    def _within(members: list[int]) -> Iterable[tuple[int, int]]:
+        if not across:
+            return combinations(members, 2)
+        return product([x for x in members if x < across], [x for x in members if x >= across])
+
+    def _between(xs: Sequence[int], ys: Sequence[int]) -> Iterable[tuple[int, int]]:
+        if not across:
+            return product(xs, ys)
+        return chain(product([x for x in xs if x < across], [y for y in ys if y >= across]),
+                     product([x for x in xs if x >= across], [y for y in ys if y < across]))
+
     for (t, d, (cy, cx)), members in cells.items():
-        for a, b in combinations(members, 2):
+        for a, b in _within(members):
             add((a, b) if a < b else (b, a))
         for dy, dx in _FORWARD:
             other = cells.get((t, d, (cy + dy, cx + dx)))
             if other:
-                for a in members:
-                    for b in other:
-                        if a != b:
-                            add((a, b) if a < b else (b, a))
-
-    def _join(index: dict[tuple, list[int]], special: dict[tuple, list[int]]) -> None:
-        for key, spec in special.items():
-            for a in spec:
-                for b in index.get(key, ()):
+                for a, b in _between(members, other):
                     if a != b:
                         add((a, b) if a < b else (b, a))
 
+    def _join(index: dict[tuple, list[int]], special: dict[tuple, list[int]]) -> None:
+        for key, spec in special.items():
+            for a, b in _between(spec, index.get(key, ())):
+                if a != b:
+                    add((a, b) if a < b else (b, a))
+
     for members in (*names.values(), *copies.values()):
         if len(members) <= MAX_NAME_BUCKET:
-            for a, b in combinations(members, 2):
+            for a, b in _within(members):
                 if a != b:
                     add((a, b) if a < b else (b, a))
     _join(admin, admin_special)

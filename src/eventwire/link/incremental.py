@@ -23,15 +23,22 @@ rebuilds the index. Blocking, scoring and clustering are `eventwire.link`'s own.
 
 from __future__ import annotations
 
+import gc
+import marshal
+import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
+from pathlib import Path
 
-from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select
+from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select
 
 from eventwire.link import link_reports
+from eventwire.link import reports as _reports_module
 from eventwire.link.blocking import ARTICLE_DAYS_BACK, CELL_DEG, SLACK_DAYS, candidate_pairs
 from eventwire.link.reports import (
     MAX_WINDOW_DAYS,
+    ArtPlace,
     Report,
     assign_copy_groups,
     reports_from_documents,
@@ -39,12 +46,73 @@ from eventwire.link.reports import (
 )
 from eventwire.link.score import DEFAULT, Weights, score_pair, set_vectors
 from eventwire.store import incidents as inc
+from eventwire.store.dedup import hashvalues, hashvalues_of
 from eventwire.store.scale import SHORT_DAYS, link_report_days, link_terms, linked_articles
 from eventwire.store.scale import link_reports as lr
 from eventwire.store.schema import articles, events
 
 REACH_DEG = 2 * CELL_DEG                     # a neighbouring grid cell's far edge
 _CHUNK = 500
+_FIELDS = tuple(f.name for f in fields(Report))
+_PLACE_FIELDS = tuple(f.name for f in fields(ArtPlace))
+# what linking sets on a report (position, vector, group, citations) and the article text (copy
+# groups come from the store's MinHash values): not packed
+_BLANK = {"idx": 0, "text": "", "vec": {}, "copy_group": "", "citations": ()}
+_AT = {n: i for i, n in enumerate(_FIELDS)}
+
+
+def _pack_tag() -> int:
+    """A fingerprint of the report code (its source and fields): packs made by another version of it
+    are not read (their documents are)."""
+    try:
+        source = Path(_reports_module.__file__).read_bytes()
+    except (OSError, TypeError):  # no source file (a frozen install): the fields alone
+        source = b""
+    return zlib.crc32(source + ",".join(_FIELDS + _PLACE_FIELDS).encode())
+
+
+PACK_TAG = _pack_tag()
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Linking makes millions of small containers and frees few of them: the cyclic collector's
+    repeated full passes over them cost more than the linking itself (a report unpacks in 20 us
+    without them, 150 us with), so it waits until linking is done."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def pack(r: Report) -> bytes | None:
+    """A report as bytes for the index (`unpack`): marshal of its fields, in a few microseconds."""
+    v = [getattr(r, n) for n in _FIELDS]
+    for n, blank in _BLANK.items():
+        v[_AT[n]] = blank
+    v[_AT["art_places"]] = tuple(tuple(getattr(p, n) for n in _PLACE_FIELDS) for p in r.art_places)
+    try:
+        return marshal.dumps((PACK_TAG, tuple(v)))
+    except ValueError:  # a value marshal cannot hold: the document is read instead
+        return None
+
+
+def unpack(b: bytes | None) -> Report | None:
+    """The report `pack` made, or None when it was packed by another version of the report code."""
+    if not b:
+        return None
+    try:
+        tag, v = marshal.loads(b)
+    except (ValueError, EOFError, TypeError):
+        return None
+    if tag != PACK_TAG:
+        return None
+    v = list(v)
+    v[_AT["art_places"]] = tuple(ArtPlace(*p) for p in v[_AT["art_places"]])
+    return Report(*v)
 
 
 @dataclass
@@ -65,7 +133,8 @@ def _blockable(r: Report) -> bool:
 def index_row(r: Report) -> dict:
     return {"key": r.key[:220], "article_id": r.article, "type": r.type[:16], "lo": r.lo, "hi": r.hi,
             "reach": reach(r), "lat": r.lat, "lon": r.lon, "country": r.country, "fine": r.fine,
-            "wide": _blockable(r) and r.hi + SLACK_DAYS - reach(r) > SHORT_DAYS}
+            "wide": _blockable(r) and r.hi + SLACK_DAYS - reach(r) > SHORT_DAYS, "report": pack(r),
+            "cell": cell_id(r.lat, r.lon)}
 
 
 def extra_days(r: Report) -> list[int]:
@@ -80,11 +149,33 @@ def day_rows(r: Report) -> list[dict]:
     return [{"key": r.key[:220], "day": d, "article_id": r.article, "type": r.type[:16]} for d in extra_days(r)]
 
 
+_MARKS = {"qmark": lambda n, c: "?", "numeric": lambda n, c: f":{n + 1}", "named": lambda n, c: f":{c}",
+          "format": lambda n, c: "%s", "pyformat": lambda n, c: "%s"}
+
+
+def _insert_rows(conn: Connection, table, rows: list[dict]) -> None:
+    """Insert many rows of one shape through the driver's executemany: a million index rows would
+    spend more time in SQLAlchemy's per-row parameter processing than in the database."""
+    if not rows:
+        return
+    mark = _MARKS.get(conn.dialect.paramstyle)
+    cols = list(rows[0])
+    if mark is None or any(c not in table.c for c in cols):
+        conn.execute(insert(table), rows)
+        return
+    prep = conn.dialect.identifier_preparer
+    sql = (f"INSERT INTO {prep.format_table(table)} ({', '.join(prep.quote(c) for c in cols)}) "
+           f"VALUES ({', '.join(mark(n, c) for n, c in enumerate(cols))})")
+    if conn.dialect.paramstyle == "named":
+        conn.exec_driver_sql(sql, rows)
+    else:
+        conn.exec_driver_sql(sql, [tuple(r[c] for c in cols) for r in rows])
+
+
 def _insert_index(conn: Connection, reports: list[Report]) -> None:
-    for chunk in _chunks([index_row(r) for r in reports], 5000):
-        conn.execute(insert(lr), chunk)
-    for chunk in _chunks([x for r in reports for x in day_rows(r)], 5000):
-        conn.execute(insert(link_report_days), chunk)
+    for chunk in _chunks(reports, 5000):
+        _insert_rows(conn, lr, [index_row(r) for r in chunk])
+        _insert_rows(conn, link_report_days, [x for r in chunk for x in day_rows(r)])
 
 
 def load_reports(conn: Connection, article_ids: Iterable[str]) -> dict[str, Report]:
@@ -98,6 +189,54 @@ def load_reports(conn: Connection, article_ids: Iterable[str]) -> dict[str, Repo
     return out
 
 
+def load_indexed(conn: Connection, article_ids: Iterable[str]) -> dict[str, Report]:
+    """The reports of some indexed articles, by key: unpacked from the index, or (for an article
+    with a row packed by another version, or none) flattened from its document."""
+    out: dict[str, Report] = {}
+    stale: set[str] = set()
+    for chunk in _chunks(sorted(set(article_ids))):
+        for key, art, blob in conn.execute(select(lr.c.key, lr.c.article_id, lr.c.report)
+                                           .where(lr.c.article_id.in_(chunk))):
+            r = unpack(blob)
+            if r is None:
+                stale.add(art)
+            else:
+                out[key] = r
+    if stale:
+        for k in [k for k, r in out.items() if r.article in stale]:
+            del out[k]
+        out.update(load_reports(conn, stale))
+    return out
+
+
+def signatures(conn: Connection, article_ids: Iterable[str], known: dict | None = None) -> dict:
+    """Article id -> its stored MinHash values (None: too short to compare), for `copy_groups`;
+    an article stored without them is hashed from its text. `known` is filled and reused."""
+    out = known if known is not None else {}
+    want = sorted(set(article_ids) - set(out))
+    a = articles.c
+    if len(want) > 50 * _CHUNK:  # most of the store (a full relink): one pass, not thousands of lookups
+        wanted = set(want)
+        rows = ((aid, blob) for aid, blob in conn.execute(select(a.id, a.minhash)) if aid in wanted)
+        batches: Iterable = [rows]
+    else:
+        batches = (conn.execute(select(a.id, a.minhash).where(a.id.in_(chunk))) for chunk in _chunks(want))
+    for batch in batches:
+        missing = []
+        for aid, blob in batch:
+            if blob:
+                out[aid] = hashvalues_of(blob)
+            else:
+                missing.append(aid)
+        for chunk in _chunks(missing):
+            rows = list(conn.execute(select(a.id, a.text).where(a.id.in_(chunk))))
+            found, sigs = hashvalues([t or "" for _, t in rows])
+            got = dict(zip(found, sigs, strict=True))
+            for n, (aid, _t) in enumerate(rows):
+                out[aid] = got.get(n)
+    return out
+
+
 def unlinked_articles(conn: Connection) -> list[str]:
     """Articles the linker has not seen yet: with events, or changed since it last saw them (still
     in its index or in an incident)."""
@@ -106,7 +245,9 @@ def unlinked_articles(conn: Connection) -> list[str]:
     in_incident = select(inc.incident_reports.c.article_id).where(
         inc.incident_reports.c.article_id == articles.c.id).exists()
     seen = select(linked_articles.c.article_id).where(linked_articles.c.article_id == articles.c.id).exists()
-    q = select(articles.c.id).where(or_(has_events, indexed, in_incident), ~seen).order_by(articles.c.id)
+    # the cheap test first: every stored article is looked up once in `linked_articles`, only the few
+    # it lacks are looked up in the other tables
+    q = select(articles.c.id).where(~seen, or_(has_events, indexed, in_incident)).order_by(articles.c.id)
     return [a for (a,) in conn.execute(q)]
 
 
@@ -157,10 +298,46 @@ def _merged(spans: list[tuple[int, int, Report]]) -> list[tuple[int, int, list[R
     return out
 
 
-def _window_terms(frontier: list[Report]) -> list:
-    """SQL conditions, each served by an index, whose union holds every stored report that blocking
-    could pair with a frontier report: per type and country (and per type for rows without a country,
-    and per grid box for fine places), the frontier's day intervals merged."""
+def cell_id(lat: float | None, lon: float | None) -> int | None:
+    """The `REACH_DEG` grid square of a place as one integer (the index's `cell` column)."""
+    if lat is None or lon is None:
+        return None
+    cy, cx = _Buckets.cell(lat, lon)
+    return cy * 1000 + cx
+
+
+_COLS = (lr.c.key, lr.c.article_id, lr.c.type, lr.c.reach, lr.c.lo, lr.c.hi, lr.c.country, lr.c.lat, lr.c.lon,
+         lr.c.fine, lr.c.report)
+# a stored report starts at most its own length before an interval: short ones a few days
+_BACK = ((False, SHORT_DAYS), (True, MAX_WINDOW_DAYS + SLACK_DAYS + ARTICLE_DAYS_BACK))
+
+
+def _window_stmt(kind: str):
+    """One bound statement per kind of place lookup (compiled once, executed per interval), each an
+    index range scan: `null` rows without a country, `loose` every row of a country, `strict` the rows
+    of a country a fine place can meet there (coarse ones, or on a day their article names), `cell`
+    the fine rows in a box of grid squares, `any` every row."""
+    where = [lr.c.type == bindparam("t"), lr.c.wide == bindparam("w"), lr.c.lo.between(bindparam("a"), bindparam("b")),
+             lr.c.reach <= bindparam("hi"), lr.c.hi >= bindparam("lo")]
+    if kind == "null":
+        where.append(lr.c.country.is_(None))
+    elif kind in ("loose", "strict"):
+        where.append(lr.c.country == bindparam("cy"))
+        if kind == "strict":
+            where.append(or_(lr.c.fine.is_(False), lr.c.reach < lr.c.lo))
+    elif kind == "cell":
+        where += [lr.c.cell.in_(bindparam("cells", expanding=True)), lr.c.lat.between(bindparam("y0"), bindparam("y1")),
+                  lr.c.lon.between(bindparam("x0"), bindparam("x1"))]
+    return select(*_COLS).where(*where)
+
+
+_STMTS: dict[str, object] = {}
+
+
+def _window_terms(frontier: list[Report]) -> list[tuple[str, dict]]:
+    """(kind, parameters) of the lookups whose union holds every stored report that blocking could
+    pair with a frontier report: per type and country (and per type for rows without a country, and
+    per grid square for fine places), the frontier's day intervals merged."""
     groups: dict[tuple, list] = {}
     for r in frontier:
         if not _blockable(r):
@@ -168,41 +345,41 @@ def _window_terms(frontier: list[Report]) -> list:
         spans = [(lo, hi, r) for lo, hi in _spans(r)]
         cys = _countries_of(r)
         if cys is None:
-            groups.setdefault((r.type, "*"), []).extend(spans)
+            groups.setdefault((r.type, "any", None), []).extend(spans)
             continue
-        groups.setdefault((r.type, None), []).extend(spans)
+        groups.setdefault((r.type, "null", None), []).extend(spans)
+        kind = "loose" if not r.fine or bool(r.names) or reach(r) < r.lo else "strict"
         for cy in cys:
-            groups.setdefault((r.type, cy), []).extend(spans)
+            groups.setdefault((r.type, kind, cy), []).extend(spans)
         if r.lat is not None and r.lon is not None:
-            groups.setdefault((r.type, _Buckets.cell(r.lat, r.lon)), []).extend(spans)
+            groups.setdefault((r.type, "cell", _Buckets.cell(r.lat, r.lon)), []).extend(spans)
     terms = []
-    for (t, where), spans in groups.items():
+    for (t, kind, where), spans in groups.items():
         for lo, hi, rs in _merged(spans):
-            place = []
-            if where is None:
-                place.append(lr.c.country.is_(None))
-            elif isinstance(where, str) and where != "*":
-                place.append(lr.c.country == where)
-            elif isinstance(where, tuple):
-                place += [lr.c.lat.between(min(r.lat for r in rs) - REACH_DEG, max(r.lat for r in rs) + REACH_DEG),
-                          lr.c.lon.between(min(r.lon for r in rs) - REACH_DEG, max(r.lon for r in rs) + REACH_DEG)]
-            # a stored report starts at most its own length before the interval: short ones a few days
-            for wide, back in ((False, SHORT_DAYS), (True, MAX_WINDOW_DAYS + SLACK_DAYS + ARTICLE_DAYS_BACK)):
-                terms.append(and_(lr.c.type == t, lr.c.wide == wide, *place,
-                                  lr.c.lo.between(lo - back, hi + ARTICLE_DAYS_BACK),
-                                  lr.c.reach <= hi, lr.c.hi + SLACK_DAYS >= lo))
+            extra: dict = {}
+            if kind in ("loose", "strict"):
+                extra["cy"] = where
+            elif kind == "cell":
+                y0, y1 = min(r.lat for r in rs) - REACH_DEG, max(r.lat for r in rs) + REACH_DEG
+                x0, x1 = min(r.lon for r in rs) - REACH_DEG, max(r.lon for r in rs) + REACH_DEG
+                extra.update(y0=y0, y1=y1, x0=x0, x1=x1,
+                             cells=[cy * 1000 + cx for cy in range(int(y0 // REACH_DEG), int(y1 // REACH_DEG) + 1)
+                                    for cx in range(int(x0 // REACH_DEG), int(x1 // REACH_DEG) + 1)])
+            for wide, back in _BACK:
+                terms.append((kind, {"t": t, "w": wide, "a": lo - back, "b": hi + ARTICLE_DAYS_BACK, "hi": hi,
+                                     "lo": lo - SLACK_DAYS, **extra}))
     return terms
 
 
-def _window_rows(conn: Connection, frontier: list[Report], per_query: int = 1) -> Iterator[tuple]:
+def _window_rows(conn: Connection, frontier: list[Report]) -> Iterator[tuple]:
     """The rows of `_window_terms`, one statement per term: each is an index range scan, where an OR
     of many terms makes SQLite scan the whole table."""
-    cols = (lr.c.key, lr.c.article_id, lr.c.type, lr.c.reach, lr.c.lo, lr.c.hi, lr.c.country, lr.c.lat, lr.c.lon,
-            lr.c.fine)
-    terms = _window_terms(frontier)
     seen: set[str] = set()
-    for chunk in _chunks(terms, per_query):
-        for row in conn.execute(select(*cols).where(or_(*chunk))):
+    for kind, params in _window_terms(frontier):
+        stmt = _STMTS.get(kind)
+        if stmt is None:
+            stmt = _STMTS[kind] = _window_stmt(kind)
+        for row in conn.execute(stmt, params):
             if row[0] not in seen:
                 seen.add(row[0])
                 yield row
@@ -295,24 +472,25 @@ def _copy_rows(conn: Connection, frontier: list[Report]) -> Iterator[tuple[str, 
                                                                           lr.c.type.in_(types)))
 
 
-def _candidates(conn: Connection, frontier: list[Report], skip) -> dict[str, str]:
-    """Key -> article of the stored reports some frontier report could be blocked with."""
+def _candidates(conn: Connection, frontier: list[Report], skip) -> dict[str, tuple[str, bytes | None]]:
+    """Key -> (article, packed report when read already) of the stored reports some frontier report
+    could be blocked with."""
     b = _Buckets(frontier)
-    out: dict[str, str] = {}
-    for key, art, typ, c_reach, c_lo, c_hi, country, lat, lon, fine in _window_rows(conn, frontier):
+    out: dict[str, tuple[str, bytes | None]] = {}
+    for key, art, typ, c_reach, c_lo, c_hi, country, lat, lon, fine, blob in _window_rows(conn, frontier):
         if key in skip:
             continue
         back = c_reach < c_lo
         for d in range(c_reach, c_hi + SLACK_DAYS + 1):
             if b.meets(typ, d, country, lat, lon, bool(fine), back):
-                out[key] = art
+                out[key] = (art, blob)
                 break
     for key, art, typ, day, country, lat, lon, fine in _far_day_rows(conn, frontier):
         if key not in skip and key not in out and b.meets(typ, day, country, lat, lon, bool(fine), True):
-            out[key] = art
+            out[key] = (art, None)
     for key, art in _copy_rows(conn, frontier):
-        if key not in skip:
-            out[key] = art
+        if key not in skip and key not in out:
+            out[key] = (art, None)
     return out
 
 
@@ -335,7 +513,7 @@ def _incident_members(conn: Connection, keys: Iterable[str]) -> dict[str, set[st
 
 
 def _affected(conn: Connection, new: dict[str, Report], corrections: list[dict],
-              weights: Weights, stats: dict) -> tuple[dict[str, Report], set[str]]:
+              weights: Weights, stats: dict, sigs: dict) -> tuple[dict[str, Report], set[str]]:
     """The reports whose incidents may change, and the incident ids they were in."""
     S: dict[str, Report] = dict(new)
     old_ids: set[str] = set()
@@ -347,19 +525,24 @@ def _affected(conn: Connection, new: dict[str, Report], corrections: list[dict],
     applied: set[int] = set()
     while frontier:
         cand_keys = _candidates(conn, frontier, S)
-        need = {a for k, a in cand_keys.items() if k not in cache}
+        need = set()
+        for k, (art, blob) in cand_keys.items():
+            if k not in cache:
+                r = unpack(blob)
+                if r is None:
+                    need.add(art)
+                else:
+                    cache[k] = r
         if need:
-            cache.update(load_reports(conn, need))
+            cache.update(load_indexed(conn, need))
         cands = [cache[k] for k in cand_keys if k in cache]
         joined: set[str] = set()
         if cands:
             pool = frontier + cands
-            assign_copy_groups(pool)
+            assign_copy_groups(pool, signatures(conn, {r.article for r in pool}, sigs))
             set_vectors(pool, {})
             nf = len(frontier)
-            for i, j in candidate_pairs(pool):
-                if (i < nf) == (j < nf):
-                    continue
+            for i, j in candidate_pairs(pool, across=nf):
                 if score_pair(pool[i], pool[j], {}, weights) >= weights.threshold:
                     joined.add(pool[j if i < nf else i].key)
         # a report joining brings its whole incident; a correction on the set brings its anchors
@@ -374,7 +557,7 @@ def _affected(conn: Connection, new: dict[str, Report], corrections: list[dict],
         joined -= set(S)
         need = {k.rsplit(":", 1)[0] for k in joined if k not in cache}
         if need:
-            cache.update(load_reports(conn, need))
+            cache.update(load_indexed(conn, need))
         frontier = []
         for k in sorted(joined):
             r = cache.get(k)
@@ -411,6 +594,11 @@ def _save_some(conn: Connection, old_ids: set[str], records: list[dict]) -> None
 def link_articles(conn: Connection, article_ids: list[str], *, weights: Weights = DEFAULT,
                   progress=None) -> IncrementalResult:
     """Link the events of these stored articles into the stored incidents (the caller commits)."""
+    with _gc_paused():
+        return _link_articles(conn, article_ids, weights, progress)
+
+
+def _link_articles(conn: Connection, article_ids: list[str], weights: Weights, progress) -> IncrementalResult:
     touched = forget_articles(conn, article_ids)
     new: dict[str, Report] = {}
     for chunk in _chunks(sorted(set(article_ids))):
@@ -424,10 +612,11 @@ def link_articles(conn: Connection, article_ids: list[str], *, weights: Weights 
         conn.execute(insert(linked_articles), chunk)
     # incidents that lost reports (re-analysed articles) are re-linked from what they have left
     left = set(_keys_of(conn, touched))
-    seeds = {k: r for k, r in load_reports(conn, {k.rsplit(":", 1)[0] for k in left}).items() if k in left}
+    seeds = {k: r for k, r in load_indexed(conn, {k.rsplit(":", 1)[0] for k in left}).items() if k in left}
     corrections = inc.list_corrections(conn)
     stats: dict = {}
-    S, old_ids = _affected(conn, {**seeds, **new}, corrections, weights, stats)
+    sigs: dict = {}
+    S, old_ids = _affected(conn, {**seeds, **new}, corrections, weights, stats, sigs)
     old_ids |= set(touched)
     previous = {}
     ir = inc.incident_reports.c
@@ -436,7 +625,9 @@ def link_articles(conn: Connection, article_ids: list[str], *, weights: Weights 
             previous[f"{a}:{e}"] = i
     reports = sorted(S.values(), key=lambda r: r.key)
     rel = [c for c in corrections if _touches(c, S)]
-    res = link_reports(reports, previous=previous, corrections=rel, weights=weights) if reports else None
+    sigs = signatures(conn, {r.article for r in reports}, sigs)
+    res = link_reports(reports, previous=previous, corrections=rel, weights=weights,
+                       signatures=sigs) if reports else None
     records = res.incidents if res else []
     _save_some(conn, old_ids, records)
     new_ids = {r["id"] for r in records}
@@ -488,6 +679,11 @@ def rebuild_index(conn: Connection, reports: list[Report], article_ids: Iterable
 
 def relink_full(conn: Connection, *, progress=None, weights: Weights = DEFAULT):
     """Link every stored event again (as `store.incidents.relink`) and rebuild the incremental index."""
+    with _gc_paused():
+        return _relink_full(conn, progress, weights)
+
+
+def _relink_full(conn: Connection, progress, weights: Weights):
     seen: list[str] = []
 
     def docs() -> Iterator[dict]:
@@ -499,8 +695,11 @@ def relink_full(conn: Connection, *, progress=None, weights: Weights = DEFAULT):
 
     reports = reports_from_documents(docs())
     by_key = {r.key: r for r in reports}
+    sigs = signatures(conn, {r.article for r in by_key.values()})
+    for r in by_key.values():
+        r.text = ""  # copy groups come from `sigs`: the texts need not stay in memory
     res = link_reports(list(by_key.values()), previous=inc.previous_assignment(conn),
-                       corrections=inc.list_corrections(conn), weights=weights)
+                       corrections=inc.list_corrections(conn), weights=weights, signatures=sigs)
     inc.save_incidents(conn, res.incidents)
     rebuild_index(conn, list(by_key.values()), [a for a in seen if a])
     return res

@@ -14,7 +14,7 @@ import calendar
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date as _date
 from functools import lru_cache
@@ -721,15 +721,16 @@ def fuse_sentence_events(reports: list[Report]) -> list[Report]:
     return fused
 
 
-def assign_copy_groups(reports: Sequence[Report]) -> None:
+def assign_copy_groups(reports: Sequence[Report], signatures: Mapping[str, Any] | None = None) -> None:
     """Set each report's `copy_group`: its article's near-copy group (the store's `copy_of` mark
     where the article has one, else the same MinHash test the store uses, `store.dedup`), named by
-    the group's earliest published article; empty for an article that copies and is copied by none."""
+    the group's earliest published article; empty for an article that copies and is copied by none.
+    `signatures`: the store's MinHash values of some articles (`copy_groups`), not hashed again."""
     arts: dict[str, Report] = {}
     for r in reports:
         arts.setdefault(r.article, r)
     order = sorted(arts.values(), key=lambda r: (r.published or "", r.article))
-    groups = copy_groups([(r.article, r.text, (r.copy_of or {}).get("article")) for r in order])
+    groups = copy_groups([(r.article, r.text, (r.copy_of or {}).get("article")) for r in order], signatures)
     for r in reports:
         r.copy_group = groups.get(r.article, "")
 

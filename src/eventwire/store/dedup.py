@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import struct
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -117,12 +117,14 @@ def _similar_pairs(sigs: np.ndarray) -> np.ndarray:
     return pairs[sim >= THRESHOLD]
 
 
-def copy_groups(items: Sequence[tuple[str, str, str | None]]) -> dict[str, str]:
+def copy_groups(items: Sequence[tuple[str, str, str | None]],
+                signatures: Mapping[str, np.ndarray | None] | None = None) -> dict[str, str]:
     """Near-copy groups of some articles, found as the store finds its marks.
 
     `items` are (article id, text, the store's `copy_of` mark or None), earliest first. An article
     joins the group of its mark and of the articles whose signature (`signature`) is as similar as
-    a copy's (estimated Jaccard >= `THRESHOLD`). Returns article
+    a copy's (estimated Jaccard >= `THRESHOLD`); `signatures` (article id -> its stored hash values,
+    None when too short) spare hashing texts again. Returns article
     id -> its group's first article (a marked origin counts as before all of `items`), for the
     articles in a group of two or more.
     """
@@ -145,7 +147,14 @@ def copy_groups(items: Sequence[tuple[str, str, str | None]]) -> dict[str, str]:
         if mark and mark != aid:
             rank.setdefault(mark, -1)   # an origin stored before all of `items`
             union(aid, mark)
-    rows, sigs = hashvalues([t for _, t, _ in items])
+    sigs_of = signatures or {}
+    todo = [n for n, (aid, _, _) in enumerate(items) if aid not in sigs_of]
+    hashed, sigs = hashvalues([items[n][1] for n in todo])
+    rows = [todo[i] for i in hashed]
+    known = [(n, sigs_of[aid]) for n, (aid, _, _) in enumerate(items) if sigs_of.get(aid) is not None]
+    if known:
+        rows += [n for n, _ in known]
+        sigs = np.vstack([sigs, *(v.reshape(1, -1) for _, v in known)])
     for i, j in _similar_pairs(sigs).tolist():
         union(items[rows[i]][0], items[rows[j]][0])
     groups: dict[str, list[str]] = {}
@@ -156,6 +165,11 @@ def copy_groups(items: Sequence[tuple[str, str, str | None]]) -> dict[str, str]:
 
 def to_bytes(m: MinHash) -> bytes:
     return m.hashvalues.astype("<u8").tobytes()
+
+
+def hashvalues_of(b: bytes) -> np.ndarray:
+    """A stored signature's hash values (`to_bytes` undone), as `hashvalues` gives them."""
+    return np.frombuffer(b, dtype="<u8").astype(np.uint64)
 
 
 def from_bytes(b: bytes) -> MinHash:

@@ -6,7 +6,9 @@ They live on the same `MetaData` as `store/schema.py` (revision 0005_scale adds 
   insert from `eventwire.analysis.version`), so `eventwire reanalyse --outdated` finds old ones;
 * ``link_reports``: one row per linkable report (an event after same-sentence fusion) with its
   type, date window (day ordinals) and place, indexed, so new events meet only the stored reports
-  of their date and place window, never the whole corpus;
+  of their date and place window, never the whole corpus; each row also keeps its grid square
+  and the report itself, packed (revision 0008), so a candidate is not flattened again from its
+  document;
 * ``link_report_days``: the days a report is blocked on outside its window (an undated event's
   article naming an earlier day), by type and day (revision 0007);
 * ``link_terms``: document frequency of each report term (no longer read or kept: the linker's term
@@ -21,7 +23,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+)
 
 from eventwire.store.schema import articles, metadata
 
@@ -59,10 +73,15 @@ link_reports = Table(
     Column("country", String(3), comment="the event's own country, else null"),
     Column("fine", Boolean, nullable=False, default=False, comment="a place at district precision or finer"),
     Column("wide", Boolean, nullable=False, default=False, comment="blocked on more than SHORT_DAYS days"),
+    Column("cell", Integer, comment="the place's grid square (link.incremental.cell_id), for box lookups"),
+    Column("report", LargeBinary, comment="the linker's Report, packed (link.incremental.pack); null: read the "
+                                          "document"),
 )
 # window lookups: equality on type, wide (and country), then a short range of lo
 Index("ix_link_reports_type_wide_lo", link_reports.c.type, link_reports.c.wide, link_reports.c.lo)
 Index("ix_link_reports_type_wide_country_lo", link_reports.c.type, link_reports.c.wide, link_reports.c.country,
+      link_reports.c.lo)
+Index("ix_link_reports_type_wide_cell_lo", link_reports.c.type, link_reports.c.wide, link_reports.c.cell,
       link_reports.c.lo)
 Index("ix_link_reports_article_id", link_reports.c.article_id)
 
