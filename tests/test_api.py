@@ -172,6 +172,14 @@ def test_errors_are_problem_json(client):
         assert words in body["detail"] and body["status"] == status and body["schema"] == "eventwire/error/1"
 
 
+def test_a_405_allows_every_method_of_the_path(client):
+    """GET and POST on one path are two routes; the Allow header of a 405 names both (Schemathesis ST205)."""
+    for url, methods in [("/api/articles", {"GET", "POST"}), ("/api/articles/x", {"GET", "DELETE"})]:
+        r = client.request("OPTIONS", url)
+        assert r.status_code == 405 and r.headers["content-type"] == PROBLEM
+        assert {m.strip() for m in r.headers["allow"].split(",")} == methods, url
+
+
 def test_post_articles_json_is_idempotent_and_reports_bad_items(db):
     client = TestClient(_app(db), base_url="http://127.0.0.1")
     text = ("DAMASCUS (Reuters) - Shelling killed 2 people in Douma on Monday, "
@@ -444,6 +452,7 @@ def test_incident_filters_counts_and_sorting(client):
     assert dates == sorted(dates)
     one = client.get("/api/incidents", params={"limit": 1, "offset": 1}).json()
     assert one["total"] == every["total"] and one["items"][0]["id"] == every["items"][1]["id"]
+    assert every["total_exact"] is True and one["total_exact"] is True
     csv_rows = list(csv.DictReader(io.StringIO(client.get("/api/export/incidents.csv", params={"country": "SYR"}).text)))
     assert len(csv_rows) == syr["total"]
     ev_text = client.get("/api/events", params={"q": "Bukamal", "limit": 1000}).json()["items"]
@@ -521,7 +530,27 @@ def test_text_and_actor_filter_paths_agree(db, client, monkeypatch):
                 seen.append({(e["article"], e["id"]) for e in Q.list_events(conn, Q.EventFilters(q=words, limit=1000))})
             assert seen[0] and seen[0] == seen[1] == seen[2], words
             assert all(all(w.lower() in texts[a] for w in words.split()) for a, _ in seen[0]), words
+        for words in ("Bukamal", "killed", "the"):  # incidents: read from the word's side, or walked and tested
+            seen = []
+            for few in (10**9, 0):
+                monkeypatch.setattr(Q, "_few_text_articles", lambda conn, few=few: few)
+                f = Q.IncidentFilters(q=words)
+                seen.append(([i["id"] for i in Q.list_incidents(conn, f, brief=True)], Q.count_incidents(conn, f),
+                             Q.count_incidents(conn, f, cap=2)))
+            assert seen[0][0] and seen[0] == seen[1], words
+            assert seen[0][1] == len(seen[0][0]) and seen[0][2] == min(3, seen[0][1]), words
         indexed = {(e["article"], e["id"]) for e in Q.list_events(conn, Q.EventFilters(actor="us_led_coalition"))}
         monkeypatch.setattr(Q, "_has_actor_index", lambda conn: False)
         plain = {(e["article"], e["id"]) for e in Q.list_events(conn, Q.EventFilters(actor="us_led_coalition"))}
         assert indexed == plain and indexed
+
+
+def test_incident_total_is_counted_up_to_a_cap(client, monkeypatch):
+    """Past the cap the table's total stops counting (bounded work per page) and says so."""
+    from eventwire.store import queries as Q
+
+    every = client.get("/api/incidents", params={"limit": 1000}).json()
+    monkeypatch.setattr(Q, "TOTAL_CAP", 2)
+    capped = client.get("/api/incidents", params={"limit": 1}).json()
+    assert every["total"] > 2 and capped["total"] == 2 and capped["total_exact"] is False
+    assert capped["next_offset"] == 1
