@@ -539,6 +539,11 @@ def test_text_and_actor_filter_paths_agree(db, client, monkeypatch):
                              Q.count_incidents(conn, f, cap=2)))
             assert seen[0][0] and seen[0] == seen[1], words
             assert seen[0][1] == len(seen[0][0]) and seen[0][2] == min(3, seen[0][1]), words
+        for extra in ({"outlet": "sana"}, {"affiliation": "state"}, {"article": next(iter(texts))},
+                      {"country": "SYR", "grade": "weak,fair"}):  # text with the filters that test reports too
+            f = Q.IncidentFilters(q="killed", **extra)
+            n = len(Q.list_incidents(conn, f, brief=True))
+            assert Q.count_incidents(conn, f) == n and Q.count_incidents(conn, f, cap=1000) == n, extra
         indexed = {(e["article"], e["id"]) for e in Q.list_events(conn, Q.EventFilters(actor="us_led_coalition"))}
         monkeypatch.setattr(Q, "_has_actor_index", lambda conn: False)
         plain = {(e["article"], e["id"]) for e in Q.list_events(conn, Q.EventFilters(actor="us_led_coalition"))}

@@ -194,17 +194,17 @@ def count_incidents(conn: Connection, filters: IncidentFilters | None = None, ca
     if cap is None:
         q = _incident_where(select(func.count()).select_from(incidents), f, conn)
         return int(conn.execute(q).scalar_one())
-    if f.q:
-        r, c, a = incident_reports.c, incidents.c, s.articles.c
+    if f.q:  # aliases: the other filters' EXISTS name incident_reports and articles themselves
+        tr, ta = incident_reports.alias("tr"), s.articles.alias("ta")
+        r, c, a = tr.c, incidents.c, ta.c
         rest = IncidentFilters(**{**f.__dict__, "q": None})
-        joined = incident_reports.join(incidents, c.id == r.incident_id)
+        joined = tr.join(incidents, c.id == r.incident_id)
         match = fts_query(f.q)
         if match and _has_fts(conn):  # the word's doclist streamed: stops once cap + 1 incidents are seen
             from sqlalchemy import column, literal_column, table
 
             fts = table(TEXT_INDEX, column("rowid"))
-            joined = fts.join(s.articles, literal_column("articles.rowid") == fts.c.rowid).join(
-                joined, r.article_id == a.id)
+            joined = fts.join(ta, literal_column("ta.rowid") == fts.c.rowid).join(joined, r.article_id == a.id)
             text_cond = literal_column(TEXT_INDEX).op("MATCH")(match)
         else:
             text_cond = r.article_id.in_(_text_articles(conn, f.q))
