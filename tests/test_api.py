@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from eventwire.cli import cli  # noqa: E402
 from store_helpers import copy_db  # noqa: E402
+from test_store_pg import pg_url  # noqa: E402, F401 - the module-scoped throwaway PostgreSQL server
 
 WEB = Path(__file__).resolve().parent / "data" / "web"
 PROBLEM = "application/problem+json"
@@ -559,3 +560,43 @@ def test_incident_total_is_counted_up_to_a_cap(client, monkeypatch):
     capped = client.get("/api/incidents", params={"limit": 1}).json()
     assert every["total"] > 2 and capped["total"] == 2 and capped["total_exact"] is False
     assert capped["next_offset"] == 1
+
+
+def test_event_and_incident_queries_agree_on_postgresql(db, pg_url):  # noqa: F811 - the imported fixture
+    """The same store on PostgreSQL (documents saved, incidents relinked) answers the events page (joined
+    to places and articles), the incidents table and its capped totals as SQLite does."""
+    from sqlalchemy import text
+
+    from eventwire.store import engine_for, head_revision, open_store, repo, upgrade
+    from eventwire.store import incidents as store
+    from eventwire.store import queries as Q
+
+    lite = open_store("sqlite:///" + db)
+    pg = engine_for(pg_url)
+    with pg.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    assert upgrade(pg) == head_revision()
+    with lite.connect() as a, pg.begin() as b:
+        for (aid,) in a.execute(Q.select(Q.s.articles.c.id)):
+            repo.save_document(b, repo.get_document(a, aid))
+    with pg.begin() as conn:
+        store.relink(conn)
+    with lite.connect() as a, pg.connect() as b:
+        def key(rows: list[dict]) -> list:
+            return sorted((r["article"], r["id"], r["date"], (r["place"] or {}).get("name"), r["outlet"]["id"],
+                           tuple(x.get("entity") or x.get("name") or x["id"] for x in r["actors"])) for r in rows)
+
+        for f in ({}, {"type": "ASSAULT"}, {"country": "SYR"}, {"actor": "us_led_coalition"}, {"q": "Bukamal"},
+                  {"bbox": (35.0, 32.0, 42.0, 37.5), "since": "2018-01-01", "until": "2018-12-31"}, {"limit": 3}):
+            lite_rows, pg_rows = Q.list_events(a, Q.EventFilters(**f)), Q.list_events(b, Q.EventFilters(**f))
+            assert lite_rows and key(lite_rows) == key(pg_rows), f
+            assert [r["date"] for r in pg_rows] == sorted((r["date"] for r in pg_rows), key=lambda d: d or "",
+                                                          reverse=True), f
+        for f in ({}, {"country": "SYR"}, {"q": "Bukamal"}, {"q": "killed", "outlet": "sana"}, {"grade": "weak"}):
+            ff = Q.IncidentFilters(**f)
+            ids = sorted(i["id"] for i in Q.list_incidents(b, ff, brief=True))
+            assert ids == sorted(i["id"] for i in Q.list_incidents(a, ff, brief=True)), f
+            assert Q.incident_total(b, ff) == Q.incident_total(a, ff) == (len(ids), True), f
+            assert Q.count_incidents(b, ff, cap=1) == min(2, len(ids)), f
+    pg.dispose()
