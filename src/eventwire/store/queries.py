@@ -142,7 +142,8 @@ def _incident_text(conn: Connection | None, words: str):
     articles' count, from the FTS index, stands in for it (~3 incidents per article)."""
     r = incident_reports.c
     drive = incidents.c.id.in_(select(r.incident_id).where(r.article_id.in_(_text_articles(conn, words))))
-    if conn is None or not _has_fts(conn) or count_text_articles(conn, words) <= _few_text_articles(conn):
+    few = _few_text_articles(conn) if conn is not None else 0
+    if conn is None or not _has_fts(conn) or count_text_articles(conn, words, cap=few) <= few:
         return drive
     from sqlalchemy import text
 
@@ -376,15 +377,20 @@ def _text_probe(conn: Connection, words: str):
     return s.events.c.article_id.concat("").in_(_text_articles(conn, words))
 
 
-def count_text_articles(conn: Connection, words: str) -> int:
-    """How many articles hold every word (decides how an event text query is read; see `list_events`)."""
+def count_text_articles(conn: Connection, words: str, cap: int | None = None) -> int:
+    """How many articles hold every word (decides how a text query is read; see `list_events`); with
+    `cap`, at most cap + 1 (the doclist read only that far: a common word is in most articles)."""
     from sqlalchemy import func, text
 
     match = fts_query(words)
+    limit = "" if cap is None else f" LIMIT {int(cap) + 1}"
     if match and _has_fts(conn):
-        return int(conn.execute(text(f"SELECT count(*) FROM {TEXT_INDEX} WHERE {TEXT_INDEX} MATCH :m"),
-                                {"m": match}).scalar_one())
-    return int(conn.execute(select(func.count()).select_from(_text_articles(conn, words).subquery())).scalar_one())
+        return int(conn.execute(text(f"SELECT count(*) FROM (SELECT 1 FROM {TEXT_INDEX} WHERE {TEXT_INDEX} "
+                                     f"MATCH :m{limit})"), {"m": match}).scalar_one())
+    q = _text_articles(conn, words)
+    if cap is not None:
+        q = q.limit(cap + 1)
+    return int(conn.execute(select(func.count()).select_from(q.subquery())).scalar_one())
 
 
 def list_incidents(conn: Connection, filters: IncidentFilters | None = None, *,
@@ -661,10 +667,11 @@ def _by_articles(conn: Connection, f: EventFilters, actor_index: bool = False) -
         else:  # the articles naming it, materialised once, tested per event before the JSON check
             cond.append(e.article_id.concat("").in_(select(a.article_id).where(who)))
     if f.q:
-        n = count_text_articles(conn, f.q)
+        many = _many_articles(conn)
+        n = count_text_articles(conn, f.q, cap=many)
         if n <= few:
             sets.append({x for (x,) in conn.execute(_text_articles(conn, f.q))})
-        elif n <= _many_articles(conn):  # the matching rowids, materialised once, probed per event
+        elif n <= many:  # the matching rowids, materialised once, probed per event
             cond.append(_text_rowids(conn, f.q))
         else:  # a common word: an FTS5 lookup per event met beats materialising most articles
             cond.append(_text_probe(conn, f.q))
