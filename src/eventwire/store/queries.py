@@ -142,8 +142,10 @@ def _incident_text(conn: Connection | None, words: str):
     articles' count, from the FTS index, stands in for it (~3 incidents per article)."""
     r = incident_reports.c
     drive = incidents.c.id.in_(select(r.incident_id).where(r.article_id.in_(_text_articles(conn, words))))
-    few = _few_text_articles(conn) if conn is not None else 0
-    if conn is None or not _has_fts(conn) or count_text_articles(conn, words, cap=few) <= few:
+    if conn is None or not _has_fts(conn):
+        return drive
+    few = _few_text_articles(conn)
+    if count_text_articles(conn, words, cap=few) <= few:
         return drive
     from sqlalchemy import text
 
