@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from eventwire.cli import cli  # noqa: E402
 from store_helpers import copy_db  # noqa: E402
+from test_store_pg import pg_url  # noqa: E402, F401 - the module-scoped throwaway PostgreSQL server
 
 WEB = Path(__file__).resolve().parent / "data" / "web"
 PROBLEM = "application/problem+json"
@@ -170,6 +171,14 @@ def test_errors_are_problem_json(client):
         assert r.headers["content-type"] == PROBLEM
         body = r.json()
         assert words in body["detail"] and body["status"] == status and body["schema"] == "eventwire/error/1"
+
+
+def test_a_405_allows_every_method_of_the_path(client):
+    """GET and POST on one path are two routes; the Allow header of a 405 names both (Schemathesis ST205)."""
+    for url, methods in [("/api/articles", {"GET", "POST"}), ("/api/articles/x", {"GET", "DELETE"})]:
+        r = client.request("OPTIONS", url)
+        assert r.status_code == 405 and r.headers["content-type"] == PROBLEM
+        assert {m.strip() for m in r.headers["allow"].split(",")} == methods, url
 
 
 def test_post_articles_json_is_idempotent_and_reports_bad_items(db):
@@ -444,6 +453,7 @@ def test_incident_filters_counts_and_sorting(client):
     assert dates == sorted(dates)
     one = client.get("/api/incidents", params={"limit": 1, "offset": 1}).json()
     assert one["total"] == every["total"] and one["items"][0]["id"] == every["items"][1]["id"]
+    assert every["total_exact"] is True and one["total_exact"] is True
     csv_rows = list(csv.DictReader(io.StringIO(client.get("/api/export/incidents.csv", params={"country": "SYR"}).text)))
     assert len(csv_rows) == syr["total"]
     ev_text = client.get("/api/events", params={"q": "Bukamal", "limit": 1000}).json()["items"]
@@ -521,7 +531,72 @@ def test_text_and_actor_filter_paths_agree(db, client, monkeypatch):
                 seen.append({(e["article"], e["id"]) for e in Q.list_events(conn, Q.EventFilters(q=words, limit=1000))})
             assert seen[0] and seen[0] == seen[1] == seen[2], words
             assert all(all(w.lower() in texts[a] for w in words.split()) for a, _ in seen[0]), words
+        for words in ("Bukamal", "killed", "the"):  # incidents: read from the word's side, or walked and tested
+            seen = []
+            for few in (10**9, 0):
+                monkeypatch.setattr(Q, "_few_text_articles", lambda conn, few=few: few)
+                f = Q.IncidentFilters(q=words)
+                seen.append(([i["id"] for i in Q.list_incidents(conn, f, brief=True)], Q.count_incidents(conn, f),
+                             Q.count_incidents(conn, f, cap=2)))
+            assert seen[0][0] and seen[0] == seen[1], words
+            assert seen[0][1] == len(seen[0][0]) and seen[0][2] == min(3, seen[0][1]), words
+        for extra in ({"outlet": "sana"}, {"affiliation": "state"}, {"article": next(iter(texts))},
+                      {"country": "SYR", "grade": "weak,fair"}):  # text with the filters that test reports too
+            f = Q.IncidentFilters(q="killed", **extra)
+            n = len(Q.list_incidents(conn, f, brief=True))
+            assert Q.count_incidents(conn, f) == n and Q.count_incidents(conn, f, cap=1000) == n, extra
         indexed = {(e["article"], e["id"]) for e in Q.list_events(conn, Q.EventFilters(actor="us_led_coalition"))}
         monkeypatch.setattr(Q, "_has_actor_index", lambda conn: False)
         plain = {(e["article"], e["id"]) for e in Q.list_events(conn, Q.EventFilters(actor="us_led_coalition"))}
         assert indexed == plain and indexed
+
+
+def test_incident_total_is_counted_up_to_a_cap(client, monkeypatch):
+    """Past the cap the table's total stops counting (bounded work per page) and says so."""
+    from eventwire.store import queries as Q
+
+    every = client.get("/api/incidents", params={"limit": 1000}).json()
+    monkeypatch.setattr(Q, "TOTAL_CAP", 2)
+    capped = client.get("/api/incidents", params={"limit": 1}).json()
+    assert every["total"] > 2 and capped["total"] == 2 and capped["total_exact"] is False
+    assert capped["next_offset"] == 1
+
+
+def test_event_and_incident_queries_agree_on_postgresql(db, pg_url):  # noqa: F811 - the imported fixture
+    """The same store on PostgreSQL (documents saved, incidents relinked) answers the events page (joined
+    to places and articles), the incidents table and its capped totals as SQLite does."""
+    from sqlalchemy import text
+
+    from eventwire.store import engine_for, head_revision, open_store, repo, upgrade
+    from eventwire.store import incidents as store
+    from eventwire.store import queries as Q
+
+    lite = open_store("sqlite:///" + db)
+    pg = engine_for(pg_url)
+    with pg.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    assert upgrade(pg) == head_revision()
+    with lite.connect() as a, pg.begin() as b:
+        for (aid,) in a.execute(Q.select(Q.s.articles.c.id)):
+            repo.save_document(b, repo.get_document(a, aid))
+    with pg.begin() as conn:
+        store.relink(conn)
+    with lite.connect() as a, pg.connect() as b:
+        def key(rows: list[dict]) -> list:
+            return sorted((r["article"], r["id"], r["date"], (r["place"] or {}).get("name"), r["outlet"]["id"],
+                           tuple(x.get("entity") or x.get("name") or x["id"] for x in r["actors"])) for r in rows)
+
+        for f in ({}, {"type": "ASSAULT"}, {"country": "SYR"}, {"actor": "us_led_coalition"}, {"q": "Bukamal"},
+                  {"bbox": (35.0, 32.0, 42.0, 37.5), "since": "2018-01-01", "until": "2018-12-31"}, {"limit": 3}):
+            lite_rows, pg_rows = Q.list_events(a, Q.EventFilters(**f)), Q.list_events(b, Q.EventFilters(**f))
+            assert lite_rows and key(lite_rows) == key(pg_rows), f
+            assert [r["date"] for r in pg_rows] == sorted((r["date"] for r in pg_rows), key=lambda d: d or "",
+                                                          reverse=True), f
+        for f in ({}, {"country": "SYR"}, {"q": "Bukamal"}, {"q": "killed", "outlet": "sana"}, {"grade": "weak"}):
+            ff = Q.IncidentFilters(**f)
+            ids = sorted(i["id"] for i in Q.list_incidents(b, ff, brief=True))
+            assert ids == sorted(i["id"] for i in Q.list_incidents(a, ff, brief=True)), f
+            assert Q.incident_total(b, ff) == Q.incident_total(a, ff) == (len(ids), True), f
+            assert Q.count_incidents(b, ff, cap=1) == min(2, len(ids)), f
+    pg.dispose()

@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from eventwire import __version__
 from eventwire.api import exports, ingest, models, security
 from eventwire.api.mapcache import MapCache
-from eventwire.api.problems import PROBLEM_TYPE, Problem, problem_body, validation_detail
+from eventwire.api.problems import PROBLEM_TYPE, Problem, allowed_methods, problem_body, validation_detail
 from eventwire.services import export as export_service
 from eventwire.store import queries as Q
 
@@ -221,6 +221,8 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
         resp = problem_response(request, exc.status_code, detail)
         for k, v in (exc.headers or {}).items():  # Allow on a 405
             resp.headers[k] = v
+        if exc.status_code == 405:
+            resp.headers["Allow"] = allowed_methods(request.app.routes, request.url.path) or resp.headers.get("Allow", "")
         return resp
 
     @app.exception_handler(Exception)
@@ -427,11 +429,12 @@ def create_app(settings: Any = None, *, require_token: bool = False, token: str 
     @app.get("/api/incidents", tags=["incidents"], summary="Search incidents", responses=GET_ERRORS)
     def get_incidents(m: Annotated[models.IncidentQuery, Query()]):
         """Incident records (`eventwire/incident/1`), sorted (newest first by default) and paginated, with
-        the `total` that match; `brief` gives the flat fields of the incidents table and the map."""
+        the `total` that match (counted up to 10,000, so a page costs the same at any size: beyond,
+        `total_exact` is false); `brief` gives the flat fields of the incidents table and the map."""
         f = incident_filters(m, m.limit, m.offset, m.sort, m.order)
         with conn() as c:
             body = page(Q.list_incidents(c, f, brief=m.brief), m.limit, m.offset)
-            body["total"] = Q.count_incidents(c, f)
+            body["total"], body["total_exact"] = Q.incident_total(c, f)
             return JSONResponse(body)
 
     map_cache = app.state.map_cache = MapCache(engine)

@@ -41,6 +41,14 @@ def problem_body(status: int, detail: str, *, title: str | None = None, instance
     return out
 
 
+def allowed_methods(routes: Any, path: str) -> str:
+    """The Allow header of a 405: every method a route serves at `path`. Starlette names only the
+    methods of the first route whose path matched, but GET and POST on one path are two routes."""
+    methods = {m for r in routes if getattr(r, "methods", None) and getattr(r, "path_regex", None)
+               and r.path_regex.match(path) for m in r.methods}
+    return ", ".join(sorted(methods))
+
+
 def validation_detail(errors: list[dict], hints: dict[str, str] | None = None) -> str:
     """One sentence per invalid parameter, from FastAPI's validation errors (`hints`: what to say
     for a field whose value does not match its pattern, instead of the regular expression)."""

@@ -128,9 +128,41 @@ def _incident_where(q, f: IncidentFilters, conn: Connection | None = None):
         q = q.where(exists().where(r.incident_id == c.id, a.id == r.article_id,
                                    or_(a.outlet_id == f.outlet, a.outlet_name == f.outlet)))
     if f.q:
-        r = incident_reports.c
-        q = q.where(c.id.in_(select(r.incident_id).where(r.article_id.in_(_text_articles(conn, f.q)))))
+        q = q.where(_incident_text(conn, f.q))
     return q
+
+
+def _incident_text(conn: Connection | None, words: str):
+    """A condition on each incident: one of its reports' articles holds every word.
+
+    A rare word names few incidents: they are read by id from the word's articles and sorted (work
+    grows with the matches). A common word matches often, so the incidents are walked in the table's
+    order and each is tested against the matching article rowids, read once from the FTS5 doclist
+    (work grows with 50 / the share matched). Break-even near sqrt(50 x incidents) matches; the
+    articles' count, from the FTS index, stands in for it (~3 incidents per article)."""
+    r = incident_reports.c
+    drive = incidents.c.id.in_(select(r.incident_id).where(r.article_id.in_(_text_articles(conn, words))))
+    if conn is None or not _has_fts(conn):
+        return drive
+    few = _few_text_articles(conn)
+    if count_text_articles(conn, words, cap=few) <= few:
+        return drive
+    from sqlalchemy import text
+
+    return text(f"EXISTS (SELECT 1 FROM incident_reports r JOIN articles a ON a.id = r.article_id WHERE "
+                f"r.incident_id = incidents.id AND a.rowid IN (SELECT rowid FROM {TEXT_INDEX} WHERE "
+                f"{TEXT_INDEX} MATCH :fts_i))").bindparams(fts_i=fts_query(words))
+
+
+def _few_text_articles(conn: Connection) -> int:
+    """Matching articles up to which an incident text filter is read from the word's side: about
+    sqrt(50 x incidents) / 3 (incidents: the largest rowid, one seek)."""
+    import math
+
+    from sqlalchemy import func, literal_column
+
+    n = int(conn.execute(select(func.max(literal_column("rowid"))).select_from(incidents)).scalar() or 0)
+    return max(200, int(math.sqrt(50 * n) / 3))
 
 
 # the incidents table's sort keys -> columns (ties: id)
@@ -148,12 +180,49 @@ def _incident_order(f: IncidentFilters, sqlite: bool = False) -> list:
     return [col.asc().nulls_last(), c.id]
 
 
-def count_incidents(conn: Connection, filters: IncidentFilters | None = None) -> int:
-    """How many incidents match (the table's total)."""
+TOTAL_CAP = 10_000  # the incidents table counts matches up to this many ("10,000+" beyond)
+TEXT_TOTAL_CAP = 1_000  # ... and up to this many with a text filter (counted from the words' articles)
+
+
+def count_incidents(conn: Connection, filters: IncidentFilters | None = None, cap: int | None = None) -> int:
+    """How many incidents match (the table's total); with `cap`, at most cap + 1, so the work per
+    request is bounded however many match (a count over a million rows is not).
+
+    Capped, the rows counted are a constant (an index on the filtered column covers them: no table
+    row is read), and a text filter is counted from its articles' reports (distinct incidents, until
+    cap + 1 are found) rather than by testing incidents."""
     from sqlalchemy import func
 
-    q = _incident_where(select(func.count()).select_from(incidents), filters or IncidentFilters(), conn)
-    return int(conn.execute(q).scalar_one())
+    f = filters or IncidentFilters()
+    if cap is None:
+        q = _incident_where(select(func.count()).select_from(incidents), f, conn)
+        return int(conn.execute(q).scalar_one())
+    if f.q:  # aliases: the other filters' EXISTS name incident_reports and articles themselves
+        tr, ta = incident_reports.alias("tr"), s.articles.alias("ta")
+        r, c, a = tr.c, incidents.c, ta.c
+        rest = IncidentFilters(**{**f.__dict__, "q": None})
+        joined = tr.join(incidents, c.id == r.incident_id)
+        match = fts_query(f.q)
+        if match and _has_fts(conn):  # the word's doclist streamed: stops once cap + 1 incidents are seen
+            from sqlalchemy import column, literal_column, table
+
+            fts = table(TEXT_INDEX, column("rowid"))
+            joined = fts.join(ta, literal_column("ta.rowid") == fts.c.rowid).join(joined, r.article_id == a.id)
+            text_cond = literal_column(TEXT_INDEX).op("MATCH")(match)
+        else:
+            text_cond = r.article_id.in_(_text_articles(conn, f.q))
+        inner = _incident_where(select(r.incident_id).distinct().select_from(joined).where(text_cond), rest, conn)
+    else:
+        inner = _incident_where(select(literal(1)).select_from(incidents), f, conn)
+    inner = inner.limit(cap + 1).subquery()
+    return int(conn.execute(select(func.count()).select_from(inner)).scalar_one())
+
+
+def incident_total(conn: Connection, filters: IncidentFilters) -> tuple[int, bool]:
+    """The incidents table's total: (count, exact). Beyond the cap, (cap, False): shown as "cap+"."""
+    cap = TEXT_TOTAL_CAP if filters.q else TOTAL_CAP
+    n = count_incidents(conn, filters, cap=cap)
+    return min(n, cap), n <= cap
 
 
 # ---------------------------------------------------------------- free text
@@ -310,15 +379,20 @@ def _text_probe(conn: Connection, words: str):
     return s.events.c.article_id.concat("").in_(_text_articles(conn, words))
 
 
-def count_text_articles(conn: Connection, words: str) -> int:
-    """How many articles hold every word (decides how an event text query is read; see `list_events`)."""
+def count_text_articles(conn: Connection, words: str, cap: int | None = None) -> int:
+    """How many articles hold every word (decides how a text query is read; see `list_events`); with
+    `cap`, at most cap + 1 (the doclist read only that far: a common word is in most articles)."""
     from sqlalchemy import func, text
 
     match = fts_query(words)
+    limit = "" if cap is None else f" LIMIT {int(cap) + 1}"
     if match and _has_fts(conn):
-        return int(conn.execute(text(f"SELECT count(*) FROM {TEXT_INDEX} WHERE {TEXT_INDEX} MATCH :m"),
-                                {"m": match}).scalar_one())
-    return int(conn.execute(select(func.count()).select_from(_text_articles(conn, words).subquery())).scalar_one())
+        return int(conn.execute(text(f"SELECT count(*) FROM (SELECT 1 FROM {TEXT_INDEX} WHERE {TEXT_INDEX} "
+                                     f"MATCH :m{limit})"), {"m": match}).scalar_one())
+    q = _text_articles(conn, words)
+    if cap is not None:
+        q = q.limit(cap + 1)
+    return int(conn.execute(select(func.count()).select_from(q.subquery())).scalar_one())
 
 
 def list_incidents(conn: Connection, filters: IncidentFilters | None = None, *,
@@ -595,10 +669,11 @@ def _by_articles(conn: Connection, f: EventFilters, actor_index: bool = False) -
         else:  # the articles naming it, materialised once, tested per event before the JSON check
             cond.append(e.article_id.concat("").in_(select(a.article_id).where(who)))
     if f.q:
-        n = count_text_articles(conn, f.q)
+        many = _many_articles(conn)
+        n = count_text_articles(conn, f.q, cap=many)
         if n <= few:
             sets.append({x for (x,) in conn.execute(_text_articles(conn, f.q))})
-        elif n <= _many_articles(conn):  # the matching rowids, materialised once, probed per event
+        elif n <= many:  # the matching rowids, materialised once, probed per event
             cond.append(_text_rowids(conn, f.q))
         else:  # a common word: an FTS5 lookup per event met beats materialising most articles
             cond.append(_text_probe(conn, f.q))
@@ -609,24 +684,6 @@ def _by_articles(conn: Connection, f: EventFilters, actor_index: bool = False) -
 
 
 _JSON_COLS = frozenset({"context", "actors", "recipients", "killed", "injured", "trigger", "sentence"})
-
-
-def _event_rows(conn: Connection, q) -> list[dict]:
-    """The page of event rows as dicts. On SQLite the JSON columns come back as their stored text and
-    the whole page is decoded in one `json.loads` (a third of the request time saved at 100 rows)."""
-    rows = conn.execute(q).all()
-    names = ("article_id", *_EVENT_COLS)
-    if conn.dialect.name != "sqlite" or not rows:
-        return [dict(zip(names, r, strict=True)) for r in rows]
-    at = [i for i, n in enumerate(names) if n in _JSON_COLS]
-    decoded = iter(json.loads("[" + ",".join("null" if r[i] is None else r[i] for r in rows for i in at) + "]"))
-    out = []
-    for r in rows:
-        d = dict(zip(names, r, strict=True))
-        for i in at:
-            d[names[i]] = next(decoded)
-        out.append(d)
-    return out
 
 
 def list_events(conn: Connection, filters: EventFilters | None = None) -> list[dict]:
@@ -642,7 +699,8 @@ def list_events(conn: Connection, filters: EventFilters | None = None) -> list[d
     sqlite = conn.dialect.name == "sqlite"
     small = bool(f.bbox) and (f.bbox[2] - f.bbox[0]) * (f.bbox[3] - f.bbox[1]) <= SMALL_BOX_DEG2
     small = small and _window_days(f.since, f.until) > LONG_WINDOW_DAYS
-    cols = [type_coerce(e[c], Text) if sqlite and c in _JSON_COLS else e[c] for c in _EVENT_COLS]
+    cols = [type_coerce(e[c], Text).label(c) if sqlite and c in _JSON_COLS else e[c] for c in _EVENT_COLS]
+    cols += [e.lat, e.lon]  # the page's order, repeated outside it
     by_actor = bool(f.actor) and sqlite and _has_actor_index(conn)
     q = _event_where(select(e.article_id, *cols), f, box_first=small and sqlite, actor_index=by_actor)
     # SQLite already sorts NULLs last in DESC order; saying so would stop it reading the index in order
@@ -670,44 +728,65 @@ def list_events(conn: Connection, filters: EventFilters | None = None) -> list[d
     q = q.order_by(first, e.lat.desc(), e.lon.desc()).offset(f.offset or 0)
     if f.limit is not None:
         q = q.limit(f.limit)
-    rows = _event_rows(conn, q)
+    rows = _event_page(conn, q, sqlite)
     if not rows:
         return []
-    art_ids = sorted({r["article_id"] for r in rows})
-    a, p, ac = s.articles.c, s.places.c, s.actors.c
-    arts = {r["id"]: r for r in conn.execute(
-        select(a.id, a.published, a.outlet_id, a.outlet_name, a.outlet_country, a.outlet_affiliation, a.title)
-        .where(a.id.in_(art_ids))).mappings()}
-    # looked up by article (the primary key's first column) and picked here: a row-value IN list
-    # `(article_id, id) IN (...)` makes SQLite scan the whole table (300 ms at a million places)
-    place_keys = {(r["article_id"], r["place"]) for r in rows if r["place"]}
-    places = {}
-    if place_keys:
-        for pr in conn.execute(select(p.article_id, p.id, *(p[c] for c in _PLACE_COLS))
-                               .where(p.article_id.in_(sorted({a for a, _ in place_keys})))).mappings():
-            if (pr["article_id"], pr["id"]) in place_keys:
-                places[(pr["article_id"], pr["id"])] = {c: pr[c] for c in ("id", *_PLACE_COLS)}
-    actor_keys = {(r["article_id"], x) for r in rows for x in (r["actors"] or []) + (r["recipients"] or [])}
+    actor_keys = {(r["article"], x) for r in rows for x in (r["actors"] or []) + (r["recipients"] or [])}
     actors = {}
     if actor_keys:
+        ac = s.actors.c
         for ar in conn.execute(select(ac.article_id, ac.id, ac.text, ac.name, ac.entity, ac.country, ac.sector)
-                               .where(ac.article_id.in_(sorted({a for a, _ in actor_keys})))).mappings():
-            if (ar["article_id"], ar["id"]) in actor_keys:
-                actors[(ar["article_id"], ar["id"])] = {k: ar[k] for k in ("id", "text", "name", "entity",
-                                                                            "country", "sector")}
+                               .where(ac.article_id.in_(sorted({a for a, _ in actor_keys})))):
+            if (ar[0], ar[1]) in actor_keys:
+                actors[(ar[0], ar[1])] = dict(zip(_ACTOR_KEYS, ar[1:], strict=True))
+    for d in rows:
+        aid = d["article"]
+        d["actors"] = [actors.get((aid, x)) or {"id": x} for x in d["actors"] or []]
+        d["recipients"] = [actors.get((aid, x)) or {"id": x} for x in d["recipients"] or []]
+    return rows
+
+
+_ACTOR_KEYS = ("id", "text", "name", "entity", "country", "sector")
+_ARTICLE_COLS = ("published", "title", "outlet_id", "outlet_name", "outlet_country", "outlet_affiliation")
+
+
+def _event_page(conn: Connection, q, sqlite: bool) -> list[dict]:
+    """The page of events `q` selects, each with its place and article, in one statement: the page
+    (ordered and limited inside) joined to `places` and `articles` by primary key, so each row costs
+    two index seeks. Looking them up afterwards by article read every place of the page's articles
+    (ten times the rows) and cost more than the filter itself."""
+    page = q.subquery("page")
+    pc, p, a = page.c, s.places.c, s.articles.c
+    first = pc.date.desc() if sqlite else pc.date.desc().nulls_last()
+    stmt = (select(*pc, p.id.label("p_id"), *(p[c].label("p_" + c) for c in _PLACE_COLS),
+                   *(a[c].label("a_" + c) for c in _ARTICLE_COLS))
+            .select_from(page.outerjoin(s.places, and_(p.article_id == pc.article_id, p.id == pc.place))
+                         .outerjoin(s.articles, a.id == pc.article_id))
+            .order_by(first, pc.lat.desc(), pc.lon.desc()))
+    rows = conn.execute(stmt).all()
+    if not rows:
+        return []
+    # positions: 0 the article, 1.. the event's columns, then lat, lon, the place's, the article's
+    ev_at = list(enumerate(_EVENT_COLS, start=1))
+    place_at = len(_EVENT_COLS) + 3
+    art_at = place_at + len(_PLACE_COLS) + 1
+    place_keys = ("id", *_PLACE_COLS)
+    decoded = None
+    if sqlite:  # the JSON columns came back as their stored text: the whole page in one json.loads
+        js = [i for i, c in ev_at if c in _JSON_COLS]
+        flat = json.loads("[" + ",".join("null" if r[i] is None else r[i] for r in rows for i in js) + "]")
+        decoded = [dict(zip((_EVENT_COLS[i - 1] for i in js), flat[k:k + len(js)], strict=True))
+                   for k in range(0, len(flat), len(js))]
     out = []
-    for r in rows:
-        aid = r.pop("article_id")
-        art = arts.get(aid) or {}
-        d = {"article": aid, **r}
-        d["place"] = places.get((aid, r["place"])) if r["place"] else None
-        d["actors"] = [actors.get((aid, x)) or {"id": x} for x in r["actors"] or []]
-        d["recipients"] = [actors.get((aid, x)) or {"id": x} for x in r["recipients"] or []]
-        d["published"] = art.get("published")
-        d["title"] = art.get("title")
-        d["outlet"] = {"id": art.get("outlet_id"), "name": art.get("outlet_name"),
-                       "country": art.get("outlet_country"), "affiliation": art.get("outlet_affiliation")}
-        out.append(d)
+    for n, r in enumerate(rows):
+        ev = {"article": r[0], **{c: r[i] for i, c in ev_at}}
+        if decoded is not None:
+            ev.update(decoded[n])
+        ev["place"] = dict(zip(place_keys, r[place_at:art_at], strict=True)) if r[place_at] is not None else None
+        published, title, oid, oname, ocountry, oaff = r[art_at:]
+        ev["published"], ev["title"] = published, title
+        ev["outlet"] = {"id": oid, "name": oname, "country": ocountry, "affiliation": oaff}
+        out.append(ev)
     return out
 
 

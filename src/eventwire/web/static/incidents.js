@@ -149,11 +149,13 @@
     }
     rowsEl.appendChild(frag);
     var off = body.offset, n = body.items.length;
-    totalEl.textContent = "(" + body.total + " match" + (body.total === 1 ? "es" : "") + ")";
+    // the server counts matches up to a cap (bounded work per page); beyond it the total reads "10000+"
+    var shown = body.total + (body.total_exact === false ? "+" : "");
+    totalEl.textContent = "(" + shown + " match" + (body.total === 1 && body.total_exact !== false ? "" : "es") + ")";
     totalEl.dataset.total = String(body.total);
-    document.getElementById("pageinfo").textContent = n ? (off + 1) + "–" + (off + n) + " of " + body.total : "";
+    document.getElementById("pageinfo").textContent = n ? (off + 1) + "–" + (off + n) + " of " + shown : "";
     document.getElementById("prev").disabled = off <= 0;
-    document.getElementById("next").disabled = off + n >= body.total;
+    document.getElementById("next").disabled = body.next_offset == null;
     document.querySelectorAll("#itable th[data-sort]").forEach(function (th) {
       th.setAttribute("aria-sort", th.dataset.sort === form.elements.sort.value
         ? (form.elements.order.value === "asc" ? "ascending" : "descending") : "none");
