@@ -1703,10 +1703,10 @@ class _DocContext:
         if t.pos_ != "NOUN" or _lem(t) not in self.lex.toll_nouns:
             return None
         mods = {_lem(k) for k in t.children if k.dep_ in ("compound", "amod", "nmod")}
-        injured = self.lex.injured.get("nouns", set()) | self.lex.injured.get("adjectives", set()) | {"injury"}
+        injured = self.lex.injured.get("nouns", set()) | self.lex.injured.get("adjectives", set())
         if mods & injured:
             key = "injured"
-        elif _lem(t) == "toll" or mods & (self.lex.killed.get("nouns", set()) | {"death"}):
+        elif _lem(t) == "toll" or mods & self.lex.killed.get("nouns", set()):
             key = "killed"
         else:
             return None  # "the number of refugees": a count, not of casualties

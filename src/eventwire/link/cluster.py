@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from eventwire.link.reports import Report
-from eventwire.link.score import DEFAULT, Weights, same_mention, score_pair
+from eventwire.link.score import DEFAULT, Weights, same_mention, score_pair, text_day
 
 AVERAGE_FACTOR = 0.5
 UNBLOCKED = -3.0
@@ -28,14 +28,10 @@ def score_pairs(reports: Sequence[Report], pairs, idf: dict[str, float],
     return {p: score_pair(reports[p[0]], reports[p[1]], idf, w) for p in pairs}
 
 
-def _text_day(r: Report) -> int | None:
-    return r.lo if r.lo is not None and r.lo == r.hi and (r.date_precision or "") in ("day", "minute") else None
-
-
 def _days_conflict(a: Report, b: Report) -> bool:
     """Two reports whose texts date them to days more than `DAY_SLACK` apart: one incident has one
     day, so no chain of links through undated mentions may join them."""
-    da, db = _text_day(a), _text_day(b)
+    da, db = text_day(a), text_day(b)
     return da is not None and db is not None and abs(da - db) > DAY_SLACK
 
 

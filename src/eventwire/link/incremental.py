@@ -189,19 +189,27 @@ def load_reports(conn: Connection, article_ids: Iterable[str]) -> dict[str, Repo
     return out
 
 
+def _unpack_rows(rows: Iterable[tuple[str, str, bytes | None]], into: dict[str, Report]) -> set[str]:
+    """Unpack index rows (key, article, packed report) into `into`; the articles whose packs another
+    version of the report code made (their documents must be read instead)."""
+    stale: set[str] = set()
+    for key, art, blob in rows:
+        r = unpack(blob)
+        if r is None:
+            stale.add(art)
+        else:
+            into[key] = r
+    return stale
+
+
 def load_indexed(conn: Connection, article_ids: Iterable[str]) -> dict[str, Report]:
     """The reports of some indexed articles, by key: unpacked from the index, or (for an article
     with a row packed by another version, or none) flattened from its document."""
     out: dict[str, Report] = {}
     stale: set[str] = set()
     for chunk in _chunks(sorted(set(article_ids))):
-        for key, art, blob in conn.execute(select(lr.c.key, lr.c.article_id, lr.c.report)
-                                           .where(lr.c.article_id.in_(chunk))):
-            r = unpack(blob)
-            if r is None:
-                stale.add(art)
-            else:
-                out[key] = r
+        rows = conn.execute(select(lr.c.key, lr.c.article_id, lr.c.report).where(lr.c.article_id.in_(chunk)))
+        stale |= _unpack_rows(rows, out)
     if stale:
         for k in [k for k, r in out.items() if r.article in stale]:
             del out[k]
@@ -525,14 +533,7 @@ def _affected(conn: Connection, new: dict[str, Report], corrections: list[dict],
     applied: set[int] = set()
     while frontier:
         cand_keys = _candidates(conn, frontier, S)
-        need = set()
-        for k, (art, blob) in cand_keys.items():
-            if k not in cache:
-                r = unpack(blob)
-                if r is None:
-                    need.add(art)
-                else:
-                    cache[k] = r
+        need = _unpack_rows(((k, art, blob) for k, (art, blob) in cand_keys.items() if k not in cache), cache)
         if need:
             cache.update(load_indexed(conn, need))
         cands = [cache[k] for k in cand_keys if k in cache]

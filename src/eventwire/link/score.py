@@ -316,7 +316,7 @@ def names_evidence(a: Report, b: Report, w: Weights = DEFAULT) -> float:
     """How many of the names the shorter article uses the other shares: reports of one incident
     name the same village, victims, spokesmen and groups; unrelated reports of one country share
     only the country's and the sides' names. Zero below `names_min` shared names, and for any event
-but each article's first of its type (`Report.lead`)."""
+    but each article's first of its type (`Report.lead`)."""
     if not (a.lead and b.lead):
         return 0.0  # the articles' names speak for what each article is about, not for its asides
     x, y = a.art_names, b.art_names
@@ -327,15 +327,16 @@ but each article's first of its type (`Report.lead`)."""
     return min(w.names_cap, max(0.0, w.names_scale * (j - w.names_offset)))
 
 
-def _text_day(r: Report) -> bool:
-    return r.lo is not None and r.lo == r.hi and (r.date_precision or "") in ("day", "minute")
+def text_day(r: Report) -> int | None:
+    """The one day the report's own text dates it to (day ordinal), else None."""
+    return r.lo if r.lo is not None and r.lo == r.hi and (r.date_precision or "") in ("day", "minute") else None
 
 
 def near_duplicate(a: Report, b: Report, w: Weights = DEFAULT) -> bool:
     """The same sentence of two near-copies (a syndicated copy and its source: one `copy_group`)."""
     if a.article == b.article or not a.copy_group or a.copy_group != b.copy_group or not a.words or not b.words:
         return False
-    if _text_day(a) and _text_day(b) and a.lo != b.lo:
+    if text_day(a) is not None and text_day(b) is not None and a.lo != b.lo:
         return False  # one template, two days the texts state: two events
     return len(a.words & b.words) >= w.near_duplicate_text * len(a.words | b.words)
 

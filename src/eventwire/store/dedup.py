@@ -173,7 +173,7 @@ def hashvalues_of(b: bytes) -> np.ndarray:
 
 
 def from_bytes(b: bytes) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(b, dtype="<u8").astype(np.uint64))
+    return MinHash(num_perm=NUM_PERM, hashvalues=hashvalues_of(b))
 
 
 class CopyIndex:
