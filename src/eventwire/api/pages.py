@@ -9,6 +9,7 @@ or `data-` attributes, never as code. The scripts build the DOM with
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -17,6 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from eventwire.api import ingest, security
@@ -182,18 +184,21 @@ def corrections_page(request: Request, db: Db, state: State):
 
 @router.get("/outlets", response_class=HTMLResponse, include_in_schema=False)
 def outlets_page(request: Request, db: Db, q: str | None = None, offset: int = 0):
-    limit, offset = 100, min(max(offset, 0), 10**9)
-    with db.connect() as c:
-        res = Q.list_outlets(c, q=(q or "")[:200] or None, limit=limit, offset=offset)
-    return render(request, "outlets.html", res=res, q=q or "", offset=offset, limit=limit)
+    return _counted_list(request, db, Q.list_outlets, "outlets.html", q, offset)
 
 
 @router.get("/actors", response_class=HTMLResponse, include_in_schema=False)
 def actors_page(request: Request, db: Db, q: str | None = None, offset: int = 0):
+    return _counted_list(request, db, Q.list_actors, "actors.html", q, offset)
+
+
+def _counted_list(request: Request, db: Engine, fetch: Callable[..., dict], template: str, q: str | None,
+                  offset: int) -> HTMLResponse:
+    """A page of 100 names with their counts (outlets, actors), searched by `q`."""
     limit, offset = 100, min(max(offset, 0), 10**9)
     with db.connect() as c:
-        res = Q.list_actors(c, q=(q or "")[:200] or None, limit=limit, offset=offset)
-    return render(request, "actors.html", res=res, q=q or "", offset=offset, limit=limit)
+        res = fetch(c, q=(q or "")[:200] or None, limit=limit, offset=offset)
+    return render(request, template, res=res, q=q or "", offset=offset, limit=limit)
 
 
 @router.get("/articles", response_class=HTMLResponse, include_in_schema=False)

@@ -13,6 +13,9 @@ from eventwire.api import ingest, models
 from eventwire.api.dependencies import Db, IncidentId, author, page, resolve_incident
 from eventwire.api.openapi import GET_ERRORS, WRITE_ERRORS
 from eventwire.api.problems import Problem
+from eventwire.link.corrections import make_correction
+from eventwire.services.corrections import matching_reports
+from eventwire.store import incidents as store
 from eventwire.store import queries as Q
 
 router = APIRouter()
@@ -20,8 +23,6 @@ router = APIRouter()
 
 def _correct(db: Engine, ident: str, make: Callable[[Connection, str], dict]) -> dict:
     """Add the correction `make(conn, incident id)` builds, re-link, and answer with the incident it leaves."""
-    from eventwire.store import incidents as store
-
     with ingest._lock, db.connect() as c:
         iid = resolve_incident(c, ident)
         corr = make(c, iid)
@@ -38,9 +39,6 @@ def _correct(db: Engine, ident: str, make: Callable[[Connection, str], dict]) ->
              responses=WRITE_ERRORS)
 def post_merge(request: Request, incident_id: IncidentId, body: models.MergeBody, db: Db):
     """Merge `other` into this incident (kept across re-links); `note` says why."""
-    from eventwire.link.corrections import make_correction
-    from eventwire.store import incidents as store
-
     def make(c, iid):
         other = resolve_incident(c, body.other)
         if other == iid:
@@ -55,14 +53,9 @@ def post_merge(request: Request, incident_id: IncidentId, body: models.MergeBody
              responses=WRITE_ERRORS)
 def post_split(request: Request, incident_id: IncidentId, body: models.SplitBody, db: Db):
     """Take one report (`<article>:<event>`) out of the incident into an incident of its own."""
-    from eventwire.link.corrections import make_correction
-    from eventwire.store import incidents as store
-
     def make(c, iid):
         keys = store.incident_keys(c, iid)
-        art, _, ev = body.event.rpartition(":")
-        hits = [k for k in keys if k == body.event or (art and k.startswith(art) and k.endswith(":" + ev))
-                or (not art and k.endswith(":" + ev))]
+        hits = matching_reports(keys, body.event)
         if len(hits) != 1:
             raise Problem(422, f"{body.event!r} matches {len(hits)} reports of {iid}; its reports are: "
                                + ", ".join(keys[:10]))
@@ -77,9 +70,6 @@ def post_split(request: Request, incident_id: IncidentId, body: models.SplitBody
              responses=WRITE_ERRORS)
 def post_grade(request: Request, incident_id: IncidentId, body: models.GradeBody, db: Db):
     """Regrade the incident by hand; `discounted` sets it aside (with a `note` saying why)."""
-    from eventwire.link.corrections import make_correction
-    from eventwire.store import incidents as store
-
     def make(c, iid):
         return make_correction("grade", iid, grade=body.grade, anchors=store.incident_keys(c, iid),
                                note=body.note, by=author(request, body))
@@ -89,8 +79,6 @@ def post_grade(request: Request, incident_id: IncidentId, body: models.GradeBody
 @router.get("/api/corrections", tags=["corrections"], summary="The corrections history", responses=GET_ERRORS)
 def get_corrections(m: Annotated[models.CorrectionsQuery, Query()], db: Db):
     """Every correction, newest first, with who, when and why, and whether (and by whom) it was undone."""
-    from eventwire.store import incidents as store
-
     with db.connect() as c:
         rows = store.list_corrections(c, include_undone=True)
     if m.incident:
@@ -107,8 +95,6 @@ def post_undo(request: Request, correction_id: Annotated[int, PathParam(ge=1, le
               body: models.UndoBody | None = None):
     """Undo a correction: it stays in the history, marked undone, and the incidents are re-linked
     without it."""
-    from eventwire.store import incidents as store
-
     body = body or models.UndoBody()
     with ingest._lock, db.connect() as c:
         known = {r["id"]: r for r in store.list_corrections(c, include_undone=True)}
