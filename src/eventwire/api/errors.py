@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from eventwire.api import models
+from eventwire.api.pages import error_page
 from eventwire.api.problems import PROBLEM_TYPE, Problem, allowed_methods, problem_body, validation_detail
 
 
@@ -21,8 +22,6 @@ def wants_html(request: Request) -> bool:
 def problem_response(request: Request, status: int, detail: str, **extra: Any) -> Response:
     """The error as problem+json, or as the error page when a browser asked for a page."""
     if wants_html(request):
-        from eventwire.api.pages import error_page
-
         return error_page(request, status, detail)
     body = problem_body(status, detail, instance=request.url.path, **extra)
     return JSONResponse(body, status_code=status, media_type=PROBLEM_TYPE)
