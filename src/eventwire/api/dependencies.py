@@ -57,15 +57,16 @@ class ApiState:
         return security.token_name(self.tokens, given)
 
 
-def api_state(request: Request) -> ApiState:
+# async, so FastAPI calls them on the event loop rather than sending each to the thread pool
+async def api_state(request: Request) -> ApiState:
     return request.app.state.api
 
 
-def _engine(state: Annotated[ApiState, Depends(api_state)]) -> Engine:
+async def _engine(state: Annotated[ApiState, Depends(api_state)]) -> Engine:
     return state.engine
 
 
-def _settings(state: Annotated[ApiState, Depends(api_state)]) -> Any:
+async def _settings(state: Annotated[ApiState, Depends(api_state)]) -> Any:
     return state.settings
 
 
