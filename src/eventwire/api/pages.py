@@ -5,6 +5,9 @@ Templates are Jinja2 with autoescaping on for every template, so article text
 `<script type="application/json">` blocks (`tojson` escapes `<`, `>`, `&`, `'`)
 or `data-` attributes, never as code. The scripts build the DOM with
 `textContent`, never `innerHTML`.
+
+The handlers are on `router` (included last by `create_app`); what they need
+(database, settings, ids resolved) comes through `api.dependencies`.
 """
 
 from __future__ import annotations
