@@ -393,8 +393,8 @@ def test_free_text_fields_are_bounded(db, tmp_path):
 
 def test_too_long_text_gets_a_clear_message(db, monkeypatch):
     """Whatever the analysis raises for a text over spaCy's limit, the client reads why and what to do."""
-    from eventwire.api import app as app_module
     from eventwire.api import ingest as api_ingest
+    from eventwire.api.routers import ingest as ingest_router
 
     client = TestClient(_app(db), base_url="http://127.0.0.1")
 
@@ -407,7 +407,7 @@ def test_too_long_text_gets_a_clear_message(db, monkeypatch):
     assert r.status_code == 413 and r.headers["content-type"] == PROBLEM
     detail = r.json()["detail"]
     assert "1,200,000 characters" in detail and "Split it" in detail and "E088" not in detail
-    assert "E088" not in app_module.explain_error("[E088] Text of length 5 exceeds maximum of 1")
+    assert "E088" not in ingest_router.explain_error("[E088] Text of length 5 exceeds maximum of 1")
     monkeypatch.setattr(api_ingest, "ingest", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
     r = client.post("/api/articles", json={"text": "word"})
     assert r.status_code == 500 and "analysis failed (RuntimeError: boom)" in r.json()["detail"]

@@ -17,7 +17,11 @@ _PKG = Path(__file__).resolve().parent.parent
 
 
 def _files() -> list[Path]:
-    code = sorted((_PKG / "analysis").glob("*.py"))
+    """Every analysis source, subpackages included (`analysis/**/*.py`), then every data file.
+
+    Sorted by path, so the hash of a flat `analysis/` is the one `analysis/*.py` gave.
+    """
+    code = sorted(p for p in (_PKG / "analysis").rglob("*.py") if "__pycache__" not in p.parts)
     data = sorted(p for p in (_PKG / "data").rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     return code + data
 

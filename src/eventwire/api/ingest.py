@@ -18,7 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eventwire.api.problems import Problem
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+
+from eventwire.api import models
+from eventwire.api.problems import Problem, validation_detail
+from eventwire.services import ingest as ingest_service
 
 SUFFIXES = {".txt": ".txt", ".text": ".txt", ".html": ".html", ".htm": ".html", ".jsonl": ".jsonl",
             ".ndjson": ".jsonl"}
@@ -89,66 +94,135 @@ def ingest(engine: Any, settings: Any, uploads: list[Upload], *, published: str 
     from eventwire.store.dedup import CopyIndex
 
     copies, version = CopyIndex(), analysis_version(settings)
-
     res = IngestResult()
     with _lock, tempfile.TemporaryDirectory(prefix="eventwire-upload-") as tmp:
-        names: dict[str, str] = {}
-        paths = []
-        for n, up in enumerate(uploads):
-            p = Path(tmp) / (_safe(up.name, n) + up.suffix)
-            p.write_bytes(up.data)
-            names[str(p)] = up.name
-            paths.append(str(p))
-
-        def shown(value: Any) -> Any:
-            """A temporary path in a message or source, as the name the client gave."""
-            if not isinstance(value, str):
-                return value
-            for path, name in names.items():
-                value = value.replace(path, name)
-            return value.replace(tmp + "/", "")
-
-        def stored_doc(text: str) -> dict | None:
-            with engine.connect() as c:
-                return repo.get_document_by_text(c, text)
-
-        def known(art: Any) -> bool:
-            with engine.connect() as c:
-                return repo.is_known(c, art.text)
-
-        for art, rec in analysed_items(tuple(paths), settings, published, skip=known):
+        names = _write_uploads(uploads, tmp)
+        for art, rec in analysed_items(tuple(names), settings, published, skip=ingest_service.known(engine)):
             if rec is None:
                 res.present += 1
-                res.items.append(stored_doc(art.text))
+                res.items.append(_stored_doc(engine, art.text))
                 continue
             d = rec.to_dict()
             if d["schema"] == "eventwire/error/1":
-                res.failed += 1
                 for k in ("source", "error", "id"):
-                    d[k] = shown(d.get(k))
-                repo.write(engine, lambda c, d=d: repo.save_error(c, d))
-                res.items.append(d)
+                    d[k] = _shown(d.get(k), names, tmp)
+                _failed(res, engine, d)
                 continue
-            source = shown(getattr(art, "source", None))
-            try:  # own write transaction, retried while busy; a refused value fails this item only
-                outcome = repo.store(engine, d, copies=copies, raw=getattr(art, "raw", None), source=source,
-                                     kind=getattr(art, "kind", None), analysis_version=version)
-            except Exception as exc:  # noqa: BLE001 - becomes the item's error record
-                what = str(exc) if isinstance(exc, repo.StoreRefused) else f"cannot store: {exc}"
-                d = {"schema": "eventwire/error/1", "id": repo.storable(art.article_id),
-                     "error": repo.storable(f"{source}: {what}"), "code": getattr(exc, "code", "store"),
-                     "source": repo.storable(source)}
-                res.failed += 1
-                repo.write(engine, lambda c, d=d: repo.save_error(c, d))
-                res.items.append(d)
-                continue
-            if outcome == repo.PRESENT:
+            outcome = ingest_service.store_item(engine, art, d, copies=copies, version=version,
+                                                source=_shown(getattr(art, "source", None), names, tmp))
+            if isinstance(outcome, dict):  # refused or failed: the item's error record
+                _failed(res, engine, outcome)
+            elif outcome == repo.PRESENT:
                 res.present += 1
-                d = stored_doc(d["article"]["text"]) or d
+                res.items.append(_stored_doc(engine, d["article"]["text"]) or d)
             else:
                 res.stored += 1
-            res.items.append(d)
+                res.items.append(d)
         if link and res.stored:  # incremental: only the new events' date and place window
             out = repo.write(engine, lambda c: link_articles(c, unlinked_articles(c)))
             res.linked = dict(getattr(out, "stats", {}) or {})
     return res
+
+
+def _write_uploads(uploads: list[Upload], folder: str) -> dict[str, str]:
+    """Each upload as a file in `folder` named for its reader; {path: the name the client gave}."""
+    names: dict[str, str] = {}
+    for n, up in enumerate(uploads):
+        p = Path(folder) / (_safe(up.name, n) + up.suffix)
+        p.write_bytes(up.data)
+        names[str(p)] = up.name
+    return names
+
+
+def _shown(value: Any, names: dict[str, str], folder: str) -> Any:
+    """A temporary path in a message or source, as the name the client gave."""
+    if not isinstance(value, str):
+        return value
+    for path, name in names.items():
+        value = value.replace(path, name)
+    return value.replace(folder + "/", "")
+
+
+def _stored_doc(engine: Any, text: str) -> dict | None:
+    from eventwire.store import repo
+
+    with engine.connect() as c:
+        return repo.get_document_by_text(c, text)
+
+
+def _failed(res: IngestResult, engine: Any, record: dict) -> None:
+    """Count, save and answer an item's error record."""
+    res.failed += 1
+    ingest_service.save_error(engine, record)
+    res.items.append(record)
+
+
+async def read_uploads(request: Request, limit: int) -> tuple[list[Upload], list[tuple[int, dict]]]:
+    """The inputs of a request (JSON, multipart files or text, plain text) and, for a JSON list, the
+    error records of its invalid items with their places (the valid ones go on)."""
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype == "application/json":
+        raw = await request.body()
+        try:
+            body = json.loads(raw.decode("utf-8")) if raw.strip() else None
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise Problem(400, f"the body is not valid JSON ({exc}); send {{\"text\": \"...\"}} "
+                               "or a list of such objects") from None
+        if body is None:
+            raise Problem(422, "the body is empty; send {\"text\": \"...\"} or a list of such objects")
+        good, errors = checked_json(body)
+        return [upload_for_json(good)], errors
+    if ctype == "multipart/form-data":
+        return await _form_uploads(request, limit), []
+    if ctype in ("text/plain", ""):
+        raw = await request.body()
+        if not raw.strip():
+            raise Problem(422, "the body is empty; send the article text")
+        return [Upload("body", raw, ".txt")], []
+    raise Problem(415, f"unsupported Content-Type {ctype!r}; send application/json, "
+                       "multipart/form-data or text/plain")
+
+
+async def _form_uploads(request: Request, limit: int) -> list[Upload]:
+    form = await request.form(max_part_size=limit + 1)
+    ups: list[Upload] = []
+    for key, value in form.multi_items():
+        if isinstance(value, UploadFile) and key == "file":
+            if not value.filename:
+                continue
+            data = await value.read(limit + 1)
+            ups.append(upload_for_file(value.filename, data, limit))
+        elif key == "text" and isinstance(value, str) and value.strip():
+            ups.append(upload_for_text(value, limit))
+    if not ups:
+        raise Problem(422, "nothing to analyse: attach a .txt, .html or .jsonl file (field 'file') "
+                           "or give a 'text' field")
+    return ups
+
+
+def checked_json(body: Any) -> tuple[Any, list[tuple[int, dict]]]:
+    """One object must be a valid ArticleIn (else 422); in a list, an invalid item gets an error record
+    for its place (returned with the valid items) and the others go on."""
+    from pydantic import ValidationError
+
+    def why(exc: ValidationError) -> str:
+        return validation_detail([{**e, "loc": tuple(f"'{x}'" if isinstance(x, str) else x for x in e["loc"])}
+                                  for e in exc.errors()], models.HINTS)
+
+    if not isinstance(body, list):
+        try:
+            return models.ArticleIn.model_validate(body).model_dump(exclude_none=True), []
+        except ValidationError as exc:
+            raise Problem(422, "the article is not valid: " + why(exc)) from None
+    good, errors = [], []
+    for i, item in enumerate(body):
+        try:
+            good.append(models.ArticleIn.model_validate(item).model_dump(exclude_none=True))
+        except ValidationError as exc:
+            ident = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else None
+            errors.append((i, {"schema": "eventwire/error/1", "id": ident, "source": f"body item {i + 1}",
+                               "code": "input", "error": f"item {i + 1}: {why(exc)}"}))
+    if not good:
+        raise Problem(422, "none of the items is a valid article: "
+                           + "; ".join(e["error"] for _, e in errors[:5]), errors=[e for _, e in errors])
+    return good, errors

@@ -41,10 +41,17 @@ def problem_body(status: int, detail: str, *, title: str | None = None, instance
     return out
 
 
+try:  # FastAPI keeps an included router whole in `app.routes`; this walks into it, as its OpenAPI does
+    from fastapi.routing import iter_route_contexts as _flat_routes
+except ImportError:  # older FastAPI copies the routes of an included router into the app's list
+    def _flat_routes(routes: Any) -> Any:
+        return routes
+
+
 def allowed_methods(routes: Any, path: str) -> str:
     """The Allow header of a 405: every method a route serves at `path`. Starlette names only the
     methods of the first route whose path matched, but GET and POST on one path are two routes."""
-    methods = {m for r in routes if getattr(r, "methods", None) and getattr(r, "path_regex", None)
+    methods = {m for r in _flat_routes(routes) if getattr(r, "methods", None) and getattr(r, "path_regex", None)
                and r.path_regex.match(path) for m in r.methods}
     return ", ".join(sorted(methods))
 

@@ -78,50 +78,77 @@ def _page_article(entry_art, limit: int):
 
 def pull(engine, url: str, settings, published: str | None = None) -> PullResult:
     """One round for one feed: fetch it (conditionally), take its new entries, store them."""
-    import feedparser
-
-    from eventwire.batch.local import analyse_articles, input_error_record
-    from eventwire.errors import InputError
-    from eventwire.ingest import Article
-    from eventwire.ingest.feeds import articles_from_feed
-    from eventwire.ingest.readers import _checked
-    from eventwire.store.scale import _now
-
     res = PullResult(url)
-    with engine.connect() as conn:
-        st = conn.execute(select(feed_state).where(feed_state.c.url == url)).mappings().first()
+    etag, modified = _validators(engine, url)
     headers = {}
-    if st and st["etag"]:
-        headers["If-None-Match"] = st["etag"]
-    if st and st["last_modified"]:
-        headers["If-Modified-Since"] = st["last_modified"]
-    etag, modified = (st or {}).get("etag"), (st or {}).get("last_modified")
+    if etag:
+        headers["If-None-Match"] = etag
+    if modified:
+        headers["If-Modified-Since"] = modified
     try:
         code, body, got = fetch(url, settings.max_article_bytes, headers)
     except (OSError, ValueError) as exc:
-        res.status = f"unreachable: {getattr(exc, 'reason', None) or exc}"
-        _save_state(engine, url, etag, modified, res.status)
-        return res
+        return _nothing_taken(engine, res, etag, modified, f"unreachable: {getattr(exc, 'reason', None) or exc}")
     if code == 304:
-        res.status = "not modified"
-        _save_state(engine, url, etag, modified, res.status)
-        return res
+        return _nothing_taken(engine, res, etag, modified, "not modified")
+    items, links, problem = _read_feed(body, url)
+    if problem:
+        return _nothing_taken(engine, res, etag, modified, problem)
+    res.entries = len(items)
+    fresh = _fresh_entries(engine, url, items, links)
+    rows, marks = _take_entries(fresh, url, settings, published)
+    res.new = len(fresh)
+    res.counts = write_batch(engine, rows) if rows else Counts()
+    if marks:
+        from eventwire.store.scale import _now
+
+        with engine.begin() as conn:
+            conn.execute(feed_entries.insert(), [{**m, "seen_at": _now()} for m in marks])
+    _save_state(engine, url, got.get("ETag") or got.get("Etag") or etag,
+                got.get("Last-Modified") or modified, "ok")
+    return res
+
+
+def _validators(engine, url: str) -> tuple[str | None, str | None]:
+    """The feed's ETag and Last-Modified from its last pull (None, None the first time)."""
+    with engine.connect() as conn:
+        st = conn.execute(select(feed_state).where(feed_state.c.url == url)).mappings().first()
+    return (st or {}).get("etag"), (st or {}).get("last_modified")
+
+
+def _nothing_taken(engine, res: PullResult, etag: str | None, modified: str | None, status: str) -> PullResult:
+    """A round that took no entry: keep the old validators, note why."""
+    res.status = status
+    _save_state(engine, res.url, etag, modified, status)
+    return res
+
+
+def _read_feed(body: bytes, url: str) -> tuple[list, list, str | None]:
+    """The feed's items (Articles or InputErrors), each entry's link, and why it is malformed (or None)."""
+    import feedparser
+
+    from eventwire.errors import InputError
+    from eventwire.ingest import Article
+    from eventwire.ingest.feeds import articles_from_feed
+
     items = list(articles_from_feed(body, url))
     if len(items) == 1 and isinstance(items[0], InputError) and items[0].code == "unsupported":
-        res.status = f"malformed: {items[0]}"
-        _save_state(engine, url, etag, modified, res.status)
-        return res
+        return items, [], f"malformed: {items[0]}"
     parsed = feedparser.parse(body)
     if parsed.get("bozo") and not any(isinstance(it, Article) for it in items):
         # broken XML with nothing usable in it: try again next round, take nothing from it now
-        res.status = f"malformed: {parsed.get('bozo_exception') or 'not RSS or Atom'}"
-        _save_state(engine, url, etag, modified, res.status)
-        return res
-    links = [e.get("link") for e in parsed.get("entries") or []]
-    res.entries = len(items)
+        return items, [], f"malformed: {parsed.get('bozo_exception') or 'not RSS or Atom'}"
+    return items, [e.get("link") for e in parsed.get("entries") or []], None
+
+
+def _fresh_entries(engine, url: str, items: list, links: list) -> list[tuple[str, object]]:
+    """(entry key, item) for the entries not taken before; an entry without text becomes an empty html
+    Article of its link (its page may have the text), carrying its error in `extra`."""
+    from eventwire.errors import InputError
+    from eventwire.ingest import Article
+
     with engine.connect() as conn:
         seen = {k for (k,) in conn.execute(select(feed_entries.c.entry).where(feed_entries.c.feed == url))}
-    rows, marks = [], []
     fresh = []
     for it, link in zip(items, links, strict=False):
         text = getattr(it, "text", "") or str(it)
@@ -133,36 +160,36 @@ def pull(engine, url: str, settings, published: str | None = None) -> PullResult
         if isinstance(it, InputError) and link:  # an entry without text: its page may have it
             it = Article(text="", url=link, source=it.source, kind="html", extra={"error": it})
         fresh.append((key, it))
-    arts = []
+    return fresh
+
+
+def _take_entries(fresh: list, url: str, settings, published: str | None) -> tuple[list, list[dict]]:
+    """Fetch, check and analyse the new entries: the rows to write and the feed_entries marks."""
+    from eventwire.batch.local import analyse_articles, input_error_record
+    from eventwire.errors import InputError
+    from eventwire.ingest import Article
+    from eventwire.ingest.readers import _checked
+
+    rows, marks, arts = [], [], []
     for key, it in fresh:
         if isinstance(it, Article) and not it.text:
             page = _page_article(it, settings.max_article_bytes)
             it = page if page.text else it.extra["error"]
+        if not isinstance(it, InputError):
+            art = it if it.kind == "html" and it.text else _page_article(it, settings.max_article_bytes)
+            it = list(_checked([art], settings.languages))[0]
         if isinstance(it, InputError):
             rows.append(result_row(it, input_error_record(it)))
             marks.append({"feed": url, "entry": key, "article_id": None, "status": "failed"})
             continue
-        art = it if it.kind == "html" and it.text else _page_article(it, settings.max_article_bytes)
-        checked = list(_checked([art], settings.languages))[0]
-        if isinstance(checked, InputError):
-            rows.append(result_row(checked, input_error_record(checked)))
-            marks.append({"feed": url, "entry": key, "article_id": None, "status": "failed"})
-            continue
-        arts.append((key, art))
+        arts.append((key, it))
     recs = analyse_articles([a for _, a in arts], settings, published)
     for (key, art), rec in zip(arts, recs, strict=True):
         rows.append(result_row(art, rec))
         failed = rec.to_dict().get("schema") == "eventwire/error/1"
         marks.append({"feed": url, "entry": key, "article_id": None if failed else art.article_id,
                       "status": "failed" if failed else "stored"})
-    res.new = len(fresh)
-    res.counts = write_batch(engine, rows) if rows else Counts()
-    if marks:
-        with engine.begin() as conn:
-            conn.execute(feed_entries.insert(), [{**m, "seen_at": _now()} for m in marks])
-    _save_state(engine, url, got.get("ETag") or got.get("Etag") or etag,
-                got.get("Last-Modified") or modified, "ok")
-    return res
+    return rows, marks
 
 
 def _save_state(engine, url: str, etag: str | None, modified: str | None, status: str) -> None:

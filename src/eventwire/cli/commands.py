@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass, field
 
 import click
 
@@ -28,6 +29,7 @@ from eventwire.cli.common import (
     print_table,
     published_option,
 )
+from eventwire.services import ingest as ingest_service
 
 
 @cli.command()
@@ -76,68 +78,85 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], db: str | None, published
     is recorded in the ingest_errors table, reported on stderr, and turns the
     exit status to 1 at the end; the other inputs go on.
     """
-    from eventwire import records
-    from eventwire.analysis.pipeline import analysis_version
-    from eventwire.batch.progress import bar, count_inputs
-    from eventwire.store import repo
-    from eventwire.store.dedup import CopyIndex
-
     settings = _settings(ctx, db=db)
     engine = _open_db(settings)
-    counts = dict.fromkeys(("inputs", "stored", "versions", "copies", "present", "failed", "skipped"), 0)
-    items = dict.fromkeys(SECTIONS, 0)
-    copies = CopyIndex()
-    version = analysis_version(settings)
+    tally = _IngestTally()
+    _ingest_all(engine, settings, tally, paths, published, all_files, quiet)
+    _ingest_summary(engine, settings, tally)
+    if tally.counts["failed"]:
+        click.echo(f"eventwire: {tally.counts['failed']} of {tally.counts['inputs']} inputs failed", err=True)
+        sys.exit(EXIT_ITEM_ERRORS)
 
-    def known(art) -> bool:
-        with engine.connect() as conn:
-            return repo.is_known(conn, art.text)
 
-    def waiting(exc: BaseException, delay: float) -> None:
-        if delay >= 1.0:
-            click.echo(f"eventwire: the database is busy ({str(getattr(exc, 'orig', exc))[:80]}); "
-                       "waiting", err=True)
+@dataclass
+class _IngestTally:
+    """What an ingest run did: inputs by outcome, and the items of the documents it stored."""
 
-    def record_error(d: dict) -> None:
-        counts["failed"] += 1
-        click.echo(f"eventwire: {d['error']}", err=True)
-        try:
-            repo.write(engine, lambda conn: repo.save_error(conn, d))
-        except Exception as exc:  # noqa: BLE001 - the error is on stderr; the batch goes on
-            click.echo(f"eventwire: could not record that error in the database: {exc}", err=True)
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
+        ("inputs", "stored", "versions", "copies", "present", "failed", "skipped"), 0))
+    items: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SECTIONS, 0))
 
+
+def _ingest_all(engine, settings, tally: _IngestTally, paths: tuple[str, ...], published: str | None,
+                all_files: bool, quiet: bool) -> None:
+    """Analyse every input not stored yet and store it (or its error record), with a progress bar."""
+    from eventwire.analysis.pipeline import analysis_version
+    from eventwire.batch.progress import bar, count_inputs
+    from eventwire.store.dedup import CopyIndex
+
+    copies, version = CopyIndex(), analysis_version(settings)
     with bar(count_inputs(paths), "ingest", quiet) as pbar:
-        for art, rec in analysed_items(paths, settings, published, skip=known, all_files=all_files,
-                                       progress=pbar):
-            d = rec.to_dict() if rec is not None else None
-            if d is not None and _skipped(d):
-                counts["skipped"] += 1
-                click.echo(f"eventwire: {d['error']}", err=True)
-                continue
-            counts["inputs"] += 1
-            if d is None:
-                counts["present"] += 1
-                continue
-            if d["schema"] == "eventwire/error/1":
-                record_error(d)
-                continue
-            source = getattr(art, "source", None)
-            try:
-                outcome = repo.store(engine, d, copies=copies, raw=getattr(art, "raw", None), source=source,
-                                     kind=getattr(art, "kind", None), analysis_version=version)
-            except Exception as exc:  # noqa: BLE001 - one article's storage failure is its error record
-                what = str(exc) if isinstance(exc, repo.StoreRefused) else f"cannot store: {exc}"
-                record_error(records.ErrorRecord(
-                    id=repo.storable(art.article_id), error=repo.storable(f"{source}: {what}"),
-                    code=getattr(exc, "code", "store"), source=repo.storable(source)).to_dict())
-                continue
-            if outcome == repo.PRESENT:
-                counts["present"] += 1
-                continue
-            counts["stored" if outcome == repo.STORED else "versions"] += 1
-            counts["copies"] += bool((d["article"].get("copy_of") or {}).get("article"))
-            for k in SECTIONS:
-                items[k] += len(d.get(k) or [])
+        for art, rec in analysed_items(paths, settings, published, skip=ingest_service.known(engine),
+                                       all_files=all_files, progress=pbar):
+            _ingest_one(engine, tally, art, rec, copies, version)
+
+
+def _ingest_one(engine, tally: _IngestTally, art, rec, copies, version: str) -> None:
+    """Store one analysed input (None: already stored) and count what happened to it."""
+    from eventwire.store import repo
+
+    counts = tally.counts
+    d = rec.to_dict() if rec is not None else None
+    if d is not None and _skipped(d):
+        counts["skipped"] += 1
+        click.echo(f"eventwire: {d['error']}", err=True)
+        return
+    counts["inputs"] += 1
+    if d is None:
+        counts["present"] += 1
+        return
+    if d["schema"] == "eventwire/error/1":
+        _record_error(engine, tally, d)
+        return
+    outcome = ingest_service.store_item(engine, art, d, copies=copies, version=version,
+                                        source=getattr(art, "source", None))
+    if isinstance(outcome, dict):  # the store refused it or failed: its error record
+        _record_error(engine, tally, outcome)
+        return
+    if outcome == repo.PRESENT:
+        counts["present"] += 1
+        return
+    counts["stored" if outcome == repo.STORED else "versions"] += 1
+    counts["copies"] += bool((d["article"].get("copy_of") or {}).get("article"))
+    for k in SECTIONS:
+        tally.items[k] += len(d.get(k) or [])
+
+
+def _record_error(engine, tally: _IngestTally, d: dict) -> None:
+    """Count a failed input, say why on stderr and keep its error record in the database."""
+    tally.counts["failed"] += 1
+    click.echo(f"eventwire: {d['error']}", err=True)
+    try:
+        ingest_service.save_error(engine, d)
+    except Exception as exc:  # noqa: BLE001 - the error is on stderr; the batch goes on
+        click.echo(f"eventwire: could not record that error in the database: {exc}", err=True)
+
+
+def _ingest_summary(engine, settings, tally: _IngestTally) -> None:
+    """The summary on stdout: this run's outcomes, the new items, then the whole database."""
+    from eventwire.store import repo
+
+    counts, items = tally.counts, tally.items
     with engine.connect() as conn:
         total = repo.stats(conn)
     click.echo(f"Ingested {counts['inputs']} input{'s' * (counts['inputs'] != 1)} "
@@ -154,9 +173,6 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], db: str | None, published
     click.echo("  new items        " + ", ".join(f"{k} {v}" for k, v in items.items()))
     click.echo(f"Database: {total['articles']} article{'s' * (total['articles'] != 1)}, "
                + ", ".join(f"{total[k]} {k}" for k in SECTIONS) + f", {total['ingest_errors']} errors")
-    if counts["failed"]:
-        click.echo(f"eventwire: {counts['failed']} of {counts['inputs']} inputs failed", err=True)
-        sys.exit(EXIT_ITEM_ERRORS)
 
 
 @cli.command()

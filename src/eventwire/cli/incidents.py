@@ -18,6 +18,7 @@ import click
 
 from eventwire.cli.common import _open_db, _settings, _shown_db, db_option, print_table
 from eventwire.records import GRADES
+from eventwire.services.corrections import matching_reports
 
 FORMATS = ("table", "jsonl", "csv", "geojson")
 _GROUP_KEY = "eventwire.incidents.options"
@@ -276,9 +277,7 @@ def incidents_split(ctx: click.Context, a: str, event: str, db: str | None, by: 
     def make(conn, shown):
         ia = _one_incident(conn, a, shown)
         keys = store.incident_keys(conn, ia)
-        art, _, ev = event.rpartition(":")
-        hits = [k for k in keys if k == event or (art and k.startswith(art) and k.endswith(":" + ev))
-                or (not art and k.endswith(":" + ev))]
+        hits = matching_reports(keys, event)
         if len(hits) != 1:
             raise click.ClickException(
                 f"{event!r} matches {len(hits)} reports of {ia}; its reports are: " + ", ".join(keys[:10]))

@@ -69,7 +69,7 @@ def _warm(app) -> None:
 
     def run() -> None:
         with contextlib.suppress(Exception):  # a cold cache is only slower
-            app.state.map_cache.get(IncidentFilters())
+            app.state.api.map_cache.get(IncidentFilters())
 
     threading.Thread(target=run, name="eventwire-warm-map", daemon=True).start()
 
