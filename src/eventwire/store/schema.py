@@ -83,6 +83,7 @@ Index("ix_articles_published", articles.c.published)
 Index("ix_articles_fingerprint", articles.c.fingerprint, unique=True)
 Index("ix_articles_outlet_id", articles.c.outlet_id)
 Index("ix_articles_copy_of", articles.c.copy_of)  # a near-copy origin's copies (0007)
+Index("ix_articles_outlet_affiliation", articles.c.outlet_affiliation)  # facets, affiliation filter (0010)
 
 places = Table(
     "places", metadata,
@@ -254,6 +255,7 @@ Index("ix_incidents_country_date", incidents.c.country, incidents.c.date)  # inc
 Index("ix_incidents_admin1", incidents.c.admin1)
 Index("ix_incidents_killed_max", incidents.c.killed_max, incidents.c.id)  # incidents table sorts (0006)
 Index("ix_incidents_n_reports", incidents.c.n_reports, incidents.c.id)
+Index("ix_incidents_type_date", incidents.c.type, incidents.c.date)  # type filter, facets (0010)
 
 incident_reports = Table(
     "incident_reports", metadata,
