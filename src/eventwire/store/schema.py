@@ -175,9 +175,12 @@ events = Table(
     Column("country", String(3), comment="ISO alpha-3 of the event's place (copied, like lat/lon; 0006)"),
 )
 Index("ix_events_type_date", events.c.type, events.c.date)
-Index("ix_events_date_lat_lon", events.c.date, events.c.lat, events.c.lon)  # API bbox + dates (0003)
+# API bbox + dates (0003), covering type, status, country and the article for the filters (0010)
+Index("ix_events_date_cover", events.c.date, events.c.lat, events.c.lon, events.c.type, events.c.status,
+      events.c.country, events.c.article_id)
 Index("ix_events_lat_lon", events.c.lat, events.c.lon)
-Index("ix_events_country_date", events.c.country, events.c.date)  # API country filter (0006)
+# API country filter (0006) in page order, with the article for a text filter (0010)
+Index("ix_events_country_date_cover", events.c.country, events.c.date, events.c.lat, events.c.lon, events.c.article_id)
 
 framing = Table(
     "framing", metadata,
