@@ -551,6 +551,41 @@ def test_text_and_actor_filter_paths_agree(db, client, monkeypatch):
         assert indexed == plain and indexed
 
 
+def test_event_statements_reused_with_new_values_give_what_fresh_ones_give(db):
+    """A page statement is built once per shape and rerun with new values: every filter set, run
+    after others of its shape, returns what a statement built for it alone returns."""
+    from eventwire.store import open_store
+    from eventwire.store import queries as Q
+
+    engine = open_store("sqlite:///" + db)
+    with engine.connect() as conn:
+        e = Q.s.events.c
+        countries = [c for (c,) in conn.execute(Q.select(e.country).where(e.country.is_not(None)).distinct())]
+        dates = sorted(d for (d,) in conn.execute(Q.select(e.date).where(e.date.is_not(None)).distinct()))
+        sets = [{"country": c} for c in countries] + [{"country": c, "limit": 2, "offset": k}
+                                                      for c in countries[:2] for k in (0, 1, 3)]
+        sets += [{"type": t, "status": st} for t in ("ASSAULT", "COERCE") for st in ("alleged", "reported")]
+        sets += [{"since": a, "until": b} for a, b in zip(dates[::7], dates[3::7], strict=False)]
+        sets += [{"until": ""}, {"until": dates[2]}]
+        sets += [{"actor": x} for x in ("us_led_coalition", "Syrian Arab Army", "syria", "nobody")]
+        sets += [{"q": w} for w in ("Bukamal", "killed", "the", "coalition airstrike", "Raqqa")]
+        sets += [{"bbox": (35.0, 32.0, 42.0, 37.5)}, {"bbox": (40.0, 33.0, 41.0, 36.0)}]
+
+        def run(f: dict) -> list:
+            return [(r["article"], r["id"]) for r in Q.list_events(conn, Q.EventFilters(**f))]
+
+        fresh = []
+        for f in sets:
+            Q._STATEMENTS.clear()
+            fresh.append(run(f))
+        assert sum(map(bool, fresh)) > len(sets) // 2
+        Q._STATEMENTS.clear()
+        for order in (list(range(len(sets))), list(reversed(range(len(sets))))):
+            for i in order:
+                assert run(sets[i]) == fresh[i], sets[i]
+        assert len(Q._STATEMENTS) < len(sets) // 2  # shapes were shared, so statements were reused
+
+
 def test_incident_total_is_counted_up_to_a_cap(client, monkeypatch):
     """Past the cap the table's total stops counting (bounded work per page) and says so."""
     from eventwire.store import queries as Q
@@ -599,4 +634,6 @@ def test_event_and_incident_queries_agree_on_postgresql(db, pg_url):  # noqa: F8
             assert ids == sorted(i["id"] for i in Q.list_incidents(a, ff, brief=True)), f
             assert Q.incident_total(b, ff) == Q.incident_total(a, ff) == (len(ids), True), f
             assert Q.count_incidents(b, ff, cap=1) == min(2, len(ids)), f
+            assert Q.incident_timeline(b, ff) == Q.incident_timeline(a, ff), f
+        assert Q.incident_facets(b) == Q.incident_facets(a)
     pg.dispose()
