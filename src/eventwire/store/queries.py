@@ -196,6 +196,10 @@ TOTAL_CAP = 10_000  # the incidents table counts matches up to this many ("10,00
 TEXT_TOTAL_CAP = 1_000  # ... and up to this many with a text filter (counted from the words' articles)
 
 
+_INCIDENT_FILTERS = ("grade", "type", "since", "until", "bbox", "actor", "affiliation", "article", "country", "province",
+                     "outlet", "q")
+
+
 def count_incidents(conn: Connection, filters: IncidentFilters | None = None, cap: int | None = None) -> int:
     """How many incidents match (the table's total); with `cap`, at most cap + 1, so the work per
     request is bounded however many match (a count over a million rows is not).
@@ -213,7 +217,8 @@ def count_incidents(conn: Connection, filters: IncidentFilters | None = None, ca
         tr, ta = incident_reports.alias("tr"), s.articles.alias("ta")
         r, c, a = tr.c, incidents.c, ta.c
         rest = IncidentFilters(**{**f.__dict__, "q": None})
-        joined = tr.join(incidents, c.id == r.incident_id)
+        alone = not any(getattr(rest, k) for k in _INCIDENT_FILTERS)  # only the text: no incident row needed
+        joined = tr if alone else tr.join(incidents, c.id == r.incident_id)
         match = fts_query(f.q)
         if match and _has_fts(conn):  # the word's doclist streamed: stops once cap + 1 incidents are seen
             from sqlalchemy import column, literal_column, table
