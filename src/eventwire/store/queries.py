@@ -10,6 +10,7 @@ the three front ends cannot disagree. Core expressions with bound values only.
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
@@ -322,12 +323,27 @@ def ensure_search_indexes(engine: Any) -> None:
     ensure_actor_index(engine)
 
 
-def _has_actor_index(conn: Connection) -> bool:
+_PRESENT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # engine -> derived structures seen in it
+
+
+def _sqlite_has(conn: Connection, name: str) -> bool:
+    """Whether a SQLite store has the derived table `name`. Once seen it is remembered for the engine
+    (they are created, never dropped): a text request asked sqlite_master five times."""
     if conn.dialect.name != "sqlite":
         return False
+    seen = _PRESENT.setdefault(conn.engine, set())
+    if name in seen:
+        return True
     from sqlalchemy import text
 
-    return conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = :n"), {"n": ACTOR_INDEX}).first() is not None
+    if conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = :n"), {"n": name}).first() is None:
+        return False
+    seen.add(name)
+    return True
+
+
+def _has_actor_index(conn: Connection) -> bool:
+    return _sqlite_has(conn, ACTOR_INDEX)
 
 
 def fts_query(words: str) -> str | None:
@@ -339,11 +355,7 @@ def fts_query(words: str) -> str | None:
 
 
 def _has_fts(conn: Connection) -> bool:
-    if conn.dialect.name != "sqlite":
-        return False
-    from sqlalchemy import text
-
-    return conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = :n"), {"n": TEXT_INDEX}).first() is not None
+    return _sqlite_has(conn, TEXT_INDEX)
 
 
 def _text_articles(conn: Connection | None, words: str):
