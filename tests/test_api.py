@@ -635,5 +635,10 @@ def test_event_and_incident_queries_agree_on_postgresql(db, pg_url):  # noqa: F8
             assert Q.incident_total(b, ff) == Q.incident_total(a, ff) == (len(ids), True), f
             assert Q.count_incidents(b, ff, cap=1) == min(2, len(ids)), f
             assert Q.incident_timeline(b, ff) == Q.incident_timeline(a, ff), f
-        assert Q.incident_facets(b) == Q.incident_facets(a)
+        c = Q.incidents.c  # the loose index scan is valid PostgreSQL and gives SELECT DISTINCT's values
+        facets = Q.incident_facets(b)
+        for key, col in (("types", c.type), ("countries", c.country)):
+            assert facets[key] == [x for (x,) in b.execute(Q.select(col).where(col.is_not(None)).distinct()
+                                                           .order_by(col))], key
+        assert set(facets["grades"]) == {g for (g,) in b.execute(Q.select(c.grade).distinct())}
     pg.dispose()
