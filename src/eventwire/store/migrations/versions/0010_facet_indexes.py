@@ -4,7 +4,7 @@ instead of a table.
 * ``ix_events_date_cover`` (date, lat, lon, type, status, country, article_id) replaces
   ``ix_events_date_lat_lon``: `GET /api/events` walks it newest first and tests type, status,
   country and (by article) the text filter inside the index, so only the page's rows are read from
-  the table (a common word's page read ~2,000 event rows to keep 100);
+  the table (a medium word's page read ~2,000 event rows to keep 100);
 * ``ix_events_country_date_cover`` (country, date, lat, lon, article_id) replaces
   ``ix_events_country_date``: the country filter in page order, with the article for a text filter;
 * ``ix_incidents_type_date``: the incidents table's type filter in date order, and the types the
