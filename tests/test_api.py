@@ -549,6 +549,21 @@ def test_text_and_actor_filter_paths_agree(db, client, monkeypatch):
         monkeypatch.setattr(Q, "_has_actor_index", lambda conn: False)
         plain = {(e["article"], e["id"]) for e in Q.list_events(conn, Q.EventFilters(actor="us_led_coalition"))}
         assert indexed == plain and indexed
+        # an actor read as a list of its articles with a word too common for one: both filters hold
+        from sqlalchemy import func, or_
+
+        a = Q.s.actors.c
+        mentions = conn.execute(Q.select(func.count()).where(or_(a.entity == "us_led_coalition",
+                                                                  a.name == "us_led_coalition"))).scalar()
+        word = "civilians"  # in some of the coalition's articles, and in more articles than `few`
+        n_word = sum(word in t for t in texts.values())
+        few = max(1, -(-mentions // 5))
+        assert few < n_word, (few, n_word)
+        monkeypatch.setattr(Q, "_few_articles", lambda conn: few)
+        monkeypatch.setattr(Q, "_many_articles", lambda conn: 10**9)
+        both = Q.list_events(conn, Q.EventFilters(actor="us_led_coalition", q=word, limit=1000))
+        assert both and {(e["article"], e["id"]) for e in both} < plain
+        assert all(word in texts[e["article"]] for e in both)
 
 
 def test_event_statements_reused_with_new_values_give_what_fresh_ones_give(db):

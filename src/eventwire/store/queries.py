@@ -859,7 +859,7 @@ def _events_stored(conn: Connection) -> int:
 def _by_articles(conn: Connection, f: EventFilters, actor_index: bool = False
                  ) -> tuple[list[str] | None, Any, tuple | None]:
     """How to read the articles an actor or text filter allows: (a short list of article ids to read
-    by primary key, or None; an extra condition for a scan in date order; the way chosen, for the
+    by primary key, or None; an extra condition on each event read, or None; the way chosen, for the
     statement's shape, None when its values are not all named parameters).
 
     A rare actor or word names few articles: reading their events and sorting them is quick. A common
@@ -893,10 +893,11 @@ def _by_articles(conn: Connection, f: EventFilters, actor_index: bool = False
             cond.append(_text_probe(conn, f.q))
             ways.append("text probe")
     shape = tuple(ways) if fts or not f.q else None
+    rest = and_(*cond) if cond else None  # also when a list is read: an actor's few articles, a common word
     if sets:
         ids = set.intersection(*sets)
-        return sorted(ids), None, ("ids",) if shape is not None else None
-    return None, and_(*cond) if cond else None, shape
+        return sorted(ids), rest, ("ids", *shape) if shape is not None else None
+    return None, rest, shape
 
 
 _JSON_COLS = frozenset({"context", "actors", "recipients", "killed", "injured", "trigger", "sentence"})
@@ -948,7 +949,7 @@ def list_events(conn: Connection, filters: EventFilters | None = None) -> list[d
             q = q.where(e.article_id.in_(bindparam("f_ids", few, expanding=True)))
             if sqlite:  # sort the few rows found rather than walk the date index
                 first = e.date.concat("").desc()
-        elif cond is not None:
+        if cond is not None:
             q = q.where(cond)
         q = q.order_by(first, e.lat.desc(), e.lon.desc()).offset(bindparam("f_offset", values["f_offset"], Integer))
         if f.limit is not None:
