@@ -549,6 +549,56 @@ def test_text_and_actor_filter_paths_agree(db, client, monkeypatch):
         monkeypatch.setattr(Q, "_has_actor_index", lambda conn: False)
         plain = {(e["article"], e["id"]) for e in Q.list_events(conn, Q.EventFilters(actor="us_led_coalition"))}
         assert indexed == plain and indexed
+        # an actor read as a list of its articles with a word too common for one: both filters hold
+        from sqlalchemy import func, or_
+
+        a = Q.s.actors.c
+        mentions = conn.execute(Q.select(func.count()).where(or_(a.entity == "us_led_coalition",
+                                                                  a.name == "us_led_coalition"))).scalar()
+        word = "civilians"  # in some of the coalition's articles, and in more articles than `few`
+        n_word = sum(word in t for t in texts.values())
+        few = max(1, -(-mentions // 5))
+        assert few < n_word, (few, n_word)
+        monkeypatch.setattr(Q, "_few_articles", lambda conn: few)
+        monkeypatch.setattr(Q, "_many_articles", lambda conn: 10**9)
+        both = Q.list_events(conn, Q.EventFilters(actor="us_led_coalition", q=word, limit=1000))
+        assert both and {(e["article"], e["id"]) for e in both} < plain
+        assert all(word in texts[e["article"]] for e in both)
+
+
+def test_event_statements_reused_with_new_values_give_what_fresh_ones_give(db):
+    """A page statement is built once per shape and rerun with new values: every filter set, run
+    after others of its shape, returns what a statement built for it alone returns."""
+    from eventwire.store import open_store
+    from eventwire.store import queries as Q
+
+    engine = open_store("sqlite:///" + db)
+    with engine.connect() as conn:
+        e = Q.s.events.c
+        countries = [c for (c,) in conn.execute(Q.select(e.country).where(e.country.is_not(None)).distinct())]
+        dates = sorted(d for (d,) in conn.execute(Q.select(e.date).where(e.date.is_not(None)).distinct()))
+        sets = [{"country": c} for c in countries] + [{"country": c, "limit": 2, "offset": k}
+                                                      for c in countries[:2] for k in (0, 1, 3)]
+        sets += [{"type": t, "status": st} for t in ("ASSAULT", "COERCE") for st in ("alleged", "reported")]
+        sets += [{"since": a, "until": b} for a, b in zip(dates[::7], dates[3::7], strict=False)]
+        sets += [{"until": ""}, {"until": dates[2]}]
+        sets += [{"actor": x} for x in ("us_led_coalition", "Syrian Arab Army", "syria", "nobody")]
+        sets += [{"q": w} for w in ("Bukamal", "killed", "the", "coalition airstrike", "Raqqa")]
+        sets += [{"bbox": (35.0, 32.0, 42.0, 37.5)}, {"bbox": (40.0, 33.0, 41.0, 36.0)}]
+
+        def run(f: dict) -> list:
+            return [(r["article"], r["id"]) for r in Q.list_events(conn, Q.EventFilters(**f))]
+
+        fresh = []
+        for f in sets:
+            Q._STATEMENTS.clear()
+            fresh.append(run(f))
+        assert sum(map(bool, fresh)) > len(sets) // 2
+        Q._STATEMENTS.clear()
+        for order in (list(range(len(sets))), list(reversed(range(len(sets))))):
+            for i in order:
+                assert run(sets[i]) == fresh[i], sets[i]
+        assert len(Q._STATEMENTS) < len(sets) // 2  # shapes were shared, so statements were reused
 
 
 def test_incident_total_is_counted_up_to_a_cap(client, monkeypatch):
@@ -599,4 +649,11 @@ def test_event_and_incident_queries_agree_on_postgresql(db, pg_url):  # noqa: F8
             assert ids == sorted(i["id"] for i in Q.list_incidents(a, ff, brief=True)), f
             assert Q.incident_total(b, ff) == Q.incident_total(a, ff) == (len(ids), True), f
             assert Q.count_incidents(b, ff, cap=1) == min(2, len(ids)), f
+            assert Q.incident_timeline(b, ff) == Q.incident_timeline(a, ff), f
+        c = Q.incidents.c  # the loose index scan is valid PostgreSQL and gives SELECT DISTINCT's values
+        facets = Q.incident_facets(b)
+        for key, col in (("types", c.type), ("countries", c.country)):
+            assert facets[key] == [x for (x,) in b.execute(Q.select(col).where(col.is_not(None)).distinct()
+                                                           .order_by(col))], key
+        assert set(facets["grades"]) == {g for (g,) in b.execute(Q.select(c.grade).distinct())}
     pg.dispose()

@@ -119,3 +119,69 @@ def test_open_store_upgrades_once(tmp_path: Path):
     with e2.connect() as conn:
         assert repo.stats(conn)["articles"] == 0
     assert Path(e1.url.database).is_file()
+
+
+def _incident_row(iid: str, day: str | None, grade: str = "weak", country: str = "SYR") -> dict:
+    return {"id": iid, "type": "ASSAULT", "date": day, "grade": grade, "country": country, "origins": 1,
+            "n_reports": 1, "record": {"id": iid}, "linked_at": records_now()}
+
+
+def records_now():
+    from datetime import UTC, datetime
+
+    return datetime(2026, 12, 5, tzinfo=UTC)
+
+
+def test_timeline_counts_per_bin_and_clips_outlying_dates(engine):
+    """The timeline counted in SQL: every dated match is in one bin or counted as clipped; an incident
+    dated 1964 among two years of dates is clipped, not a 55-year axis; bins are contiguous."""
+    from datetime import date, timedelta
+
+    from eventwire.store import queries as Q
+    from eventwire.store.incidents import incidents
+
+    days = [date(2018, 1, 1) + timedelta(days=7 * k) for k in range(100)]  # 2018-01 .. 2019-11, weekly
+    rows = [_incident_row(f"i{k}", d.isoformat(), "weak" if k % 3 else "fair") for k, d in enumerate(days)]
+    rows += [_incident_row("old", "1964-06-01"), _incident_row("undated", None),
+             _incident_row("dt", "2018-03-05T10:00:00", country="IRQ")]
+    with engine.begin() as conn:
+        conn.execute(incidents.insert(), rows)
+    with engine.connect() as conn:
+        t = Q.incident_timeline(conn)
+        assert t["n"] == 102 and t["clipped_before"] == 1 and t["clipped_after"] == 0
+        assert t["min"] == "1964-06-01" and t["lo"] == "2018-01-01" and t["hi"] == days[-1].isoformat()
+        assert t["unit"] == "week" and sum(b["total"] for b in t["bins"]) == 101  # 693 days: weeks
+        assert t["bins"][0]["start"] == "2018-01-01" and t["bins"][-1]["end"] == "2019-12-01"
+        for a, b in zip(t["bins"], t["bins"][1:], strict=False):
+            assert date.fromisoformat(a["end"]) + timedelta(days=1) == date.fromisoformat(b["start"])
+        assert next(b for b in t["bins"] if b["start"] == "2018-03-05")["total"] == 2  # the Monday and the datetime
+        months = Q.incident_timeline(conn, unit="month")
+        assert next(b for b in months["bins"] if b["start"] == "2018-03-01")["total"] == 5  # four Mondays, datetime
+        assert months["bins"][-1] == {"start": "2019-11-01", "end": "2019-11-30", "total": 4}
+        fair = Q.incident_timeline(conn, Q.IncidentFilters(grade="fair"))
+        assert fair["n"] == 34 and sum(b["total"] for b in fair["bins"]) == 34
+        weeks = Q.incident_timeline(conn, Q.IncidentFilters(since="2018-01-01", until="2018-06-30"))
+        assert weeks["unit"] == "week" and all(date.fromisoformat(b["start"]).weekday() == 0 for b in weeks["bins"])
+        assert sum(b["total"] for b in weeks["bins"]) == weeks["n"] == 27  # 26 Mondays and the datetime
+        one = Q.incident_timeline(conn, Q.IncidentFilters(country="IRQ"), unit="year")
+        assert one["bins"] == [{"start": "2018-01-01", "end": "2018-12-31", "total": 1}]
+        assert Q.incident_timeline(conn, Q.IncidentFilters(country="FRA"))["bins"] == []
+        with pytest.raises(ValueError):
+            Q.incident_timeline(conn, unit="fortnight")
+
+
+def test_facets_read_distinct_values_from_indexes(engine):
+    """`distinct_values` (one index seek per value) gives what SELECT DISTINCT gives."""
+    from eventwire.store import queries as Q
+    from eventwire.store.incidents import incidents
+
+    with engine.begin() as conn:
+        conn.execute(incidents.insert(), [_incident_row(f"i{k}", "2018-01-01", g, c) for k, (g, c) in
+                                          enumerate([("weak", "SYR"), ("fair", "IRQ"), ("weak", None),
+                                                     ("confirmed", "SYR"), ("weak", "AFG")])])
+    with engine.connect() as conn:
+        assert Q.distinct_values(conn, "incidents", "country") == ["AFG", "IRQ", "SYR"]
+        facets = Q.incident_facets(conn)
+        assert facets["grades"] == [g for g in Q.GRADES if g in {"weak", "fair", "confirmed"}]
+        assert facets["types"] == ["ASSAULT"] and facets["countries"] == ["AFG", "IRQ", "SYR"]
+        assert Q.distinct_values(conn, "articles", "outlet_affiliation") == []

@@ -83,6 +83,7 @@ Index("ix_articles_published", articles.c.published)
 Index("ix_articles_fingerprint", articles.c.fingerprint, unique=True)
 Index("ix_articles_outlet_id", articles.c.outlet_id)
 Index("ix_articles_copy_of", articles.c.copy_of)  # a near-copy origin's copies (0007)
+Index("ix_articles_outlet_affiliation", articles.c.outlet_affiliation)  # facets, affiliation filter (0010)
 
 places = Table(
     "places", metadata,
@@ -174,9 +175,12 @@ events = Table(
     Column("country", String(3), comment="ISO alpha-3 of the event's place (copied, like lat/lon; 0006)"),
 )
 Index("ix_events_type_date", events.c.type, events.c.date)
-Index("ix_events_date_lat_lon", events.c.date, events.c.lat, events.c.lon)  # API bbox + dates (0003)
+# API bbox + dates (0003), covering type, status, country and the article for the filters (0010)
+Index("ix_events_date_cover", events.c.date, events.c.lat, events.c.lon, events.c.type, events.c.status,
+      events.c.country, events.c.article_id)
 Index("ix_events_lat_lon", events.c.lat, events.c.lon)
-Index("ix_events_country_date", events.c.country, events.c.date)  # API country filter (0006)
+# API country filter (0006) in page order, with the article for a text filter (0010)
+Index("ix_events_country_date_cover", events.c.country, events.c.date, events.c.lat, events.c.lon, events.c.article_id)
 
 framing = Table(
     "framing", metadata,
@@ -254,6 +258,7 @@ Index("ix_incidents_country_date", incidents.c.country, incidents.c.date)  # inc
 Index("ix_incidents_admin1", incidents.c.admin1)
 Index("ix_incidents_killed_max", incidents.c.killed_max, incidents.c.id)  # incidents table sorts (0006)
 Index("ix_incidents_n_reports", incidents.c.n_reports, incidents.c.id)
+Index("ix_incidents_type_date", incidents.c.type, incidents.c.date)  # type filter, facets (0010)
 
 incident_reports = Table(
     "incident_reports", metadata,
