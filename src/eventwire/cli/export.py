@@ -50,13 +50,13 @@ def _filter_options(f):
 def export_cmd(ctx: click.Context, what: str, db: str | None, fmt: str, limit: int | None, **filters) -> None:
     """Export stored events or linked incidents to stdout, as GET /api/export/{events|incidents}.{format}."""
     from eventwire.services import export as service
-    from eventwire.services import filters as models
+    from eventwire.services import filters as query_models
 
     given = {k: v for k, v in {**filters, "limit": limit}.items() if v is not None}
-    model = models.EventExportQuery if what == "events" else models.IncidentExportQuery
+    model = query_models.EventExportQuery if what == "events" else query_models.IncidentExportQuery
     try:
         query = model.model_validate(given)
-        service.event_filters(query, None) if what == "events" else service.incident_filters(query)
+        query_models.event_filters(query, None) if what == "events" else query_models.incident_filters(query)
     except (ValidationError, ValueError) as exc:
         errors = exc.errors() if isinstance(exc, ValidationError) else [{"loc": ("bbox",), "msg": str(exc)}]
         why = "; ".join(f"--{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)

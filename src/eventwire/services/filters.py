@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from eventwire import records
+from eventwire.store import queries as Q
 
 MAX_OFFSET = 1_000_000_000          # far below SQLite's 2**63 and more rows than any store holds
 MAX_EXPORT = 1_000_000
@@ -115,3 +116,19 @@ class IncidentExportQuery(IncidentFilterQuery):
     sort: SORTS = "date"
     order: Literal["asc", "desc"] = "desc"
     limit: int | None = Field(None, ge=1, le=MAX_EXPORT, description=f"at most this many (≤ {MAX_EXPORT:,})")
+
+
+def event_filters(m: EventFilterQuery, limit: int | None, offset: int = 0) -> Q.EventFilters:
+    """Store filters from the event query model (ValueError for a malformed bbox)."""
+    return Q.EventFilters(type=m.type, status=m.status, actor=m.actor, country=m.country, since=m.since,
+                          until=m.until, bbox=Q.parse_bbox(m.bbox), article=m.article, q=m.q, limit=limit,
+                          offset=offset)
+
+
+def incident_filters(m: IncidentFilterQuery, limit: int | None = None, offset: int = 0,
+                     sort: str = "date", order: str = "desc") -> Q.IncidentFilters:
+    """Store filters from the incident query model (ValueError for a malformed bbox)."""
+    return Q.IncidentFilters(grade=m.grade, type=m.type, since=m.since, until=m.until, bbox=Q.parse_bbox(m.bbox),
+                             actor=m.actor, affiliation=m.affiliation, article=m.article, country=m.country,
+                             province=m.province, outlet=m.outlet, q=m.q, limit=limit, offset=offset,
+                             sort=sort, desc=order == "desc")

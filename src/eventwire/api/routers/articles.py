@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from eventwire.api import ingest, models
 from eventwire.api.dependencies import ArticleId, Db, page, resolve_article
 from eventwire.api.openapi import GET_ERRORS, WRITE_ERRORS
+from eventwire.services import read
 from eventwire.store import queries as Q
 
 router = APIRouter()
@@ -27,7 +28,7 @@ def get_articles(m: Annotated[models.ArticleQuery, Query()], db: Db):
 def get_article(article_id: ArticleId, db: Db):
     """The stored `eventwire/document/1` record, exactly as `eventwire extract` printed it."""
     with db.connect() as c:
-        return Q.get_document(c, resolve_article(c, article_id))
+        return read.article(c, article_id)
 
 
 @router.delete("/api/articles/{article_id}", tags=["articles"], summary="Delete an article and re-link",
