@@ -1,5 +1,6 @@
 """What the routers take from the application, through `Depends`: its state, the database, the
-settings, ids resolved to one record, and the shared parameter types.
+settings, the shared parameter types, and what a service refuses as a problem (`problem`; the
+handler in `api.errors` answers any `services.errors.ServiceError` with it).
 
 `create_app` puts one `ApiState` (data only: settings, engine, tokens, allowed hosts, the map
 cache) on `app.state.api`; handlers ask for what they need with the annotated types below,
@@ -14,12 +15,12 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, Query, Request
 from fastapi import Path as PathParam
 from pydantic import AfterValidator
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 
 from eventwire.api import models, security
 from eventwire.api.mapcache import MapCache
 from eventwire.api.problems import Problem
-from eventwire.services import filters, read
+from eventwire.services import filters
 from eventwire.services.errors import Ambiguous, Conflict, NotFound, ServiceError
 from eventwire.store import queries as Q
 
@@ -144,19 +145,3 @@ def problem(exc: ServiceError) -> Problem:
     if isinstance(exc, Conflict):
         return Problem(409, str(exc), title="Conflict")
     return Problem(422, str(exc))
-
-
-def resolve_article(c: Connection, ident: str) -> str:
-    """The stored article an id or id prefix names (404 or 409 otherwise)."""
-    try:
-        return read.article_id(c, ident)
-    except ServiceError as exc:
-        raise problem(exc) from None
-
-
-def resolve_incident(c: Connection, ident: str) -> str:
-    """The incident an id or id prefix names (404 or 409 otherwise)."""
-    try:
-        return read.incident_id(c, ident)
-    except ServiceError as exc:
-        raise problem(exc) from None
