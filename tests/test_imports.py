@@ -116,6 +116,17 @@ def test_no_import_circles():
     assert cycles(graph()) == []
 
 
+def test_services_depend_on_neither_api_nor_cli():
+    """The API and the CLI import the services, never the other way (also inside functions)."""
+    found = []
+    for p in sorted((PKG / "services").rglob("*.py")):
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
+            names = ([node.module or ""] if isinstance(node, ast.ImportFrom) else
+                     [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            found += [f"{p.name}: {n}" for n in names if n.startswith(("eventwire.api", "eventwire.cli"))]
+    assert found == []
+
+
 def test_every_module_imports_first():
     """Each module imported alone in a fresh interpreter (several at a time)."""
     procs = {}

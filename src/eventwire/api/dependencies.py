@@ -1,5 +1,6 @@
 """What the routers take from the application, through `Depends`: its state, the database, the
-settings, ids resolved to one record, and the shared parameter types.
+settings, the shared parameter types, and what a service refuses as a problem (`problem`; the
+handler in `api.errors` answers any `services.errors.ServiceError` with it).
 
 `create_app` puts one `ApiState` (data only: settings, engine, tokens, allowed hosts, the map
 cache) on `app.state.api`; handlers ask for what they need with the annotated types below,
@@ -14,12 +15,13 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, Query, Request
 from fastapi import Path as PathParam
 from pydantic import AfterValidator
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 
 from eventwire.api import models, security
 from eventwire.api.mapcache import MapCache
 from eventwire.api.problems import Problem
-from eventwire.services import export as export_service
+from eventwire.services import filters
+from eventwire.services.errors import Ambiguous, Conflict, NotFound, ServiceError
 from eventwire.store import queries as Q
 
 DATE = r"^\d{4}-\d{2}-\d{2}$"
@@ -120,36 +122,26 @@ def bbox_of(value: str | None):
 
 def event_filters(m: models.EventFilterQuery, limit: int | None, offset: int) -> Q.EventFilters:
     bbox_of(m.bbox)  # a malformed box is a 422 problem
-    return export_service.event_filters(m, limit, offset)
+    return filters.event_filters(m, limit, offset)
 
 
 def incident_filters(m: models.IncidentFilterQuery, limit: int | None = None, offset: int = 0,
                      sort: str = "date", order: str = "desc") -> Q.IncidentFilters:
     bbox_of(m.bbox)  # a malformed box is a 422 problem
-    return export_service.incident_filters(m, limit, offset, sort, order)
+    return filters.incident_filters(m, limit, offset, sort, order)
 
 
-def unique(ids: list[str], ident: str, what: str, missing: str) -> str:
-    """The one id an id or id prefix names; 404 (`missing`) for none, 409 for several."""
-    if not ids:
-        raise Problem(404, missing)
-    if len(ids) > 1:
-        raise Problem(409, f"id prefix {ident!r} matches several {what}s; give more characters",
-                      title="Ambiguous id")
-    return ids[0]
-
-
-def resolve_article(c: Connection, ident: str) -> str:
-    """The stored article an id or id prefix names (404 or 409 otherwise)."""
-    from eventwire.store import repo
-
-    return unique(repo.resolve_id(c, ident), ident, "article",
-                  f"no stored article with id {ident!r}; search them at /api/articles")
-
-
-def resolve_incident(c: Connection, ident: str) -> str:
-    """The incident an id or id prefix names (404 or 409 otherwise)."""
-    from eventwire.store import incidents as store
-
-    return unique(store.resolve_incident(c, ident), ident, "incident",
-                  f"no incident {ident!r}; list them at /api/incidents")
+def problem(exc: ServiceError) -> Problem:
+    """What a service refused, as the API says it: 404 naming where to list the records, 409 for an
+    ambiguous id prefix or a write made already, 422 for a correction the incident does not allow."""
+    if isinstance(exc, NotFound):
+        where = {"article": f"no stored article with id {exc.ident!r}; search them at /api/articles",
+                 "incident": f"no incident {exc.ident!r}; list them at /api/incidents",
+                 "correction": f"no correction {exc.ident}; list them at /api/corrections"}
+        return Problem(404, where.get(exc.what, str(exc)))
+    if isinstance(exc, Ambiguous):
+        return Problem(409, f"id prefix {exc.ident!r} matches several {exc.what}s; give more characters",
+                       title="Ambiguous id")
+    if isinstance(exc, Conflict):
+        return Problem(409, str(exc), title="Conflict")
+    return Problem(422, str(exc))

@@ -11,8 +11,10 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from eventwire.api import models
+from eventwire.api.dependencies import problem
 from eventwire.api.pages import error_page
 from eventwire.api.problems import PROBLEM_TYPE, Problem, allowed_methods, problem_body, validation_detail
+from eventwire.services.errors import ServiceError
 
 
 def wants_html(request: Request) -> bool:
@@ -29,6 +31,11 @@ def problem_response(request: Request, status: int, detail: str, **extra: Any) -
 
 async def on_problem(request: Request, exc: Problem) -> Response:
     return problem_response(request, exc.status, exc.detail, **exc.extra)
+
+
+async def on_refused(request: Request, exc: ServiceError) -> Response:
+    """What a service refused (no such id, an ambiguous prefix, a correction not allowed), in the API's words."""
+    return await on_problem(request, problem(exc))
 
 
 async def on_invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -56,6 +63,7 @@ async def on_crash(request: Request, exc: Exception) -> Response:
 def add_handlers(app: FastAPI) -> None:
     """Register the handlers above on `app`."""
     app.add_exception_handler(Problem, on_problem)  # type: ignore[arg-type]
+    app.add_exception_handler(ServiceError, on_refused)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, on_invalid)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, on_http)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, on_crash)

@@ -24,6 +24,7 @@ from starlette.requests import Request
 from eventwire.api import models
 from eventwire.api.problems import Problem, validation_detail
 from eventwire.services import ingest as ingest_service
+from eventwire.services import link as link_service
 
 SUFFIXES = {".txt": ".txt", ".text": ".txt", ".html": ".html", ".htm": ".html", ".jsonl": ".jsonl",
             ".ndjson": ".jsonl"}
@@ -89,7 +90,6 @@ def ingest(engine: Any, settings: Any, uploads: list[Upload], *, published: str 
     """Analyse, store and (when something is new) re-link; one record per input item, in order."""
     from eventwire.analysis.pipeline import analysis_version
     from eventwire.batch.local import analysed_items
-    from eventwire.link.incremental import link_articles, unlinked_articles
     from eventwire.store import repo
     from eventwire.store.dedup import CopyIndex
 
@@ -119,8 +119,7 @@ def ingest(engine: Any, settings: Any, uploads: list[Upload], *, published: str 
                 res.stored += 1
                 res.items.append(d)
         if link and res.stored:  # incremental: only the new events' date and place window
-            out = repo.write(engine, lambda c: link_articles(c, unlinked_articles(c)))
-            res.linked = dict(getattr(out, "stats", {}) or {})
+            res.linked = dict(link_service.link_new(engine).stats)
     return res
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from eventwire.api import exports, models
+from eventwire.api import models
 from eventwire.api.problems import PROBLEM_TYPE
+from eventwire.services import formats
 
 
 def problem_doc(what: str) -> dict:
@@ -21,7 +22,7 @@ GET_ERRORS: dict[int | str, dict] = {
     422: problem_doc("invalid or unknown parameter"), 500: problem_doc("internal error"),
 }
 EXPORT_OK: dict[int | str, dict] = {200: {"description": "the export, streamed", "content": {
-    m: {"schema": {}} for m in dict.fromkeys(exports.MEDIA.values())}}}
+    m: {"schema": {}} for m in dict.fromkeys(formats.MEDIA.values())}}}
 WRITE_ERRORS: dict[int | str, dict] = {
     **GET_ERRORS, 401: problem_doc("a token is needed (the server listens beyond loopback)"),
     403: problem_doc("cross-site write refused"), 411: problem_doc("no Content-Length"),

@@ -25,8 +25,9 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from eventwire.api import ingest, security
-from eventwire.api.dependencies import ApiState, AppSettings, Db, State, resolve_article, resolve_incident
+from eventwire.api.dependencies import ApiState, AppSettings, Db, State
 from eventwire.api.problems import Problem
+from eventwire.services import corrections, read
 from eventwire.store import queries as Q
 
 WEB = Path(__file__).resolve().parent.parent / "web"  # templates/ and static/
@@ -166,22 +167,17 @@ def incidents_page(request: Request, db: Db, state: State):
 
 @router.get("/incidents/{incident_id}", response_class=HTMLResponse, include_in_schema=False)
 def incident_page(request: Request, incident_id: str, db: Db, state: State):
-    from eventwire.store import incidents as store
-
     with db.connect() as c:
-        inc = Q.get_incident(c, resolve_incident(c, incident_id))
-        history = [r for r in store.list_corrections(c, include_undone=True)
-                   if inc["id"] in (r.get("incident"), r.get("other"))]
+        inc = read.incident(c, incident_id)
+        history = corrections.history(c, inc["id"])
     return render(request, "incident.html", inc=inc, grade_note=GRADE_NOTE, nav="incident", grades=Q.GRADES,
                   history=history[::-1], need_token=state.require_token)
 
 
 @router.get("/corrections", response_class=HTMLResponse, include_in_schema=False)
 def corrections_page(request: Request, db: Db, state: State):
-    from eventwire.store import incidents as store
-
     with db.connect() as c:
-        rows = store.list_corrections(c, include_undone=True)[::-1]
+        rows = corrections.history(c)[::-1]
     return render(request, "corrections.html", rows=rows, need_token=state.require_token)
 
 
@@ -218,7 +214,7 @@ def articles_page(request: Request, db: Db, q: str | None = None, outlet: str | 
 @router.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
 def article_page(request: Request, article_id: str, db: Db):
     with db.connect() as c:
-        aid = resolve_article(c, article_id)
+        aid = read.article_id(c, article_id)
         doc = Q.get_document(c, aid)
         incs = Q.article_incident_list(c, aid)  # each incident once, with the events it takes
     by_event: dict[str, list[dict]] = {}

@@ -45,7 +45,7 @@ def _summary(verb: str, counts, settings, seconds: float) -> None:
 
 
 def _link_new(settings, quiet: bool) -> None:
-    from eventwire.link.incremental import link_new
+    from eventwire.services.link import link_new
 
     engine = _open_db(settings)
     t0 = time.perf_counter()

@@ -28,6 +28,7 @@ from eventwire.cli.common import (
     output_options,
     print_table,
     published_option,
+    refusals,
 )
 from eventwire.services import ingest as ingest_service
 
@@ -213,22 +214,15 @@ def articles(ctx: click.Context, db: str | None, fmt: str | None, limit: int | N
 @click.pass_context
 def show(ctx: click.Context, article_id: str, db: str | None, raw: bool) -> None:
     """Print one stored document (eventwire/document/1); an unambiguous id prefix is enough."""
-    from eventwire.store import repo
+    from eventwire.services import read
 
     settings = _settings(ctx, db=db)
     engine = _open_db(settings)
-    with engine.connect() as conn:
-        ids = repo.resolve_id(conn, article_id)
-        if not ids:
-            raise click.ClickException(f"no stored article with id {article_id!r} in "
-                                       f"{_shown_db(settings.db)}; list them with eventwire articles")
-        if len(ids) > 1:
-            raise click.ClickException(f"id prefix {article_id!r} matches several articles "
-                                       f"({', '.join(i[:16] for i in ids)}, ...); give more characters")
+    with engine.connect() as conn, refusals(_shown_db(settings.db)):
         if raw:
-            click.echo(repo.get_raw(conn, ids[0]) or "")
+            click.echo(read.raw(conn, article_id))
             return
-        click.echo(json.dumps(repo.get_document(conn, ids[0]), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(read.article(conn, article_id), ensure_ascii=False, indent=2))
 
 
 @cli.group()

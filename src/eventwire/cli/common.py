@@ -6,6 +6,8 @@ Command modules (`commands`, `incidents`, `serve`) import from here and register
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -99,3 +101,29 @@ def print_table(head: list[str], rows: list[list[str]]) -> None:
 
 
 SECTIONS = ("places", "times", "actors", "claims", "events", "framing")
+
+
+@contextmanager
+def refusals(db: str) -> Iterator[None]:
+    """What a service refuses (`services.errors`) as a click error in the CLI's words: the command
+    that lists the records, the database `db` it looked in, the ids an ambiguous prefix matches."""
+    from eventwire.services.errors import Ambiguous, Conflict, NotFound, ServiceError
+
+    try:
+        yield
+    except NotFound as exc:
+        listing = {"article": f"no stored article with id {exc.ident!r} in {db}; list them with eventwire articles",
+                   "incident": f"no incident {exc.ident!r} in {db}; list them with eventwire incidents",
+                   "correction": f"no correction {exc.ident} in force in {db}; "
+                                 "list them with eventwire incidents corrections"}
+        raise click.ClickException(listing.get(exc.what, str(exc))) from None
+    except Ambiguous as exc:
+        shown = (f"id prefix {exc.ident!r} matches several articles ({', '.join(i[:16] for i in exc.matches)}, ...)"
+                 if exc.what == "article" else
+                 f"{exc.what} prefix {exc.ident!r} matches several ({', '.join(exc.matches)})")
+        raise click.ClickException(f"{shown}; give more characters") from None
+    except Conflict as exc:
+        raise click.ClickException(f"{exc} (in {db}); list them with eventwire incidents corrections") from None
+    except ServiceError as exc:
+        raise click.ClickException(str(exc)) from None
+

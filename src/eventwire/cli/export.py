@@ -1,6 +1,6 @@
 """`eventwire export`: events or incidents in the API's export formats, with the API's filters.
 
-Options are checked by the same query models as `GET /api/export/...` and run
+Options are checked by the same query models as `GET /api/export/...` (`services.filters`) and run
 through the same `services.export`, so the file is the one the API serves.
 """
 
@@ -49,14 +49,14 @@ def _filter_options(f):
 @click.pass_context
 def export_cmd(ctx: click.Context, what: str, db: str | None, fmt: str, limit: int | None, **filters) -> None:
     """Export stored events or linked incidents to stdout, as GET /api/export/{events|incidents}.{format}."""
-    from eventwire.api import models
     from eventwire.services import export as service
+    from eventwire.services import filters as query_models
 
     given = {k: v for k, v in {**filters, "limit": limit}.items() if v is not None}
-    model = models.EventExportQuery if what == "events" else models.IncidentExportQuery
+    model = query_models.EventExportQuery if what == "events" else query_models.IncidentExportQuery
     try:
         query = model.model_validate(given)
-        service.event_filters(query, None) if what == "events" else service.incident_filters(query)
+        query_models.event_filters(query, None) if what == "events" else query_models.incident_filters(query)
     except (ValidationError, ValueError) as exc:
         errors = exc.errors() if isinstance(exc, ValidationError) else [{"loc": ("bbox",), "msg": str(exc)}]
         why = "; ".join(f"--{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)

@@ -1,9 +1,9 @@
 """CLI commands for incidents: `eventwire link` and the `eventwire incidents` group.
 
-Registered on the root group by `eventwire.cli`. Every command works on the store; the
-linking itself is `eventwire.link` (pure) called through `store.incidents.relink`.
-A correction (merge, split, grade) is stored with who and when and applied at
-once by re-linking, and again after every later `eventwire link`.
+Registered on the root group by `eventwire.cli`. The commands parse options and print;
+the work is the services the API runs too: `services.link` (full or incremental link),
+`services.corrections` (a correction is stored with who and when and applied at once by
+re-linking, and again after every later `eventwire link`) and `services.read`.
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ from collections import Counter
 
 import click
 
-from eventwire.cli.common import _open_db, _settings, _shown_db, db_option, print_table
+from eventwire.cli.common import _open_db, _settings, _shown_db, db_option, print_table, refusals
 from eventwire.records import GRADES
-from eventwire.services.corrections import matching_reports
 
 FORMATS = ("table", "jsonl", "csv", "geojson")
 _GROUP_KEY = "eventwire.incidents.options"
@@ -39,16 +38,8 @@ def _summary(res, seconds: float) -> str:
     return line
 
 
-def _relink(conn, quiet: bool = True) -> object:
-    from eventwire.batch.progress import bar
-    from eventwire.link.incremental import count_linkable, relink_full
-
-    t0 = time.perf_counter()
-    with bar(count_linkable(conn), "link (full)", quiet, unit="doc") as pbar:
-        res = relink_full(conn, progress=pbar)
-    conn.commit()
-    click.echo(_summary(res, time.perf_counter() - t0), err=True)
-    return res
+def _echo_link(res, seconds: float) -> None:
+    click.echo(_summary(res, seconds), err=True)
 
 
 @click.command("link")
@@ -65,33 +56,20 @@ def link_cmd(ctx: click.Context, db: str | None, incremental: bool, quiet: bool)
     every stored document; --incremental reads only the new ones and the stored
     reports near them in date and place, and gives the same incidents.
     """
+    from eventwire.services import link
+
     settings = _settings(ctx, db=db)
     engine = _open_db(settings)
+    t0 = time.perf_counter()
     if incremental:
-        from eventwire.link.incremental import link_new
-
-        t0 = time.perf_counter()
-        res = link_new(engine, quiet=quiet)
+        res = link.link_new(engine, quiet=quiet)
         s = res.stats
         click.echo(f"Linked {s.get('new_reports', 0)} new reports of {s.get('new_articles', 0)} articles "
                    f"incrementally in {time.perf_counter() - t0:.1f}s: {s.get('affected_reports', 0)} reports "
                    f"re-linked, {s.get('incidents_changed', 0)} incidents written, "
                    f"{s.get('incidents_removed', 0)} merged away", err=True)
         return
-    with engine.connect() as conn:
-        _relink(conn, quiet=quiet)
-
-
-def _one_incident(conn, ident: str, db: str) -> str:
-    from eventwire.store import incidents as store
-
-    ids = store.resolve_incident(conn, ident)
-    if not ids:
-        raise click.ClickException(f"no incident {ident!r} in {db}; list them with eventwire incidents")
-    if len(ids) > 1:
-        raise click.ClickException(f"incident prefix {ident!r} matches several ({', '.join(ids)}); "
-                                   "give more characters")
-    return ids[0]
+    _echo_link(link.relink(engine, quiet=quiet), time.perf_counter() - t0)
 
 
 def _print_incidents(rows: list[dict], fmt: str) -> None:
@@ -182,13 +160,12 @@ def incidents_list(ctx: click.Context, db, fmt, grade, type_, since, until, limi
 @click.pass_context
 def incidents_show(ctx: click.Context, incident_id: str, db: str | None) -> None:
     """Print one incident record with all its reports (an id prefix is enough), as GET /api/incidents/{id}."""
-    from eventwire.store.queries import get_incident
+    from eventwire.services import read
 
     settings = _settings(ctx, db=_group(ctx, "db", db))
     engine = _open_db(settings)
-    with engine.connect() as conn:
-        iid = _one_incident(conn, incident_id, _shown_db(settings.db))
-        click.echo(json.dumps(get_incident(conn, iid), ensure_ascii=False, indent=2))
+    with engine.connect() as conn, refusals(_shown_db(settings.db)):
+        click.echo(json.dumps(read.incident(conn, incident_id), ensure_ascii=False, indent=2))
 
 
 def _bounded(limit: int):
@@ -207,21 +184,21 @@ def _by_note(f):
                         help="Who makes the correction (default $USER).")(f)
 
 
-def _correct(ctx: click.Context, db: str | None, make) -> None:
-    from eventwire.store import incidents as store
-
+def _correct(ctx: click.Context, db: str | None, write) -> None:
+    """Make a correction with `write(engine)` (a `services.corrections` call), say what it was and how
+    the incidents were linked again with it."""
     settings = _settings(ctx, db=_group(ctx, "db", db))
     engine = _open_db(settings)
-    with engine.connect() as conn:
-        corr = make(conn, _shown_db(settings.db))
-        cid = store.add_correction(conn, corr)
-        conn.commit()
-        click.echo(f"correction {cid}: {corr['action']} {corr['incident']}"
-                   + (f" {corr['other']}" if corr.get("other") else "")
-                   + (f" --event {corr['event']}" if corr.get("event") else "")
-                   + (f" -> {corr['grade']}" if corr.get("grade") else "")
-                   + f" by {corr['by']}", err=True)
-        _relink(conn)
+    t0 = time.perf_counter()
+    with refusals(_shown_db(settings.db)):
+        made = write(engine)
+    corr = made.record
+    click.echo(f"correction {made.id}: {corr['action']} {corr['incident']}"
+               + (f" {corr['other']}" if corr.get("other") else "")
+               + (f" --event {corr['event']}" if corr.get("event") else "")
+               + (f" -> {corr['grade']}" if corr.get("grade") else "")
+               + f" by {corr['by']}", err=True)
+    _echo_link(made.linked, time.perf_counter() - t0)
 
 
 @incidents_group.command("merge")
@@ -233,31 +210,9 @@ def _correct(ctx: click.Context, db: str | None, make) -> None:
 def incidents_merge(ctx: click.Context, a: str, b: str, db: str | None, by: str | None,
                     note: str | None) -> None:
     """Merge incident B into incident A (kept across re-links)."""
-    from eventwire.link.corrections import make_correction
-    from eventwire.store import incidents as store
+    from eventwire.services import corrections
 
-    def make(conn, shown):
-        ia, ib = _one_incident(conn, a, shown), _one_incident(conn, b, shown)
-        if ia == ib:
-            raise click.ClickException("A and B are the same incident")
-        return make_correction("merge", ia, other=ib, anchors=store.incident_keys(conn, ia),
-                               other_anchors=store.incident_keys(conn, ib), note=note, by=_who(by))
-    _correct(ctx, db, make)
-
-
-def _fused_into(conn, key: str) -> str | None:
-    """The report key an event was fused into (same sentence), or None when it is a report itself."""
-    from eventwire.link.reports import fuse_sentence_events, reports_from_document
-    from eventwire.store import repo
-
-    article, _, event = key.rpartition(":")
-    doc = repo.get_document(conn, article)
-    if not doc:
-        return None
-    for r in fuse_sentence_events(reports_from_document(doc)):
-        if event in r.also:
-            return r.key
-    return None
+    _correct(ctx, db, lambda engine: corrections.merge(engine, a, b, by=_who(by), note=note))
 
 
 @incidents_group.command("split")
@@ -271,25 +226,9 @@ def _fused_into(conn, key: str) -> str | None:
 def incidents_split(ctx: click.Context, a: str, event: str, db: str | None, by: str | None,
                     note: str | None) -> None:
     """Take one report out of incident A into an incident of its own (kept across re-links)."""
-    from eventwire.link.corrections import make_correction
-    from eventwire.store import incidents as store
+    from eventwire.services import corrections
 
-    def make(conn, shown):
-        ia = _one_incident(conn, a, shown)
-        keys = store.incident_keys(conn, ia)
-        hits = matching_reports(keys, event)
-        if len(hits) != 1:
-            raise click.ClickException(
-                f"{event!r} matches {len(hits)} reports of {ia}; its reports are: " + ", ".join(keys[:10]))
-        if len(keys) == 1:
-            raise click.ClickException(f"{ia} has only one report; nothing to split")
-        fused_into = _fused_into(conn, hits[0])
-        if fused_into:
-            raise click.ClickException(
-                f"{hits[0]} is fused with {fused_into} (events of one sentence are one report), so a split "
-                f"of it alone could never apply; split {fused_into} to take that report out")
-        return make_correction("split", ia, event=hits[0], anchors=keys, note=note, by=_who(by))
-    _correct(ctx, db, make)
+    _correct(ctx, db, lambda engine: corrections.split(engine, a, event, by=_who(by), note=note))
 
 
 @incidents_group.command("grade")
@@ -301,14 +240,9 @@ def incidents_split(ctx: click.Context, a: str, event: str, db: str | None, by: 
 def incidents_grade(ctx: click.Context, a: str, grade: str, db: str | None, by: str | None,
                     note: str | None) -> None:
     """Set the grade of incident A by hand (usually `discounted`, with a --note saying why)."""
-    from eventwire.link.corrections import make_correction
-    from eventwire.store import incidents as store
+    from eventwire.services import corrections
 
-    def make(conn, shown):
-        ia = _one_incident(conn, a, shown)
-        return make_correction("grade", ia, grade=grade, anchors=store.incident_keys(conn, ia), note=note,
-                               by=_who(by))
-    _correct(ctx, db, make)
+    _correct(ctx, db, lambda engine: corrections.regrade(engine, a, grade, by=_who(by), note=note))
 
 
 @incidents_group.command("corrections")
@@ -317,12 +251,12 @@ def incidents_grade(ctx: click.Context, a: str, grade: str, db: str | None, by: 
 @click.pass_context
 def incidents_corrections(ctx: click.Context, db: str | None, fmt: str) -> None:
     """List the corrections people made, oldest first, with who and when (and those undone)."""
-    from eventwire.store import incidents as store
+    from eventwire.services import corrections
 
     settings = _settings(ctx, db=_group(ctx, "db", db))
     engine = _open_db(settings)
     with engine.connect() as conn:
-        rows = store.list_corrections(conn, include_undone=True)
+        rows = corrections.history(conn)
     if fmt == "jsonl":
         for r in rows:
             click.echo(json.dumps(r, ensure_ascii=False))
@@ -344,17 +278,15 @@ def incidents_corrections(ctx: click.Context, db: str | None, fmt: str) -> None:
 def incidents_undo(ctx: click.Context, correction_id: int, db: str | None, by: str | None) -> None:
     """Undo a correction (see `eventwire incidents corrections`): it stays in the history, marked
     undone, and the incidents are re-linked without it."""
-    from eventwire.store import incidents as store
+    from eventwire.services import corrections
 
     settings = _settings(ctx, db=_group(ctx, "db", db))
     engine = _open_db(settings)
-    with engine.connect() as conn:
-        if not store.undo_correction(conn, correction_id, _who(by)):
-            raise click.ClickException(f"no correction {correction_id} in force in {_shown_db(settings.db)}; "
-                                       "list them with eventwire incidents corrections")
-        conn.commit()
-        click.echo(f"correction {correction_id} undone by {_who(by)}", err=True)
-        _relink(conn)
+    t0 = time.perf_counter()
+    with refusals(_shown_db(settings.db)):
+        done = corrections.undo(engine, correction_id, by=_who(by))
+    click.echo(f"correction {correction_id} undone by {done.by}", err=True)
+    _echo_link(done.linked, time.perf_counter() - t0)
 
 
 COMMANDS = (link_cmd, incidents_group)

@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from eventwire.api import ingest, models
-from eventwire.api.dependencies import ArticleId, Db, page, resolve_article
+from eventwire.api.dependencies import ArticleId, Db, page
 from eventwire.api.openapi import GET_ERRORS, WRITE_ERRORS
+from eventwire.services import link, read
 from eventwire.store import queries as Q
 
 router = APIRouter()
@@ -27,7 +28,7 @@ def get_articles(m: Annotated[models.ArticleQuery, Query()], db: Db):
 def get_article(article_id: ArticleId, db: Db):
     """The stored `eventwire/document/1` record, exactly as `eventwire extract` printed it."""
     with db.connect() as c:
-        return Q.get_document(c, resolve_article(c, article_id))
+        return read.article(c, article_id)
 
 
 @router.delete("/api/articles/{article_id}", tags=["articles"], summary="Delete an article and re-link",
@@ -35,12 +36,10 @@ def get_article(article_id: ArticleId, db: Db):
 def delete_article(article_id: ArticleId, db: Db):
     """Delete a stored article with its places, actors, claims, events and framing; its reports leave
     their incidents, which are re-linked from the reports left (an incident it alone reported goes)."""
-    from eventwire.store import incidents as store
-
     with ingest._lock, db.connect() as c:
-        aid = resolve_article(c, article_id)
+        aid = read.article_id(c, article_id)
         Q.delete_article(c, aid)
-        res = store.relink(c)
+        res = link.relink_in(c)
         c.commit()
     return {"deleted": aid, "linked": dict(getattr(res, "stats", {}) or {})}
 
@@ -50,5 +49,5 @@ def delete_article(article_id: ArticleId, db: Db):
 def get_article_incidents(article_id: ArticleId, db: Db):
     """Each incident the article's events feed, once, with the article's events in it."""
     with db.connect() as c:
-        return {"items": Q.article_incident_list(c, resolve_article(c, article_id))}
+        return {"items": Q.article_incident_list(c, read.article_id(c, article_id))}
 

@@ -8,17 +8,18 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
-from eventwire.api import exports, models
+from eventwire.api import models
 from eventwire.api.dependencies import Db, ExportFormat, bbox_of
 from eventwire.api.openapi import EXPORT_OK, GET_ERRORS
 from eventwire.services import export as export_service
+from eventwire.services import formats
 
 router = APIRouter()
 
 
 def _stream(chunks: Iterable[str], fmt: str, name: str) -> StreamingResponse:
-    return StreamingResponse(iter(chunks), media_type=exports.MEDIA[fmt],
-                             headers={"Content-Disposition": f'attachment; filename="{name}.{exports.SUFFIX[fmt]}"'})
+    return StreamingResponse(iter(chunks), media_type=formats.MEDIA[fmt],
+                             headers={"Content-Disposition": f'attachment; filename="{name}.{formats.SUFFIX[fmt]}"'})
 
 
 @router.get("/api/export/events.{fmt}", tags=["exports"], summary="Export events",

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from eventwire.api import models
-from eventwire.api.dependencies import Db, IncidentId, State, incident_filters, page, resolve_incident
+from eventwire.api.dependencies import Db, IncidentId, State, incident_filters, page
 from eventwire.api.openapi import GET_ERRORS
+from eventwire.services import read
 from eventwire.store import queries as Q
 
 router = APIRouter()
@@ -54,4 +55,4 @@ def get_facets(db: Db):
 def get_incident(incident_id: IncidentId, db: Db):
     """The incident record; each report also has its article title, outlet affiliation and claim chain."""
     with db.connect() as c:
-        return Q.get_incident(c, resolve_incident(c, incident_id))
+        return read.incident(c, incident_id)
