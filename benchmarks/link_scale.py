@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import sys
@@ -73,6 +74,17 @@ def bulk_store(engine, docs: list[dict], batch: int = 5000) -> None:
                     conn.execute(insert(s.SECTIONS[k]), rows)
 
 
+def _children_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def _rss() -> dict[str, int]:
+    """Peak resident memory (MB) of this process and of the largest worker process it waited for."""
+    return {"main": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "largest_worker": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)}
+
+
 def _split(docs: list[dict], n_events: int) -> int:
     total = 0
     for i, d in enumerate(docs):
@@ -100,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="days the events spread over (default 730). The incremental step reads only the new "
                          "events' window, so its work depends on events per day: --events 100000 --days 73 "
                          "is as dense as 1,000,000 events over 730 days, at a tenth of the build")
+    ap.add_argument("--workers", type=int, default=None,
+                    help="worker processes of the full relink (default: the machine's cores, at most 4)")
     ap.add_argument("--profile", action="store_true", help="print where the incremental step spends its time")
     ap.add_argument("--base", default=None,
                     help="keep the fully relinked store (and the new events) here; when it exists, start from a "
@@ -140,13 +154,17 @@ def main(argv: list[str] | None = None) -> int:
     out["articles"] = len(base)
     del base  # the linker reads the store, not these
 
-    t, c = time.perf_counter(), time.process_time()
+    t, c, cc = time.perf_counter(), time.process_time(), _children_cpu()
     with engine.begin() as conn:
-        res = relink_full(conn)
+        res = relink_full(conn, workers=args.workers)
     out["full_relink_s"] = round(time.perf_counter() - t, 1)
     out["full_relink_cpu_s"] = round(time.process_time() - c, 1)
+    out["full_relink_workers_cpu_s"] = round(_children_cpu() - cc, 1)
+    out["full_relink_stages_s"] = res.stats.get("stage_s")
+    out["full_relink_peak_rss_mb"] = _rss()
     out["incidents"] = res.stats["incidents"]
     out["stored_events"] = res.stats["events"]
+    out["load_average"] = round(os.getloadavg()[0], 1)
 
     if args.base:
         engine.dispose()

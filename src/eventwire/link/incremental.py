@@ -154,9 +154,10 @@ _MARKS = {"qmark": lambda n, c: "?", "numeric": lambda n, c: f":{n + 1}", "named
           "format": lambda n, c: "%s", "pyformat": lambda n, c: "%s"}
 
 
-def _insert_rows(conn: Connection, table, rows: list[dict]) -> None:
+def _insert_rows(conn: Connection, table, rows: list[dict], converted: set[str] | frozenset = frozenset()) -> None:
     """Insert many rows of one shape through the driver's executemany: a million index rows would
-    spend more time in SQLAlchemy's per-row parameter processing than in the database."""
+    spend more time in SQLAlchemy's per-row parameter processing than in the database. Each column's
+    bind processor (JSON, dates) runs once per column, except on the columns `converted` already."""
     if not rows:
         return
     mark = _MARKS.get(conn.dialect.paramstyle)
@@ -166,7 +167,8 @@ def _insert_rows(conn: Connection, table, rows: list[dict]) -> None:
         return
     prep = conn.dialect.identifier_preparer
     # each column's own conversion (JSON text, the dialect's date format), once per column, not per row
-    procs = [(c, p) for c in cols if (p := table.c[c].type.dialect_impl(conn.dialect).bind_processor(conn.dialect))]
+    procs = [(c, p) for c in cols if c not in converted
+             and (p := table.c[c].type.dialect_impl(conn.dialect).bind_processor(conn.dialect))]
     if procs:
         rows = [dict(r) for r in rows]
         for c, p in procs:

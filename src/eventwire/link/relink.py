@@ -27,32 +27,59 @@ The incidents are those of `link_reports` over the whole store (tests compare th
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import pickle
 import tempfile
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import Connection, delete, insert
+from sqlalchemy import Connection, Text, delete, exists, insert, select, type_coerce
 
 from eventwire.link import LinkResult, _assign_ids, build_incidents
 from eventwire.link.blocking import SLACK_DAYS, candidate_pairs, copy_pairs
 from eventwire.link.cluster import cluster
 from eventwire.link.corrections import apply_corrections
+from eventwire.link.incremental import (
+    _insert_rows,
+    day_rows,
+    extra_days,
+    index_row,
+    pack,
+    reach,
+    signatures,
+    unpack,
+)
 from eventwire.link.reports import Report, reports_from_documents
 from eventwire.link.score import DEFAULT, Weights, score_pair, set_vectors
 from eventwire.store import incidents as inc
 from eventwire.store.dedup import copy_groups
 from eventwire.store.scale import link_report_days, link_terms, linked_articles
 from eventwire.store.scale import link_reports as lr
+from eventwire.store.schema import articles, events
 
 SLICE_DAYS = 30        # days blocked together (about 40,000 reports at 1,370 events a day)
 BATCH_REPORTS = 50_000  # reports clustered and made into incidents together
 _DOCS = 2000           # documents read and flattened at a time
 _NONE = np.iinfo(np.int64).max
+
+
+class _Clock:
+    """Wall seconds of each stage (the benchmark prints them)."""
+
+    def __init__(self) -> None:
+        self.t = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round(now - self.t, 2)
+        self.t = now
 
 
 @dataclass
@@ -66,8 +93,6 @@ class _Spill:
 
     def read(self, positions: Iterable[int]) -> list[Report]:
         """The reports at these positions (ascending), with their position and copy group set."""
-        from eventwire.link.incremental import unpack
-
         out = []
         with open(self.path, "rb") as f:
             for p in positions:
@@ -81,7 +106,48 @@ class _Spill:
         return out
 
 
+def _raw_documents(conn: Connection, progress) -> Iterator[list]:
+    """The stored documents with events (`store.incidents.load_documents`), in chunks, as the database
+    returns them before JSON decoding: the workers decode them."""
+    has_events = exists().where(events.c.article_id == articles.c.id)
+    q = select(type_coerce(articles.c.document, Text)).where(has_events).order_by(articles.c.id)
+    chunk: list = []
+    for (raw,) in conn.execute(q):
+        chunk.append(raw)
+        if len(chunk) >= _DOCS:
+            if progress is not None:
+                progress.update(len(chunk))
+            yield chunk
+            chunk = []
+    if chunk:
+        if progress is not None:
+            progress.update(len(chunk))
+        yield chunk
+
+
+def _flatten(raws: list) -> tuple[list[str], list[tuple]]:
+    """Documents to reports: for each, what the relink keeps of it in memory (key, article, published,
+    copy mark, fused events, blocked days), its spill bytes and its index rows; and the article ids."""
+    docs = []
+    for raw in raws:
+        d = json.loads(raw) if isinstance(raw, str | bytes) else raw
+        if isinstance(d, dict):
+            docs.append(d)
+    seen = [a for a in ((d.get("article") or {}).get("id") for d in docs) if a]
+    out = []
+    for r in reports_from_documents(docs):
+        blob = pack(r)
+        r.text = ""
+        b = b"m" + blob if blob is not None else b"p" + pickle.dumps(r)
+        start = reach(r)
+        out.append((r.key, r.article, r.published or "", (r.copy_of or {}).get("article"), len(r.also),
+                    start if start is not None else _NONE, r.hi + SLACK_DAYS if start is not None else _NONE,
+                    extra_days(r), b, index_row(r, blob), day_rows(r)))
+    return seen, out
+
+
 _SPILL: _Spill | None = None   # the relink's spill, set before worker processes fork (they inherit it)
+_CONVERT: dict[str, Callable] = {}   # incident column -> its bind processor, when workers convert (SQLite)
 
 
 def _read(positions: np.ndarray) -> list[Report]:
@@ -113,25 +179,52 @@ def _cluster_batch(task: tuple) -> list[list[int]]:
     return [[int(positions[x]) for x in g] for g in cluster(reports, scores, weights)]
 
 
-def _build_batch(task: tuple) -> tuple[list[dict], dict[str, str], Counter]:
-    """Incident rows (record serialised) of one batch of clusters, their assignment and grades."""
+def _build_batch(task: tuple) -> tuple[list[dict], list[dict], dict[str, str], Counter]:
+    """Incident rows of one batch of clusters (converted for the database by the columns' own bind
+    processors, `_CONVERT`, here rather than in the one process that writes), their report links,
+    the assignment and the grades."""
     positions, clusters, overrides, alone = task
     reports = _read(positions)
     records, assignment = build_incidents(reports, clusters, overrides, alone)
     grades = Counter(r["grade"] for r in records)
-    return [inc._row(r) for r in records], assignment, grades
+    links = [{"article_id": rp["article"], "event_id": rp["event"], "incident_id": rec["id"],
+              "outlet": rp.get("outlet"), "status": rp.get("status")}
+             for rec in records for rp in rec.get("reports") or []]
+    rows = [inc._row(r) for r in records]
+    for c, convert in _CONVERT.items():
+        for row in rows:
+            row[c] = convert(row[c])
+    return rows, links, assignment, grades
+
+
+@contextmanager
+def _pool_of(workers: int) -> Iterator[Callable[[Callable, Iterable], Iterator]]:
+    run = _pool(workers)
+    try:
+        yield run
+    finally:
+        if hasattr(run, "pool"):
+            run.pool.close()
+            run.pool.join()
 
 
 def _pool(workers: int) -> Callable[[Callable, Iterable], Iterator]:
-    """`map` over worker processes (forked: they inherit the code already imported), else in-process."""
+    """`map` over worker processes (forked: they inherit the code already imported, and the spill),
+    else in-process. Tasks are made in this thread and at most two per worker wait at a time, so a
+    task source that reads the database stays here and ahead of the workers by little."""
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return map
-    ctx = multiprocessing.get_context("fork")
-    pool = ctx.Pool(workers, maxtasksperchild=8)
+    pool = multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=8)
 
     def run(fn: Callable, tasks: Iterable) -> Iterator:
+        pending: deque = deque()
         try:
-            yield from pool.imap(fn, tasks)
+            for t in tasks:
+                pending.append(pool.apply_async(fn, (t,)))
+                if len(pending) >= 2 * workers:
+                    yield pending.popleft().get()
+            while pending:
+                yield pending.popleft().get()
         except BaseException:
             pool.terminate()
             raise
@@ -160,8 +253,6 @@ def relink_streaming(conn: Connection, *, progress=None, weights: Weights = DEFA
     """Link every stored event again, save the incidents and rebuild the incremental index (the caller
     commits). `workers`: processes for scoring and building (default: the machine's cores, at most 4).
     Returns the stats, skipped corrections and assignment; the incidents are in the store."""
-    from eventwire.link.incremental import _insert_rows, day_rows, extra_days, index_row, pack, reach
-
     if workers is None:
         workers = min(os.cpu_count() or 1, 4)
     previous = inc.previous_assignment(conn)
@@ -173,20 +264,19 @@ def relink_streaming(conn: Connection, *, progress=None, weights: Weights = DEFA
     tmp = tempfile.TemporaryDirectory(prefix="eventwire-relink-")
     try:
         return _relink(conn, progress, weights, workers, slice_days, batch_reports, previous, corrections,
-                       tmp.name, (_insert_rows, day_rows, extra_days, index_row, pack, reach))
+                       tmp.name)
     finally:
         tmp.cleanup()
 
 
-def _relink(conn, progress, weights, workers, slice_days, batch_reports, previous, corrections, tmpdir,
-            helpers) -> LinkResult:
-    _insert_rows, day_rows, extra_days, index_row, pack, reach = helpers
+def _relink(conn, progress, weights, workers, slice_days, batch_reports, previous, corrections,
+            tmpdir) -> LinkResult:
     # 1. reports: numbered, spilled packed, indexed; kept in memory only as key, article, days
+    clock = _Clock()
     path = os.path.join(tmpdir, "reports.bin")
     pos: dict[str, int] = {}
     keys: list[str] = []
     art_of: list[int] = []
-    types: list[str] = []
     offsets: list[int] = []
     lengths: list[int] = []
     first: list[int] = []
@@ -196,46 +286,31 @@ def _relink(conn, progress, weights, workers, slice_days, batch_reports, previou
     articles: dict[str, int] = {}
     art_info: list[tuple[str, str, str | None]] = []   # (published, article, copy_of mark)
     seen: list[str] = []
-    with open(path, "wb") as f:
-        def docs() -> Iterator[dict]:
-            for d in inc.load_documents(conn):
-                seen.append((d.get("article") or {}).get("id"))
-                if progress is not None:
-                    progress.update(1)
-                yield d
-
-        chunk: list[dict] = []
-        it = docs()
-        while True:
-            chunk = [d for _, d in zip(range(_DOCS), it, strict=False)]
-            if not chunk:
-                break
+    with open(path, "wb") as f, _pool_of(workers) as run_a:
+        for got, items in run_a(_flatten, _raw_documents(conn, progress)):
+            seen.extend(got)
             rows, drows = [], []
-            for r in reports_from_documents(chunk):
-                blob = pack(r)
-                b = b"m" + blob if blob is not None else b"p" + pickle.dumps(r)
+            for key, article, published, mark, n_also, start, end, far_days, b, row, day_rows in items:
                 at = f.tell()
                 f.write(b)
-                if r.key in pos:    # a key seen before keeps its place, with the later report (a dict's way)
-                    p = pos[r.key]
+                if key in pos:    # a key seen before keeps its place, with the later report (a dict's way)
+                    p = pos[key]
                     offsets[p], lengths[p] = at, len(b)
                     continue
-                p = pos[r.key] = len(keys)
-                keys.append(r.key)
-                if r.article not in articles:
-                    articles[r.article] = len(art_info)
-                    art_info.append((r.published or "", r.article, (r.copy_of or {}).get("article")))
-                art_of.append(articles[r.article])
-                types.append(r.type)
+                p = pos[key] = len(keys)
+                keys.append(key)
+                if article not in articles:
+                    articles[article] = len(art_info)
+                    art_info.append((published, article, mark))
+                art_of.append(articles[article])
                 offsets.append(at)
                 lengths.append(len(b))
-                also.append(len(r.also))
-                start = reach(r)
-                first.append(start if start is not None else _NONE)
-                last.append(r.hi + SLACK_DAYS if start is not None else _NONE)
-                far.extend((d, p) for d in extra_days(r))
-                rows.append(index_row(r, blob))
-                drows.extend(day_rows(r))
+                also.append(n_also)
+                first.append(start)
+                last.append(end)
+                far.extend((d, p) for d in far_days)
+                rows.append(row)
+                drows.extend(day_rows)
             _insert_rows(conn, lr, rows)
             _insert_rows(conn, link_report_days, drows)
     now = inc._now()
@@ -243,32 +318,31 @@ def _relink(conn, progress, weights, workers, slice_days, batch_reports, previou
     for i in range(0, len(seen), 5000):
         conn.execute(insert(linked_articles), [{"article_id": a, "at": now} for a in seen[i:i + 5000]])
     n = len(keys)
-    from eventwire.link.incremental import signatures
-
     # `assign_copy_groups` over all reports: articles earliest published first, from stored signatures
     sigs = signatures(conn, [a for _, a, _ in art_info])
     groups = copy_groups([(a, "", mark) for _, a, mark in sorted(art_info)], sigs)
     del sigs
+    clock.lap("reports")
     spill = _Spill(path, np.asarray(offsets, dtype=np.int64), np.asarray(lengths, dtype=np.int64), groups)
     del offsets, lengths
     first_a, last_a = np.asarray(first, dtype=np.int64), np.asarray(last, dtype=np.int64)
     del first, last
-    global _SPILL
+    global _SPILL, _CONVERT
     _SPILL = spill
-    run = _pool(workers)
+    if conn.dialect.name == "sqlite":   # its processors make plain text: workers can run them
+        _CONVERT = {c.name: p for c in inc.incidents.c
+                    if (p := c.type.dialect_impl(conn.dialect).bind_processor(conn.dialect))}
     try:
-        return _link(conn, run, spill, n, keys, pos, art_of, types, also, first_a, last_a, far, previous,
-                     corrections, weights, slice_days, batch_reports)
+        with _pool_of(workers) as run:
+            return _link(conn, run, spill, n, keys, pos, art_of, also, first_a, last_a, far, previous,
+                         corrections, weights, slice_days, batch_reports, clock)
     finally:
-        _SPILL = None
-        if hasattr(run, "pool"):
-            run.pool.close()
-            run.pool.join()
+        _SPILL, _CONVERT = None, {}
 
 
-def _link(conn, run, spill: _Spill, n: int, keys: list[str], pos: dict[str, int], art_of: list[int], types: list[str],
+def _link(conn, run, spill: _Spill, n: int, keys: list[str], pos: dict[str, int], art_of: list[int],
           also: list[int], first: np.ndarray, last: np.ndarray, far: list[tuple[int, int]], previous,
-          corrections, weights: Weights, slice_days: int, batch_reports: int) -> LinkResult:
+          corrections, weights: Weights, slice_days: int, batch_reports: int, clock: _Clock) -> LinkResult:
     # 2. pairs, slice by slice of days, and the near-copies
     tasks = []
     blocked = first != _NONE
@@ -295,6 +369,7 @@ def _link(conn, run, spill: _Spill, n: int, keys: list[str], pos: dict[str, int]
     _, keep = np.unique(pi * n + pj, return_index=True)   # a pair met in two slices: kept once
     pi, pj, ps = pi[keep], pj[keep], ps[keep]
     linked = ps >= weights.threshold
+    clock.lap("pairs")
 
     # 3. components: links, one article's reports, a correction's anchors
     art = np.asarray(art_of, dtype=np.int64)
@@ -337,6 +412,7 @@ def _link(conn, run, spill: _Spill, n: int, keys: list[str], pos: dict[str, int]
     clusters = [g for part in run(_cluster_batch, ctasks) for g in part]
     del ctasks, qi, qj, qs, qb
     clusters.sort(key=lambda g: g[0])
+    clock.lap("clusters")
 
     # 4. corrections and ids over all clusters, then the incidents batch by batch
     key_clusters = [[keys[p] for p in g] for g in clusters]
@@ -355,26 +431,15 @@ def _link(conn, run, spill: _Spill, n: int, keys: list[str], pos: dict[str, int]
     assignment: dict[str, str] = {}
     grades: Counter = Counter()
     n_incidents = 0
-    for rows, assigned, g in run(_build_batch, btasks):
-        _save_rows(conn, rows)
+    for rows, links, assigned, g in run(_build_batch, btasks):
+        _insert_rows(conn, inc.incidents, rows, converted=set(_CONVERT))
+        for i in range(0, len(links), 5000):
+            _insert_rows(conn, inc.incident_reports, links[i:i + 5000])
         assignment.update(assigned)
         grades.update(g)
         n_incidents += len(rows)
+    clock.lap("incidents")
     stats = {"events": n + sum(also), "reports": n, "pairs": len(pi), "links": int(linked.sum()),
-             "incidents": n_incidents, "grades": dict(grades)}
+             "incidents": n_incidents, "grades": dict(grades),
+             "stage_s": clock.laps}
     return LinkResult([], assignment, skipped, stats)
-
-
-def _save_rows(conn: Connection, rows: Sequence[dict]) -> None:
-    """Insert incident rows and their report links (the articles are all stored: they were just read)."""
-    from eventwire.link.incremental import _insert_rows
-
-    if not rows:
-        return
-    _insert_rows(conn, inc.incidents, list(rows))
-    links = [{"article_id": rp["article"], "event_id": rp["event"], "incident_id": row["id"],
-              "outlet": rp.get("outlet"), "status": rp.get("status")}
-             for row in rows for rp in row["record"].get("reports") or []]
-    for i in range(0, len(links), 5000):
-        _insert_rows(conn, inc.incident_reports, links[i:i + 5000])
-
