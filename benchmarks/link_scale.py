@@ -24,6 +24,7 @@ with the incremental result (same reports together); slow at 1,000,000, meant fo
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import resource
@@ -34,7 +35,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from link_speed import generate  # noqa: E402 - the benchmarks' shared synthetic corpus
+from link_speed import iter_generate  # noqa: E402 - the benchmarks' shared synthetic corpus
 
 
 def _rows(docs: list[dict]):
@@ -59,19 +60,23 @@ def _rows(docs: list[dict]):
     return arts, children
 
 
-def bulk_store(engine, docs: list[dict], batch: int = 5000) -> None:
-    """Store documents fast: executemany per table, one transaction per batch."""
+def bulk_store(engine, docs, batch: int = 5000) -> int:
+    """Store documents fast: executemany per table, one transaction per batch; how many."""
     from sqlalchemy import insert
 
     from eventwire.store import schema as s
 
-    for i in range(0, len(docs), batch):
-        arts, children = _rows(docs[i:i + batch])
+    n = 0
+    it = iter(docs)
+    while chunk := list(itertools.islice(it, batch)):
+        n += len(chunk)
+        arts, children = _rows(chunk)
         with engine.begin() as conn:
             conn.execute(insert(s.articles), arts)
             for k, rows in children.items():
                 if rows:
                     conn.execute(insert(s.SECTIONS[k]), rows)
+    return n
 
 
 def _children_cpu() -> float:
@@ -85,13 +90,15 @@ def _rss() -> dict[str, int]:
             "largest_worker": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)}
 
 
-def _split(docs: list[dict], n_events: int) -> int:
+def _take(docs, n_events: int, rest: list[dict]):
+    """The documents of the first `n_events` events, one at a time; the later ones go to `rest`."""
     total = 0
-    for i, d in enumerate(docs):
+    for d in docs:
         if total >= n_events:
-            return i
-        total += len(d["events"])
-    return len(docs)
+            rest.append(d)
+        else:
+            total += len(d["events"])
+            yield d
 
 
 def _partition(engine) -> list[tuple[str, ...]]:
@@ -134,12 +141,6 @@ def main(argv: list[str] | None = None) -> int:
                  "events_per_day": round(args.events / args.days)}
     if args.base and Path(args.base).exists():
         return _from_base(args, out)
-    t = time.perf_counter()
-    docs = generate(args.events + args.new, days=args.days)
-    cut = _split(docs, args.events)
-    base, new = docs[:cut], docs[cut:]
-    del docs
-    out["generate_s"] = round(time.perf_counter() - t, 1)
     engine = open_store(f"sqlite:///{args.db}")
 
     @event.listens_for(engine, "connect")
@@ -149,10 +150,10 @@ def main(argv: list[str] | None = None) -> int:
 
     engine.dispose()
     t = time.perf_counter()
-    bulk_store(engine, base)
+    new: list[dict] = []   # generated and stored a batch at a time: a million documents do not fit in memory
+    out["articles"] = bulk_store(engine, _take(iter_generate(args.events + args.new, days=args.days), args.events,
+                                               new))
     out["build_s"] = round(time.perf_counter() - t, 1)
-    out["articles"] = len(base)
-    del base  # the linker reads the store, not these
 
     t, c, cc = time.perf_counter(), time.process_time(), _children_cpu()
     with engine.begin() as conn:
@@ -209,6 +210,7 @@ def _incremental(args, engine, new: list[dict], out: dict) -> None:
 
     if args.check:
         copy = args.db + ".full.db"
+        engine.dispose()   # closing the last connection checkpoints the WAL into the file copied
         shutil.copy(args.db, copy)
         full = open_store(f"sqlite:///{copy}")
         with full.begin() as conn:
