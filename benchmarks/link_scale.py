@@ -24,7 +24,9 @@ with the incremental result (same reports together); slow at 1,000,000, meant fo
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import os
 import resource
 import shutil
 import sys
@@ -33,7 +35,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from link_speed import generate  # noqa: E402 - the benchmarks' shared synthetic corpus
+from link_speed import iter_generate  # noqa: E402 - the benchmarks' shared synthetic corpus
 
 
 def _rows(docs: list[dict]):
@@ -58,28 +60,45 @@ def _rows(docs: list[dict]):
     return arts, children
 
 
-def bulk_store(engine, docs: list[dict], batch: int = 5000) -> None:
-    """Store documents fast: executemany per table, one transaction per batch."""
+def bulk_store(engine, docs, batch: int = 5000) -> int:
+    """Store documents fast: executemany per table, one transaction per batch; how many."""
     from sqlalchemy import insert
 
     from eventwire.store import schema as s
 
-    for i in range(0, len(docs), batch):
-        arts, children = _rows(docs[i:i + batch])
+    n = 0
+    it = iter(docs)
+    while chunk := list(itertools.islice(it, batch)):
+        n += len(chunk)
+        arts, children = _rows(chunk)
         with engine.begin() as conn:
             conn.execute(insert(s.articles), arts)
             for k, rows in children.items():
                 if rows:
                     conn.execute(insert(s.SECTIONS[k]), rows)
+    return n
 
 
-def _split(docs: list[dict], n_events: int) -> int:
+def _children_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def _rss() -> dict[str, int]:
+    """Peak resident memory (MB) of this process and of the largest worker process it waited for."""
+    return {"main": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "largest_worker": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)}
+
+
+def _take(docs, n_events: int, rest: list[dict]):
+    """The documents of the first `n_events` events, one at a time; the later ones go to `rest`."""
     total = 0
-    for i, d in enumerate(docs):
+    for d in docs:
         if total >= n_events:
-            return i
-        total += len(d["events"])
-    return len(docs)
+            rest.append(d)
+        else:
+            total += len(d["events"])
+            yield d
 
 
 def _partition(engine) -> list[tuple[str, ...]]:
@@ -100,15 +119,18 @@ def main(argv: list[str] | None = None) -> int:
                     help="days the events spread over (default 730). The incremental step reads only the new "
                          "events' window, so its work depends on events per day: --events 100000 --days 73 "
                          "is as dense as 1,000,000 events over 730 days, at a tenth of the build")
+    ap.add_argument("--workers", type=int, default=None,
+                    help="worker processes of the full relink (default: the machine's cores, at most 4)")
+    ap.add_argument("--relink", action="store_true",
+                    help="with an existing --base: time the full relink of its copy first (`eventwire link` run "
+                         "again), then the incremental step")
     ap.add_argument("--profile", action="store_true", help="print where the incremental step spends its time")
     ap.add_argument("--base", default=None,
                     help="keep the fully relinked store (and the new events) here; when it exists, start from a "
                          "copy of it instead of building and relinking again (to time the incremental step alone)")
     args = ap.parse_args(argv)
 
-    from sqlalchemy import event
 
-    from eventwire.link.incremental import relink_full
     from eventwire.store import open_store
 
     tmp = None
@@ -120,33 +142,15 @@ def main(argv: list[str] | None = None) -> int:
                  "events_per_day": round(args.events / args.days)}
     if args.base and Path(args.base).exists():
         return _from_base(args, out)
-    t = time.perf_counter()
-    docs = generate(args.events + args.new, days=args.days)
-    cut = _split(docs, args.events)
-    base, new = docs[:cut], docs[cut:]
-    del docs
-    out["generate_s"] = round(time.perf_counter() - t, 1)
     engine = open_store(f"sqlite:///{args.db}")
-
-    @event.listens_for(engine, "connect")
-    def _fast(dbapi_conn, _rec) -> None:  # noqa: ANN001 - bulk build of a throwaway benchmark file
-        dbapi_conn.execute("PRAGMA synchronous=OFF")
-        dbapi_conn.execute("PRAGMA cache_size=-200000")
-
-    engine.dispose()
+    _fast_writes(engine)
     t = time.perf_counter()
-    bulk_store(engine, base)
+    new: list[dict] = []   # generated and stored a batch at a time: a million documents do not fit in memory
+    out["articles"] = bulk_store(engine, _take(iter_generate(args.events + args.new, days=args.days), args.events,
+                                               new))
     out["build_s"] = round(time.perf_counter() - t, 1)
-    out["articles"] = len(base)
-    del base  # the linker reads the store, not these
 
-    t, c = time.perf_counter(), time.process_time()
-    with engine.begin() as conn:
-        res = relink_full(conn)
-    out["full_relink_s"] = round(time.perf_counter() - t, 1)
-    out["full_relink_cpu_s"] = round(time.process_time() - c, 1)
-    out["incidents"] = res.stats["incidents"]
-    out["stored_events"] = res.stats["events"]
+    _full(args, engine, out)
 
     if args.base:
         engine.dispose()
@@ -158,6 +162,34 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _fast_writes(engine) -> None:
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _fast(dbapi_conn, _rec) -> None:  # noqa: ANN001 - a throwaway benchmark file
+        dbapi_conn.execute("PRAGMA synchronous=OFF")
+        dbapi_conn.execute("PRAGMA cache_size=-200000")
+
+    engine.dispose()
+
+
+def _full(args, engine, out: dict) -> None:
+    """Time the full relink (`eventwire link`), in one transaction."""
+    from eventwire.link.incremental import relink_full
+
+    t, c, cc = time.perf_counter(), time.process_time(), _children_cpu()
+    with engine.begin() as conn:
+        res = relink_full(conn, workers=args.workers)
+    out["full_relink_s"] = round(time.perf_counter() - t, 1)
+    out["full_relink_cpu_s"] = round(time.process_time() - c, 1)
+    out["full_relink_workers_cpu_s"] = round(_children_cpu() - cc, 1)
+    out["full_relink_stages_s"] = res.stats.get("stage_s")
+    out["full_relink_peak_rss_mb"] = _rss()
+    out["incidents"] = res.stats["incidents"]
+    out["stored_events"] = res.stats["events"]
+    out["load_average"] = round(os.getloadavg()[0], 1)
+
+
 def _from_base(args, out: dict) -> int:
     """The incremental step alone, on a copy of a store built and relinked by an earlier run."""
     from eventwire.store import open_store
@@ -165,7 +197,11 @@ def _from_base(args, out: dict) -> int:
     shutil.copy(args.base, args.db)
     new = json.loads(Path(args.base + ".new.json").read_text(encoding="utf-8"))
     out["from_base"] = args.base
-    _incremental(args, open_store(f"sqlite:///{args.db}"), new, out)
+    engine = open_store(f"sqlite:///{args.db}")
+    if args.relink:
+        _fast_writes(engine)
+        _full(args, engine, out)
+    _incremental(args, engine, new, out)
     return 0
 
 
@@ -191,6 +227,7 @@ def _incremental(args, engine, new: list[dict], out: dict) -> None:
 
     if args.check:
         copy = args.db + ".full.db"
+        engine.dispose()   # closing the last connection checkpoints the WAL into the file copied
         shutil.copy(args.db, copy)
         full = open_store(f"sqlite:///{copy}")
         with full.begin() as conn:

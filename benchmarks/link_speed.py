@@ -31,10 +31,15 @@ WORDS = ["strike", "hit", "market", "village", "town", "killed", "wounded", "civ
 
 def generate(n_events: int, seed: int = 7, days: int = 730) -> list[dict]:
     """`n_events` synthetic documents over `days` days (two years by default; fewer days, a denser store)."""
+    return list(iter_generate(n_events, seed, days))
+
+
+def iter_generate(n_events: int, seed: int = 7, days: int = 730):
+    """The documents of `generate`, one at a time (a million of them do not fit in memory at once)."""
     rnd = random.Random(seed)
     areas = [(rnd.uniform(-10, 45), rnd.uniform(-10, 70), f"C{i:02d}") for i in range(40)]
     start = date(2022, 1, 1).toordinal()
-    docs: list[dict] = []
+    n_docs = 0
     made = 0
     inc = 0
     while made < n_events:
@@ -60,7 +65,7 @@ def generate(n_events: int, seed: int = 7, days: int = 730) -> list[dict]:
             k = None if killed is None else max(1, killed + rnd.randrange(-2, 3))
             doc = {
                 "schema": "eventwire/document/1",
-                "article": {"id": f"a{len(docs):07d}", "published": date.fromordinal(pub).isoformat(),
+                "article": {"id": f"a{n_docs:07d}", "published": date.fromordinal(pub).isoformat(),
                             "outlet": {"id": rnd.choice(OUTLETS), "name": "x", "country": None,
                                        "affiliation": None},
                             "text": text},
@@ -84,8 +89,8 @@ def generate(n_events: int, seed: int = 7, days: int = 730) -> list[dict]:
                           date_precision="day")
                 doc["events"].append(ev)
                 made += 1
-            docs.append(doc)
-    return docs
+            n_docs += 1
+            yield doc
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,8 +28,8 @@ def _who(by: str | None) -> str:
 
 
 def _summary(res, seconds: float) -> str:
-    grades = Counter(i["grade"] for i in res.incidents)
     s = res.stats
+    grades = s.get("grades") or Counter(i["grade"] for i in res.incidents)  # the full relink counts them
     line = (f"Linked {s['events']} events into {s['incidents']} incidents in {seconds:.1f}s "
             f"({s['pairs']} candidate pairs, {s['links']} links); grades: "
             + ", ".join(f"{g} {n}" for g, n in sorted(grades.items())))

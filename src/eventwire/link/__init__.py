@@ -96,15 +96,33 @@ def link_reports(reports: Sequence[Report], *, previous: Mapping[str, str] | Non
     groups = cluster(reports, scores, weights)
     key_clusters = [[reports[i].key for i in g] for g in groups]
     key_clusters, overrides, skipped, keep = apply_corrections(key_clusters, corrections)
-    by_key = {r.key: r for r in reports}
     alone = {ks[0] for ks in key_clusters if len(ks) == 1}
+    ids = _assign_ids(key_clusters, previous or {}, keep)
+    incidents, assignment = build_incidents(reports, list(zip(range(len(ids)), ids, key_clusters, strict=True)),
+                                            overrides, alone)
+    incidents.sort(key=lambda x: (x["date"] or "", x["id"]))
+    stats = {"events": sum(1 + len(r.also) for r in reports), "reports": len(reports), "pairs": len(pairs),
+             "links": sum(1 for s in scores.values() if s >= weights.threshold),
+             "incidents": len(incidents)}
+    return LinkResult(incidents, assignment, skipped, stats)
+
+
+def build_incidents(reports: Sequence[Report], clusters: Sequence[tuple[int, str, Sequence[str]]],
+                    overrides: Mapping[int, tuple[str, str]], alone: set[str] | frozenset[str]
+                    ) -> tuple[list[dict], dict[str, str]]:
+    """Incident records of some clusters (position among all clusters, id, report keys): origins
+    counted, graded (or a person's grade, `overrides` by position), and report key -> incident id.
+
+    `reports` holds every report of the clusters and, in linking order, the reports of their articles
+    that are alone in a cluster (`alone`: their keys), which may be the accused's acceptance.
+    """
+    by_key = {r.key: r for r in reports}
     by_article: dict[str, list[Report]] = {}
     for r in reports:
         if r.key in alone:
             by_article.setdefault(r.article, []).append(r)
-    ids = _assign_ids(key_clusters, previous or {}, keep)
     incidents, assignment = [], {}
-    for n, (iid, keys) in enumerate(zip(ids, key_clusters, strict=True)):
+    for n, iid, keys in clusters:
         members = sorted((by_key[k] for k in keys), key=lambda r: (r.published or "", r.key))
         base = [r for r in members if r.asserting] or members
         parts = {k for r in base for k in (*r.actor_keys, *r.recipient_keys)}
@@ -120,11 +138,7 @@ def link_reports(reports: Sequence[Report], *, previous: Mapping[str, str] | Non
             assignment[k] = iid
             for extra in by_key[k].also:
                 assignment[f"{by_key[k].article}:{extra}"] = iid
-    incidents.sort(key=lambda x: (x["date"] or "", x["id"]))
-    stats = {"events": sum(1 + len(r.also) for r in reports), "reports": len(reports), "pairs": len(pairs),
-             "links": sum(1 for s in scores.values() if s >= weights.threshold),
-             "incidents": len(incidents)}
-    return LinkResult(incidents, assignment, skipped, stats)
+    return incidents, assignment
 
 
 def link_events(documents: Iterable[dict], *, previous: Mapping[str, str] | None = None,

@@ -70,10 +70,16 @@ def _countries(r: Report) -> frozenset:
     return frozenset()
 
 
-def candidate_pairs(reports: Sequence[Report], across: int = 0) -> set[tuple[int, int]]:
+def candidate_pairs(reports: Sequence[Report], across: int = 0,
+                    window: tuple[int, int] | None = None) -> set[tuple[int, int]]:
     """Pairs (i, j), i < j, of positions in `reports` worth scoring. With `across`, only the pairs of
     one report before that position and one from it on (new reports against stored ones: the stored
-    ones' pairs among themselves, quadratic in a dense store, are never made)."""
+    ones' pairs among themselves, quadratic in a dense store, are never made).
+
+    With `window` (first day, day after the last), only the pairs that meet on one of its days, and no
+    near-copy pairs (`copy_pairs`): the full relink blocks a store in slices of days. Every bucket but
+    the near-copies' is one type and day, so a slice's buckets are the whole store's buckets of its
+    days, and the union of the slices' pairs and the near-copy pairs is the whole blocking."""
     cells: dict[tuple, list[int]] = defaultdict(list)
     country: dict[tuple, list[int]] = defaultdict(list)
     country_special: dict[tuple, list[int]] = defaultdict(list)
@@ -82,15 +88,18 @@ def candidate_pairs(reports: Sequence[Report], across: int = 0) -> set[tuple[int
     entity: dict[tuple, list[int]] = defaultdict(list)
     entity_special: dict[tuple, list[int]] = defaultdict(list)
     names: dict[tuple, list[int]] = defaultdict(list)
-    copies: dict[tuple, list[int]] = defaultdict(list)
+    copies: dict[tuple, list[int]] = {}
     skel: dict[tuple, list[int]] = defaultdict(list)
     skel_special: dict[tuple, list[int]] = defaultdict(list)
+    if window is None:
+        copies = _copy_buckets(reports)
+    w0, w1 = window or (0, 0)
     for i, r in enumerate(reports):
-        if r.copy_group:
-            copies[(r.type, r.copy_group)].append(i)
         days = _days(r)
         if not days:
             continue
+        if window is not None:
+            days = [d for d in days if w0 <= d < w1]
         fine = r.fine
         cell = _cell(r) if fine else None
         cys = _countries(r)
@@ -120,7 +129,7 @@ def candidate_pairs(reports: Sequence[Report], across: int = 0) -> set[tuple[int
                 if not cys:
                     entity_special[(r.type, d, k)].append(i)
         for d in r.art_days:
-            if r.lo - ARTICLE_DAYS_BACK <= d < r.lo:
+            if r.lo - ARTICLE_DAYS_BACK <= d < r.lo and (window is None or w0 <= d < w1):
                 for cy in cys:
                     country_special[(r.type, d, cy)].append(i)
 
@@ -164,6 +173,20 @@ def candidate_pairs(reports: Sequence[Report], across: int = 0) -> set[tuple[int
     _join(entity, entity_special)
     _join({k: v for k, v in skel.items() if len(v) <= MAX_NAME_BUCKET}, skel_special)
     return pairs
+
+
+def _copy_buckets(reports: Sequence[Report]) -> dict[tuple, list[int]]:
+    copies: dict[tuple, list[int]] = defaultdict(list)
+    for i, r in enumerate(reports):
+        if r.copy_group:
+            copies[(r.type, r.copy_group)].append(i)
+    return copies
+
+
+def copy_pairs(reports: Sequence[Report]) -> set[tuple[int, int]]:
+    """The near-copy pairs of `candidate_pairs` alone (at any date): what its `window` leaves out."""
+    return {(a, b) for members in _copy_buckets(reports).values() if len(members) <= MAX_NAME_BUCKET
+            for a, b in combinations(members, 2)}
 
 
 def same_article_groups(reports: Iterable[Report]) -> dict[str, list[int]]:

@@ -130,10 +130,11 @@ def _blockable(r: Report) -> bool:
     return r.lo is not None and r.hi is not None and r.hi - r.lo <= MAX_WINDOW_DAYS
 
 
-def index_row(r: Report) -> dict:
+def index_row(r: Report, packed: bytes | None = None) -> dict:
+    """The index row of a report (`packed`: its `pack`, when made already)."""
     return {"key": r.key[:220], "article_id": r.article, "type": r.type[:16], "lo": r.lo, "hi": r.hi,
             "reach": reach(r), "lat": r.lat, "lon": r.lon, "country": r.country, "fine": r.fine,
-            "wide": _blockable(r) and r.hi + SLACK_DAYS - reach(r) > SHORT_DAYS, "report": pack(r),
+            "wide": _blockable(r) and r.hi + SLACK_DAYS - reach(r) > SHORT_DAYS, "report": packed if packed is not None else pack(r),
             "cell": cell_id(r.lat, r.lon)}
 
 
@@ -153,9 +154,10 @@ _MARKS = {"qmark": lambda n, c: "?", "numeric": lambda n, c: f":{n + 1}", "named
           "format": lambda n, c: "%s", "pyformat": lambda n, c: "%s"}
 
 
-def _insert_rows(conn: Connection, table, rows: list[dict]) -> None:
+def _insert_rows(conn: Connection, table, rows: list[dict], converted: set[str] | frozenset = frozenset()) -> None:
     """Insert many rows of one shape through the driver's executemany: a million index rows would
-    spend more time in SQLAlchemy's per-row parameter processing than in the database."""
+    spend more time in SQLAlchemy's per-row parameter processing than in the database. Each column's
+    bind processor (JSON, dates) runs once per column, except on the columns `converted` already."""
     if not rows:
         return
     mark = _MARKS.get(conn.dialect.paramstyle)
@@ -164,6 +166,14 @@ def _insert_rows(conn: Connection, table, rows: list[dict]) -> None:
         conn.execute(insert(table), rows)
         return
     prep = conn.dialect.identifier_preparer
+    # each column's own conversion (JSON text, the dialect's date format), once per column, not per row
+    procs = [(c, p) for c in cols if c not in converted
+             and (p := table.c[c].type.dialect_impl(conn.dialect).bind_processor(conn.dialect))]
+    if procs:
+        rows = [dict(r) for r in rows]
+        for c, p in procs:
+            for r in rows:
+                r[c] = p(r[c])
     sql = (f"INSERT INTO {prep.format_table(table)} ({', '.join(prep.quote(c) for c in cols)}) "
            f"VALUES ({', '.join(mark(n, c) for n, c in enumerate(cols))})")
     if conn.dialect.paramstyle == "named":
@@ -678,32 +688,13 @@ def rebuild_index(conn: Connection, reports: list[Report], article_ids: Iterable
         conn.execute(insert(linked_articles), chunk)
 
 
-def relink_full(conn: Connection, *, progress=None, weights: Weights = DEFAULT):
-    """Link every stored event again (as `store.incidents.relink`) and rebuild the incremental index."""
+def relink_full(conn: Connection, *, progress=None, weights: Weights = DEFAULT, workers: int | None = None):
+    """Link every stored event again (the incidents of `store.incidents.relink`, in bounded memory and
+    on every core: `link.relink`), save them and rebuild the incremental index."""
+    from eventwire.link.relink import relink_streaming
+
     with _gc_paused():
-        return _relink_full(conn, progress, weights)
-
-
-def _relink_full(conn: Connection, progress, weights: Weights):
-    seen: list[str] = []
-
-    def docs() -> Iterator[dict]:
-        for d in inc.load_documents(conn):
-            seen.append((d.get("article") or {}).get("id"))
-            if progress is not None:
-                progress.update(1)
-            yield d
-
-    reports = reports_from_documents(docs())
-    by_key = {r.key: r for r in reports}
-    sigs = signatures(conn, {r.article for r in by_key.values()})
-    for r in by_key.values():
-        r.text = ""  # copy groups come from `sigs`: the texts need not stay in memory
-    res = link_reports(list(by_key.values()), previous=inc.previous_assignment(conn),
-                       corrections=inc.list_corrections(conn), weights=weights, signatures=sigs)
-    inc.save_incidents(conn, res.incidents)
-    rebuild_index(conn, list(by_key.values()), [a for a in seen if a])
-    return res
+        return relink_streaming(conn, progress=progress, weights=weights, workers=workers)
 
 
 def count_linkable(conn: Connection) -> int:

@@ -135,7 +135,8 @@ def text_similarity(a: Report, b: Report, idf: dict[str, float]) -> float | None
         return None
     if len(va) > len(vb):
         va, vb = vb, va
-    return sum(x * vb.get(t, 0.0) for t, x in va.items())
+    # the shared terms only, in `va`'s order: the others add exactly 0.0, so the sum is the same
+    return sum([x * vb[t] for t, x in va.items() if t in vb])
 
 
 def _span(r: tuple) -> tuple[int, int] | None:
@@ -172,8 +173,8 @@ def date_evidence(a: Report, b: Report, w: Weights = DEFAULT) -> float:
     """
     if a.lo is None or b.lo is None:
         return 0.0
-    if (undated(a) and _named(b, a.art_days) and b.hi < a.lo) or (undated(b) and _named(a, b.art_days)
-                                                                  and a.hi < b.lo):
+    if (b.hi < a.lo and undated(a) and _named(b, a.art_days)) or (a.hi < b.lo and undated(b)
+                                                                  and _named(a, b.art_days)):
         return w.windows_overlap  # an undated event whose article names the other's earlier day
     gap = max(a.lo, b.lo) - min(a.hi, b.hi)
     if gap <= 0:
