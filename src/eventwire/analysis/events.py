@@ -62,6 +62,11 @@ LOCATION_NOUNS = {"countryside", "area", "region", "province", "outskirts", "sub
                   "city", "town", "village", "border", "capital", "governorate", "neighbourhood",
                   "neighborhood", "part", "north", "south", "east", "west", "centre", "center", "enclave", "camp",
                   "pocket", "outskirt", "vicinity", "port"}
+# entity types that name an amount or a moment, never a party ("On Nov. 2, X called Y" parsed with
+# "Nov" as the object; "donated USD1 million to"; "by 5 a.m."); CARDINAL stays ("killed five")
+NON_PARTY_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
+# where moved forces go or come from ("withdrew troops from X", "sent troops to X", "deployed into X")
+MOVE_PREPS = {"to", "into", "from", "in"}
 BACKGROUND = {"after", "following", "before", "since", "despite", "amid", "amidst", "until", "while", "when",
               "over", "because", "as", "during"}
 CASUALTY_NUM = re.compile(r"^\d[\d,]*$")
@@ -662,6 +667,39 @@ class EventsComponent:
                     recips = self._subject(h)[0]
         c.actors = [x for a in actors for x in _conjuncts(a)]
         c.recipients = [x for r in recips for x in _conjuncts(r) if x not in c.actors]
+        if c.kind == "verb" and c.type not in ("ASSAULT", "COERCE"):
+            self._moved_forces(c, ctx)
+
+    def _moved_forces(self, c: Cand, ctx: _DocContext) -> None:
+        """"withdrew its troops from Syria", "is deploying 300 troops to Mali": the actor's own forces
+        are the theme of the move, not a party to it; the place they go to or leave is (CAMEO codes
+        the withdrawal or deployment as directed at it)."""
+        themes = [r for r in c.recipients if r.dep_ == "dobj" and r.head.i == c.tok.i and self._own_forces(r, c, ctx)]
+        if not themes:
+            return
+        dest = [x for x in self._prep_objs(c.tok, MOVE_PREPS) if x.ent_type_ not in NON_PARTY_ENTS]
+        for th in themes:  # "troops to Uganda" parsed on the noun
+            dest += [x for x in self._prep_objs(th, MOVE_PREPS) if x.ent_type_ not in NON_PARTY_ENTS]
+        owned = all(any(k.dep_ == "poss" and k.lower_ in PRONOUNS for k in th.children) for th in themes)
+        if not dest and not owned:
+            return
+        gone = {x.i for th in themes for x in _conjuncts(th)}
+        c.recipients = [r for r in c.recipients if r.i not in gone]
+        c.recipients += [x for d in dest for x in _conjuncts(d) if x not in c.recipients and x not in c.actors]
+
+    @staticmethod
+    def _own_forces(r: Token, c: Cand, ctx: _DocContext) -> bool:
+        """A military noun phrase that names no other party: "its troops", "300 troops", "peacekeepers"
+        (not "Ukrainian forces", "the Philippines army", "Hamas fighters")."""
+        sp = ctx.actor_at(r)
+        info = (sp._.ew_actor or {}) if sp is not None else {}
+        if info.get("sector") != "MIL":
+            return False
+        own = {(ctx.actor_at(a)._.ew_actor or {}).get("country") for a in c.actors if ctx.actor_at(a) is not None}
+        if info.get("country") and info.get("country") in own:
+            return True
+        return not any(x.ent_type_ in ("NORP", "GPE", "ORG") or x.pos_ == "PROPN"
+                       for x in r.subtree if x.i < r.i and x.dep_ != "poss" or x.dep_ == "poss" and x.lower_ not in PRONOUNS)
 
     def _negation_verb(self, t: Token) -> Token | None:
         """The verb whose negation negates a noun trigger: the verb it is the object of ("did not
@@ -1070,6 +1108,9 @@ class EventsComponent:
             for b in cands:
                 if b is a or b.suppressed or b.type != a.type or not a.tok.is_ancestor(b.tok):
                     continue
+                if a.kind == "noun" and any(x.i == a.tok.i for x in b.actors):
+                    # "an attack that killed five": the relative clause's subject is the act itself
+                    b.actors, b.own_actor = [], False
                 if b.kind == "noun" and any(x.i == b.tok.i for x in a.actors):
                     # "an air strike by the coalition killed 12": the verb's subject is the act itself,
                     # whose own actor is the verb's
@@ -1251,6 +1292,8 @@ class _DocContext:
 
     def _make(self, t: Token) -> Span | None:
         """A new actor span for a name-like role head the actors layer did not cover."""
+        if t.ent_type_ in NON_PARTY_ENTS:
+            return None  # an amount or a moment tagged as a proper noun ("Nov", "USD1")
         named = t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
         named = named or any(x.dep_ in ("amod", "compound", "poss") and (
             x.ent_type_ in ("NORP", "GPE", "ORG") or x.pos_ == "PROPN") for x in t.lefts)
