@@ -100,6 +100,7 @@ class Lexicon:
     strike_military: set[str] = field(default_factory=set)
     mode_cues: dict[str, str] = field(default_factory=dict)
     instruments: set[str] = field(default_factory=set)
+    party_nouns: set[str] = field(default_factory=set)
     light_verbs: set[str] = field(default_factory=set)
     counter_verbs: set[str] = field(default_factory=set)
     modality: dict[str, set[str]] = field(default_factory=dict)
@@ -156,6 +157,11 @@ class Lexicon:
         lex.threaten_modes = dict(data.get("threaten_modes") or {})
         lex.counter_verbs = {w.split()[0] for w in data.get("counter_verbs") or []}
         lex.instruments = {str(w).split()[-1] for w in data.get("instrument_nouns") or []}
+        # nouns of people and bodies (the actors layer's head nouns, kind group or institution): as the
+        # object of an act they name a party even unmodified ("deported children", "investigations
+        # against hundreds of banks"), which the actors layer leaves out for want of an owner
+        lex.party_nouns = {str(w).lower() for r in read_yaml("lexicons/actor_patterns.yaml")["heads"]
+                           if r.get("kind") in ("group", "institution") for w in r["words"]}
         lex.denial_verbs = {w.split()[0] for w in data.get("denial_verbs") or []}
         lex.denial_objects = set(data.get("denial_objects") or [])
         lex.cyber_objects = set(data.get("cyber_objects") or [])
@@ -731,7 +737,7 @@ class EventsComponent:
     def _late_recipients(self, c: Cand, ctx: _DocContext) -> None:
         """Recipients from weaker evidence, added once the events of a sentence are settled (so they
         never decide whether an event is kept)."""
-        if any(ctx.resolvable(r) for r in c.recipients):
+        if any(ctx.resolvable(r) or ctx.party_noun(r) for r in c.recipients):
             return
         owners = [o for r in c.recipients if (o := ctx.owner(r)) is not None and o not in c.actors]
         if owners:  # "rejected a U.S. request", "denounced Serbia's crackdown": the party behind the thing
@@ -1250,6 +1256,10 @@ class _DocContext:
         return any(x.dep_ in ("poss", "compound", "amod", "nmod", "pobj", "appos") and self.actor_at(x) is not None
                    for x in _near(t, 2))
 
+    def party_noun(self, t: Token) -> bool:
+        """An unowned noun of people or bodies ("children", "two homeguards"): a party as a recipient."""
+        return t.pos_ == "NOUN" and t.lower_ in self.lex.party_nouns
+
     def resolve(self, t: Token, role: str) -> Span | None:
         """The actor span a role head points to, found or (for a name-like head) made."""
         if t.idx < self.dateline_end:
@@ -1269,11 +1279,11 @@ class _DocContext:
                     return sp
                 if x.dep_ == "poss" and x.lower_ in PRONOUNS:
                     return self._antecedent(x)
-        made = self._make(t)
+        made = self._make(t, role)
         if made is None:  # "thousands of Iraqi Kurds", "leaders of the opposition coalition"
             for x in near:
                 if (x.dep_ == "pobj" and x.head.lower_ == "of" and x.head.head.i == t.i) or x.dep_ == "appos":
-                    made = self._make(x)
+                    made = self._make(x, role)
                     if made is not None:
                         break
         return made
@@ -1290,13 +1300,14 @@ class _DocContext:
                                 return self.resolve(g, role)
         return None
 
-    def _make(self, t: Token) -> Span | None:
+    def _make(self, t: Token, role: str = "actor") -> Span | None:
         """A new actor span for a name-like role head the actors layer did not cover."""
         if t.ent_type_ in NON_PARTY_ENTS:
             return None  # an amount or a moment tagged as a proper noun ("Nov", "USD1")
         named = t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
         named = named or any(x.dep_ in ("amod", "compound", "poss") and (
             x.ent_type_ in ("NORP", "GPE", "ORG") or x.pos_ == "PROPN") for x in t.lefts)
+        named = named or (role == "recipient" and self.party_noun(t))
         if not named:
             return None
         place = self.place_tok.get(t.i)
