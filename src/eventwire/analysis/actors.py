@@ -677,6 +677,11 @@ class ActorsComponent:
                 if men.kind == "person" and men.info.get("country") is None and country:
                     men.info["country"] = country["country"]
             men.extras.pop("_hi", None)
+            if men.info and men.kind == "person" and men.extras.get("country_from") == "context":
+                owner = self._possessor_country(doc, men, matches)
+                if owner is not None:  # "Mauritania 's President Mohamed Ould Abdel Aziz": the text says
+                    men.info["country"] = owner
+                    men.extras.pop("country_from", None)
             if men.info and (not men.info.get("country") or men.kind == "person"
                              and men.extras.get("country_from") == "context"):
                 # a named office holder acts for the country they held office for on the article's
@@ -907,6 +912,17 @@ class ActorsComponent:
         # perpetrator of its own when reports are compared
         entity = f"{c.lower()}_{canon}" if c else (None if hi.get("context") is False else canon)
         men.info = {"name": name, "country": c, "sector": sector, "entity": entity}
+
+    @staticmethod
+    def _possessor_country(doc: Doc, men: Mention, matches: dict) -> str | None:
+        """The country named as the possessor of a phrase that left it out ("Japan 's Prime Minister
+        Shinzo Abe", where the phrase starts at the title)."""
+        for j in range(men.start, men.end):
+            for k in doc[j].children:
+                m = matches.get(k.i)
+                if k.dep_ == "poss" and k.i < men.start and m is not None and m[2]["match"] in ("country", "demonym"):
+                    return m[2]["country"]
+        return None
 
     @staticmethod
     def _known_person(doc: Doc, men: Mention) -> None:

@@ -1302,7 +1302,7 @@ class _DocContext:
 
     def _make(self, t: Token, role: str = "actor") -> Span | None:
         """A new actor span for a name-like role head the actors layer did not cover."""
-        if t.ent_type_ in NON_PARTY_ENTS:
+        if t.ent_type_ in NON_PARTY_ENTS or t.i in self.time_tok:
             return None  # an amount or a moment tagged as a proper noun ("Nov", "USD1")
         named = t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
         named = named or any(x.dep_ in ("amod", "compound", "poss") and (
