@@ -493,3 +493,10 @@ def test_unowned_people_are_the_recipient(nlp, shared):
     # an ordinary thing is still no party
     doc, evs = _events(nlp, "The government released the report on Monday.")
     assert all(ev["recipients"] == [] for ev in evs)
+
+
+def test_forces_mobilised_against_an_opponent(nlp, shared):
+    text = _conflibert(shared, "conflibert-cameo-train-0947")["text"]  # "mobilized the troops for a battle against ..."
+    doc, evs = _events(nlp, text)
+    recs = [r for ev in evs for r in _texts(doc, ev["recipients"])]
+    assert any("Brotherhood" in r for r in recs) and not any("troops" in r for r in recs), recs

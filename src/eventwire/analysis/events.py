@@ -686,12 +686,31 @@ class EventsComponent:
         dest = [x for x in self._prep_objs(c.tok, MOVE_PREPS) if x.ent_type_ not in NON_PARTY_ENTS]
         for th in themes:  # "troops to Uganda" parsed on the noun
             dest += [x for x in self._prep_objs(th, MOVE_PREPS) if x.ent_type_ not in NON_PARTY_ENTS]
+        if not dest:  # "mobilized troops for a battle against X": whom the forces are moved against
+            dest = self._against(c.tok)
         owned = all(any(k.dep_ == "poss" and k.lower_ in PRONOUNS for k in th.children) for th in themes)
         if not dest and not owned:
             return
         gone = {x.i for th in themes for x in _conjuncts(th)}
         c.recipients = [r for r in c.recipients if r.i not in gone]
         c.recipients += [x for d in dest for x in _conjuncts(d) if x not in c.recipients and x not in c.actors]
+
+    @staticmethod
+    def _against(t: Token, depth: int = 4) -> list[Token]:
+        """The object of the first 'against' below t, not entering other clauses: the opponent a
+        purpose phrase names ("for a battle against X", "to move against X")."""
+        frontier = [t]
+        for _ in range(depth):
+            nxt = []
+            for h in frontier:
+                for k in h.children:
+                    if k.dep_ in ("ccomp", "relcl", "parataxis", "nsubj", "nsubjpass", "punct"):
+                        continue
+                    if k.dep_ == "prep" and k.lower_ == "against":
+                        return [g for g in k.children if g.dep_ == "pobj"]
+                    nxt.append(k)
+            frontier = nxt
+        return []
 
     @staticmethod
     def _own_forces(r: Token, c: Cand, ctx: _DocContext) -> bool:
