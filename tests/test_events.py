@@ -500,3 +500,11 @@ def test_forces_mobilised_against_an_opponent(nlp, shared):
     doc, evs = _events(nlp, text)
     recs = [r for ev in evs for r in _texts(doc, ev["recipients"])]
     assert any("Brotherhood" in r for r in recs) and not any("troops" in r for r in recs), recs
+
+
+def test_preposition_parsed_as_the_dative_names_the_receiver(nlp):
+    """The parser sometimes hangs 'to' itself as the dative ("gives equipment to Nicaragua", penta dev
+    cameo-train-0551): its object is the receiver, and the giving is an event."""
+    doc, evs = _events(nlp, "U.S. military gives medical equipment to Nicaragua.")
+    (ev,) = evs
+    assert ev["type"] == "AID" and _texts(doc, ev["recipients"]) == ["Nicaragua"]

@@ -231,6 +231,14 @@ def _lem(t: Token) -> str:
     return t.lemma_.lower()
 
 
+def _dative(k: Token) -> list[Token]:
+    """The receiver(s) a 'dative' dependent names: itself ("gave Syria aid"), or, when the parser
+    hangs the preposition as the dative ("gives equipment to Nicaragua"), its object."""
+    if k.pos_ == "ADP":
+        return [g for g in k.children if g.dep_ == "pobj"]
+    return [k]
+
+
 def _conjuncts(t: Token) -> list[Token]:
     out = [t]
     for c in t.children:
@@ -356,7 +364,7 @@ class EventsComponent:
                 y.dep_ in ("poss", "compound", "amod") and ctx.actor_at(y) is not None for y in x.children)
 
         for k in tok.children:
-            if k.dep_ == "dative" and party(k):
+            if k.dep_ == "dative" and any(party(g) for g in _dative(k)):
                 return entry
             if k.dep_ == "prep" and k.lower_ in ("to", "for") and any(
                     g.dep_ == "pobj" and party(g) for g in k.children):
@@ -588,7 +596,7 @@ class EventsComponent:
     def _prep_objs(self, t: Token, preps: set[str]) -> list[Token]:
         out = []
         for k in t.children:
-            if k.dep_ in ("prep", "agent") and k.lower_ in preps:
+            if (k.dep_ in ("prep", "agent") or k.dep_ == "dative" and k.pos_ == "ADP") and k.lower_ in preps:
                 out += [g for g in k.children if g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME")]
             elif k.dep_ == "prt" and k.lower_ in preps:  # "called on X" parsed as a particle
                 out += [g for g in t.children if g.dep_ == "dobj"]
@@ -608,7 +616,8 @@ class EventsComponent:
             if passive:
                 recips = [k for k in t.children if k.dep_ == "nsubjpass"]
             else:
-                recips = [k for k in t.children if k.dep_ in ("dobj", "dative") and k.i not in c.consumed]
+                recips = [g for k in t.children if k.dep_ in ("dobj", "dative") and k.i not in c.consumed
+                          for g in (_dative(k) if k.dep_ == "dative" else [k])]
             kept = self._given_to(recips + self._prep_objs(t, {"to"}), ctx)
             recips = [r for r in recips if r in kept]
             recips += self._prep_objs(t, rp)
@@ -667,7 +676,7 @@ class EventsComponent:
                         actors = self._subject(h)[0]
                     if c.light is not None:
                         recips += self._prep_objs(h, rp)
-                        recips += [k for k in h.children if k.dep_ == "dative"]
+                        recips += [g for k in h.children if k.dep_ == "dative" for g in _dative(k)]
                 if _lem(h) in self.lex.counter_verbs and not any(
                         ctx.actor_at(x) is not None for r in recips for x in [r] + _near(r, 2)):
                     recips = self._subject(h)[0]
@@ -884,7 +893,7 @@ class EventsComponent:
                     seen.add(k.i)
                     nxt.append(k)
                     if k.dep_ in ("dobj", "dative") and k.i not in c.consumed:
-                        targets = [k]
+                        targets = _dative(k) if k.dep_ == "dative" else [k]
                     elif k.dep_ == "prep" and k.lower_ in preps:
                         targets = [g for g in k.children if g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME")]
                         seen.update(g.i for g in targets)
