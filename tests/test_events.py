@@ -508,13 +508,3 @@ def test_preposition_parsed_as_the_dative_names_the_receiver(nlp):
     doc, evs = _events(nlp, "U.S. military gives medical equipment to Nicaragua.")
     (ev,) = evs
     assert ev["type"] == "AID" and _texts(doc, ev["recipients"]) == ["Nicaragua"]
-
-
-def test_held_responsible_for_an_act(nlp):
-    """"X are responsible for mass killings" (penta dev cameo-train-1174): X did the act, which happened;
-    an allegation that someone is guilty (inside "accusations that ...") is no such assertion."""
-    doc, evs = _events(nlp, "Los Zetas cartel has been responsible for mass killings and beheadings in northern Mexico.")
-    assert any(ev["type"] == "ASSAULT" and any("Zetas" in a for a in _texts(doc, ev["actors"])) for ev in evs)
-    doc, evs = _events(nlp, "Ethiopia's government on Saturday rejected accusations by the US that its military is "
-                            "guilty of ethnic cleansing in Tigray.")
-    assert not any(ev["type"] == "ASSAULT" for ev in evs)

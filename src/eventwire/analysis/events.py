@@ -115,7 +115,6 @@ class Lexicon:
     clausal_recipient_types: set[str] = field(default_factory=set)
     threaten_modes: dict[str, str | None] = field(default_factory=dict)
     denial_verbs: set[str] = field(default_factory=set)
-    responsibility: dict[str, str] = field(default_factory=dict)
     denial_objects: set[str] = field(default_factory=set)
     denial_nouns: set[str] = field(default_factory=set)
     statement_verbs: set[str] = field(default_factory=set)
@@ -164,7 +163,6 @@ class Lexicon:
         lex.party_nouns = {str(w).lower() for r in read_yaml("lexicons/actor_patterns.yaml")["heads"]
                            if r.get("kind") in ("group", "institution") for w in r["words"]}
         lex.denial_verbs = {w.split()[0] for w in data.get("denial_verbs") or []}
-        lex.responsibility = {str(k).lower(): str(v).lower() for k, v in (data.get("responsibility_frames") or {}).items()}
         lex.denial_objects = set(data.get("denial_objects") or [])
         lex.cyber_objects = set(data.get("cyber_objects") or [])
         lex.clausal_types = {k: (v["type"], v.get("mode")) for k, v in (data.get("clausal_types") or {}).items()}
@@ -444,21 +442,14 @@ class EventsComponent:
 
     def _attested(self, c: Cand) -> bool:
         """An act its frame says happened: the object of a verb of countering ("repelled an attack",
-        "thwarted an attempt to assassinate") or of dispersal ("broke up a protest"), the cause
-        of a toll ("lost their lives in barrel bomb attacks"), an act the sentence holds someone
-        responsible for ("X are responsible for mass killings"); or a deed someone denies ("no reporting
+        "thwarted an attempt to assassinate") or of dispersal ("broke up a protest"), or the cause
+        of a toll ("lost their lives in barrel bomb attacks"); or a deed someone denies ("no reporting
         of a strike", "did not initiate an attack"): PLOVER codes the denied act, with status denied."""
         if c.denied_by is not None or (c.negated and c.type in DENIABLE):
             return True
         t = c.tok
         heads = [t.head, t.head.head] if t.dep_ in ("dobj", "pobj", "xcomp") else []
         if any(_lem(h) in self.lex.counter_verbs for h in heads):
-            return True
-        if c.kind == "noun" and self._responsible(t) and t.head.head.pos_ == "ADJ" \
-                and t.head.head.head.dep_ in ("ROOT", "conj"):
-            # "Kony and the LRA are responsible for mass killings", said as the sentence's own
-            # assertion; a claim of responsibility is coded as the claim (CAMEO: a statement), and
-            # "accusations that its military is guilty of ..." only reports an allegation
             return True
         return c.kind == "noun" and (self._dispersed_by(t) is not None or self._casualty_frame(t) is not None)
 
@@ -660,8 +651,6 @@ class EventsComponent:
                         own = agent
                         c.light = k
                         recips += self._prep_objs(k, rp)
-            if not own:
-                own = self._responsible(t)
             denier = self._denial_noun(t)
             if denier is not None:
                 c.status, c.denied_by = "denied", denier
@@ -745,21 +734,6 @@ class EventsComponent:
             return True
         return not any(x.ent_type_ in ("NORP", "GPE", "ORG") or x.pos_ == "PROPN"
                        for x in r.subtree if x.i < r.i and x.dep_ != "poss" or x.dep_ == "poss" and x.lower_ not in PRONOUNS)
-
-    def _responsible(self, t: Token) -> list[Token]:
-        """Who a responsibility frame names as the doer of a nominal act: the subject of the clause
-        of "responsible for" / "claimed responsibility for" / "guilty of" (data: triggers.yaml
-        responsibility_frames). A gerund complement ("guilty of violating") is reached through pcomp."""
-        p = t.head
-        if t.dep_ not in ("pobj", "pcomp") or p.pos_ != "ADP":
-            return []
-        w = p.head
-        if self.lex.responsibility.get(w.lower_) != p.lower_ and self.lex.responsibility.get(_lem(w)) != p.lower_:
-            return []
-        v = w.head if w.dep_ in ("acomp", "dobj", "attr", "oprd", "amod") else None
-        if v is None or v.pos_ not in ("VERB", "AUX") or v.dep_ in ("acl", "relcl"):
-            return []  # "accusations that its military is guilty of ...": the accusers' allegation
-        return self._subject(v)[0]
 
     def _negation_verb(self, t: Token) -> Token | None:
         """The verb whose negation negates a noun trigger: the verb it is the object of ("did not
