@@ -67,10 +67,35 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 _CURRENCY_AFTER = {"$", "dollar", "dollars", "US$"}
 
 
+# a role of a named person: country, sector, first and last day held (ISO dates, "" when open)
+Role = tuple[str, str, str, str]
+
+
 @lru_cache(maxsize=1)
-def _people() -> dict[str, tuple[str, str]]:
-    """Named people -> (country, sector) (data/phoenix_people.csv, from PETRARCH2's Phoenix file)."""
-    return {r["name"]: (r["country"], r["sector"]) for r in read_csv("phoenix_people.csv")}
+def _people() -> dict[str, tuple[Role, ...]]:
+    """Named people -> their dated roles, latest first (data/phoenix_people.csv, from PETRARCH2's
+    Phoenix file, whose CountryInfo roles say whom an office holder acted for and when)."""
+    out: dict[str, tuple[Role, ...]] = {}
+    for r in read_csv("phoenix_people.csv"):
+        roles = [tuple(x.split(":")) for x in (r.get("roles") or "").split()]
+        latest = (r["country"], r["sector"], "", "")
+        out[r["name"]] = (latest, *(x for x in roles if len(x) == 4))  # type: ignore[misc]
+    return out
+
+
+def role_on(roles: tuple[Role, ...], day: str | None) -> tuple[str, str]:
+    """(country, sector) of the role held on `day` (an ISO date): the dated role that covers it (the
+    most recent appointment if several do), else the entry's undated role (Phoenix's "otherwise",
+    e.g. ELI between offices), else the latest role, which is also the answer without a date."""
+    if day:
+        held = [r for r in roles[1:] if (r[2] or r[3]) and (not r[2] or r[2] <= day) and (not r[3] or day <= r[3])]
+        if held:
+            best = max(held, key=lambda r: r[2])
+            return best[0], best[1]
+        undated = [r for r in roles[1:] if not r[2] and not r[3]]
+        if undated:
+            return undated[0][0], undated[0][1]
+    return roles[0][0], roles[0][1]
 
 
 def _slug(text: str) -> str:
@@ -549,6 +574,14 @@ class ActorsComponent:
                     and t.head.lower_ == "of" and cand.get(t.head.head.i) in ("title", "institution", "person"):
                 return None  # "President ... of Turkey": part of the title
         hi = self._head_info(t) if kind in ("institution", "title", "group") else None
+        if hi is not None and hi.get("kind") == "group" and t.dep_ in ("compound", "nmod", "amod") \
+                and t.head.i > i and t.head.i not in cand and t.tag_ in ("NN", "NNP", "JJ") \
+                and not any(x.i < i and (x.ent_type_ in ("NORP", "GPE", "ORG") or x.pos_ == "PROPN" or x.i in matches)
+                            for x in t.head.subtree):
+            # "a refugee camp", "a migrant camp": a kind of place or thing, not a party; with a party
+            # named in the phrase ("the Cambodian refugee camp", "Kampuchean guerrilla camps") its
+            # people are one (CAMEO/PLOVER code them as the target)
+            return None
         needs_ante = False
         if hi is not None and t.lower_ in _NEEDS_MOD \
                 and not any(c.dep_ in _MOD_DEPS | {"nummod"} for c in t.lefts) \
@@ -644,7 +677,15 @@ class ActorsComponent:
                 if men.kind == "person" and men.info.get("country") is None and country:
                     men.info["country"] = country["country"]
             men.extras.pop("_hi", None)
-            if men.info and not men.info.get("country"):
+            if men.info and men.kind == "person" and men.extras.get("country_from") == "context":
+                owner = self._possessor_country(doc, men, matches)
+                if owner is not None:  # "Mauritania 's President Mohamed Ould Abdel Aziz": the text says
+                    men.info["country"] = owner
+                    men.extras.pop("country_from", None)
+            if men.info and (not men.info.get("country") or men.kind == "person"
+                             and men.extras.get("country_from") == "context"):
+                # a named office holder acts for the country they held office for on the article's
+                # date ("President Hassan Rouhani" in a SANA article is Iran's), not the text's country
                 self._known_person(doc, men)
             if men.info and men.info.get("country") and any(doc[j].lower_ == "ethnic" for j in range(men.start, men.head)):
                 self._residence(doc, men, matches)
@@ -873,9 +914,22 @@ class ActorsComponent:
         men.info = {"name": name, "country": c, "sector": sector, "entity": entity}
 
     @staticmethod
+    def _possessor_country(doc: Doc, men: Mention, matches: dict) -> str | None:
+        """The country named as the possessor of a phrase that left it out ("Japan 's Prime Minister
+        Shinzo Abe", where the phrase starts at the title)."""
+        for j in range(men.start, men.end):
+            for k in doc[j].children:
+                m = matches.get(k.i)
+                if k.dep_ == "poss" and k.i < men.start and m is not None and m[2]["match"] in ("country", "demonym"):
+                    return m[2]["country"]
+        return None
+
+    @staticmethod
     def _known_person(doc: Doc, men: Mention) -> None:
         """A named person with no country word gets the country the Phoenix actor dictionary says
-        they act for ("Vice-President Moody Awori" -> KEN), and its sector if none was read."""
+        they act for on the article's date ("Vice-President Moody Awori" -> KEN; Mohamed ElBaradei is
+        the UN's in 2005 and Egypt's in 2013), and the sector of that role unless a title said one.
+        The dictionary beats the country of the document context, which a bare title would take."""
         toks = [doc[j] for j in range(men.start, men.end)]
         known = None
         for k in range(len(toks) - 1):  # the longest run of proper nouns ending the phrase, titles dropped
@@ -887,8 +941,10 @@ class ActorsComponent:
                 if known is not None:
                     break
         if known is not None:
-            men.info["country"] = known[0]
-            men.info["sector"] = men.info.get("sector") or known[1] or None
+            day = (meta(doc).get("published") or "")[:10] or None
+            country, sector = role_on(known, day)
+            men.info["country"] = country
+            men.info["sector"] = men.info.get("sector") or sector or None
             men.extras["country_from"] = "dictionary"
 
     def _code_person(self, doc: Doc, men: Mention, country: str | None, sector: str | None,

@@ -62,6 +62,11 @@ LOCATION_NOUNS = {"countryside", "area", "region", "province", "outskirts", "sub
                   "city", "town", "village", "border", "capital", "governorate", "neighbourhood",
                   "neighborhood", "part", "north", "south", "east", "west", "centre", "center", "enclave", "camp",
                   "pocket", "outskirt", "vicinity", "port"}
+# entity types that name an amount or a moment, never a party ("On Nov. 2, X called Y" parsed with
+# "Nov" as the object; "donated USD1 million to"; "by 5 a.m."); CARDINAL stays ("killed five")
+NON_PARTY_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
+# where moved forces go or come from ("withdrew troops from X", "sent troops to X", "deployed into X")
+MOVE_PREPS = {"to", "into", "from", "in"}
 BACKGROUND = {"after", "following", "before", "since", "despite", "amid", "amidst", "until", "while", "when",
               "over", "because", "as", "during"}
 CASUALTY_NUM = re.compile(r"^\d[\d,]*$")
@@ -95,6 +100,7 @@ class Lexicon:
     strike_military: set[str] = field(default_factory=set)
     mode_cues: dict[str, str] = field(default_factory=dict)
     instruments: set[str] = field(default_factory=set)
+    party_nouns: set[str] = field(default_factory=set)
     light_verbs: set[str] = field(default_factory=set)
     counter_verbs: set[str] = field(default_factory=set)
     modality: dict[str, set[str]] = field(default_factory=dict)
@@ -151,6 +157,11 @@ class Lexicon:
         lex.threaten_modes = dict(data.get("threaten_modes") or {})
         lex.counter_verbs = {w.split()[0] for w in data.get("counter_verbs") or []}
         lex.instruments = {str(w).split()[-1] for w in data.get("instrument_nouns") or []}
+        # nouns of people and bodies (the actors layer's head nouns, kind group or institution): as the
+        # object of an act they name a party even unmodified ("deported children", "investigations
+        # against hundreds of banks"), which the actors layer leaves out for want of an owner
+        lex.party_nouns = {str(w).lower() for r in read_yaml("lexicons/actor_patterns.yaml")["heads"]
+                           if r.get("kind") in ("group", "institution") for w in r["words"]}
         lex.denial_verbs = {w.split()[0] for w in data.get("denial_verbs") or []}
         lex.denial_objects = set(data.get("denial_objects") or [])
         lex.cyber_objects = set(data.get("cyber_objects") or [])
@@ -218,6 +229,14 @@ class Cand:
 
 def _lem(t: Token) -> str:
     return t.lemma_.lower()
+
+
+def _dative(k: Token) -> list[Token]:
+    """The receiver(s) a 'dative' dependent names: itself ("gave Syria aid"), or, when the parser
+    hangs the preposition as the dative ("gives equipment to Nicaragua"), its object."""
+    if k.pos_ == "ADP":
+        return [g for g in k.children if g.dep_ == "pobj"]
+    return [k]
 
 
 def _conjuncts(t: Token) -> list[Token]:
@@ -345,7 +364,7 @@ class EventsComponent:
                 y.dep_ in ("poss", "compound", "amod") and ctx.actor_at(y) is not None for y in x.children)
 
         for k in tok.children:
-            if k.dep_ == "dative" and party(k):
+            if k.dep_ == "dative" and any(party(g) for g in _dative(k)):
                 return entry
             if k.dep_ == "prep" and k.lower_ in ("to", "for") and any(
                     g.dep_ == "pobj" and party(g) for g in k.children):
@@ -577,7 +596,7 @@ class EventsComponent:
     def _prep_objs(self, t: Token, preps: set[str]) -> list[Token]:
         out = []
         for k in t.children:
-            if k.dep_ in ("prep", "agent") and k.lower_ in preps:
+            if (k.dep_ in ("prep", "agent") or k.dep_ == "dative" and k.pos_ == "ADP") and k.lower_ in preps:
                 out += [g for g in k.children if g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME")]
             elif k.dep_ == "prt" and k.lower_ in preps:  # "called on X" parsed as a particle
                 out += [g for g in t.children if g.dep_ == "dobj"]
@@ -597,7 +616,8 @@ class EventsComponent:
             if passive:
                 recips = [k for k in t.children if k.dep_ == "nsubjpass"]
             else:
-                recips = [k for k in t.children if k.dep_ in ("dobj", "dative") and k.i not in c.consumed]
+                recips = [g for k in t.children if k.dep_ in ("dobj", "dative") and k.i not in c.consumed
+                          for g in (_dative(k) if k.dep_ == "dative" else [k])]
             kept = self._given_to(recips + self._prep_objs(t, {"to"}), ctx)
             recips = [r for r in recips if r in kept]
             recips += self._prep_objs(t, rp)
@@ -656,12 +676,64 @@ class EventsComponent:
                         actors = self._subject(h)[0]
                     if c.light is not None:
                         recips += self._prep_objs(h, rp)
-                        recips += [k for k in h.children if k.dep_ == "dative"]
+                        recips += [g for k in h.children if k.dep_ == "dative" for g in _dative(k)]
                 if _lem(h) in self.lex.counter_verbs and not any(
                         ctx.actor_at(x) is not None for r in recips for x in [r] + _near(r, 2)):
                     recips = self._subject(h)[0]
         c.actors = [x for a in actors for x in _conjuncts(a)]
         c.recipients = [x for r in recips for x in _conjuncts(r) if x not in c.actors]
+        if c.kind == "verb" and c.type not in ("ASSAULT", "COERCE"):
+            self._moved_forces(c, ctx)
+
+    def _moved_forces(self, c: Cand, ctx: _DocContext) -> None:
+        """"withdrew its troops from Syria", "is deploying 300 troops to Mali": the actor's own forces
+        are the theme of the move, not a party to it; the place they go to or leave is (CAMEO codes
+        the withdrawal or deployment as directed at it)."""
+        themes = [r for r in c.recipients if r.dep_ == "dobj" and r.head.i == c.tok.i and self._own_forces(r, c, ctx)]
+        if not themes:
+            return
+        dest = [x for x in self._prep_objs(c.tok, MOVE_PREPS) if x.ent_type_ not in NON_PARTY_ENTS]
+        for th in themes:  # "troops to Uganda" parsed on the noun
+            dest += [x for x in self._prep_objs(th, MOVE_PREPS) if x.ent_type_ not in NON_PARTY_ENTS]
+        if not dest:  # "mobilized troops for a battle against X": whom the forces are moved against
+            dest = self._against(c.tok)
+        owned = all(any(k.dep_ == "poss" and k.lower_ in PRONOUNS for k in th.children) for th in themes)
+        if not dest and not owned:
+            return
+        gone = {x.i for th in themes for x in _conjuncts(th)}
+        c.recipients = [r for r in c.recipients if r.i not in gone]
+        c.recipients += [x for d in dest for x in _conjuncts(d) if x not in c.recipients and x not in c.actors]
+
+    @staticmethod
+    def _against(t: Token, depth: int = 4) -> list[Token]:
+        """The object of the first 'against' below t, not entering other clauses: the opponent a
+        purpose phrase names ("for a battle against X", "to move against X")."""
+        frontier = [t]
+        for _ in range(depth):
+            nxt = []
+            for h in frontier:
+                for k in h.children:
+                    if k.dep_ in ("ccomp", "relcl", "parataxis", "nsubj", "nsubjpass", "punct"):
+                        continue
+                    if k.dep_ == "prep" and k.lower_ == "against":
+                        return [g for g in k.children if g.dep_ == "pobj"]
+                    nxt.append(k)
+            frontier = nxt
+        return []
+
+    @staticmethod
+    def _own_forces(r: Token, c: Cand, ctx: _DocContext) -> bool:
+        """A military noun phrase that names no other party: "its troops", "300 troops", "peacekeepers"
+        (not "Ukrainian forces", "the Philippines army", "Hamas fighters")."""
+        sp = ctx.actor_at(r)
+        info = (sp._.ew_actor or {}) if sp is not None else {}
+        if info.get("sector") != "MIL":
+            return False
+        own = {(ctx.actor_at(a)._.ew_actor or {}).get("country") for a in c.actors if ctx.actor_at(a) is not None}
+        if info.get("country") and info.get("country") in own:
+            return True
+        return not any(x.ent_type_ in ("NORP", "GPE", "ORG") or x.pos_ == "PROPN"
+                       for x in r.subtree if x.i < r.i and x.dep_ != "poss" or x.dep_ == "poss" and x.lower_ not in PRONOUNS)
 
     def _negation_verb(self, t: Token) -> Token | None:
         """The verb whose negation negates a noun trigger: the verb it is the object of ("did not
@@ -693,7 +765,7 @@ class EventsComponent:
     def _late_recipients(self, c: Cand, ctx: _DocContext) -> None:
         """Recipients from weaker evidence, added once the events of a sentence are settled (so they
         never decide whether an event is kept)."""
-        if any(ctx.resolvable(r) for r in c.recipients):
+        if any(ctx.resolvable(r) or ctx.party_noun(r) for r in c.recipients):
             return
         owners = [o for r in c.recipients if (o := ctx.owner(r)) is not None and o not in c.actors]
         if owners:  # "rejected a U.S. request", "denounced Serbia's crackdown": the party behind the thing
@@ -821,7 +893,7 @@ class EventsComponent:
                     seen.add(k.i)
                     nxt.append(k)
                     if k.dep_ in ("dobj", "dative") and k.i not in c.consumed:
-                        targets = [k]
+                        targets = _dative(k) if k.dep_ == "dative" else [k]
                     elif k.dep_ == "prep" and k.lower_ in preps:
                         targets = [g for g in k.children if g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME")]
                         seen.update(g.i for g in targets)
@@ -1070,6 +1142,9 @@ class EventsComponent:
             for b in cands:
                 if b is a or b.suppressed or b.type != a.type or not a.tok.is_ancestor(b.tok):
                     continue
+                if a.kind == "noun" and any(x.i == a.tok.i for x in b.actors):
+                    # "an attack that killed five": the relative clause's subject is the act itself
+                    b.actors, b.own_actor = [], False
                 if b.kind == "noun" and any(x.i == b.tok.i for x in a.actors):
                     # "an air strike by the coalition killed 12": the verb's subject is the act itself,
                     # whose own actor is the verb's
@@ -1209,6 +1284,10 @@ class _DocContext:
         return any(x.dep_ in ("poss", "compound", "amod", "nmod", "pobj", "appos") and self.actor_at(x) is not None
                    for x in _near(t, 2))
 
+    def party_noun(self, t: Token) -> bool:
+        """An unowned noun of people or bodies ("children", "two homeguards"): a party as a recipient."""
+        return t.pos_ == "NOUN" and t.lower_ in self.lex.party_nouns
+
     def resolve(self, t: Token, role: str) -> Span | None:
         """The actor span a role head points to, found or (for a name-like head) made."""
         if t.idx < self.dateline_end:
@@ -1228,11 +1307,11 @@ class _DocContext:
                     return sp
                 if x.dep_ == "poss" and x.lower_ in PRONOUNS:
                     return self._antecedent(x)
-        made = self._make(t)
+        made = self._make(t, role)
         if made is None:  # "thousands of Iraqi Kurds", "leaders of the opposition coalition"
             for x in near:
                 if (x.dep_ == "pobj" and x.head.lower_ == "of" and x.head.head.i == t.i) or x.dep_ == "appos":
-                    made = self._make(x)
+                    made = self._make(x, role)
                     if made is not None:
                         break
         return made
@@ -1249,11 +1328,14 @@ class _DocContext:
                                 return self.resolve(g, role)
         return None
 
-    def _make(self, t: Token) -> Span | None:
+    def _make(self, t: Token, role: str = "actor") -> Span | None:
         """A new actor span for a name-like role head the actors layer did not cover."""
+        if t.ent_type_ in NON_PARTY_ENTS or t.i in self.time_tok:
+            return None  # an amount or a moment tagged as a proper noun ("Nov", "USD1")
         named = t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
         named = named or any(x.dep_ in ("amod", "compound", "poss") and (
             x.ent_type_ in ("NORP", "GPE", "ORG") or x.pos_ == "PROPN") for x in t.lefts)
+        named = named or (role == "recipient" and self.party_noun(t))
         if not named:
             return None
         place = self.place_tok.get(t.i)
