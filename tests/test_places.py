@@ -370,3 +370,16 @@ def test_a_town_named_after_another_name_is_not_a_place_inside_it(pnlp):
                 "Rangel, D-N.Y., spoke at the University of Wisconsin-Milwaukee.", nlp=pnlp).to_dict()
     texts = {p["text"] for p in d["places"]}
     assert {"Vancouver", "Africa", "N.Y.", "Milwaukee"} <= texts and "Metro" not in texts, texts
+
+
+def test_spellings_beside_type_words_and_the_town_of_a_unit(pnlp):
+    # "Sa'ada province" is Sa'dah (a transliteration, beside a type word); "the town of Deir al-Balah" keeps
+    # the unit of its name when the gazetteer has no town; Sistan-Baluchistan is Iran's province
+    d = analyse("Airstrikes hit a market in Sa'ada province in Yemen. Five died in the central Gaza town of "
+                "Deir al-Balah. Iranians protested in Sistan-Baluchistan and in Zahedan, capital of the "
+                "south-eastern Sistan and Baluchestan province.", nlp=pnlp).to_dict()
+    places = {p["text"]: p for p in d["places"]}
+    assert places["Sa'ada"]["country"] == "YEM", places.keys()
+    assert places["Deir al-Balah"]["country"] == "PSE" and places["Deir al-Balah"]["lat"] is not None
+    assert places["Sistan-Baluchistan"]["country"] == "IRN"
+    assert all(p["country"] == "IRN" for p in d["places"] if "Baluch" in p["text"]), places

@@ -311,13 +311,13 @@ class PlacesComponent:
                 continue
             j, cands = found
             span = doc[i:j]
-            # a capitalised name the tagger did not mark runs on past the match ("Human Rights Watch said")
-            before, after = self._in_name(span)
+            # a capitalised name the tagger did not mark runs into the match ("National Unity Government")
+            before = self._after_name(span)
             if cands and self._plausible(span, cands):
                 org = span.start in self._in_org and span.end in self._in_org
                 out.append(Mention(span.start_char, span.end_char, span.text, "gazetteer", cands=cands,
                                    kind="demonym" if all(c["_kind"] == "demonym" for c in cands) else "toponym",
-                                   weak=org or before or after,
+                                   weak=org or before,
                                    lead=not before))
                 for k in range(i, j):
                     taken[k] = True
@@ -331,32 +331,36 @@ class PlacesComponent:
         for size in range(n - 1, 0, -1):
             for i in range(0, n - size + 1):
                 sub = span[i:i + size]
-                if not (sub[0].is_title or sub[0].is_upper) or sub[-1].is_punct or sub[0].is_stop:
+                if not (_cap(sub[0]) or sub[0].is_upper) or sub[-1].is_punct or sub[0].is_stop:
                     continue
-                cands = self._places_for(sub.text, fuzzy=False, by_key=False)
-                if not all(self._generic(t) for t in span[:i]) and not self._notable(cands):
+                # a transliteration's spelling only beside type words ("Sa'ada province" is Sa'dah's)
+                plain = all(self._generic(t) for t in (*span[:i], *span[i + size:]))
+                cands = self._places_for(sub.text, fuzzy=False, by_key=plain)
+                if not all(self._generic(t) for t in span[:i]) and span[i - 1].lower_ != "of" \
+                        and not self._notable(cands):
                     # "Tudun Biri" is not Biri, "Al-Ahli al-Arabi" not Arabi: a small place needs its whole
-                    # name; a name after it is another's ("Henderson County Jail", "Metro Nashville" are fine)
+                    # name; a name after it or "of" before it is another's ("Henderson County Jail", "Port of
+                    # Los Angeles" are fine)
                     continue
                 if cands:
                     return sub, cands
         return span, []
 
-    def _in_name(self, span: Span) -> tuple[bool, bool]:
-        """Whether a gazetteer match is part of a longer capitalised name: (a proper name before it, one
-        after it), type and unit words aside ("Kharkiv Oblast" is Kharkiv's; "Human Rights Watch" no one's)."""
+    def _after_name(self, span: Span) -> bool:
+        """Whether a gazetteer match comes after another proper name inside one capitalised name ("National
+        Unity Government", "Al-Ahli al-Arabi"), type, unit and qualifier words aside ("Far North Queensland")."""
         doc = span.doc
 
         def name_word(t) -> bool:
             return ((t.is_title or t.is_upper) and not t.is_punct and not t.like_num and not t.is_stop
                     and not self._generic(t))
 
-        def joined(i: int, step: int) -> bool:
+        def joined(i: int) -> bool:
             """A name word next to the match, or across an Arabic article ("Al-Ahli al-Arabi"); not across
             "of" ("University of Kentucky") nor a bare hyphen ("Wisconsin-Milwaukee", "D-N.Y.")."""
             article = False
             for k in range(3):
-                if not 0 <= i < len(doc) or (doc[i].is_sent_start and step > 0):
+                if i < 0:
                     return False
                 t = doc[i]
                 if _ARTICLE_PREFIX.match(t.text):
@@ -365,12 +369,12 @@ class PlacesComponent:
                     return k == 0 or article
                 elif t.text != "-" or t.whitespace_:
                     return False
-                i += step
+                if t.is_sent_start:
+                    return False
+                i -= 1
             return False
 
-        before = not doc[span.start].is_sent_start and joined(span.start - 1, -1)
-        after = joined(span.end, 1)
-        return before, after
+        return not doc[span.start].is_sent_start and joined(span.start - 1)
 
     def _generic(self, t) -> bool:
         """A word that may stand beside a place's name inside a longer name of that place: a type or unit
@@ -631,7 +635,8 @@ class PlacesComponent:
                     m.cands, m.admin_only = admin, True
             after = full_text[m.end:m.end + 8].lower()
             if len(before) >= 2 and before[-1] == "of" and before[-2] in ("town", "village", "city"):
-                m.cands = [c for c in m.cands if (c.get("feature_code") or "PPL").startswith("PPL")]
+                # "the town of Deir al-Balah": the town, or the unit of its name when the gazetteer has no town
+                m.cands = [c for c in m.cands if (c.get("feature_code") or "PPL").startswith("PPL")] or m.cands
             elif (re.match(r" (?:city|town)\b", after) and not re.match(r" (?:city|town) of\b", full_text[m.end:m.end + 12])
                   or re.search(r"\s(?:city|town)$", m.text.lower())):  # not "the Hunan city of Yueyang"
                 towns = [c for c in m.cands if (c.get("feature_code") or "PPL").startswith("PPL")]
