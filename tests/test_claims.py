@@ -406,3 +406,19 @@ def test_component_keeps_no_per_document_state(nlp):
     next(analyse_many([Article(text='"We will not stop," the minister said on Monday.', id="s")], nlp=nlp))
     assert {k: id(v) for k, v in vars(comp).items()} == before
     assert not any(isinstance(v, Doc | Span) for v in vars(comp).values())
+
+
+def test_a_reduced_passive_of_belief_is_no_claim_by_its_noun(nlp):
+    # issue 13: "Gunmen suspected to be bandits ... attacked" made the gunmen a speaker and the attack alleged
+    claims = _claims(nlp, "Gunmen suspected to be bandits on Sunday attacked St. Francis Catholic Church in "
+                          "Owo, killing over 50 members of the congregation.")
+    assert not any(c["cue"]["text"] == "suspected" for c in claims), claims
+    claims = _claims(nlp, "Police suspected that the gunmen were bandits.")
+    assert any(c["cue"]["text"] == "suspected" and c["speaker"]["text"] == "Police" for c in claims)
+
+
+def test_a_verb_coordinated_with_the_cue_is_not_its_content(nlp):
+    text = ("The villagers were observing Maulud celebration and were mistakenly killed and many others "
+            "injured following a military drone attack.")
+    for c in _claims(nlp, text):
+        assert "killed" not in c["content_text"], c

@@ -339,3 +339,47 @@ def test_one_name_before_a_plural_unit_word_is_no_list(pnlp):
     places = {p["text"]: p for p in d["places"]}
     assert places["Athens"]["feature_code"] != "ADM2", places["Athens"]
     assert places["Barrow"]["feature_code"] == "ADM2" and places["Barrow"]["admin1"] == "Georgia"
+
+
+def test_a_village_the_gazetteer_lacks_keeps_its_whole_name_and_province(pnlp):
+    # issue 13: "Tudun Biri" was read as Biri (a town abroad), "Pazigyi Village" as a place called Village
+    d = analyse("The drone strike hit Tudun Biri village, Kaduna State, late Sunday. A second air strike hit "
+                "Pazigyi Village, Kanbalu Township, Sagaing Region. In the village of Hroza, Kupiansk district, "
+                "Kharkiv region, a missile killed 51 people.", nlp=pnlp).to_dict()
+    places = {p["text"]: p for p in d["places"]}
+    assert "Biri" not in places and "Village" not in places, places.keys()
+    assert places["Tudun Biri"]["geonameid"] is None and places["Tudun Biri"]["admin1"] == "Kaduna"
+    assert places["Pazigyi Village"]["country"] == "MMR" and places["Pazigyi Village"]["admin1"] == "Sagaing"
+    assert places["Hroza"]["country"] == "UKR" and places["Hroza"]["geonameid"] is None
+
+
+def test_names_of_bodies_hold_no_place_but_their_country(pnlp):
+    # an armed group, an outlet, a hospital's name: not Rapid City, not Ål or Arabi
+    d = analyse("Witnesses said the feared Rapid Support Forces had surrounded hospitals. Al Jazeera reported "
+                "the blast at the Al-Ahli al-Arabi hospital in Gaza City. Later the U.S. Senate voted, and "
+                "Human Rights Watch said the National Unity Government office was hit.", nlp=pnlp).to_dict()
+    texts = [p["text"] for p in d["places"]]
+    assert "Gaza City" in texts and "U.S." in texts, texts
+    for bad in ("Rapid", "Al", "Arabi", "Al Jazeera", "Unity"):
+        assert bad not in texts, texts
+
+
+def test_a_town_named_after_another_name_is_not_a_place_inside_it(pnlp):
+    # "Metro Vancouver" and "Sub-Saharan Africa" keep their place; "D-N.Y." and "Wisconsin-Milwaukee" both
+    d = analyse("Metro Vancouver officials said. Peacekeepers serve in Sub-Saharan Africa. Rep. Charles "
+                "Rangel, D-N.Y., spoke at the University of Wisconsin-Milwaukee.", nlp=pnlp).to_dict()
+    texts = {p["text"] for p in d["places"]}
+    assert {"Vancouver", "Africa", "N.Y.", "Milwaukee"} <= texts and "Metro" not in texts, texts
+
+
+def test_spellings_beside_type_words_and_the_town_of_a_unit(pnlp):
+    # "Sa'ada province" is Sa'dah (a transliteration, beside a type word); "the town of Deir al-Balah" keeps
+    # the unit of its name when the gazetteer has no town; Sistan-Baluchistan is Iran's province
+    d = analyse("Airstrikes hit a market in Sa'ada province in Yemen. Five died in the central Gaza town of "
+                "Deir al-Balah. Iranians protested in Sistan-Baluchistan and in Zahedan, capital of the "
+                "south-eastern Sistan and Baluchestan province.", nlp=pnlp).to_dict()
+    places = {p["text"]: p for p in d["places"]}
+    assert places["Sa'ada"]["country"] == "YEM", places.keys()
+    assert places["Deir al-Balah"]["country"] == "PSE" and places["Deir al-Balah"]["lat"] is not None
+    assert places["Sistan-Baluchistan"]["country"] == "IRN"
+    assert all(p["country"] == "IRN" for p in d["places"] if "Baluch" in p["text"]), places

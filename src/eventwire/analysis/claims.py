@@ -611,6 +611,11 @@ class ClaimsComponent:
             speaker = pobj[0] if pobj else None
         if speaker is None and not passive:
             speaker = self._inverted_subject(tok)
+        if cue.args == "cognition" and tok.tag_ == "VBN" and not passive and speaker is not None \
+                and speaker.i < tok.i and not any(c.dep_ in ("aux", "auxpass") for c in tok.children):
+            # "Gunmen suspected to be bandits attacked ...": a participle without an auxiliary after its
+            # noun is a reduced passive the parser read as a finite verb; the noun is suspected, not suspecting
+            return None
         # the model may license a belief verb with an object ("see X as Y", "feel affection for"),
         # never one without a named subject ("you'd think")
         if not self._licensed(tok, cue, speaker, passive) and not (
@@ -951,7 +956,10 @@ class ClaimsComponent:
             sent = self._sent_of(tok)
             e = sent.end_char
             s = doc[r1 + 1].idx if r1 + 1 < len(doc) else e
-            if sum(1 for t in doc[r1 + 1:sent.end] if t.pos_ in ("VERB", "AUX")) and \
+            # a verb coordinated with the cue is its subject's second deed, not what was said ("were
+            # observing Maulud celebration and were mistakenly killed")
+            own = {t.i for c in kids if c.dep_ == "conj" for t in c.subtree}
+            if sum(1 for t in doc[r1 + 1:sent.end] if t.pos_ in ("VERB", "AUX") and t.i not in own) and \
                     sent.end - r1 > 5:
                 return self._extend_quotes(*_trim(text, s, e), quotes, tok)
         if any(c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)

@@ -59,11 +59,17 @@ _DIR_WORDS = r"(?:north|south|east|west|northeast|northwest|southeast|southwest)
 # the words between a place the gazetteer lacks and a later place that holds it: "X, Syria",
 # "X village in the eastern countryside of Deir Ezzor", "X in central Mali", "X, near the town of Y"
 _HELD_BY = re.compile(
-    r"^(?:\s*,)?\s*(?:(?:village|town|city|area|district|neighbou?rhood|camp|locality|settlement|suburb)\s+)?"
+    r"^(?:\s+(?:village|town|area|neighbou?rhood|camp|locality|settlement|suburb)(?=\s*,))?"
+    r"(?:\s*,)?\s*(?:(?:village|town|city|area|district|neighbou?rhood|camp|locality|settlement|suburb)\s+)?"
     rf"(?:(?P<prep>in|inside|near|outside|close\s+to|(?:\d[\d.,]*\s*(?:km|kilomet(?:re|er)s?|miles?)\s+)?(?:{_DIR_WORDS})\s+of)\s+)?"
     r"(?:the\s+)?(?:(?:town|city|village|capital|province|region|governorate|state|district)\s+of\s+)?"
     rf"(?:(?:{_DIR_WORDS})\s+)?(?:{_UNIT_WORDS}\s+of\s+)?$", re.I)
 _UNIT_CODES = ("PCLI", "ADM1", "ADM2")
+# the population a town named only as the first word of an organisation's name needs to be read as a place
+WEAK_MIN_POP = 20_000
+# a unit word right after a name: the name is used as the unit's ("Kupiansk district")
+_UNIT_AFTER = re.compile(r"\s+(?:countryside|province|governorate|region|district|county|state|oblast|township|"
+                         r"prefecture|local\s+government\s+area)\b", re.I)
 # a plural unit word after a list of names, and its singular as GeoNames spells units ("Henry County");
 # not "departments", which after US town names are their fire or police departments
 _UNIT_SINGULAR = {"counties": "County", "parishes": "Parish", "provinces": "Province", "districts": "District",
@@ -87,6 +93,7 @@ class Mention:
     kind: str = "toponym"
     admin_only: bool = False
     weak: bool = False  # named only inside an organisation's name ("Columbia University")
+    lead: bool = True   # inside a name, its first words or after "of" ("University of Kentucky")
     cands: list[dict] = field(default_factory=list)
     best: dict | None = None
     score: float = 0.0
@@ -137,7 +144,8 @@ def _prior(p: dict) -> float:
 
 
 def _actor_names() -> frozenset[str]:
-    """Normalised aliases of the named actors (armed groups, bodies, office holders): not places."""
+    """Normalised aliases of the named actors (armed groups, bodies, office holders) and of the
+    registry's news outlets: not places."""
     try:
         data = read_yaml("actors.yaml") or {}
     except FileNotFoundError:
@@ -147,6 +155,11 @@ def _actor_names() -> frozenset[str]:
         for a in [e.get("name"), *(e.get("aliases") or [])]:
             if a:
                 out.add(norm(str(a)))
+    # the outlet registry's names: "Al Jazeera", "IRNA" and "Amaq" name news outlets, not places
+    for row in read_csv("outlets.csv"):
+        for a in [row.get("name"), *(row.get("aliases") or "").split("|")]:
+            if a and len(a) > 3:
+                out.add(norm(a))
     return frozenset(out)
 
 
@@ -204,6 +217,7 @@ class PlacesComponent:
         self._place_tokens: set[int] = set()
         self.w_country, self.w_admin = 0.45, 0.3
         self._in_org: set[int] = set()
+        self._in_actor: set[int] = set()
         self.skip = {r["word"].lower() for r in read_csv("places_stopwords.csv")}
         # month and weekday abbreviations ("Nov.", "Wed.") are never places: the times layer's list
         times = read_yaml("lexicons/time_expressions.yaml")
@@ -214,6 +228,10 @@ class PlacesComponent:
         self.titles, self.streets, self.features = words["title"], words["street"], words["feature"]
         self.settlements, self.locatives = words["settlement"], words["locative"]
         self.speech = words["speech"]
+        # words that may stand around a known name inside a longer place name ("Far North Queensland",
+        # "Sichuan province"); a place-type word alone ("Village", "Region") names no place
+        self.modifiers = words["modifier"]
+        self.unit_words = ADMIN_SUFFIXES | self.settlements
         self._speakers: set[str] = set()
         self.actor_names = _actor_names()
         self.w_spatial, self.temperature, self.plausible, self.w_fame = 0.6, 0.1, 0.5, 0.7
@@ -228,6 +246,8 @@ class PlacesComponent:
     def _places_for(self, surface: str, fuzzy: bool, by_key: bool = True) -> list[dict]:
         if surface.lower().rstrip(".") in self.skip:  # "Nov." as "Nov"
             return []
+        if surface.lower() in self.unit_words or surface.lower() in self.modifiers or _ARTICLE_PREFIX.match(surface):
+            return []  # "Pazigyi Village", "Metro Vancouver", "Al-Ahli": a type word or a qualifier is no name
         hits = self.gaz.lookup(surface)
         if not by_key:
             hits = tuple(h for h in hits if not h[2])
@@ -279,6 +299,10 @@ class PlacesComponent:
                 if span.text in self._persons:
                     continue
                 cands = self._places_for(span.text, fuzzy=False, by_key=False)
+                if i in self._in_org:
+                    cands = self._own_names(span.text, cands)  # "Hamid Karzai ... Airport" is not Isparta
+                if i in self._in_actor:
+                    cands = [c for c in cands if c.get("feature_code") in ("PCLI", "ADM1")]
                 if cands:
                     found = (j, cands)
                     break
@@ -287,10 +311,14 @@ class PlacesComponent:
                 continue
             j, cands = found
             span = doc[i:j]
-            if self._plausible(span, cands):
+            # a capitalised name the tagger did not mark runs into the match ("National Unity Government")
+            before = self._after_name(span)
+            if cands and self._plausible(span, cands):
+                org = span.start in self._in_org and span.end in self._in_org
                 out.append(Mention(span.start_char, span.end_char, span.text, "gazetteer", cands=cands,
                                    kind="demonym" if all(c["_kind"] == "demonym" for c in cands) else "toponym",
-                                   weak=span.start in self._in_org and span.end in self._in_org))
+                                   weak=org or before,
+                                   lead=not before))
                 for k in range(i, j):
                     taken[k] = True
             i = j
@@ -303,12 +331,70 @@ class PlacesComponent:
         for size in range(n - 1, 0, -1):
             for i in range(0, n - size + 1):
                 sub = span[i:i + size]
-                if not (sub[0].is_title or sub[0].is_upper) or sub[-1].is_punct or sub[0].is_stop:
+                if not (_cap(sub[0]) or sub[0].is_upper) or sub[-1].is_punct or sub[0].is_stop:
                     continue
-                cands = self._places_for(sub.text, fuzzy=False, by_key=False)
+                # a transliteration's spelling only beside type words ("Sa'ada province" is Sa'dah's)
+                plain = all(self._generic(t) for t in (*span[:i], *span[i + size:]))
+                cands = self._places_for(sub.text, fuzzy=False, by_key=plain)
+                if not all(self._generic(t) for t in span[:i]) and span[i - 1].lower_ != "of" \
+                        and not self._notable(cands):
+                    # "Tudun Biri" is not Biri, "Al-Ahli al-Arabi" not Arabi: a small place needs its whole
+                    # name; a name after it or "of" before it is another's ("Henderson County Jail", "Port of
+                    # Los Angeles" are fine)
+                    continue
                 if cands:
                     return sub, cands
         return span, []
+
+    def _after_name(self, span: Span) -> bool:
+        """Whether a gazetteer match comes after another proper name inside one capitalised name ("National
+        Unity Government", "Al-Ahli al-Arabi"), type, unit and qualifier words aside ("Far North Queensland")."""
+        doc = span.doc
+
+        def name_word(t) -> bool:
+            return ((t.is_title or t.is_upper) and not t.is_punct and not t.like_num and not t.is_stop
+                    and not self._generic(t))
+
+        def joined(i: int) -> bool:
+            """A name word next to the match, or across an Arabic article ("Al-Ahli al-Arabi"); not across
+            "of" ("University of Kentucky") nor a bare hyphen ("Wisconsin-Milwaukee", "D-N.Y.")."""
+            article = False
+            for k in range(3):
+                if i < 0:
+                    return False
+                t = doc[i]
+                if _ARTICLE_PREFIX.match(t.text):
+                    article = True
+                elif name_word(t):
+                    return k == 0 or article
+                elif t.text != "-" or t.whitespace_:
+                    return False
+                if t.is_sent_start:
+                    return False
+                i -= 1
+            return False
+
+        return not doc[span.start].is_sent_start and joined(span.start - 1)
+
+    def _generic(self, t) -> bool:
+        """A word that may stand beside a place's name inside a longer name of that place: a type or unit
+        word, a direction, a connector, a lower-case word or punctuation, not another proper name."""
+        low = t.lower_
+        return (t.is_punct or not (t.is_title or t.is_upper) or low in self.unit_words or low in self.features
+                or low in _DIRECTIONS or low in _CONNECT or low in self.modifiers)
+
+    @staticmethod
+    def _notable(cands: list[dict]) -> bool:
+        """A country, a province or a capital: a name that still reads as the place after another name."""
+        return any((c.get("feature_code") or "").startswith(("PCL", "ADM1", "PPLA", "PPLC")) for c in cands)
+
+    @staticmethod
+    def _own_names(surface: str, cands: list[dict]) -> list[dict]:
+        """Inside a longer name, a place is named by its own name or an abbreviation of it ("S.C.",
+        "Phila."), not by another of its names ("Hamid", an old name of Isparta)."""
+        if "." in surface or surface.isupper():
+            return cands
+        return [c for c in cands if not c.get("_alt")]
 
     def _strong(self, cands: list[dict]) -> bool:
         """A place notable enough to be named inside another name or beside a person's."""
@@ -437,6 +523,7 @@ class PlacesComponent:
         self._speakers = self._lone_person_names(doc, ents)
         self._place_tokens = {k for e in ents if e.label_ in ("GPE", "LOC") for k in range(e.start, e.end)}
         self._in_org: set[int] = set()
+        self._in_actor: set[int] = set()
         for ent in ents:
             if any(taken[k] for k in range(ent.start, ent.end)):
                 continue
@@ -491,7 +578,9 @@ class PlacesComponent:
                                        cands=cands))
                     continue
             if ent.label_ in ("ORG", "PERSON", "NORP"):
-                cands = [c for c in self._places_for(text, fuzzy=False) if c["_kind"] == "name"]
+                # a name the tagger calls a person or a body is a place only by that place's own name, not
+                # another of its names ("Hamid" is an old name of Isparta, "Hamas" one of Hamm)
+                cands = self._own_names(text, [c for c in self._places_for(text, fuzzy=False) if c["_kind"] == "name"])
                 strong = [c for c in cands if c.get("feature_code") in ("PCLI", "ADM1")
                           or (c.get("population") or 0) >= (20_000 if ent.label_ != "NORP" else 200_000)
                           or c.get("source") == "supplement" or _ARTICLE_PREFIX.match(span[0].text)]
@@ -505,6 +594,12 @@ class PlacesComponent:
                     take(span, Mention(span.start_char, span.end_char, span.text, "ner", ent.label_, cands=cands,
                                        ))
                     continue
+            if ent.label_ in NAME_LABELS and norm(text) in self.actor_names:
+                # a known actor's name holds no place ("Rapid Support Forces", "Hamas"), but the country or
+                # province it belongs to ("U.S. Senate")
+                self._in_actor.update(range(ent.start, ent.end))
+                self._in_org.update(range(ent.start, ent.end))
+                continue
             if ent.label_ not in ("ORG", "FAC", "WORK_OF_ART", "EVENT", "PRODUCT"):
                 # a person's, a date's or a number's words are not scanned for places; an
                 # organisation's are ("University of Kentucky"), for notable places only
@@ -516,10 +611,13 @@ class PlacesComponent:
         mentions += self._gazetteer_scan(doc, taken)
         # a town named only inside organisations' names ("Columbia University", "Templeton Construction",
         # "Chelsea announced") is the organisation's; named once on its own, it is the place throughout
+        # inside a name, a word that is not its lead ("National Unity Government") names no place, and a lead
+        # word only a notable one ("Kaduna State Government", "Kabul University")
         confirmed = {norm(m.text) for m in mentions if not m.weak}
         mentions = [m for m in mentions if not m.weak or norm(m.text) in confirmed
-                    or any(c.get("feature_code") in ("PCLI", "ADM1", "ADM2") or (c.get("population") or 0) >= 20_000
-                           for c in m.cands)]
+                    or any(c.get("feature_code") in ("PCLI", "CONT") for c in m.cands)
+                    or m.lead and any(c.get("feature_code") in ("ADM1", "ADM2", "PPLC")
+                                      or (c.get("population") or 0) >= WEAK_MIN_POP for c in m.cands)]
         mentions.sort(key=lambda m: m.start)
         self._unit_lists(full_text, mentions)
         # "X countryside/province": the admin unit
@@ -537,7 +635,8 @@ class PlacesComponent:
                     m.cands, m.admin_only = admin, True
             after = full_text[m.end:m.end + 8].lower()
             if len(before) >= 2 and before[-1] == "of" and before[-2] in ("town", "village", "city"):
-                m.cands = [c for c in m.cands if (c.get("feature_code") or "PPL").startswith("PPL")]
+                # "the town of Deir al-Balah": the town, or the unit of its name when the gazetteer has no town
+                m.cands = [c for c in m.cands if (c.get("feature_code") or "PPL").startswith("PPL")] or m.cands
             elif (re.match(r" (?:city|town)\b", after) and not re.match(r" (?:city|town) of\b", full_text[m.end:m.end + 12])
                   or re.search(r"\s(?:city|town)$", m.text.lower())):  # not "the Hunan city of Yueyang"
                 towns = [c for c in m.cands if (c.get("feature_code") or "PPL").startswith("PPL")]
@@ -853,7 +952,11 @@ class PlacesComponent:
                 got = info(c) if gap and (gap.group("prep") or "," in gap.group(0)) else None
                 if got and got[0]:
                     country, admin1, unit = got
-                    bare = not gap.group("prep") and "," in gap.group(0) and not re.search(r"[a-z]", gap.group(0), re.I)
+                    bare = not gap.group("prep") and "," in gap.group(0) and not re.search(
+                        r"[a-z]", gap.group(0).split(",")[-1], re.I)
+                    # "Hroza, Kupiansk district", "Pazigyi Village, Kanbalu Township": named as a unit
+                    unit = unit or _UNIT_AFTER.match(full_text, c.end) is not None or bool(
+                        re.search(rf"\s{_UNIT_WORDS}$|\s(?:township|oblast|prefecture)$", c.text, re.I))
                     near = bool(gap.group("prep")) and not gap.group("prep").lower().startswith("in")
                     if (not bare or unit) and not (near and admin1 is None):
                         held = (country, admin1)
@@ -883,8 +986,8 @@ class PlacesComponent:
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
             if span is None:
                 continue
-            if m.source == "gazetteer" and m.best is not None and m.score < self.min_score:
-                continue
+            if m.source == "gazetteer" and (m.best is None or m.score < self.min_score):
+                continue  # found only through the gazetteer, and none of its readings fits the story
             b = m.best
             if b is None:
                 # a name the gazetteer lacks keeps what the text says of it (country, province), no point
