@@ -189,13 +189,26 @@ def _shift(date: str | None, days: int) -> str | None:
     return (day.fromisoformat(date[:10]) + timedelta(days=days)).isoformat() + date[10:]
 
 
+def _later_copy(docs: list[dict], days: int) -> dict:
+    """A near-copy of the first dated, hashable report, published `days` later with its events undated:
+    it can meet its origin only as a copy, never by date."""
+    from eventwire.store.dedup import signature
+
+    orig = next(d for d in docs if d.get("events") and signature(d["article"]["text"]) is not None
+                and any(e.get("date") for e in d["events"]))
+    art = orig["article"]
+    return {**orig, "article": {**art, "id": "copy-later", "text": art["text"] + " Updated.",
+                                "published": _shift(art.get("published"), days)},
+            "events": [{**e, "date": None, "end_date": None, "date_precision": None} for e in orig["events"]]}
+
+
 def test_incremental_follows_near_copies_at_any_date(tmp_path: Path):
     """A near-copy stored weeks later whose events the text no longer dates (so they are dated by its
     publication) is compared with its origin, as a full relink compares them: incremental linking reads the copy's origin by its
     `copy_of` mark, not by date."""
     from eventwire.link.incremental import link_new, relink_full
     from eventwire.store import open_store, repo
-    from eventwire.store.dedup import CopyIndex, signature
+    from eventwire.store.dedup import CopyIndex
 
     docs = _docs()
     engine = open_store(f"sqlite:///{tmp_path / 'c.db'}")
@@ -204,12 +217,7 @@ def test_incremental_follows_near_copies_at_any_date(tmp_path: Path):
         for d in docs:
             repo.store_document(conn, d, copies=copies)
     link_new(engine)
-    orig = next(d for d in docs if d.get("events") and signature(d["article"]["text"]) is not None
-                and any(e.get("date") for e in d["events"]))
-    art = orig["article"]
-    copy = {**orig, "article": {**art, "id": "copy-later", "text": art["text"] + " Updated.",
-                                "published": _shift(art.get("published"), 20)},
-            "events": [{**e, "date": None, "end_date": None, "date_precision": None} for e in orig["events"]]}
+    copy = _later_copy(docs, 20)
     with engine.begin() as conn:
         repo.store_document(conn, copy, copies=copies)
     res = link_new(engine)
@@ -384,15 +392,10 @@ def test_full_relink_in_slices_equals_linking_all_at_once(tmp_path: Path, worker
     from eventwire.link.relink import relink_streaming
     from eventwire.store import incidents as inc
     from eventwire.store import open_store, repo
-    from eventwire.store.dedup import CopyIndex, signature
+    from eventwire.store.dedup import CopyIndex
 
     docs = _docs()
-    orig = next(d for d in docs if d.get("events") and signature(d["article"]["text"]) is not None
-                and any(e.get("date") for e in d["events"]))
-    art = orig["article"]   # a near-copy weeks later naming no day, its events undated: met only as a copy
-    docs.append({**orig, "article": {**art, "id": "copy-later", "text": art["text"] + " Updated.",
-                                     "published": _shift(art.get("published"), 40)}, "times": [],
-                 "events": [{**e, "date": None, "end_date": None, "date_precision": None} for e in orig["events"]]})
+    docs.append({**_later_copy(docs, 40), "times": []})
     engine = open_store(f"sqlite:///{tmp_path / 'a.db'}")
     copies = CopyIndex()
     with engine.begin() as conn:
