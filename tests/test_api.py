@@ -516,25 +516,30 @@ def test_text_and_actor_filter_paths_agree(db, client, monkeypatch):
     """The three ways a text filter is read (few articles by key, a set of FTS5 rowids, a probe per event)
     give the same events, each from an article holding the words; the actor index gives what testing
     each event's actors gives."""
+    from sqlalchemy import select
+
     from eventwire.store import open_store
     from eventwire.store import queries as Q
+    from eventwire.store import schema as s
+    from eventwire.store.queries import events as QE
+    from eventwire.store.queries import incident_list as QI
 
     engine = open_store("sqlite:///" + db)
     with engine.connect() as conn:
         texts = {r[0]: f"{r[1] or ''} {r[2]}".lower()
-                 for r in conn.execute(Q.select(Q.s.articles.c.id, Q.s.articles.c.title, Q.s.articles.c.text))}
+                 for r in conn.execute(select(s.articles.c.id, s.articles.c.title, s.articles.c.text))}
         for words in ("Bukamal", "killed", "the", "coalition airstrike"):
             seen = []
             for few, many in ((10**9, 10**9), (0, 10**9), (0, 0)):
-                monkeypatch.setattr(Q, "_few_articles", lambda conn, few=few: few)
-                monkeypatch.setattr(Q, "_many_articles", lambda conn, many=many: many)
+                monkeypatch.setattr(QE, "_few_articles", lambda conn, few=few: few)
+                monkeypatch.setattr(QE, "_many_articles", lambda conn, many=many: many)
                 seen.append({(e["article"], e["id"]) for e in Q.list_events(conn, Q.EventFilters(q=words, limit=1000))})
             assert seen[0] and seen[0] == seen[1] == seen[2], words
             assert all(all(w.lower() in texts[a] for w in words.split()) for a, _ in seen[0]), words
         for words in ("Bukamal", "killed", "the"):  # incidents: read from the word's side, or walked and tested
             seen = []
             for few in (10**9, 0):
-                monkeypatch.setattr(Q, "_few_text_articles", lambda conn, few=few: few)
+                monkeypatch.setattr(QI, "_few_text_articles", lambda conn, few=few: few)
                 f = Q.IncidentFilters(q=words)
                 seen.append(([i["id"] for i in Q.list_incidents(conn, f, brief=True)], Q.count_incidents(conn, f),
                              Q.count_incidents(conn, f, cap=2)))
@@ -546,21 +551,21 @@ def test_text_and_actor_filter_paths_agree(db, client, monkeypatch):
             n = len(Q.list_incidents(conn, f, brief=True))
             assert Q.count_incidents(conn, f) == n and Q.count_incidents(conn, f, cap=1000) == n, extra
         indexed = {(e["article"], e["id"]) for e in Q.list_events(conn, Q.EventFilters(actor="us_led_coalition"))}
-        monkeypatch.setattr(Q, "_has_actor_index", lambda conn: False)
+        monkeypatch.setattr(QE, "_has_actor_index", lambda conn: False)
         plain = {(e["article"], e["id"]) for e in Q.list_events(conn, Q.EventFilters(actor="us_led_coalition"))}
         assert indexed == plain and indexed
         # an actor read as a list of its articles with a word too common for one: both filters hold
         from sqlalchemy import func, or_
 
-        a = Q.s.actors.c
-        mentions = conn.execute(Q.select(func.count()).where(or_(a.entity == "us_led_coalition",
+        a = s.actors.c
+        mentions = conn.execute(select(func.count()).where(or_(a.entity == "us_led_coalition",
                                                                   a.name == "us_led_coalition"))).scalar()
         word = "civilians"  # in some of the coalition's articles, and in more articles than `few`
         n_word = sum(word in t for t in texts.values())
         few = max(1, -(-mentions // 5))
         assert few < n_word, (few, n_word)
-        monkeypatch.setattr(Q, "_few_articles", lambda conn: few)
-        monkeypatch.setattr(Q, "_many_articles", lambda conn: 10**9)
+        monkeypatch.setattr(QE, "_few_articles", lambda conn: few)
+        monkeypatch.setattr(QE, "_many_articles", lambda conn: 10**9)
         both = Q.list_events(conn, Q.EventFilters(actor="us_led_coalition", q=word, limit=1000))
         assert both and {(e["article"], e["id"]) for e in both} < plain
         assert all(word in texts[e["article"]] for e in both)
@@ -569,14 +574,18 @@ def test_text_and_actor_filter_paths_agree(db, client, monkeypatch):
 def test_event_statements_reused_with_new_values_give_what_fresh_ones_give(db):
     """A page statement is built once per shape and rerun with new values: every filter set, run
     after others of its shape, returns what a statement built for it alone returns."""
+    from sqlalchemy import select
+
     from eventwire.store import open_store
     from eventwire.store import queries as Q
+    from eventwire.store import schema as s
+    from eventwire.store.queries import events as QE
 
     engine = open_store("sqlite:///" + db)
     with engine.connect() as conn:
-        e = Q.s.events.c
-        countries = [c for (c,) in conn.execute(Q.select(e.country).where(e.country.is_not(None)).distinct())]
-        dates = sorted(d for (d,) in conn.execute(Q.select(e.date).where(e.date.is_not(None)).distinct()))
+        e = s.events.c
+        countries = [c for (c,) in conn.execute(select(e.country).where(e.country.is_not(None)).distinct())]
+        dates = sorted(d for (d,) in conn.execute(select(e.date).where(e.date.is_not(None)).distinct()))
         sets = [{"country": c} for c in countries] + [{"country": c, "limit": 2, "offset": k}
                                                       for c in countries[:2] for k in (0, 1, 3)]
         sets += [{"type": t, "status": st} for t in ("ASSAULT", "COERCE") for st in ("alleged", "reported")]
@@ -591,22 +600,22 @@ def test_event_statements_reused_with_new_values_give_what_fresh_ones_give(db):
 
         fresh = []
         for f in sets:
-            Q._STATEMENTS.clear()
+            QE._STATEMENTS.clear()
             fresh.append(run(f))
         assert sum(map(bool, fresh)) > len(sets) // 2
-        Q._STATEMENTS.clear()
+        QE._STATEMENTS.clear()
         for order in (list(range(len(sets))), list(reversed(range(len(sets))))):
             for i in order:
                 assert run(sets[i]) == fresh[i], sets[i]
-        assert len(Q._STATEMENTS) < len(sets) // 2  # shapes were shared, so statements were reused
+        assert len(QE._STATEMENTS) < len(sets) // 2  # shapes were shared, so statements were reused
 
 
 def test_incident_total_is_counted_up_to_a_cap(client, monkeypatch):
     """Past the cap the table's total stops counting (bounded work per page) and says so."""
-    from eventwire.store import queries as Q
+    from eventwire.store.queries import incident_list
 
     every = client.get("/api/incidents", params={"limit": 1000}).json()
-    monkeypatch.setattr(Q, "TOTAL_CAP", 2)
+    monkeypatch.setattr(incident_list, "TOTAL_CAP", 2)
     capped = client.get("/api/incidents", params={"limit": 1}).json()
     assert every["total"] > 2 and capped["total"] == 2 and capped["total_exact"] is False
     assert capped["next_offset"] == 1
@@ -615,11 +624,12 @@ def test_incident_total_is_counted_up_to_a_cap(client, monkeypatch):
 def test_event_and_incident_queries_agree_on_postgresql(db, pg_url):  # noqa: F811 - the imported fixture
     """The same store on PostgreSQL (documents saved, incidents relinked) answers the events page (joined
     to places and articles), the incidents table and its capped totals as SQLite does."""
-    from sqlalchemy import text
+    from sqlalchemy import select, text
 
     from eventwire.store import engine_for, head_revision, open_store, repo, upgrade
     from eventwire.store import incidents as store
     from eventwire.store import queries as Q
+    from eventwire.store import schema as s
 
     lite = open_store("sqlite:///" + db)
     pg = engine_for(pg_url)
@@ -628,7 +638,7 @@ def test_event_and_incident_queries_agree_on_postgresql(db, pg_url):  # noqa: F8
         conn.execute(text("CREATE SCHEMA public"))
     assert upgrade(pg) == head_revision()
     with lite.connect() as a, pg.begin() as b:
-        for (aid,) in a.execute(Q.select(Q.s.articles.c.id)):
+        for (aid,) in a.execute(select(s.articles.c.id)):
             repo.save_document(b, repo.get_document(a, aid))
     with pg.begin() as conn:
         store.relink(conn)
@@ -650,10 +660,10 @@ def test_event_and_incident_queries_agree_on_postgresql(db, pg_url):  # noqa: F8
             assert Q.incident_total(b, ff) == Q.incident_total(a, ff) == (len(ids), True), f
             assert Q.count_incidents(b, ff, cap=1) == min(2, len(ids)), f
             assert Q.incident_timeline(b, ff) == Q.incident_timeline(a, ff), f
-        c = Q.incidents.c  # the loose index scan is valid PostgreSQL and gives SELECT DISTINCT's values
+        c = s.incidents.c  # the loose index scan is valid PostgreSQL and gives SELECT DISTINCT's values
         facets = Q.incident_facets(b)
         for key, col in (("types", c.type), ("countries", c.country)):
-            assert facets[key] == [x for (x,) in b.execute(Q.select(col).where(col.is_not(None)).distinct()
+            assert facets[key] == [x for (x,) in b.execute(select(col).where(col.is_not(None)).distinct()
                                                            .order_by(col))], key
-        assert set(facets["grades"]) == {g for (g,) in b.execute(Q.select(c.grade).distinct())}
+        assert set(facets["grades"]) == {g for (g,) in b.execute(select(c.grade).distinct())}
     pg.dispose()
