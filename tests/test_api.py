@@ -104,6 +104,28 @@ def test_incidents_list_detail_and_cli_agree(client, db):
     assert brief and all(set(b) >= {"id", "lat", "lon", "grade", "killed_max"} for b in brief)
 
 
+def test_cli_incidents_takes_the_api_incidents_filters(client, db):
+    """`eventwire incidents` has an option for each parameter of `GET /api/incidents` (but `brief`, a
+    shape the table format gives), checked and applied the same: the same incidents in the same order."""
+    from eventwire.cli.incidents import incidents_group
+
+    spec = client.get("/openapi.json").json()["paths"]["/api/incidents"]["get"]
+    api_params = {p["name"] for p in spec["parameters"]} - {"brief"}
+    options = {o.lstrip("-") for p in incidents_group.params for o in p.opts} - {"db", "format", "help"}
+    assert options == api_params
+    for params in ({"grade": "weak,fair", "sort": "killed"}, {"affiliation": "state", "order": "asc"},
+                   {"q": "killed", "country": "SYR", "limit": 3, "offset": 1}, {"bbox": "35,32,42.5,37.5"},
+                   {"type": "ASSAULT", "since": "2018-01-01", "until": "2018-12-31", "sort": "reports"}):
+        api = [i["id"] for i in client.get("/api/incidents", params={"limit": 1000, **params}).json()["items"]]
+        args = ["incidents", "--db", db, "--format", "jsonl"] + [x for k, v in params.items() for x in (f"--{k}", str(v))]
+        res = CliRunner().invoke(cli, args, catch_exceptions=False)
+        assert api and [json.loads(x)["id"] for x in res.stdout.splitlines()] == api, params
+    for bad, words in ((["--grade", "great"], "unknown grade"), (["--bbox", "1,2,3"], "bbox"),
+                       (["--since", "2018-02-30"], "real date"), (["--sort", "size"], "--sort")):
+        res = CliRunner().invoke(cli, ["incidents", "--db", db, *bad])
+        assert res.exit_code == 2 and words in res.output, (bad, res.output)
+
+
 def test_the_same_incident_from_cli_and_api_is_equal(client, db):
     """One read function, one record (`records.Incident`): the CLI and the API give equal JSON."""
     from eventwire.records import Incident
@@ -171,6 +193,10 @@ def test_errors_are_problem_json(client):
         assert r.headers["content-type"] == PROBLEM
         body = r.json()
         assert words in body["detail"] and body["status"] == status and body["schema"] == "eventwire/error/1"
+    # a problem's own title is kept (not replaced by its status's)
+    r = client.get("/api/incidents/inc-")  # a prefix of every incident id
+    assert r.status_code == 409 and r.json()["title"] == "Ambiguous id" and "several" in r.json()["detail"]
+    assert client.get("/api/articles/nope").json()["title"] == "Not found"
 
 
 def test_a_405_allows_every_method_of_the_path(client):
@@ -500,6 +526,7 @@ def test_undo_and_author_over_http(db, tmp_path):
     assert client.get(f"/api/incidents/{iid}").json()["grade"] == "weak"
     again = client.post(f"/api/corrections/{made['correction']}/undo")
     assert again.status_code == 409 and again.headers["content-type"] == PROBLEM
+    assert again.json()["title"] == "Conflict" and "undone already" in again.json()["detail"]
     assert client.post("/api/corrections/999999/undo").status_code == 404
     row = client.get("/api/corrections").json()["items"][0]
     assert row["undone_by"] == "rev" and row["undone_at"]

@@ -30,7 +30,8 @@ def problem_response(request: Request, status: int, detail: str, **extra: Any) -
 
 
 async def on_problem(request: Request, exc: Problem) -> Response:
-    return problem_response(request, exc.status, exc.detail, **exc.extra)
+    """The problem with its own title (e.g. "Ambiguous id" on a 409), not only its status's."""
+    return problem_response(request, exc.status, exc.detail, title=exc.title, **exc.extra)
 
 
 async def on_refused(request: Request, exc: ServiceError) -> Response:

@@ -6,6 +6,12 @@ suffix and read by `eventwire.ingest.iter_articles` through the same
 on the command line (readers, size limit, language check, error messages).
 New documents are stored, already stored ones are returned as they are
 (idempotent), and the incidents are linked again when anything new arrived.
+
+Requests run side by side, with no lock in this process: each item is stored in its
+own write transaction (`repo.write`: SQLite in WAL mode takes its write lock when the
+transaction begins and waits out a busy writer; the article's fingerprint is its identity,
+so the same article sent twice at once is stored once), and the link step serialises
+itself in the database (`repo.lock_links`), so it also holds between processes.
 """
 
 from __future__ import annotations
@@ -13,7 +19,6 @@ from __future__ import annotations
 import json
 import re
 import tempfile
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +33,6 @@ from eventwire.services import link as link_service
 
 SUFFIXES = {".txt": ".txt", ".text": ".txt", ".html": ".html", ".htm": ".html", ".jsonl": ".jsonl",
             ".ndjson": ".jsonl"}
-_lock = threading.Lock()  # one analysis at a time: the pipeline and SQLite writes are shared
 
 
 @dataclass
@@ -95,7 +99,7 @@ def ingest(engine: Any, settings: Any, uploads: list[Upload], *, published: str 
 
     copies, version = CopyIndex(), analysis_version(settings)
     res = IngestResult()
-    with _lock, tempfile.TemporaryDirectory(prefix="eventwire-upload-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="eventwire-upload-") as tmp:
         names = _write_uploads(uploads, tmp)
         for art, rec in analysed_items(tuple(names), settings, published, skip=ingest_service.known(engine)):
             if rec is None:

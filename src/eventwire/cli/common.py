@@ -127,3 +127,42 @@ def refusals(db: str) -> Iterator[None]:
     except ServiceError as exc:
         raise click.ClickException(str(exc)) from None
 
+
+
+def query_options(model: Any, *, skip: tuple[str, ...] = ()):
+    """One option per field of a `services.filters` query model, named and described as the API's
+    parameter of that name, so a filter added to the API is an option of the command too."""
+    import typing
+
+    def deco(f):
+        for name, field in reversed(list(model.model_fields.items())):
+            if name in skip:
+                continue
+            args = [field.annotation, *typing.get_args(field.annotation)]  # X, or X | None
+            choices = [c for a in args if typing.get_origin(a) is typing.Literal for c in typing.get_args(a)]
+            help_ = field.description or ""
+            if choices:
+                help_ = f"{help_}; " if help_ else ""
+                help_ += "one of " + ", ".join(choices) + (f" (default {field.default})" if field.default else "")
+            metavar = "YYYY-MM-DD" if help_.startswith("YYYY-MM-DD") else None
+            f = click.option(f"--{name}", name, default=None, metavar=metavar,
+                             type=int if name == "limit" else None, help=(help_ or name) + ".")(f)
+        return f
+    return deco
+
+
+def checked_query(model: Any, given: dict[str, Any], what: str, build: Any) -> Any:
+    """`build(query)` with the options `given` checked by `model` (the API's query model): a value
+    the API would refuse is a usage error naming the option and what to give instead."""
+    from pydantic import ValidationError
+
+    from eventwire.services.filters import HINTS
+
+    try:
+        return build(model.model_validate({k: v for k, v in given.items() if v is not None}))
+    except (ValidationError, ValueError) as exc:
+        errors = exc.errors() if isinstance(exc, ValidationError) else [{"loc": ("bbox",), "msg": str(exc)}]
+        why = "; ".join(f"--{'.'.join(map(str, e['loc']))}: "
+                        + (HINTS.get(str(e["loc"][-1]), e["msg"]) if e.get("type") == "string_pattern_mismatch"
+                           else e["msg"]) for e in errors)
+        raise click.UsageError(f"{what}: {why}") from None

@@ -9,9 +9,8 @@ from __future__ import annotations
 import sys
 
 import click
-from pydantic import ValidationError
 
-from eventwire.cli.common import _open_db, _settings, db_option
+from eventwire.cli.common import _open_db, _settings, checked_query, db_option
 
 FORMATS = ("jsonl", "csv", "geojson", "plover")
 FILTERS = (
@@ -52,15 +51,13 @@ def export_cmd(ctx: click.Context, what: str, db: str | None, fmt: str, limit: i
     from eventwire.services import export as service
     from eventwire.services import filters as query_models
 
-    given = {k: v for k, v in {**filters, "limit": limit}.items() if v is not None}
     model = query_models.EventExportQuery if what == "events" else query_models.IncidentExportQuery
-    try:
-        query = model.model_validate(given)
+
+    def build(query):  # a malformed bbox is a ValueError here
         query_models.event_filters(query, None) if what == "events" else query_models.incident_filters(query)
-    except (ValidationError, ValueError) as exc:
-        errors = exc.errors() if isinstance(exc, ValidationError) else [{"loc": ("bbox",), "msg": str(exc)}]
-        why = "; ".join(f"--{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
-        raise click.UsageError(f"{what} export: {why}") from None
+        return query
+
+    query = checked_query(model, {**filters, "limit": limit}, f"{what} export", build)
     engine = _open_db(_settings(ctx, db=db))
     with engine.connect() as conn:
         run = service.export_events if what == "events" else service.export_incidents

@@ -16,11 +16,22 @@ from collections import Counter
 
 import click
 
-from eventwire.cli.common import _open_db, _settings, _shown_db, db_option, print_table, refusals
+from eventwire.cli.common import (
+    _open_db,
+    _settings,
+    _shown_db,
+    checked_query,
+    db_option,
+    print_table,
+    query_options,
+    refusals,
+)
 from eventwire.records import GRADES
+from eventwire.services.filters import MAX_OFFSET, IncidentExportQuery
 
 FORMATS = ("table", "jsonl", "csv", "geojson")
 _GROUP_KEY = "eventwire.incidents.options"
+_QUERY = tuple(IncidentExportQuery.model_fields)  # the filters, sort, order and limit of /api/incidents
 
 
 def _who(by: str | None) -> str:
@@ -92,49 +103,51 @@ def _print_incidents(rows: list[dict], fmt: str) -> None:
     print_table(head, table)
 
 
-def _list(ctx: click.Context, db, fmt, grade, type_, since, until, limit) -> None:
-    from eventwire.store.queries import IncidentFilters, list_incidents
+def _list(ctx: click.Context, opts: dict) -> None:
+    """The incidents `GET /api/incidents` gives for the same filters, sort and order (checked by its
+    query model), all of them unless --limit, printed in `opts["fmt"]`."""
+    from eventwire.services import filters as query_models
+    from eventwire.store.queries import list_incidents
 
-    settings = _settings(ctx, db=db)
+    def build(query):
+        return query_models.incident_filters(query, query.limit, opts.get("offset") or 0, query.sort, query.order)
+
+    filters = checked_query(query_models.IncidentExportQuery, {k: opts.get(k) for k in _QUERY}, "incidents", build)
+    settings = _settings(ctx, db=opts.get("db"))
     engine = _open_db(settings)
     with engine.connect() as conn:
-        rows = list_incidents(conn, IncidentFilters(grade=grade, type=type_, since=since, until=until, limit=limit))
-    _print_incidents(rows, fmt or "table")
+        rows = list_incidents(conn, filters)
+    _print_incidents(rows, opts.get("fmt") or "table")
     if not rows:
-        click.echo(f"(no incidents in {_shown_db(settings.db)}; run eventwire link after eventwire ingest)",
+        click.echo(f"(no incidents in {_shown_db(settings.db)} match; run eventwire link after eventwire ingest)",
                    err=True)
 
 
 def _list_options(f):
-    for deco in reversed([
-        db_option,
-        click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+    """--db, --format, the filters, sort and order of `GET /api/incidents` (`IncidentExportQuery`),
+    --limit and --offset."""
+    f = click.option("--offset", type=click.IntRange(0, MAX_OFFSET), default=None,
+                     help="Skip this many incidents first (as /api/incidents?offset=).")(f)
+    f = query_options(IncidentExportQuery)(f)
+    f = click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
                      help="table (default), jsonl (eventwire/incident/1 per line), csv (ACLED-like columns), "
-                          "geojson (a FeatureCollection)."),
-        click.option("--grade", type=click.Choice(list(GRADES)),
-                     default=None, help="Only incidents with this grade."),
-        click.option("--type", "type_", default=None, metavar="PLOVER_TYPE", help="Only this event type."),
-        click.option("--since", default=None, metavar="YYYY-MM-DD", help="Only incidents on or after."),
-        click.option("--until", default=None, metavar="YYYY-MM-DD", help="Only incidents on or before."),
-        click.option("--limit", type=int, default=None, help="At most this many incidents."),
-    ]):
-        f = deco(f)
-    return f
+                          "geojson (a FeatureCollection).")(f)
+    return db_option(f)
 
 
 @click.group("incidents", invoke_without_command=True)
 @_list_options
 @click.pass_context
-def incidents_group(ctx: click.Context, db, fmt, grade, type_, since, until, limit) -> None:
-    """List linked incidents (newest first), or correct them (merge, split, grade).
+def incidents_group(ctx: click.Context, **opts) -> None:
+    """List linked incidents (newest first), with the filters of GET /api/incidents, or correct them
+    (merge, split, grade).
 
     Options given to the group (`eventwire incidents --db F merge A B`) apply to the
     subcommand unless it sets them itself.
     """
-    ctx.meta[_GROUP_KEY] = {"db": db, "fmt": fmt, "grade": grade, "type_": type_, "since": since,
-                            "until": until, "limit": limit}
+    ctx.meta[_GROUP_KEY] = opts
     if ctx.invoked_subcommand is None:
-        _list(ctx, db, fmt, grade, type_, since, until, limit)
+        _list(ctx, opts)
 
 
 def _group(ctx: click.Context, name: str, value):
@@ -147,11 +160,9 @@ def _group(ctx: click.Context, name: str, value):
 @incidents_group.command("list")
 @_list_options
 @click.pass_context
-def incidents_list(ctx: click.Context, db, fmt, grade, type_, since, until, limit) -> None:
+def incidents_list(ctx: click.Context, **opts) -> None:
     """List linked incidents (the same as `eventwire incidents`)."""
-    _list(ctx, _group(ctx, "db", db), _group(ctx, "fmt", fmt), _group(ctx, "grade", grade),
-          _group(ctx, "type_", type_), _group(ctx, "since", since), _group(ctx, "until", until),
-          _group(ctx, "limit", limit))
+    _list(ctx, {k: _group(ctx, k, v) for k, v in opts.items()})
 
 
 @incidents_group.command("show")

@@ -69,6 +69,7 @@ def fused_into(conn: Connection, key: str) -> str | None:
 
 def _apply(engine: Engine, make: Callable[[Connection], dict], quiet: bool) -> Made:
     def run(conn: Connection) -> Made:
+        repo.lock_links(conn)  # the incident read by `make` is the one the relink below starts from
         corr = make(conn)
         cid = store.add_correction(conn, corr)
         res = relink_in(conn, quiet=quiet)
@@ -126,6 +127,7 @@ def undo(engine: Engine, correction_id: int, *, by: str, quiet: bool = True) -> 
     """Undo a correction: it stays in the history, marked undone (by whom, when), and the incidents
     are linked again without it. NotFound for an unknown id, Conflict when undone already."""
     def run(conn: Connection) -> Undone:
+        repo.lock_links(conn)
         known = {r["id"]: r for r in store.list_corrections(conn, include_undone=True)}
         if correction_id not in known:
             raise NotFound("correction", correction_id)

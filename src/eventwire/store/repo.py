@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 MAX_BUSY_WAIT_S = 600.0  # a write keeps retrying this long before its item is reported as failed
+PG_LINK_LOCK = 0x65776C6B  # pg_advisory_xact_lock key of the link step ("ewlk")
 
 
 class StoreRefused(ValueError):
@@ -104,6 +105,22 @@ def write(engine: Engine, fn: Callable[[Connection], T], *, max_wait: float = MA
                 on_wait(exc, delay)
             time.sleep(delay * (1 + random.random() / 2))
             delay = min(delay * 2, 2.0)
+
+
+def lock_links(conn: Connection) -> None:
+    """Inside a `write` transaction: wait until no other link step (of any thread or process) is
+    running, and keep them out until this transaction ends.
+
+    Linking reads the stored reports and incidents and replaces some of them, so two link steps at
+    once (an upload's incremental link, a correction's relink, a delete) would each build incidents
+    from what the other is rewriting. On SQLite, `write`'s `BEGIN IMMEDIATE` already holds the
+    database's only write lock from the first statement; PostgreSQL lets writers run side by side,
+    so it takes a transaction-level advisory lock (released at commit or rollback).
+    """
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy import text
+
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_LINK_LOCK})
 
 
 def _insert_ignore(conn: Connection, table: Table, rows: list[dict], key: list[str]) -> int:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from eventwire.api import ingest, models
+from eventwire.api import models
 from eventwire.api.dependencies import ArticleId, Db, page
 from eventwire.api.openapi import GET_ERRORS, WRITE_ERRORS
 from eventwire.services import link, read
@@ -36,11 +36,7 @@ def get_article(article_id: ArticleId, db: Db):
 def delete_article(article_id: ArticleId, db: Db):
     """Delete a stored article with its places, actors, claims, events and framing; its reports leave
     their incidents, which are re-linked from the reports left (an incident it alone reported goes)."""
-    with ingest._lock, db.connect() as c:
-        aid = read.article_id(c, article_id)
-        Q.delete_article(c, aid)
-        res = link.relink_in(c)
-        c.commit()
+    aid, res = link.delete_article(db, article_id)
     return {"deleted": aid, "linked": dict(getattr(res, "stats", {}) or {})}
 
 

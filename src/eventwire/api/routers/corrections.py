@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 
-from eventwire.api import ingest, models
+from eventwire.api import models
 from eventwire.api.dependencies import Db, IncidentId, author, page
 from eventwire.api.openapi import GET_ERRORS, WRITE_ERRORS
 from eventwire.services import corrections as service
@@ -26,24 +26,21 @@ def _answer(made: service.Made) -> dict:
              responses=WRITE_ERRORS)
 def post_merge(request: Request, incident_id: IncidentId, body: models.MergeBody, db: Db):
     """Merge `other` into this incident (kept across re-links); `note` says why."""
-    with ingest._lock:
-        return _answer(service.merge(db, incident_id, body.other, by=author(request, body), note=body.note))
+    return _answer(service.merge(db, incident_id, body.other, by=author(request, body), note=body.note))
 
 
 @router.post("/api/incidents/{incident_id}/split", tags=["corrections"], summary="Take one report out",
              responses=WRITE_ERRORS)
 def post_split(request: Request, incident_id: IncidentId, body: models.SplitBody, db: Db):
     """Take one report (`<article>:<event>`) out of the incident into an incident of its own."""
-    with ingest._lock:
-        return _answer(service.split(db, incident_id, body.event, by=author(request, body), note=body.note))
+    return _answer(service.split(db, incident_id, body.event, by=author(request, body), note=body.note))
 
 
 @router.post("/api/incidents/{incident_id}/grade", tags=["corrections"], summary="Set the grade by hand",
              responses=WRITE_ERRORS)
 def post_grade(request: Request, incident_id: IncidentId, body: models.GradeBody, db: Db):
     """Regrade the incident by hand; `discounted` sets it aside (with a `note` saying why)."""
-    with ingest._lock:
-        return _answer(service.regrade(db, incident_id, body.grade, by=author(request, body), note=body.note))
+    return _answer(service.regrade(db, incident_id, body.grade, by=author(request, body), note=body.note))
 
 
 @router.get("/api/corrections", tags=["corrections"], summary="The corrections history", responses=GET_ERRORS)
@@ -63,6 +60,5 @@ def post_undo(request: Request, correction_id: Annotated[int, PathParam(ge=1, le
     """Undo a correction: it stays in the history, marked undone, and the incidents are re-linked
     without it."""
     by = author(request, body or models.UndoBody())
-    with ingest._lock:
-        done = service.undo(db, correction_id, by=by)
+    done = service.undo(db, correction_id, by=by)
     return {"undone": done.id, "by": done.by, "skipped_corrections": len(done.linked.skipped_corrections)}
