@@ -1,5 +1,5 @@
 // Incidents table: filters, sort and page are all in the URL; rows come from /api/incidents?brief=true
-// (with the total that match); the timeline above the table is drawn from /api/map with the same
+// (with the total that match); the timeline above the table is /api/timeline's bins for the same
 // filters, and brushing it sets the date range. Selected rows can be merged, regraded or discounted;
 // a row's reports can be split out. Data is put in the page with textContent only.
 (function () {
@@ -126,6 +126,7 @@
           EWCorrect.post("/api/incidents/" + encodeURIComponent(r.id) + "/split", { event: key }, acts).then(function (j) {
             EWCorrect.say(msg, "Split " + key + " out of " + r.id + " into " + (j.incident ? j.incident.id : "a new incident") +
               " (correction " + j.correction + ", by " + j.by + ").", j.correction, acts, load);
+            clearNote();
             load();
           }).catch(fail);
         });
@@ -137,6 +138,8 @@
   }
 
   function fail(e) { EWCorrect.say(msg, "Not done: " + e.message, null); }
+  // a note is the reason for one correction: once it is made, the next one starts without it
+  function clearNote() { acts.elements.note.value = ""; }
 
   function render(body) {
     while (rowsEl.firstChild) { rowsEl.removeChild(rowsEl.firstChild); }
@@ -177,7 +180,7 @@
     var mine = ++seq;
     if (st.none) {
       render({ items: [], total: 0, offset: 0 });
-      timeline.draw([], null);
+      timeline.draw(null, null);
       document.body.dataset.state = "ready";
       return Promise.resolve();
     }
@@ -185,12 +188,12 @@
     api.set("brief", "true");
     api.set("limit", limitEl.value);
     var rows = fetch("/api/incidents?" + api.toString()).then(json);
-    var dates = fetch("/api/map" + (fq ? "?" + fq : "")).then(json);
-    return Promise.all([rows, dates]).then(function (res) {
+    var bins = fetch("/api/timeline" + (fq ? "?" + fq : "")).then(json);
+    return Promise.all([rows, bins]).then(function (res) {
       if (mine !== seq) { return; }
       last = res[0];
       render(res[0]);
-      timeline.draw(res[1].date, null);
+      timeline.draw(res[1], null);
       document.body.dataset.state = "ready";
     }).catch(function (e) {
       if (mine !== seq) { return; }
@@ -218,6 +221,7 @@
         EWCorrect.say(msg, "Merged " + others.length + " incident" + (others.length === 1 ? "" : "s") + " into " + keep +
           " (correction " + ids.join(", ") + ").", ids.length === 1 ? ids[0] : null, acts, load);
         selected = []; nsel.textContent = "0";
+        clearNote();
         load();
       }).catch(fail);
       return;
@@ -240,6 +244,7 @@
         (done.length === 1 ? "" : "s") + " as " + grade + " (correction " + done.join(", ") + ").",
         done.length === 1 ? done[0] : null, acts, load);
       selected = []; nsel.textContent = "0";
+      clearNote();
       load();
     }).catch(fail);
   }
