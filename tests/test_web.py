@@ -283,6 +283,7 @@ def test_merge_split_and_undo_in_the_browser(server, page):
     page.get_by_label("Note").fill("same strike, two wordings")
     page.get_by_role("button", name="Merge selected").click()
     page.locator("#msg", has_text="Merged 1 incident").wait_for(timeout=15000)
+    assert "by analyst-1" in page.locator("#msg").inner_text()  # who made it, as the API recorded it
     _table_ready(page)
     assert int(page.locator("#total").get_attribute("data-total")) == before - 1
     assert page.get_by_label("Note").input_value() == ""  # the note went with that merge, not the next correction

@@ -210,16 +210,16 @@
   function act(kind) {
     if (kind === "merge") {
       if (selected.length < 2) { EWCorrect.say(msg, "Select two or more incidents to merge (the first selected is kept).", null); return; }
-      var keep = selected[0], others = selected.slice(1), ids = [];
+      var keep = selected[0], others = selected.slice(1), ids = [], by = "";
       var chain = others.reduce(function (p, other) {
         return p.then(function () {
           return EWCorrect.post("/api/incidents/" + encodeURIComponent(keep) + "/merge", { other: other }, acts)
-            .then(function (j) { ids.push(j.correction); keep = j.incident ? j.incident.id : keep; });
+            .then(function (j) { ids.push(j.correction); by = j.by; keep = j.incident ? j.incident.id : keep; });
         });
       }, Promise.resolve());
       chain.then(function () {
         EWCorrect.say(msg, "Merged " + others.length + " incident" + (others.length === 1 ? "" : "s") + " into " + keep +
-          " (correction " + ids.join(", ") + ").", ids.length === 1 ? ids[0] : null, acts, load);
+          " (correction " + ids.join(", ") + ", by " + by + ").", ids.length === 1 ? ids[0] : null, acts, load);
         selected = []; nsel.textContent = "0";
         clearNote();
         load();
@@ -233,15 +233,15 @@
       acts.elements.note.focus();
       return;
     }
-    var done = [];
+    var done = [], by = "";
     selected.reduce(function (p, id) {
       return p.then(function () {
         return EWCorrect.post("/api/incidents/" + encodeURIComponent(id) + "/grade", { grade: grade }, acts)
-          .then(function (j) { done.push(j.correction); });
+          .then(function (j) { done.push(j.correction); by = j.by; });
       });
     }, Promise.resolve()).then(function () {
       EWCorrect.say(msg, (kind === "discount" ? "Discounted " : "Regraded ") + done.length + " incident" +
-        (done.length === 1 ? "" : "s") + " as " + grade + " (correction " + done.join(", ") + ").",
+        (done.length === 1 ? "" : "s") + " as " + grade + " (correction " + done.join(", ") + ", by " + by + ").",
         done.length === 1 ? done[0] : null, acts, load);
       selected = []; nsel.textContent = "0";
       clearNote();
