@@ -473,3 +473,21 @@ def test_delete_an_article_in_the_browser(server, page):
     page.goto(server + "/articles")
     left = page.evaluate("fetch('/api/incidents?article=web-tass-idlib').then(r => r.json()).then(j => j.total)")
     assert left == 0  # re-linked without it
+
+
+def test_every_outlet_link_lists_what_its_count_says(server, page):
+    """On /outlets each count that is a link opens that many articles; articles that name no outlet are
+    counted on a row of their own, without links (no outlet filter selects them)."""
+    body = {"text": "Gunmen abducted 5 aid workers in the Syrian city of Homs on Tuesday, the United Nations said.",
+            "id": "web-no-outlet"}
+    assert page.request.post(server + "/api/articles", data=body).status in (200, 201)
+    page.goto(server + "/outlets")
+    rows = page.locator("#outlets tbody tr")
+    assert rows.count() >= 5
+    unknown = page.locator("#outlets tr.no-outlet")
+    assert unknown.count() == 1 and "no outlet named" in unknown.inner_text() and unknown.locator("a").count() == 0
+    for link in page.locator("#outlets a[href^='/articles?outlet=']").all():
+        want = int(link.inner_text())
+        outlet = link.get_attribute("href").split("=", 1)[1]
+        got = page.evaluate(f"fetch('/api/articles?limit=500&outlet={outlet}').then(r => r.json()).then(j => j.items.length)")
+        assert got == want, (outlet, got, want)
