@@ -403,6 +403,16 @@ def test_table_timeline_is_the_api_timeline_with_the_table_filters(server, page)
     assert sum(b["total"] for b in api["bins"]) <= int(page.locator("#total").get_attribute("data-total"))
     assert any("/api/timeline?country=SYR" in u for u in asked)
     assert not any("/api/map" in u for u in asked)  # the table no longer downloads every marker for its dates
+    # a narrower window redraws the bars to fit it, from the answer it has
+    wide = svg.locator(".bin rect").first.get_attribute("width")
+    n = len(asked)
+    page.set_viewport_size({"width": 900, "height": 768})
+    for _ in range(50):  # (the page's CSP forbids wait_for_function's eval)
+        if svg.locator(".bin rect").first.get_attribute("width") != wide:
+            break
+        page.wait_for_timeout(100)
+    assert svg.locator(".bin rect").first.get_attribute("width") != wide
+    assert len(asked) == n and int(svg.get_attribute("data-bins")) == len(api["bins"])
     assert not page.errors, page.errors
 
 

@@ -14,7 +14,7 @@
   var GRADES = ["confirmed", "fair", "weak", "contested", "discounted"];
   var FILTERS = ["since", "until", "type", "country", "province", "actor", "outlet", "affiliation", "q"];
   var selected = [];
-  var seq = 0, last = null;
+  var seq = 0, lastBins = null;
   var url0 = new URLSearchParams(location.search);
   if (url0.get("limit")) { limitEl.value = url0.get("limit"); }
   EWCorrect.remember(acts);
@@ -191,7 +191,7 @@
     var bins = fetch("/api/timeline" + (fq ? "?" + fq : "")).then(json);
     return Promise.all([rows, bins]).then(function (res) {
       if (mine !== seq) { return; }
-      last = res[0];
+      lastBins = res[1];
       render(res[0]);
       timeline.draw(res[1], null);
       document.body.dataset.state = "ready";
@@ -283,7 +283,8 @@
   var resizeTimer = null;
   window.addEventListener("resize", function () {
     clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(function () { if (last) { load(); } }, 200);
+    // the bars are laid out for the width: draw them again from the last answer (no new requests)
+    resizeTimer = setTimeout(function () { if (lastBins) { timeline.draw(lastBins, null); } }, 200);
   });
   load();
 })();
