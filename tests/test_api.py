@@ -694,3 +694,35 @@ def test_event_and_incident_queries_agree_on_postgresql(db, pg_url):  # noqa: F8
                                                            .order_by(col))], key
         assert set(facets["grades"]) == {g for (g,) in b.execute(select(c.grade).distinct())}
     pg.dispose()
+
+
+def test_timeline_bins_follow_the_incident_filters(client):
+    """GET /api/timeline: the incidents of /api/incidents (same filters) counted per bin, the unit an
+    enum chosen from the range unless given, the bins contiguous; bad values are 422 problems."""
+    from datetime import date, timedelta
+
+    every = client.get("/api/incidents", params={"limit": 1000, "brief": "true"}).json()["items"]
+    t = client.get("/api/timeline").json()
+    dated = [i for i in every if i["date"]]
+    assert t["n"] == len(dated) and sum(b["total"] for b in t["bins"]) + t["clipped_before"] + t["clipped_after"] == t["n"]
+    assert t["unit"] in ("day", "week", "month", "year") and t["bins"][0]["start"] <= t["lo"] <= t["bins"][0]["end"]
+    for a, b in zip(t["bins"], t["bins"][1:], strict=False):  # contiguous: each bin starts the day after the last
+        assert date.fromisoformat(b["start"]) == date.fromisoformat(a["end"]) + timedelta(days=1)
+    syr = client.get("/api/timeline", params={"country": "SYR", "grade": "weak,contested"}).json()
+    want = client.get("/api/incidents", params={"country": "SYR", "grade": "weak,contested"}).json()["total"]
+    assert 0 < syr["n"] <= want < t["n"]
+    # a brushed range: only its incidents, in day bins (the range is short)
+    lo, hi = t["max"][:8] + "01", t["max"]
+    brushed = client.get("/api/timeline", params={"since": lo, "until": hi}).json()
+    assert brushed["unit"] == "day" and all(lo <= b["start"] <= hi for b in brushed["bins"])
+    assert client.get("/api/timeline", params={"unit": "year"}).json()["unit"] == "year"
+    assert client.get("/api/timeline", params={"q": "zzzqqq"}).json() == {
+        "unit": None, "bins": [], "n": 0, "lo": None, "hi": None, "min": None, "max": None,
+        "clipped_before": 0, "clipped_after": 0}
+    for bad in ({"unit": "fortnight"}, {"since": "2024-02-30"}, {"limit": "5"}, {"grade": "good"}):
+        r = client.get("/api/timeline", params=bad)
+        assert r.status_code == 422 and r.headers["content-type"] == PROBLEM, (bad, r.text)
+    op = client.get("/openapi.json").json()["paths"]["/api/timeline"]["get"]
+    unit = next(p for p in op["parameters"] if p["name"] == "unit")["schema"]
+    assert {"enum": ["day", "week", "month", "year"], "type": "string"} in unit["anyOf"]
+    assert {"200", "400", "422", "500"} <= set(op["responses"])

@@ -283,8 +283,10 @@ def test_merge_split_and_undo_in_the_browser(server, page):
     page.get_by_label("Note").fill("same strike, two wordings")
     page.get_by_role("button", name="Merge selected").click()
     page.locator("#msg", has_text="Merged 1 incident").wait_for(timeout=15000)
+    assert "by analyst-1" in page.locator("#msg").inner_text()  # who made it, as the API recorded it
     _table_ready(page)
     assert int(page.locator("#total").get_attribute("data-total")) == before - 1
+    assert page.get_by_label("Note").input_value() == ""  # the note went with that merge, not the next correction
     shot(page, "incidents-merged.png", "After merging two selected incidents from the table: the message names the correction and offers Undo; the table has one incident fewer.")
     # split a report back out, from the table's row of the merged incident
     merged = page.locator("#rows tr[data-id]", has=page.locator("button.split-open")).first
@@ -360,23 +362,72 @@ def test_brushing_the_timeline_filters_map_and_table(server, page):
     assert not page.errors, page.errors
 
 
-def test_timeline_clips_an_outlying_date(page):
-    """The timeline's range logic in Chromium: one event in 1964 among two years of dates."""
-    if True:
-        pg = page
-        pg.set_content('<svg id="t" style="width:600px;height:96px"></svg><span id="n"></span>')
-        pg.add_script_tag(path=str(Path(__file__).resolve().parent.parent / "src/eventwire/web/static/timeline.js"))
-        res = pg.evaluate("""() => {
-            const dates = ["1964-05-01"];
-            for (let i = 0; i < 400; i++) { dates.push(new Date(Date.UTC(2012, 0, 1) + i * 2 * 86400000).toISOString().slice(0, 10)); }
-            const t = EWTimeline(document.getElementById("t"), document.getElementById("n"), {onRange() {}});
-            t.draw(dates, null);
-            const svg = document.getElementById("t");
-            return {unit: svg.dataset.unit, bins: +svg.dataset.bins, clipped: +svg.dataset.clipped,
-                    note: document.getElementById("n").textContent};
-        }""")
-    assert res["unit"] == "month" and 26 <= res["bins"] <= 28, res  # 800 days: per month, not 60 years
-    assert res["clipped"] == 1 and "earliest 1964-05-01" in res["note"]
+def test_timeline_draws_the_servers_bins_and_says_what_was_clipped(page):
+    """The timeline in Chromium draws /api/timeline's answer: one bar per bin, the in-view dates counted
+    into them, and a note naming the dates clipped (one event in 1964 among two years of dates)."""
+    page.set_content('<svg id="t" style="width:600px;height:96px"></svg><span id="n"></span>')
+    page.add_script_tag(path=str(Path(__file__).resolve().parent.parent / "src/eventwire/web/static/timeline.js"))
+    res = page.evaluate("""() => {
+        const bins = [];
+        for (let m = 0; m < 27; m++) {
+            const s = new Date(Date.UTC(2012, m, 1)), e = new Date(Date.UTC(2012, m + 1, 0));
+            bins.push({start: s.toISOString().slice(0, 10), end: e.toISOString().slice(0, 10), total: m % 3 + 1});
+        }
+        const body = {unit: "month", bins, n: 55, lo: "2012-01-03", hi: "2014-03-20", min: "1964-05-01",
+                      max: "2014-03-20", clipped_before: 1, clipped_after: 0};
+        const picked = [];
+        const t = EWTimeline(document.getElementById("t"), document.getElementById("n"),
+                             {onRange(a, b) { picked.push([a, b]); }});
+        t.draw(body, ["2012-02-10", "2012-02", "2013", "1964-05-01"]);
+        const svg = document.getElementById("t");
+        const g = svg.querySelectorAll(".bin");
+        g[1].dispatchEvent(new KeyboardEvent("keydown", {key: "Enter"}));
+        return {unit: svg.dataset.unit, bins: +svg.dataset.bins, clipped: +svg.dataset.clipped, picked,
+                note: document.getElementById("n").textContent,
+                feb: g[1].getAttribute("aria-label"), jan13: g[12].getAttribute("aria-label")};
+    }""")
+    assert res["unit"] == "month" and res["bins"] == 27, res
+    assert res["clipped"] == 1 and "1 before 2012-01-03 (earliest 1964-05-01)" in res["note"], res
+    assert res["feb"] == "2012-02: 2 incidents, 2 in view" and res["jan13"].endswith(", 1 in view"), res
+    assert res["picked"] == [["2012-02-01", "2012-02-29"]], res  # a bar filters to the days it covers
+
+
+def test_table_timeline_is_the_api_timeline_with_the_table_filters(server, page):
+    asked = []
+    page.on("request", lambda r: asked.append(r.url))
+    page.goto(server + "/incidents?country=SYR")
+    _table_ready(page)
+    api = page.evaluate("fetch('/api/timeline?country=SYR').then(r => r.json())")
+    svg = page.locator("#timeline")
+    assert svg.get_attribute("data-unit") == api["unit"] and int(svg.get_attribute("data-bins")) == len(api["bins"])
+    assert sum(b["total"] for b in api["bins"]) <= int(page.locator("#total").get_attribute("data-total"))
+    assert any("/api/timeline?country=SYR" in u for u in asked)
+    assert not any("/api/map" in u for u in asked)  # the table no longer downloads every marker for its dates
+    # a narrower window redraws the bars to fit it, from the answer it has
+    wide = svg.locator(".bin rect").first.get_attribute("width")
+    n = len(asked)
+    page.set_viewport_size({"width": 900, "height": 768})
+    for _ in range(50):  # (the page's CSP forbids wait_for_function's eval)
+        if svg.locator(".bin rect").first.get_attribute("width") != wide:
+            break
+        page.wait_for_timeout(100)
+    assert svg.locator(".bin rect").first.get_attribute("width") != wide
+    assert len(asked) == n and int(svg.get_attribute("data-bins")) == len(api["bins"])
+    assert not page.errors, page.errors
+
+
+def test_table_filters_carry_over_to_the_map(server, page):
+    page.goto(server + "/incidents?country=SYR&q=Bukamal")
+    _table_ready(page)
+    n = int(page.locator("#total").get_attribute("data-total"))
+    page.locator("#as-map").click()
+    _ready(page)
+    assert "country=SYR" in page.url and "q=Bukamal" in page.url
+    assert page.get_by_label("Country").input_value() == "SYR" and page.get_by_label("Text").input_value() == "Bukamal"
+    assert page.locator("#status").inner_text().startswith(f"{n} incident")
+    everything = page.evaluate("fetch('/api/map').then(r => r.json()).then(j => j.n)")
+    assert 0 < n < everything
+    assert not page.errors, page.errors
 
 
 def test_map_at_phone_width(server, browser):
@@ -432,3 +483,21 @@ def test_delete_an_article_in_the_browser(server, page):
     page.goto(server + "/articles")
     left = page.evaluate("fetch('/api/incidents?article=web-tass-idlib').then(r => r.json()).then(j => j.total)")
     assert left == 0  # re-linked without it
+
+
+def test_every_outlet_link_lists_what_its_count_says(server, page):
+    """On /outlets each count that is a link opens that many articles; articles that name no outlet are
+    counted on a row of their own, without links (no outlet filter selects them)."""
+    body = {"text": "Gunmen abducted 5 aid workers in the Syrian city of Homs on Tuesday, the United Nations said.",
+            "id": "web-no-outlet"}
+    assert page.request.post(server + "/api/articles", data=body).status in (200, 201)
+    page.goto(server + "/outlets")
+    rows = page.locator("#outlets tbody tr")
+    assert rows.count() >= 5
+    unknown = page.locator("#outlets tr.no-outlet")
+    assert unknown.count() == 1 and "no outlet named" in unknown.inner_text() and unknown.locator("a").count() == 0
+    for link in page.locator("#outlets a[href^='/articles?outlet=']").all():
+        want = int(link.inner_text())
+        outlet = link.get_attribute("href").split("=", 1)[1]
+        got = page.evaluate(f"fetch('/api/articles?limit=500&outlet={outlet}').then(r => r.json()).then(j => j.items.length)")
+        assert got == want, (outlet, got, want)

@@ -39,7 +39,8 @@ LAYERS = (  # (key, label, what it marks): the article page's toggles
     ("events", "Events", "event triggers"),
     ("framing", "Framing", "loaded language and other techniques"),
 )
-MAP_FILTERS = ("since", "until", "type", "grade", "actor", "affiliation")
+# the incidents table's filters: "these incidents on the map" keeps every one of them
+MAP_FILTERS = ("since", "until", "type", "grade", "country", "province", "actor", "outlet", "affiliation", "q")
 TABLE_SORTS = (("date", "Date"), ("type", "Type"), ("country", "Country"), ("province", "Province"),
                ("killed", "Killed"), ("reports", "Reports"), ("origins", "Origins"), ("grade", "Grade"))
 GRADE_NOTE = {
@@ -145,7 +146,7 @@ router = APIRouter()
 def map_page(request: Request, db: Db, settings: AppSettings):
     with db.connect() as c:
         facets = Q.incident_facets(c)
-    q = dict(request.query_params)
+    q = {k: v[:200] for k, v in request.query_params.items()}  # the fields' own limit (longer: a 422)
     if "grade" in q:  # only known grades; none left means none ticked
         q["grade"] = ",".join(g for g in q["grade"].split(",") if g.strip() in Q.GRADES) or "none"
     # the page's first data request, started by <link rel=preload> while the scripts load

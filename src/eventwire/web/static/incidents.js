@@ -1,5 +1,5 @@
 // Incidents table: filters, sort and page are all in the URL; rows come from /api/incidents?brief=true
-// (with the total that match); the timeline above the table is drawn from /api/map with the same
+// (with the total that match); the timeline above the table is /api/timeline's bins for the same
 // filters, and brushing it sets the date range. Selected rows can be merged, regraded or discounted;
 // a row's reports can be split out. Data is put in the page with textContent only.
 (function () {
@@ -14,7 +14,7 @@
   var GRADES = ["confirmed", "fair", "weak", "contested", "discounted"];
   var FILTERS = ["since", "until", "type", "country", "province", "actor", "outlet", "affiliation", "q"];
   var selected = [];
-  var seq = 0, last = null;
+  var seq = 0, lastBins = null;
   var url0 = new URLSearchParams(location.search);
   if (url0.get("limit")) { limitEl.value = url0.get("limit"); }
   EWCorrect.remember(acts);
@@ -126,6 +126,7 @@
           EWCorrect.post("/api/incidents/" + encodeURIComponent(r.id) + "/split", { event: key }, acts).then(function (j) {
             EWCorrect.say(msg, "Split " + key + " out of " + r.id + " into " + (j.incident ? j.incident.id : "a new incident") +
               " (correction " + j.correction + ", by " + j.by + ").", j.correction, acts, load);
+            clearNote();
             load();
           }).catch(fail);
         });
@@ -137,6 +138,8 @@
   }
 
   function fail(e) { EWCorrect.say(msg, "Not done: " + e.message, null); }
+  // a note is the reason for one correction: once it is made, the next one starts without it
+  function clearNote() { acts.elements.note.value = ""; }
 
   function render(body) {
     while (rowsEl.firstChild) { rowsEl.removeChild(rowsEl.firstChild); }
@@ -177,7 +180,7 @@
     var mine = ++seq;
     if (st.none) {
       render({ items: [], total: 0, offset: 0 });
-      timeline.draw([], null);
+      timeline.draw(null, null);
       document.body.dataset.state = "ready";
       return Promise.resolve();
     }
@@ -185,12 +188,12 @@
     api.set("brief", "true");
     api.set("limit", limitEl.value);
     var rows = fetch("/api/incidents?" + api.toString()).then(json);
-    var dates = fetch("/api/map" + (fq ? "?" + fq : "")).then(json);
-    return Promise.all([rows, dates]).then(function (res) {
+    var bins = fetch("/api/timeline" + (fq ? "?" + fq : "")).then(json);
+    return Promise.all([rows, bins]).then(function (res) {
       if (mine !== seq) { return; }
-      last = res[0];
+      lastBins = res[1];
       render(res[0]);
-      timeline.draw(res[1].date, null);
+      timeline.draw(res[1], null);
       document.body.dataset.state = "ready";
     }).catch(function (e) {
       if (mine !== seq) { return; }
@@ -207,17 +210,18 @@
   function act(kind) {
     if (kind === "merge") {
       if (selected.length < 2) { EWCorrect.say(msg, "Select two or more incidents to merge (the first selected is kept).", null); return; }
-      var keep = selected[0], others = selected.slice(1), ids = [];
+      var keep = selected[0], others = selected.slice(1), ids = [], by = "";
       var chain = others.reduce(function (p, other) {
         return p.then(function () {
           return EWCorrect.post("/api/incidents/" + encodeURIComponent(keep) + "/merge", { other: other }, acts)
-            .then(function (j) { ids.push(j.correction); keep = j.incident ? j.incident.id : keep; });
+            .then(function (j) { ids.push(j.correction); by = j.by; keep = j.incident ? j.incident.id : keep; });
         });
       }, Promise.resolve());
       chain.then(function () {
         EWCorrect.say(msg, "Merged " + others.length + " incident" + (others.length === 1 ? "" : "s") + " into " + keep +
-          " (correction " + ids.join(", ") + ").", ids.length === 1 ? ids[0] : null, acts, load);
+          " (correction " + ids.join(", ") + ", by " + by + ").", ids.length === 1 ? ids[0] : null, acts, load);
         selected = []; nsel.textContent = "0";
+        clearNote();
         load();
       }).catch(fail);
       return;
@@ -229,17 +233,18 @@
       acts.elements.note.focus();
       return;
     }
-    var done = [];
+    var done = [], by = "";
     selected.reduce(function (p, id) {
       return p.then(function () {
         return EWCorrect.post("/api/incidents/" + encodeURIComponent(id) + "/grade", { grade: grade }, acts)
-          .then(function (j) { done.push(j.correction); });
+          .then(function (j) { done.push(j.correction); by = j.by; });
       });
     }, Promise.resolve()).then(function () {
       EWCorrect.say(msg, (kind === "discount" ? "Discounted " : "Regraded ") + done.length + " incident" +
-        (done.length === 1 ? "" : "s") + " as " + grade + " (correction " + done.join(", ") + ").",
+        (done.length === 1 ? "" : "s") + " as " + grade + " (correction " + done.join(", ") + ", by " + by + ").",
         done.length === 1 ? done[0] : null, acts, load);
       selected = []; nsel.textContent = "0";
+      clearNote();
       load();
     }).catch(fail);
   }
@@ -278,7 +283,8 @@
   var resizeTimer = null;
   window.addEventListener("resize", function () {
     clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(function () { if (last) { load(); } }, 200);
+    // the bars are laid out for the width: draw them again from the last answer (no new requests)
+    resizeTimer = setTimeout(function () { if (lastBins) { timeline.draw(lastBins, null); } }, 200);
   });
   load();
 })();

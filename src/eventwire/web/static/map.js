@@ -151,6 +151,7 @@
 
   // ---------------------------------------------------------------- state
   var D = null;            // the last answer of /api/map (parallel arrays)
+  var T = null;            // the last answer of /api/timeline (bins for the same filters)
   var placed = 0;
   var firstLoad = true;
   var seq = 0;             // answers to older requests are dropped
@@ -158,7 +159,7 @@
 
   function params() {
     var p = new URLSearchParams();
-    ["since", "until", "type", "actor", "affiliation"].forEach(function (k) {
+    ["since", "until", "type", "country", "province", "actor", "outlet", "affiliation", "q"].forEach(function (k) {
       var v = form.elements[k].value.trim();
       if (v) { p.set(k, v); }
     });
@@ -375,11 +376,12 @@
       load();
     }
   });
-  function histogram(vis) { timeline.draw(D.date, vis); }
+  function histogram(vis) { timeline.draw(T, vis.map(function (i) { return D.date[i]; })); }
 
   // ---------------------------------------------------------------- loading
-  function show(d) {
+  function show(d, t) {
     D = d;
+    T = t;
     byZoom = {};
     placed = 0;
     for (var j = 0; j < d.n; j++) { if (d.lat[j] != null && d.lon[j] != null) { placed += 1; } }
@@ -429,15 +431,11 @@
     statusEl.textContent = "Loading incidents…";
     document.body.dataset.state = "loading";
     var mine = ++seq;
-    if (p.get("grade") === "none") { show(EMPTY); return Promise.resolve(); }
-    return fetch(url || "/api/map" + (qs ? "?" + qs : ""))
-      .then(function (r) {
-        return r.json().then(function (body) {
-          if (!r.ok) { throw new Error(body.detail || ("HTTP " + r.status)); }
-          return body;
-        });
-      })
-      .then(function (body) { if (mine === seq) { show(body); } })
+    if (p.get("grade") === "none") { show(EMPTY, null); return Promise.resolve(); }
+    // the markers and the timeline's bins (counted by the server) for the same filters, in parallel
+    return Promise.all([fetch(url || "/api/map" + (qs ? "?" + qs : "")).then(json),
+                        fetch("/api/timeline" + (qs ? "?" + qs : "")).then(json)])
+      .then(function (res) { if (mine === seq) { show(res[0], res[1]); } })
       .catch(function (err) {
         if (mine !== seq) { return; }
         statusEl.textContent = "Could not load incidents: " + err.message;
@@ -445,13 +443,20 @@
       });
   }
 
+  function json(r) {
+    return r.json().then(function (body) {
+      if (!r.ok) { throw new Error(body.detail || ("HTTP " + r.status)); }
+      return body;
+    });
+  }
+
   form.addEventListener("submit", function (e) { e.preventDefault(); load(); });
   form.querySelectorAll("select, input[type=checkbox], input[type=date]").forEach(function (el) {
     el.addEventListener("change", function () { load(); });
   });
   document.getElementById("reset").addEventListener("click", function () {
-    ["since", "until", "actor"].forEach(function (k) { form.elements[k].value = ""; });
-    form.elements.type.value = ""; form.elements.affiliation.value = "";
+    ["since", "until", "province", "actor", "outlet", "q"].forEach(function (k) { form.elements[k].value = ""; });
+    form.elements.type.value = ""; form.elements.country.value = ""; form.elements.affiliation.value = "";
     form.querySelectorAll("input[name=grade]").forEach(function (b) { b.checked = true; });
     firstLoad = true;
     load();
