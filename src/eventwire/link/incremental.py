@@ -227,13 +227,17 @@ def load_indexed(conn: Connection, article_ids: Iterable[str]) -> dict[str, Repo
     return out
 
 
-def signatures(conn: Connection, article_ids: Iterable[str], known: dict | None = None) -> dict:
+def signatures(conn: Connection, article_ids: Iterable[str], known: dict | None = None, *,
+               scan: bool = False) -> dict:
     """Article id -> its stored MinHash values (None: too short to compare), for `copy_groups`;
-    an article stored without them is hashed from its text. `known` is filled and reused."""
+    an article stored without them is hashed from its text. `known` is filled and reused.
+    `scan`: the ids are most of the store (a full relink), read in one pass over the table rather
+    than by thousands of key lookups (an incremental step never asks for that: a pass over a
+    million articles costs more than its few thousand lookups)."""
     out = known if known is not None else {}
     want = sorted(set(article_ids) - set(out))
     a = articles.c
-    if len(want) > 50 * _CHUNK:  # most of the store (a full relink): one pass, not thousands of lookups
+    if scan and len(want) > 50 * _CHUNK:
         wanted = set(want)
         rows = ((aid, blob) for aid, blob in conn.execute(select(a.id, a.minhash)) if aid in wanted)
         batches: Iterable = [rows]
@@ -330,11 +334,11 @@ _COLS = (lr.c.key, lr.c.article_id, lr.c.type, lr.c.reach, lr.c.lo, lr.c.hi, lr.
 _BACK = ((False, SHORT_DAYS), (True, MAX_WINDOW_DAYS + SLACK_DAYS + ARTICLE_DAYS_BACK))
 
 
-def _window_stmt(kind: str):
+def _window_stmt(kind: str, n_cells: int = 0):
     """One bound statement per kind of place lookup (compiled once, executed per interval), each an
     index range scan: `null` rows without a country, `loose` every row of a country, `strict` the rows
     of a country a fine place can meet there (coarse ones, or on a day their article names), `cell`
-    the fine rows in a box of grid squares, `any` every row."""
+    the fine rows in a box of `n_cells` grid squares, `any` every row."""
     where = [lr.c.type == bindparam("t"), lr.c.wide == bindparam("w"), lr.c.lo.between(bindparam("a"), bindparam("b")),
              lr.c.reach <= bindparam("hi"), lr.c.hi >= bindparam("lo")]
     if kind == "null":
@@ -344,12 +348,23 @@ def _window_stmt(kind: str):
         if kind == "strict":
             where.append(or_(lr.c.fine.is_(False), lr.c.reach < lr.c.lo))
     elif kind == "cell":
-        where += [lr.c.cell.in_(bindparam("cells", expanding=True)), lr.c.lat.between(bindparam("y0"), bindparam("y1")),
-                  lr.c.lon.between(bindparam("x0"), bindparam("x1"))]
+        where += [lr.c.cell.in_([bindparam(f"c{n}") for n in range(n_cells)]),
+                  lr.c.lat.between(bindparam("y0"), bindparam("y1")), lr.c.lon.between(bindparam("x0"), bindparam("x1"))]
     return select(*_COLS).where(*where)
 
 
-_STMTS: dict[str, object] = {}
+_SQL: dict[tuple, tuple[str, tuple[str, ...] | None]] = {}
+
+
+def _window_sql(conn: Connection, kind: str, n_cells: int) -> tuple[str, tuple[str, ...] | None]:
+    """The driver's SQL of `_window_stmt` and, for a positional paramstyle, its parameters' order:
+    run through the driver, a lookup skips SQLAlchemy's per-statement and per-row work (a few
+    thousand lookups and a hundred thousand rows per step)."""
+    at = (conn.dialect.name, kind, n_cells)
+    if at not in _SQL:
+        compiled = _window_stmt(kind, n_cells).compile(dialect=conn.dialect)
+        _SQL[at] = (compiled.string, tuple(compiled.positiontup) if compiled.positional else None)
+    return _SQL[at]
 
 
 def _window_terms(frontier: list[Report]) -> list[tuple[str, dict]]:
@@ -394,10 +409,10 @@ def _window_rows(conn: Connection, frontier: list[Report]) -> Iterator[tuple]:
     of many terms makes SQLite scan the whole table."""
     seen: set[str] = set()
     for kind, params in _window_terms(frontier):
-        stmt = _STMTS.get(kind)
-        if stmt is None:
-            stmt = _STMTS[kind] = _window_stmt(kind)
-        for row in conn.execute(stmt, params):
+        cells = params.pop("cells", ())
+        params.update((f"c{n}", c) for n, c in enumerate(cells))
+        sql, order = _window_sql(conn, kind, len(cells))
+        for row in conn.exec_driver_sql(sql, tuple(params[k] for k in order) if order else params):
             if row[0] not in seen:
                 seen.add(row[0])
                 yield row
@@ -551,9 +566,11 @@ def _affected(conn: Connection, new: dict[str, Report], corrections: list[dict],
         if cands:
             pool = frontier + cands
             assign_copy_groups(pool, signatures(conn, {r.article for r in pool}, sigs))
-            set_vectors(pool, {})
             nf = len(frontier)
-            for i, j in candidate_pairs(pool, across=nf):
+            pairs = candidate_pairs(pool, across=nf)
+            # term vectors (fixed weights: a report's own) of the reports some pair scores, made once
+            set_vectors([r for r in {pool[k].key: pool[k] for p in pairs for k in p}.values() if not r.vec], {})
+            for i, j in pairs:
                 if score_pair(pool[i], pool[j], {}, weights) >= weights.threshold:
                     joined.add(pool[j if i < nf else i].key)
         # a report joining brings its whole incident; a correction on the set brings its anchors

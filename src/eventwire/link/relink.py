@@ -319,7 +319,7 @@ def _relink(conn, progress, weights, workers, slice_days, batch_reports, previou
         conn.execute(insert(linked_articles), [{"article_id": a, "at": now} for a in seen[i:i + 5000]])
     n = len(keys)
     # `assign_copy_groups` over all reports: articles earliest published first, from stored signatures
-    sigs = signatures(conn, [a for _, a, _ in art_info])
+    sigs = signatures(conn, [a for _, a, _ in art_info], scan=True)
     groups = copy_groups([(a, "", mark) for _, a, mark in sorted(art_info)], sigs)
     del sigs
     clock.lap("reports")
