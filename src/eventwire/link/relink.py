@@ -45,7 +45,7 @@ from eventwire.link import LinkResult, _assign_ids, build_incidents
 from eventwire.link.blocking import SLACK_DAYS, candidate_pairs, copy_pairs
 from eventwire.link.cluster import cluster
 from eventwire.link.corrections import apply_corrections
-from eventwire.link.incremental import (
+from eventwire.link.index import (
     _insert_rows,
     day_rows,
     extra_days,
