@@ -30,6 +30,7 @@ alone unless a person merges it.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from itertools import chain, combinations, product
@@ -88,9 +89,10 @@ class _Buckets:
         self.skel: dict[tuple, list[int]] = defaultdict(list)
         self.skel_special: dict[tuple, list[int]] = defaultdict(list)
 
-    def file(self, i: int, r: Report, days: Iterable[int], back: Iterable[int]) -> None:
+    def file(self, i: int, r: Report, days: Iterable[int], back: Iterable[int], want: dict | None = None) -> None:
         """Put report `i` in its buckets of `days` (its window's) and `back` (earlier days its article
-        names, where it meets its countries' reports)."""
+        names, where it meets its countries' reports). With `want` (`wanted`), only in the buckets
+        where it can meet a report filed before."""
         fine = r.fine
         cell = _cell(r) if fine else None
         cys = _countries(r)
@@ -98,30 +100,44 @@ class _Buckets:
         # a province meets the places inside it; a country (or no place) every place of the country
         by_area = not fine and area is not None and r.precision not in ("country", "region")
         skels = [t for t in r.terms if t[:1] == "#"]
+        t = r.type
         for d in days:
-            if fine:
-                self.cells[(r.type, d, cell)].append(i)
-            if area:
-                self.admin[(r.type, d, area)].append(i)
+            if fine and (want is None or (t, d, cell) in want["cells"]):
+                self.cells[(t, d, cell)].append(i)
+            if area and (want is None or (t, d, area) in want["admin"]):
+                self.admin[(t, d, area)].append(i)
                 if by_area:
-                    self.admin_special[(r.type, d, area)].append(i)
+                    self.admin_special[(t, d, area)].append(i)
             for cy in cys:
-                self.country[(r.type, d, cy)].append(i)
-                if not fine and not by_area:
-                    self.country_special[(r.type, d, cy)].append(i)
+                if want is None or (t, d, cy) in want["country"]:
+                    self.country[(t, d, cy)].append(i)
+                    if not fine and not by_area:
+                        self.country_special[(t, d, cy)].append(i)
             for n in r.names:
-                self.names[(r.type, d, n)].append(i)
-            for t in skels:
-                self.skel[(r.type, d, t)].append(i)
-                if not cys:
-                    self.skel_special[(r.type, d, t)].append(i)
+                if want is None or (t, d, n) in want["names"]:
+                    self.names[(t, d, n)].append(i)
+            for k in skels:
+                if want is None or (t, d, k) in want["skel"]:
+                    self.skel[(t, d, k)].append(i)
+                    if not cys:
+                        self.skel_special[(t, d, k)].append(i)
             for k in r.actor_keys:
-                self.entity[(r.type, d, k)].append(i)
-                if not cys:
-                    self.entity_special[(r.type, d, k)].append(i)
+                if want is None or (t, d, k) in want["entity"]:
+                    self.entity[(t, d, k)].append(i)
+                    if not cys:
+                        self.entity_special[(t, d, k)].append(i)
         for d in back:
             for cy in cys:
-                self.country_special[(r.type, d, cy)].append(i)
+                if want is None or (t, d, cy) in want["country"]:
+                    self.country_special[(t, d, cy)].append(i)
+
+    def wanted(self) -> dict[str, set]:
+        """The bucket keys a later report can meet the reports filed so far in: their own, and for a
+        grid cell its eight neighbours too. A bucket without a report filed so far makes no pair
+        across, so a later report need not be filed in it (`candidate_pairs(across=...)`)."""
+        cells = {(t, d, (cy + dy, cx + dx)) for t, d, (cy, cx) in self.cells for dy in (-1, 0, 1) for dx in (-1, 0, 1)}
+        return {"cells": cells, "admin": set(self.admin), "country": set(self.country) | set(self.country_special),
+                "names": set(self.names), "skel": set(self.skel), "entity": set(self.entity)}
 
 
 def _back_days(r: Report) -> list[int]:
@@ -143,13 +159,15 @@ def candidate_pairs(reports: Sequence[Report], across: int = 0,
     if window is None:
         b.copies = _copy_buckets(reports)
     w0, w1 = window or (0, 0)
-    # with `across`, a report from `across` on is filed only on the (type, day)s some report before
-    # it is filed on: every bucket but the near-copies' is one type and day, so no pair is lost
+    # with `across`, a report from `across` on is filed only in the buckets (and so on the type and
+    # days) where some report before it is: no pair across is lost, and a bucket's size (a name
+    # bucket's cap) is that of the whole blocking wherever a report before `across` is in it
     keep: set[tuple[str, int]] | None = None
+    want: dict | None = None
     for i, r in enumerate(reports):
         if i == across and across:
-            keep = {key[:2] for index in (b.cells, b.country, b.country_special, b.admin, b.names, b.skel,
-                                          b.entity) for key in index}
+            want = b.wanted()
+            keep = {key[:2] for index in want.values() for key in index}
         days = _days(r)
         if not days:
             continue
@@ -160,7 +178,7 @@ def candidate_pairs(reports: Sequence[Report], across: int = 0,
         if keep is not None:
             days = [d for d in days if (r.type, d) in keep]
             back = [d for d in back if (r.type, d) in keep]
-        b.file(i, r, days, back)
+        b.file(i, r, days, back, want)
     return _pairs(b, across)
 
 
@@ -169,16 +187,22 @@ def _pairs(b: _Buckets, across: int) -> set[tuple[int, int]]:
     pairs: set[tuple[int, int]] = set()
     add = pairs.add
 
+    # a bucket lists its members in order, so those before `across` are its head (`bisect`)
     def _within(members: list[int]) -> Iterable[tuple[int, int]]:
         if not across:
             return combinations(members, 2)
-        return product([x for x in members if x < across], [x for x in members if x >= across])
+        if members[0] >= across:
+            return ()
+        k = bisect_left(members, across)
+        return product(members[:k], members[k:])
 
     def _between(xs: Sequence[int], ys: Sequence[int]) -> Iterable[tuple[int, int]]:
         if not across:
             return product(xs, ys)
-        return chain(product([x for x in xs if x < across], [y for y in ys if y >= across]),
-                     product([x for x in xs if x >= across], [y for y in ys if y < across]))
+        if not ys or (xs[0] >= across and ys[0] >= across):
+            return ()
+        kx, ky = bisect_left(xs, across), bisect_left(ys, across)
+        return chain(product(xs[:kx], ys[ky:]), product(xs[kx:], ys[:ky]))
 
     for (t, d, (cy, cx)), members in b.cells.items():
         for a, c in _within(members):
