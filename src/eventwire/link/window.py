@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import Connection, bindparam, or_, select
+from sqlalchemy import Connection, bindparam, select
 
 from eventwire.link.blocking import ARTICLE_DAYS_BACK, SLACK_DAYS
 from eventwire.link.index import REACH_DEG, _blockable, _chunks, extra_days, grid_cell, reach
 from eventwire.link.reports import MAX_WINDOW_DAYS, Report
-from eventwire.store.scale import SHORT_DAYS, link_report_days
+from eventwire.store.scale import COARSE_OR_BACK, SHORT_DAYS, link_report_days
 from eventwire.store.scale import link_reports as lr
 from eventwire.store.schema import articles
 
@@ -68,7 +68,7 @@ def _window_stmt(kind: str, n_cells: int = 0):
     elif kind in ("loose", "strict"):
         where.append(lr.c.country == bindparam("cy"))
         if kind == "strict":
-            where.append(or_(lr.c.fine.is_(False), lr.c.reach < lr.c.lo))
+            where.append(COARSE_OR_BACK)  # the partial index ix_link_reports_coarse_country_lo
     elif kind == "cell":
         where += [lr.c.cell.in_([bindparam(f"c{n}") for n in range(n_cells)]),
                   lr.c.lat.between(bindparam("y0"), bindparam("y1")), lr.c.lon.between(bindparam("x0"), bindparam("x1"))]
