@@ -130,14 +130,19 @@ def _window_rows(conn: Connection, frontier: list[Report]) -> Iterator[tuple]:
     """The rows of `_window_terms`, one statement per term: each is an index range scan, where an OR
     of many terms makes SQLite scan the whole table."""
     seen: set[str] = set()
-    for kind, params in _window_terms(frontier):
-        cells = params.pop("cells", ())
-        params.update((f"c{n}", c) for n, c in enumerate(cells))
-        sql, order = _window_sql(conn, kind, len(cells))
-        for row in conn.exec_driver_sql(sql, tuple(params[k] for k in order) if order else params):
-            if row[0] not in seen:
-                seen.add(row[0])
-                yield row
+    cur = conn.connection.cursor()   # the driver's own cursor, in this connection's transaction: plain tuples
+    try:
+        for kind, params in _window_terms(frontier):
+            cells = params.pop("cells", ())
+            params.update((f"c{n}", c) for n, c in enumerate(cells))
+            sql, order = _window_sql(conn, kind, len(cells))
+            cur.execute(sql, tuple(params[k] for k in order) if order else params)
+            for row in cur.fetchall():
+                if row[0] not in seen:
+                    seen.add(row[0])
+                    yield row
+    finally:
+        cur.close()
 
 
 class _Buckets:
