@@ -124,10 +124,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--relink", action="store_true",
                     help="with an existing --base: time the full relink of its copy first (`eventwire link` run "
                          "again), then the incremental step")
-    ap.add_argument("--retag", action="store_true",
-                    help="with an existing --base packed by an earlier version of the report modules: check a sample "
-                         "of the copy's packed reports against their documents flattened by this version and, when "
-                         "all agree (the report code moved, it did not change), mark every pack as this version's")
+    ap.add_argument("--no-retag", dest="retag", action="store_false",
+                    help="with an existing --base packed by an earlier version of the report modules, leave its packs "
+                         "as they are (the incremental step then flattens documents). By default a sample of them is "
+                         "checked against their documents flattened by this version and, when all agree (the report "
+                         "code moved, it did not change), every pack is marked as this version's")
     ap.add_argument("--profile", action="store_true", help="print where the incremental step spends its time")
     ap.add_argument("--base", default=None,
                     help="keep the fully relinked store (and the new events) here; when it exists, start from a "
@@ -202,7 +203,7 @@ def _from_base(args, out: dict) -> int:
     new = json.loads(Path(args.base + ".new.json").read_text(encoding="utf-8"))
     out["from_base"] = args.base
     engine = open_store(f"sqlite:///{args.db}")
-    if args.retag:
+    if args.retag and not args.relink:
         out["retagged"] = retag(engine)
     if args.relink:
         _fast_writes(engine)
@@ -227,9 +228,11 @@ def retag(engine, sample: int = 2000) -> int:
         keys = n[::max(1, len(n) // sample)]
         fresh = load_reports(conn, {k.rsplit(":", 1)[0] for k in keys})
         rows = conn.execute(select(lr.c.key, lr.c.report).where(lr.c.key.in_(keys[:30000]))).all()
+        if all(blob is None or marshal.loads(blob)[0] == PACK_TAG for _, blob in rows):
+            return 0   # packed by this version already
         for key, blob in rows:
             if key in fresh and marshal.loads(blob)[1] != marshal.loads(pack(fresh[key]))[1]:
-                raise SystemExit(f"--retag: {key} differs from its document flattened now: relink instead")
+                raise SystemExit(f"{key}: its pack differs from its document flattened now: run with --relink")
         done = 0
         stmt = update(lr).where(lr.c.key == bindparam("k")).values(report=bindparam("r"))
         for i in range(0, len(n), 20000):   # a range of keys at a time: a million packs do not fit in memory
