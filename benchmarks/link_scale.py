@@ -124,6 +124,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--relink", action="store_true",
                     help="with an existing --base: time the full relink of its copy first (`eventwire link` run "
                          "again), then the incremental step")
+    ap.add_argument("--no-retag", dest="retag", action="store_false",
+                    help="with an existing --base packed by an earlier version of the report modules, leave its packs "
+                         "as they are (the incremental step then flattens documents). By default a sample of them is "
+                         "checked against their documents flattened by this version and, when all agree (the report "
+                         "code moved, it did not change), every pack is marked as this version's")
     ap.add_argument("--profile", action="store_true", help="print where the incremental step spends its time")
     ap.add_argument("--base", default=None,
                     help="keep the fully relinked store (and the new events) here; when it exists, start from a "
@@ -198,11 +203,50 @@ def _from_base(args, out: dict) -> int:
     new = json.loads(Path(args.base + ".new.json").read_text(encoding="utf-8"))
     out["from_base"] = args.base
     engine = open_store(f"sqlite:///{args.db}")
+    if args.retag and not args.relink:
+        out["retagged"] = retag(engine)
     if args.relink:
         _fast_writes(engine)
         _full(args, engine, out)
     _incremental(args, engine, new, out)
     return 0
+
+
+def retag(engine, sample: int = 2000) -> int:
+    """Mark the packs of another version of the report modules as this version's, after checking that
+    `sample` of them (spread over the store) equal their documents flattened by this version; raises
+    when one differs (the report code changed: relink with --relink instead). How many were marked."""
+    import marshal
+
+    from sqlalchemy import bindparam, select, update
+
+    from eventwire.link.index import PACK_TAG, load_reports, pack
+    from eventwire.store.scale import link_reports as lr
+
+    with engine.begin() as conn:
+        n = conn.execute(select(lr.c.key).order_by(lr.c.key)).scalars().all()
+        keys = n[::max(1, len(n) // sample)]
+        fresh = load_reports(conn, {k.rsplit(":", 1)[0] for k in keys})
+        rows = conn.execute(select(lr.c.key, lr.c.report).where(lr.c.key.in_(keys[:30000]))).all()
+        if all(blob is None or marshal.loads(blob)[0] == PACK_TAG for _, blob in rows):
+            return 0   # packed by this version already
+        for key, blob in rows:
+            if key in fresh and marshal.loads(blob)[1] != marshal.loads(pack(fresh[key]))[1]:
+                raise SystemExit(f"{key}: its pack differs from its document flattened now: run with --relink")
+        done = 0
+        stmt = update(lr).where(lr.c.key == bindparam("k")).values(report=bindparam("r"))
+        for i in range(0, len(n), 20000):   # a range of keys at a time: a million packs do not fit in memory
+            part = conn.execute(select(lr.c.key, lr.c.report).where(lr.c.key.between(n[i], n[min(i + 20000, len(n)) - 1]),
+                                                                   lr.c.report.is_not(None))).all()
+            batch = [{"k": key, "r": marshal.dumps((PACK_TAG, v))} for key, blob in part
+                     if (tv := marshal.loads(blob))[0] != PACK_TAG for v in (tv[1],)]
+            if batch:
+                conn.execute(stmt, batch)
+                done += len(batch)
+    if engine.dialect.name == "sqlite":   # the rewritten pages back into the file: the timed step reads no WAL
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    return done
 
 
 def _incremental(args, engine, new: list[dict], out: dict) -> None:

@@ -30,6 +30,7 @@ alone unless a person merges it.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from itertools import chain, combinations, product
@@ -70,6 +71,80 @@ def _countries(r: Report) -> frozenset:
     return frozenset()
 
 
+class _Buckets:
+    """The blocking buckets of some reports: report positions by (type, day, key). A `special`
+    bucket holds the reports that meet every member of its plain twin (a province meets the places
+    inside it, a country every place of the country, a report without a country a shared actor)."""
+
+    def __init__(self) -> None:
+        self.cells: dict[tuple, list[int]] = defaultdict(list)
+        self.country: dict[tuple, list[int]] = defaultdict(list)
+        self.country_special: dict[tuple, list[int]] = defaultdict(list)
+        self.admin: dict[tuple, list[int]] = defaultdict(list)
+        self.admin_special: dict[tuple, list[int]] = defaultdict(list)
+        self.entity: dict[tuple, list[int]] = defaultdict(list)
+        self.entity_special: dict[tuple, list[int]] = defaultdict(list)
+        self.names: dict[tuple, list[int]] = defaultdict(list)
+        self.copies: dict[tuple, list[int]] = {}
+        self.skel: dict[tuple, list[int]] = defaultdict(list)
+        self.skel_special: dict[tuple, list[int]] = defaultdict(list)
+
+    def file(self, i: int, r: Report, days: Iterable[int], back: Iterable[int], want: dict | None = None) -> None:
+        """Put report `i` in its buckets of `days` (its window's) and `back` (earlier days its article
+        names, where it meets its countries' reports). With `want` (`wanted`), only in the buckets
+        where it can meet a report filed before."""
+        fine = r.fine
+        cell = _cell(r) if fine else None
+        cys = _countries(r)
+        area = (r.country, norm_admin(r.admin1)) if r.country and r.admin1 else None
+        # a province meets the places inside it; a country (or no place) every place of the country
+        by_area = not fine and area is not None and r.precision not in ("country", "region")
+        skels = [t for t in r.terms if t[:1] == "#"]
+        t = r.type
+        for d in days:
+            if fine and (want is None or (t, d, cell) in want["cells"]):
+                self.cells[(t, d, cell)].append(i)
+            if area and (want is None or (t, d, area) in want["admin"]):
+                self.admin[(t, d, area)].append(i)
+                if by_area:
+                    self.admin_special[(t, d, area)].append(i)
+            for cy in cys:
+                if want is None or (t, d, cy) in want["country"]:
+                    self.country[(t, d, cy)].append(i)
+                    if not fine and not by_area:
+                        self.country_special[(t, d, cy)].append(i)
+            for n in r.names:
+                if want is None or (t, d, n) in want["names"]:
+                    self.names[(t, d, n)].append(i)
+            for k in skels:
+                if want is None or (t, d, k) in want["skel"]:
+                    self.skel[(t, d, k)].append(i)
+                    if not cys:
+                        self.skel_special[(t, d, k)].append(i)
+            for k in r.actor_keys:
+                if want is None or (t, d, k) in want["entity"]:
+                    self.entity[(t, d, k)].append(i)
+                    if not cys:
+                        self.entity_special[(t, d, k)].append(i)
+        for d in back:
+            for cy in cys:
+                if want is None or (t, d, cy) in want["country"]:
+                    self.country_special[(t, d, cy)].append(i)
+
+    def wanted(self) -> dict[str, set]:
+        """The bucket keys a later report can meet the reports filed so far in: their own, and for a
+        grid cell its eight neighbours too. A bucket without a report filed so far makes no pair
+        across, so a later report need not be filed in it (`candidate_pairs(across=...)`)."""
+        cells = {(t, d, (cy + dy, cx + dx)) for t, d, (cy, cx) in self.cells for dy in (-1, 0, 1) for dx in (-1, 0, 1)}
+        return {"cells": cells, "admin": set(self.admin), "country": set(self.country) | set(self.country_special),
+                "names": set(self.names), "skel": set(self.skel), "entity": set(self.entity)}
+
+
+def _back_days(r: Report) -> list[int]:
+    """The earlier days (up to `ARTICLE_DAYS_BACK` before its window) a report's article names."""
+    return [d for d in r.art_days if r.lo - ARTICLE_DAYS_BACK <= d < r.lo]
+
+
 def candidate_pairs(reports: Sequence[Report], across: int = 0,
                     window: tuple[int, int] | None = None) -> set[tuple[int, int]]:
     """Pairs (i, j), i < j, of positions in `reports` worth scoring. With `across`, only the pairs of
@@ -80,98 +155,80 @@ def candidate_pairs(reports: Sequence[Report], across: int = 0,
     near-copy pairs (`copy_pairs`): the full relink blocks a store in slices of days. Every bucket but
     the near-copies' is one type and day, so a slice's buckets are the whole store's buckets of its
     days, and the union of the slices' pairs and the near-copy pairs is the whole blocking."""
-    cells: dict[tuple, list[int]] = defaultdict(list)
-    country: dict[tuple, list[int]] = defaultdict(list)
-    country_special: dict[tuple, list[int]] = defaultdict(list)
-    admin: dict[tuple, list[int]] = defaultdict(list)
-    admin_special: dict[tuple, list[int]] = defaultdict(list)
-    entity: dict[tuple, list[int]] = defaultdict(list)
-    entity_special: dict[tuple, list[int]] = defaultdict(list)
-    names: dict[tuple, list[int]] = defaultdict(list)
-    copies: dict[tuple, list[int]] = {}
-    skel: dict[tuple, list[int]] = defaultdict(list)
-    skel_special: dict[tuple, list[int]] = defaultdict(list)
+    b = _Buckets()
     if window is None:
-        copies = _copy_buckets(reports)
+        b.copies = _copy_buckets(reports)
     w0, w1 = window or (0, 0)
+    # with `across`, a report from `across` on is filed only in the buckets (and so on the type and
+    # days) where some report before it is: no pair across is lost, and a bucket's size (a name
+    # bucket's cap) is that of the whole blocking wherever a report before `across` is in it
+    keep: set[tuple[str, int]] | None = None
+    want: dict | None = None
     for i, r in enumerate(reports):
+        if i == across and across:
+            want = b.wanted()
+            keep = {key[:2] for index in want.values() for key in index}
         days = _days(r)
         if not days:
             continue
+        back = _back_days(r)
         if window is not None:
             days = [d for d in days if w0 <= d < w1]
-        fine = r.fine
-        cell = _cell(r) if fine else None
-        cys = _countries(r)
-        area = (r.country, norm_admin(r.admin1)) if r.country and r.admin1 else None
-        # a province meets the places inside it; a country (or no place) every place of the country
-        by_area = not fine and area is not None and r.precision not in ("country", "region")
-        for d in days:
-            if fine:
-                cells[(r.type, d, cell)].append(i)
-            if area:
-                admin[(r.type, d, area)].append(i)
-                if by_area:
-                    admin_special[(r.type, d, area)].append(i)
-            for cy in cys:
-                country[(r.type, d, cy)].append(i)
-                if not fine and not by_area:
-                    country_special[(r.type, d, cy)].append(i)
-            for n in r.names:
-                names[(r.type, d, n)].append(i)
-            for t in r.terms:
-                if t[:1] == "#":
-                    skel[(r.type, d, t)].append(i)
-                    if not cys:
-                        skel_special[(r.type, d, t)].append(i)
-            for k in r.actor_keys:
-                entity[(r.type, d, k)].append(i)
-                if not cys:
-                    entity_special[(r.type, d, k)].append(i)
-        for d in r.art_days:
-            if r.lo - ARTICLE_DAYS_BACK <= d < r.lo and (window is None or w0 <= d < w1):
-                for cy in cys:
-                    country_special[(r.type, d, cy)].append(i)
+            back = [d for d in back if w0 <= d < w1]
+        if keep is not None:
+            days = [d for d in days if (r.type, d) in keep]
+            back = [d for d in back if (r.type, d) in keep]
+        b.file(i, r, days, back, want)
+    return _pairs(b, across)
 
+
+def _pairs(b: _Buckets, across: int) -> set[tuple[int, int]]:
+    """The pairs of the buckets `b` (with `across`: only those across that position)."""
     pairs: set[tuple[int, int]] = set()
     add = pairs.add
 
+    # a bucket lists its members in order, so those before `across` are its head (`bisect`)
     def _within(members: list[int]) -> Iterable[tuple[int, int]]:
         if not across:
             return combinations(members, 2)
-        return product([x for x in members if x < across], [x for x in members if x >= across])
+        if members[0] >= across:
+            return ()
+        k = bisect_left(members, across)
+        return product(members[:k], members[k:])
 
     def _between(xs: Sequence[int], ys: Sequence[int]) -> Iterable[tuple[int, int]]:
         if not across:
             return product(xs, ys)
-        return chain(product([x for x in xs if x < across], [y for y in ys if y >= across]),
-                     product([x for x in xs if x >= across], [y for y in ys if y < across]))
+        if not ys or (xs[0] >= across and ys[0] >= across):
+            return ()
+        kx, ky = bisect_left(xs, across), bisect_left(ys, across)
+        return chain(product(xs[:kx], ys[ky:]), product(xs[kx:], ys[:ky]))
 
-    for (t, d, (cy, cx)), members in cells.items():
-        for a, b in _within(members):
-            add((a, b) if a < b else (b, a))
+    for (t, d, (cy, cx)), members in b.cells.items():
+        for a, c in _within(members):
+            add((a, c) if a < c else (c, a))
         for dy, dx in _FORWARD:
-            other = cells.get((t, d, (cy + dy, cx + dx)))
+            other = b.cells.get((t, d, (cy + dy, cx + dx)))
             if other:
-                for a, b in _between(members, other):
-                    if a != b:
-                        add((a, b) if a < b else (b, a))
+                for a, c in _between(members, other):
+                    if a != c:
+                        add((a, c) if a < c else (c, a))
 
     def _join(index: dict[tuple, list[int]], special: dict[tuple, list[int]]) -> None:
         for key, spec in special.items():
-            for a, b in _between(spec, index.get(key, ())):
-                if a != b:
-                    add((a, b) if a < b else (b, a))
+            for a, c in _between(spec, index.get(key, ())):
+                if a != c:
+                    add((a, c) if a < c else (c, a))
 
-    for members in (*names.values(), *copies.values()):
+    for members in (*b.names.values(), *b.copies.values()):
         if len(members) <= MAX_NAME_BUCKET:
-            for a, b in _within(members):
-                if a != b:
-                    add((a, b) if a < b else (b, a))
-    _join(admin, admin_special)
-    _join(country, country_special)
-    _join(entity, entity_special)
-    _join({k: v for k, v in skel.items() if len(v) <= MAX_NAME_BUCKET}, skel_special)
+            for a, c in _within(members):
+                if a != c:
+                    add((a, c) if a < c else (c, a))
+    _join(b.admin, b.admin_special)
+    _join(b.country, b.country_special)
+    _join(b.entity, b.entity_special)
+    _join({k: v for k, v in b.skel.items() if len(v) <= MAX_NAME_BUCKET}, b.skel_special)
     return pairs
 
 

@@ -45,7 +45,7 @@ from eventwire.link import LinkResult, _assign_ids, build_incidents
 from eventwire.link.blocking import SLACK_DAYS, candidate_pairs, copy_pairs
 from eventwire.link.cluster import cluster
 from eventwire.link.corrections import apply_corrections
-from eventwire.link.incremental import (
+from eventwire.link.index import (
     _insert_rows,
     day_rows,
     extra_days,
@@ -319,7 +319,7 @@ def _relink(conn, progress, weights, workers, slice_days, batch_reports, previou
         conn.execute(insert(linked_articles), [{"article_id": a, "at": now} for a in seen[i:i + 5000]])
     n = len(keys)
     # `assign_copy_groups` over all reports: articles earliest published first, from stored signatures
-    sigs = signatures(conn, [a for _, a, _ in art_info])
+    sigs = signatures(conn, [a for _, a, _ in art_info], scan=True)
     groups = copy_groups([(a, "", mark) for _, a, mark in sorted(art_info)], sigs)
     del sigs
     clock.lap("reports")
@@ -340,10 +340,11 @@ def _relink(conn, progress, weights, workers, slice_days, batch_reports, previou
         _SPILL, _CONVERT = None, {}
 
 
-def _link(conn, run, spill: _Spill, n: int, keys: list[str], pos: dict[str, int], art_of: list[int],
-          also: list[int], first: np.ndarray, last: np.ndarray, far: list[tuple[int, int]], previous,
-          corrections, weights: Weights, slice_days: int, batch_reports: int, clock: _Clock) -> LinkResult:
-    # 2. pairs, slice by slice of days, and the near-copies
+def _scored_pairs(run, spill: _Spill, n: int, keys: list[str], first: np.ndarray, last: np.ndarray,
+                  far: list[tuple[int, int]], weights: Weights,
+                  slice_days: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """2. The candidate pairs (positions i < j) and their scores: slice by slice of days, and the
+    near-copies; a pair met in two slices is kept once."""
     tasks = []
     blocked = first != _NONE
     if blocked.any():
@@ -366,12 +367,16 @@ def _link(conn, run, spill: _Spill, n: int, keys: list[str], pos: dict[str, int]
     pj = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
     ps = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, dtype=np.float64)
     del parts
-    _, keep = np.unique(pi * n + pj, return_index=True)   # a pair met in two slices: kept once
-    pi, pj, ps = pi[keep], pj[keep], ps[keep]
-    linked = ps >= weights.threshold
-    clock.lap("pairs")
+    _, keep = np.unique(pi * n + pj, return_index=True)
+    return pi[keep], pj[keep], ps[keep]
 
-    # 3. components: links, one article's reports, a correction's anchors
+
+def _clusters(run, n: int, pi: np.ndarray, pj: np.ndarray, ps: np.ndarray, linked: np.ndarray,
+              art_of: list[int], pos: dict[str, int], corrections, weights: Weights,
+              batch_reports: int) -> tuple[list[list[int]], np.ndarray, list[np.ndarray]]:
+    """3. Clusters (positions, earliest first) of the connected parts of links, one article's reports
+    and a correction's anchors, clustered in batches of whole parts; each position's batch; each
+    batch's positions."""
     art = np.asarray(art_of, dtype=np.int64)
     order = np.arange(n, dtype=np.int64)
     same = np.flatnonzero(art[1:] == art[:-1]) if n > 1 else np.zeros(0, dtype=np.int64)
@@ -412,6 +417,18 @@ def _link(conn, run, spill: _Spill, n: int, keys: list[str], pos: dict[str, int]
     clusters = [g for part in run(_cluster_batch, ctasks) for g in part]
     del ctasks, qi, qj, qs, qb
     clusters.sort(key=lambda g: g[0])
+    return clusters, batch, batch_positions
+
+
+def _link(conn, run, spill: _Spill, n: int, keys: list[str], pos: dict[str, int], art_of: list[int],
+          also: list[int], first: np.ndarray, last: np.ndarray, far: list[tuple[int, int]], previous,
+          corrections, weights: Weights, slice_days: int, batch_reports: int, clock: _Clock) -> LinkResult:
+    pi, pj, ps = _scored_pairs(run, spill, n, keys, first, last, far, weights, slice_days)
+    linked = ps >= weights.threshold
+    clock.lap("pairs")
+    clusters, batch, batch_positions = _clusters(run, n, pi, pj, ps, linked, art_of, pos, corrections, weights,
+                                                 batch_reports)
+    n_batches = len(batch_positions)
     clock.lap("clusters")
 
     # 4. corrections and ids over all clusters, then the incidents batch by batch

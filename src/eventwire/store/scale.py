@@ -9,6 +9,7 @@ They live on the same `MetaData` as `store/schema.py` (revision 0005_scale adds 
   of their date and place window, never the whole corpus; each row also keeps its grid square
   and the report itself, packed (revision 0008), so a candidate is not flattened again from its
   document;
+  a partial index holds the coarse rows (and those blocked on an earlier day) alone (revision 0011);
 * ``link_report_days``: the days a report is blocked on outside its window (an undated event's
   article naming an earlier day), by type and day (revision 0007);
 * ``link_terms``: document frequency of each report term (no longer read or kept: the linker's term
@@ -35,6 +36,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    or_,
 )
 
 from eventwire.store.schema import articles, metadata
@@ -84,6 +86,12 @@ Index("ix_link_reports_type_wide_country_lo", link_reports.c.type, link_reports.
 Index("ix_link_reports_type_wide_cell_lo", link_reports.c.type, link_reports.c.wide, link_reports.c.cell,
       link_reports.c.lo)
 Index("ix_link_reports_article_id", link_reports.c.article_id)
+# a fine place meets, within its country, only the coarse reports and those blocked on a day their article
+# names (link.window's `strict` lookups): a partial index of just those rows (revision 0011), so such a
+# lookup no longer reads and drops every fine report of the country
+COARSE_OR_BACK = or_(link_reports.c.fine.is_(False), link_reports.c.reach < link_reports.c.lo)
+Index("ix_link_reports_coarse_country_lo", link_reports.c.type, link_reports.c.wide, link_reports.c.country,
+      link_reports.c.lo, sqlite_where=COARSE_OR_BACK, postgresql_where=COARSE_OR_BACK)
 
 link_report_days = Table(
     "link_report_days", metadata,
