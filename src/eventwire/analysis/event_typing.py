@@ -1,6 +1,6 @@
 """Learned event typing: which PLOVER type a trigger in its sentence is, or none.
 
-The rules of ``events.py`` find candidate triggers (the PLOVER trigger lexicon, and verbs that
+The rules of ``analysis/events/`` find candidate triggers (the PLOVER trigger lexicon, and verbs that
 PETRARCH2's CAMEO dictionary codes) with their frame: arguments, modality, status. Which type a
 candidate is in *this* sentence (an air strike is an ASSAULT, a workers' strike a PROTEST; a
 verb of a background clause is no event at all) is decided here by a linear model over evidence

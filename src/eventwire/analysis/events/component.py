@@ -58,9 +58,8 @@ class EventsComponent:
         cands += obligations(lex, sent, cands)
         if not cands:
             return []
-        by_tok = {c.tok.i: c for c in cands}
         for c in cands:
-            read_modality(lex, c, by_tok)
+            read_modality(lex, c)
         for c in cands:
             assign_roles(ctx, c)
         cands = [c for c in cands if not c.suppressed and framed(ctx, c)]

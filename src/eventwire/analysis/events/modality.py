@@ -16,7 +16,7 @@ from eventwire.analysis.events.tokens import lemma_of
 THREATEN_MODES = {"ASSAULT": "violence", "SANCTION": "relations", "PROTEST": None, "MOBILIZE": "violence"}
 
 
-def read_modality(lex: Lexicon, c: Cand, by_tok: dict[int, Cand]) -> None:
+def read_modality(lex: Lexicon, c: Cand) -> None:
     """Negation, intention (future), condition and failure around the trigger; an intention to act
     becomes the promise or threat PLOVER codes, with the intended act kept in `intended`."""
     mod = lex.modality

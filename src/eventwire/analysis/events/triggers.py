@@ -92,7 +92,7 @@ def find_triggers(ctx: DocContext, sent: Span, cameo: TypingLexicon | None = Non
                     continue
                 typ, mode, ectx = e.type, e.mode, list(e.context)
                 if mode == "cyber":
-                    kind = _cyber(ctx.lex, tok)
+                    kind = _cyber(lex, tok)
                     if kind is None:
                         continue
                     if kind == "primitive":
@@ -127,7 +127,7 @@ def find_triggers(ctx: DocContext, sent: Span, cameo: TypingLexicon | None = Non
             mods = {lemma_of(c) for c in tok.children if c.dep_ in ("amod", "compound", "nmod", "poss")}
             mods |= {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound", "nmod")}
             if mods & lex.strike_military or tok.head.lemma_.lower() in ("launch", "carry", "conduct") \
-                    or _military_strike(ctx.lex, tok):
+                    or _military_strike(lex, tok):
                 typ, mode = "ASSAULT", "aerial" if "air" in mods else None
             else:
                 typ, mode = "PROTEST", "strike"
