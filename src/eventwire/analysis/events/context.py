@@ -1,9 +1,9 @@
 """The per-document context: what one call of the events layer reads and builds on one Doc.
 
 Made afresh for every Doc (never kept on the component), so one component can serve several
-threads at once: token -> span lookups of the places, times and actors layers, the claims, the
-article's title, publication date and dateline, the actors made for role heads, and the casualty
-counts found apart from their attack.
+threads at once: token -> span lookups of the places, times and actors layers, the article's
+title, publication date and dateline, the actors made for role heads, and the casualty counts
+found apart from their attack (the claims are read from ``Doc._.ew_claims`` where needed).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def _by_token(spans: Iterable[Span]) -> dict[int, Span]:
 
 
 class DocContext:
-    """Per-document lookups: spans of the other layers, claims, publication date."""
+    """Per-document lookups: spans of the other layers, title, publication date, dateline."""
 
     def __init__(self, doc: Doc, lex: Lexicon):
         self.doc = doc
@@ -41,7 +41,6 @@ class DocContext:
         self.time_tok: dict[int, Span] = _by_token(doc.spans.get("times", []))
         # casualty counts whose attack the sentence does not tell: (char, key, range, place keys, text)
         self.orphans: list[tuple[int, str, tuple, set, str]] = []
-        self.claims = [c for c in (doc._.ew_claims or []) if isinstance(c, dict) and c.get("content")]
         self.dateline_end = 0
         if m.get("dateline"):
             ends = [int(m["dateline"][1])] + ([int(m["dateline_outlet"][1])] if m.get("dateline_outlet") else [])

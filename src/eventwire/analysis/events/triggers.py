@@ -18,6 +18,9 @@ from eventwire.analysis.events.lexicon import Entry, Lexicon
 from eventwire.analysis.events.modality import denial_noun
 from eventwire.analysis.events.tokens import dative, lemma_of, nearby
 
+# where a verb is no predication but a modifier or an argument ("the wounded", "US-backed")
+NOT_PREDICATE = ("amod", "compound", "dobj", "nsubj", "nsubjpass", "pobj", "oprd", "acomp")
+
 
 def match(tok: Token, entries: list[Entry], noun: bool) -> tuple[Entry, set[int]] | None:
     """The first entry whose other words are near the head (before it, for a noun), with their tokens."""
@@ -81,7 +84,7 @@ def find_triggers(ctx: DocContext, sent: Span, cameo: TypingLexicon | None = Non
                 out.append(Cand(tok, e.type, e.mode, list(e.context), "verb", set()))
                 continue
         if tok.pos_ == "VERB" and lem in lex.verbs:
-            if tok.dep_ in ("amod", "compound", "dobj", "nsubj", "nsubjpass", "pobj", "oprd", "acomp") \
+            if tok.dep_ in NOT_PREDICATE \
                     or (tok.dep_ == "conj" and tok.head.dep_ in ("oprd", "acomp", "amod")) \
                     or lem in lex.modality.get("reporting", ()):
                 continue  # "the wounded", "US-backed": not a predication
@@ -105,7 +108,7 @@ def find_triggers(ctx: DocContext, sent: Span, cameo: TypingLexicon | None = Non
                 out.append(Cand(tok, typ, mode, ectx, "verb", used))
                 consumed |= used
         elif cameo is not None and tok.pos_ == "VERB" and lem not in lex.verbs and lem not in lex.grammar \
-                and tok.dep_ not in ("amod", "compound", "dobj", "nsubj", "nsubjpass", "pobj", "oprd", "acomp"):
+                and tok.dep_ not in NOT_PREDICATE:
             typ = cameo.cameo_type(lem)
             if typ is not None:  # a verb only the CAMEO dictionary knows: the type model decides
                 out.append(Cand(tok, typ, None, [], "verb", set(), origin="cameo"))
