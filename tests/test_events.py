@@ -508,3 +508,96 @@ def test_preposition_parsed_as_the_dative_names_the_receiver(nlp):
     doc, evs = _events(nlp, "U.S. military gives medical equipment to Nicaragua.")
     (ev,) = evs
     assert ev["type"] == "AID" and _texts(doc, ev["recipients"]) == ["Nicaragua"]
+
+
+# ------------------------------------------------------------------ shape: data, config, threads
+
+def test_event_word_lists_are_data_with_sources():
+    """The grammar word lists live in lexicons/event_words.yaml (quoted: YAML reads a bare on/off as
+    a boolean), each with a source, and reach the lexicon unchanged."""
+    from eventwire.analysis.events import load_lexicon
+
+    data = read_yaml("lexicons/event_words.yaml")
+    lists = {k: v for k, v in data.items() if isinstance(v, dict)}
+    assert set(lists) >= {"pronouns", "place_prepositions", "location_nouns", "background_markers",
+                          "harm_verbs", "modal_auxiliaries"}
+    for key, spec in lists.items():
+        assert spec["source"] and spec["words"], key
+        assert all(isinstance(w, str) and w == w.strip().lower() for w in spec["words"]), key
+    lex = load_lexicon()
+    assert {"on", "off", "in"} <= lex.place_preps and "its" in lex.pronouns and "despite" in lex.background_markers
+    assert lex.location_nouns == frozenset(lists["location_nouns"]["words"])
+
+
+def test_lexicon_comes_from_its_registered_loader():
+    """The factory's config names the data through `eventwire.events_lexicon.v1` (package-relative
+    file names, no machine path) and a pipeline rebuilt from that config has the same lexicon."""
+    import spacy
+    from spacy.lang.en import English
+
+    blank = spacy.blank("en")
+    blank.add_pipe("eventwire_events", config={"learned_typing": False})
+    text = blank.config.to_str()
+    assert '@misc = "eventwire.events_lexicon.v1"' in text
+    assert 'triggers = "lexicons/triggers.yaml"' in text and 'words = "lexicons/event_words.yaml"' in text
+    rebuilt = English.from_config(blank.config)
+    lex = rebuilt.get_pipe("eventwire_events").lex
+    assert lex == blank.get_pipe("eventwire_events").lex
+    assert "attack" in lex.nouns and lex.grammar and lex.killed["verbs"]
+    with pytest.raises(FileNotFoundError):  # the config decides which file is read
+        spacy.blank("en").add_pipe("eventwire_events", config={"lexicon": {
+            "@misc": "eventwire.events_lexicon.v1", "words": "lexicons/no_such_file.yaml"}})
+
+
+def _before_events(nlp, row):
+    """A fresh Doc with every layer before events run (events adds actor spans, so each run needs one)."""
+    doc = nlp.make_doc(row["text"])
+    doc._.ew_meta = {"published": row["published"]}
+    for name, proc in nlp.pipeline:
+        if name == "eventwire_events":
+            break
+        doc = proc(doc)
+    return doc
+
+
+def _linking_rows(ids):
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent / "data" / "linking"
+    rows = {}
+    for name in ("labelled.jsonl", "contested.jsonl", "nearmiss.jsonl"):
+        for line in (here / name).read_text(encoding="utf-8").splitlines():
+            row = json.loads(line) if line.strip() else None
+            if row and row["id"] in ids:
+                rows[row["id"]] = row
+    return [rows[i] for i in ids]
+
+
+def test_one_component_on_two_docs_from_two_threads(nlp):
+    """No per-document state on the component: two threads running it on two different Docs at once
+    get what one thread gets running them one after the other (several rounds, with the
+    interpreter switching threads often)."""
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    comp = nlp.get_pipe("eventwire_events")
+    rows = _linking_rows(["l039", "l057", "l006", "l058"])
+    pair = [dict(rows[0], text=rows[0]["text"] + "\n\n" + rows[2]["text"]),
+            dict(rows[1], text=rows[1]["text"] + "\n\n" + rows[3]["text"])]
+
+    def run(doc):
+        events = comp(doc)._.ew_events
+        return events, [(sp.start_char, sp.end_char, sp._.ew_actor) for sp in doc.spans["actors"]]
+
+    want = [run(_before_events(nlp, row)) for row in pair]
+    assert all(w[0] for w in want) and want[0] != want[1]
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for _ in range(3):
+            docs = [_before_events(nlp, row) for row in pair]
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                got = list(pool.map(run, docs))
+            assert got == want
+    finally:
+        sys.setswitchinterval(old)

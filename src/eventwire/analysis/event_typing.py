@@ -1,6 +1,6 @@
 """Learned event typing: which PLOVER type a trigger in its sentence is, or none.
 
-The rules of ``events.py`` find candidate triggers (the PLOVER trigger lexicon, and verbs that
+The rules of ``analysis/events/`` find candidate triggers (the PLOVER trigger lexicon, and verbs that
 PETRARCH2's CAMEO dictionary codes) with their frame: arguments, modality, status. Which type a
 candidate is in *this* sentence (an air strike is an ASSAULT, a workers' strike a PROTEST; a
 verb of a background clause is no event at all) is decided here by a linear model over evidence
@@ -22,24 +22,25 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Span, Token
 
-from eventwire.data import data_path, read_csv
+from eventwire.data import data_path, read_csv, read_yaml
 
 if TYPE_CHECKING:
-    from eventwire.analysis.events import Cand
+    from eventwire.analysis.events.candidate import Cand
 
 NONE = "NONE"
 MODEL = "events/type_model.npz"
-MODALS = {"will", "would", "could", "may", "might", "should", "must", "can", "shall"}
 ARG_DEPS = {"nsubj", "nsubjpass", "dobj", "dative", "attr", "agent", "poss"}
 
 
 @dataclass(frozen=True)
 class TypingLexicon:
-    """Cross-corpus evidence tables: WordNet verb classes and CAMEO codes mapped to PLOVER."""
+    """Cross-corpus evidence tables: WordNet verb classes and CAMEO codes mapped to PLOVER, and the
+    modal auxiliaries the features mark."""
 
     wordnet: dict[str, tuple[str, ...]]
     cameo: dict[str, str]
     cameo_plover: dict[str, str]
+    modals: frozenset[str] = frozenset()
 
     def cameo_type(self, lemma: str) -> str | None:
         """The PLOVER type of a verb by its CAMEO code (longest matching prefix), if it has one."""
@@ -54,10 +55,12 @@ class TypingLexicon:
 
 @lru_cache(maxsize=1)
 def typing_lexicon() -> TypingLexicon:
+    """The typing tables, read once per process (they never change while it runs)."""
     wn = {r["lemma"]: tuple(r["classes"].split()) for r in read_csv("lexicons/wordnet_classes.csv")}
     cameo = {r["verb"]: r["cameo"] for r in read_csv("lexicons/cameo_verbs.csv")}
     cp = {r["prefix"]: r["type"] for r in read_csv("lexicons/cameo_plover.csv")}
-    return TypingLexicon(wn, cameo, cp)
+    modals = frozenset(str(w).lower() for w in read_yaml("lexicons/event_words.yaml")["modal_auxiliaries"]["words"])
+    return TypingLexicon(wn, cameo, cp, modals)
 
 
 class TypeModel:
@@ -184,7 +187,7 @@ def features(c: Cand, sent: Span, actor_of: dict[int, Span], places: dict[int, S
                     f.append("po=" + k.lower_ + "|" + g.lemma_.lower())
         elif dep in ("amod", "compound", "nmod") and k.i < t.i:
             f.append("m=" + k.lemma_.lower())
-        elif dep == "aux" and k.lower_ in MODALS:
+        elif dep == "aux" and k.lower_ in lex.modals:
             f.append("aux=" + k.lower_)
         elif dep == "prt":
             f.append("prt=" + lem + "|" + k.lower_)

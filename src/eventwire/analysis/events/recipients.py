@@ -1,0 +1,170 @@
+"""Recipients from weaker evidence, added once a sentence's events are settled.
+
+They never decide whether an event is kept: the owner of an object ("a U.S. request"), a
+protest's aim, a threat's condition, a demand's that-clause, a symmetric act's second party,
+then the nearest party in the event's own phrase, then the nearest other actor of its clause.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from eventwire.analysis.events.candidate import Cand
+from eventwire.analysis.events.context import DocContext
+from eventwire.analysis.events.lexicon import Lexicon
+from eventwire.analysis.events.parties import owner, party_noun, resolvable
+from eventwire.analysis.events.place_time import clause_tokens
+from eventwire.analysis.events.roles import _given_to, prep_objs
+from eventwire.analysis.events.tokens import SUBJ, conjuncts, dative, lemma_of
+
+
+def late_recipients(ctx: DocContext, c: Cand) -> None:
+    """Recipients from weaker evidence, added once the events of a sentence are settled (so they
+    never decide whether an event is kept)."""
+    if any(resolvable(ctx, r) or party_noun(ctx, r) for r in c.recipients):
+        return
+    owners = [o for r in c.recipients if (o := owner(ctx, r)) is not None and o not in c.actors]
+    if owners:  # "rejected a U.S. request", "denounced Serbia's crackdown": the party behind the thing
+        c.recipients = owners
+        return
+    if c.type == "PROTEST":
+        aim = [x for r in _aim_targets(ctx.lex, c) for x in [r if resolvable(ctx, r) else owner(ctx, r)]
+               if x is not None and x not in c.actors]
+        if aim:
+            c.recipients = aim
+            return
+    if c.type == "THREATEN":
+        cond = _condition_subjects(ctx.lex, c)
+        cond = [x for x in cond if resolvable(ctx, x) and x not in c.actors]
+        if cond:  # "threatened to stop talks if the United States goes ahead": the party warned
+            c.recipients = cond
+            return
+    if c.type in ctx.lex.clausal_recipient_types:
+        # "demanded that the US cancel its plans": the party told to act is the clause's subject
+        subj = [s for k in _content_clauses(c) for s in k.children if s.dep_ in ("nsubj", "nsubjpass")]
+        subj = [s for s in subj if resolvable(ctx, s) and s not in c.actors]
+        if subj:
+            c.recipients = subj
+            return
+    if c.type in ctx.lex.reciprocal_types and len(c.actors) > 1 \
+            and all(a.dep_ == "conj" for a in c.actors[1:]):
+        # "X and Y agreed / met / signed": with a symmetric act each party is the other's counterpart
+        c.actors, c.recipients = c.actors[:1], c.actors[1:]
+        return
+    c.recipients = [x for r in _fallback_recipients(ctx, c) for x in conjuncts(r) if x not in c.actors]
+    if not c.recipients:
+        c.recipients = _other_party(ctx, c)
+
+
+def _other_party(ctx: DocContext, c: Cand) -> list[Token]:
+    """Last resort: the nearest other actor of the event's own clause ("Hamas accepted a formula to
+    end its conflict with Israel"): an act between parties rarely names only one of them."""
+    own = {id(sp) for a in c.actors if (sp := ctx.actor_at(a)) is not None}
+    rep = ctx.lex.modality.get("reporting", set())
+    for x in clause_tokens(c):
+        sp = ctx.actor_at(x)
+        if sp is None or id(sp) in own or x.i == c.tok.i or x.idx < ctx.dateline_end:
+            continue
+        if x.dep_ in SUBJ and lemma_of(x.head) in rep:
+            continue  # "..., the ministry said": the speaker, not a party
+        if sp.root.i != x.i:
+            continue  # take each span once, at its head
+        return [sp.root]
+    return []
+
+
+def _verb_heads(c: Cand) -> list[Token]:
+    """The trigger and, for a nominal trigger, the verb it is the object of ('began a hunger strike')."""
+    heads = [c.tok]
+    if c.light is not None:
+        heads.append(c.light)
+    elif c.kind == "noun" and c.tok.dep_ == "dobj" and c.tok.head.pos_ in ("VERB", "AUX"):
+        heads.append(c.tok.head)
+    return heads
+
+
+def _aim_targets(lex: Lexicon, c: Cand) -> list[Token]:
+    """What a protest is against, told as its aim: 'to protest against Sweden's decision', 'to demand
+    the resignation of X', 'in protest at X's refusal'."""
+    preps = {"against", "at", "over", "of"}
+    out: list[Token] = []
+    for h in _verb_heads(c):
+        for k in h.children:
+            if k.dep_ in ("advcl", "xcomp") and k.pos_ == "VERB" and k.i > c.tok.i and any(
+                    a.dep_ == "aux" and a.lower_ == "to" for a in k.children):
+                objs = [g for g in k.children if g.dep_ == "dobj"]
+                out += objs + prep_objs(k, preps - {"of"})
+                # "to show their disapproval of X's policies": what the stance is about
+                out += [g for o in objs for g in prep_objs(o, preps | {"for"})]
+            elif k.dep_ == "prep" and k.lower_ == "in":
+                for g in k.children:
+                    if g.dep_ == "pobj" and any(e.type == "PROTEST" for e in lex.nouns.get(lemma_of(g), ())):
+                        out += prep_objs(g, preps)
+    return out
+
+
+def _condition_subjects(lex: Lexicon, c: Cand) -> list[Token]:
+    """Subjects of the if/unless clauses under a threat (down through its content, not into
+    other reported clauses)."""
+    cond = lex.modality.get("conditional", set())
+    out, stack = [], list(_verb_heads(c))
+    seen = {x.i for x in stack}
+    while stack:
+        h = stack.pop()
+        for k in h.children:
+            if k.i in seen or k.dep_ in ("ccomp", "relcl", "parataxis") and k.head.i != c.tok.i:
+                continue
+            seen.add(k.i)
+            if k.dep_ == "advcl" and any(m.dep_ == "mark" and lemma_of(m) in cond for m in k.children):
+                out += [g for g in k.children if g.dep_ in ("nsubj", "nsubjpass")]
+            elif k.dep_ in ("xcomp", "ccomp", "dobj", "conj"):
+                stack.append(k)
+    return out
+
+
+def _content_clauses(c: Cand) -> list[Token]:
+    """The that-clauses a speech act governs: on the verb, on a nominal trigger ('its demand that
+    Israel ease ...'), or on the verb whose object the nominal trigger is."""
+    heads = _verb_heads(c)
+    return [k for h in heads for k in h.children
+            if k.dep_ in ("ccomp", "acl") and k.pos_ in ("VERB", "AUX") and k.i > c.tok.i
+            and any(m.dep_ == "mark" and m.lower_ == "that" for m in k.children)
+            or k.dep_ == "ccomp" and k.pos_ in ("VERB", "AUX") and k.i > c.tok.i and c.kind == "verb"]
+
+
+def _fallback_recipients(ctx: DocContext, c: Cand) -> list[Token]:
+    """The other party when the type's own rules found none: the nearest actor (or name) in an
+    object or a prepositional complement inside the event's own phrase ("opened its borders to
+    X", "pledged support to X", "assistance in northern Iraq", "returned paintings to the
+    government of Brazil"). The search walks down from the trigger (and its light verb) without
+    entering other clauses and stops at the first level that has one."""
+    preps = ctx.lex.fallback_preps
+    frontier = [c.tok] + ([c.light] if c.light is not None else [])
+    seen = {x.i for x in frontier}
+    for _ in range(4):
+        found: list[Token] = []
+        nxt: list[Token] = []
+        for h in frontier:
+            for k in h.children:
+                if k.i in seen or k.dep_ in ("ccomp", "relcl", "parataxis", "csubj", "advcl", "nsubj",
+                                              "nsubjpass", "agent", "appos", "punct", "cc", "mark"):
+                    continue
+                if k.dep_ == "conj" and k.pos_ in ("VERB", "AUX"):
+                    continue
+                seen.add(k.i)
+                nxt.append(k)
+                if k.dep_ in ("dobj", "dative") and k.i not in c.consumed:
+                    targets = dative(k) if k.dep_ == "dative" else [k]
+                elif k.dep_ == "prep" and k.lower_ in preps:
+                    targets = [g for g in k.children if g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME")]
+                    seen.update(g.i for g in targets)
+                    nxt.extend(targets)
+                else:
+                    continue
+                for g in targets:
+                    if g not in c.actors and g not in found and resolvable(ctx, g):
+                        found.append(g)
+        if found:
+            return _given_to(ctx, found)
+        frontier = nxt
+    return []
