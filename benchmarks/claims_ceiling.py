@@ -28,6 +28,8 @@ from eventwire.analysis import claims
 sys.path.insert(0, str(T.SHARED / "eval"))
 import score  # noqa: E402
 
+SAYING_LEX = claims.Lexicon.load()  # its verbs of saying and weekdays (lexicons/claims_words.yaml)
+
 
 def out_of_sample(docs: list, items: list[dict], threshold: float, veto: float) -> list[dict]:
     lex = claims.Lexicon.load()
@@ -97,7 +99,7 @@ def f1(p: float, r: float) -> float:
 def consistency(docs: list, items: list[dict]) -> Counter:
     """For constructions whose extent PolNeAR varies: (construction, inside the gold cue) counts."""
     c: Counter = Counter()
-    saying = claims.SPEECH_VERBS | {"announce", "add", "report"}
+    saying = SAYING_LEX.speech_verbs | {"announce", "add", "report"}
     for doc, g in zip(docs, items, strict=True):
         for a in g["attributions"]:
             span = doc.char_span(a["cue"]["start"], a["cue"]["end"], alignment_mode="expand")
@@ -108,7 +110,7 @@ def consistency(docs: list, items: list[dict]) -> Counter:
                 for t in verb.children:
                     if t.i < verb.i:
                         continue
-                    if verb.lemma_.lower() in saying and t.dep_ == "npadvmod" and t.lower_ in claims.WEEKDAYS:
+                    if verb.lemma_.lower() in saying and t.dep_ == "npadvmod" and t.lower_ in SAYING_LEX.weekdays:
                         c[("verb of saying + weekday", t.i in inside)] += 1
                     elif verb.lemma_.lower() in saying and t.dep_ == "prep" and t.lower_ in ("in", "during") \
                             and any(x.lemma_.lower() in ("statement", "interview") for x in t.children):
@@ -136,7 +138,7 @@ def noun_cues(docs: list, items: list[dict]) -> Counter:
             kids = list(t.children)
             shape = "+".join(k for k, has in (
                 ("possessive", any(x.dep_ == "poss" for x in kids)),
-                ("preposition", any(x.dep_ == "prep" and x.lower_ in claims.LINK_PREPS for x in kids)),
+                ("preposition", any(x.dep_ == "prep" and x.lower_ in lex.link_preps for x in kids)),
                 ("clause", any(x.dep_ in ("acl", "relcl", "ccomp") for x in kids))) if has) or "bare"
             c[(shape, t.i in gold)] += 1
     return c

@@ -97,23 +97,41 @@ def test_denial(nlp):
     assert d2 and "a strike" in d2[0]["content_text"] and d2[0]["parent"] is not None
 
 
-def test_polnear_items_floor(nlp, shared):
-    """Real PolNeAR articles the cue model never saw (train_claims.py's held-out folds, read at
-    test time): cue-matched claim F1 stays above a floor (out-of-sample)."""
+def _train_claims():
+    """benchmarks/train_claims.py as a module (its fold split is the cue model's training split)."""
     import importlib.util
 
+    bench = Path(__file__).resolve().parent.parent / "benchmarks" / "train_claims.py"
+    spec = importlib.util.spec_from_file_location("train_claims", bench)
+    train = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(train)
+    return train
+
+
+def test_polnear_items_floor(nlp, shared):
+    """Real PolNeAR articles the cue model never saw (train_claims.py's held-out folds, read at
+    test time): cue-matched claim F1 stays above a floor (out-of-sample).
+
+    The shipped model must have been fit on exactly the other folds (its meta counts them), so
+    these 8 articles are out of sample. Measured on them: P 0.813, R 0.627, F1 0.708 (all 62
+    held-out articles: F1 0.784; 8 training articles score 0.913). The floor sits 4 points under
+    the measured figure, so a real loss of cues fails it.
+    """
     from eventwire.analysis import analyse_many
+    from eventwire.analysis.claims import MODEL_FILE
+    from eventwire.data import open_data
     from eventwire.ingest.article import Article
 
     path = shared / "data" / "attribution-polnear-dev.jsonl"
     if not path.exists():
         pytest.skip("attribution-polnear-dev.jsonl is missing")
-    bench = Path(__file__).resolve().parent.parent / "benchmarks" / "train_claims.py"
-    spec = importlib.util.spec_from_file_location("train_claims", bench)
-    train = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(train)
+    train = _train_claims()
     with path.open(encoding="utf-8") as fh:
-        held = [it for it in map(json.loads, fh) if train.fold(it["id"]) in train.HELD_OUT]
+        every = [json.loads(line) for line in fh]
+    held = [it for it in every if train.fold(it["id"]) in train.HELD_OUT]
+    with open_data(MODEL_FILE) as fh:
+        meta = json.load(fh)["meta"]
+    assert meta["articles"] == len(every) - len(held), "the cue model was fit on another split"
     items = held[:8]
     assert len(items) == 8
     arts = [Article(text=it["text"], id=it["id"]) for it in items]
@@ -132,7 +150,7 @@ def test_polnear_items_floor(nlp, shared):
                     break
     p, r = tp / max(n_sys, 1), tp / max(n_gold, 1)
     f1 = 2 * p * r / (p + r) if p + r else 0.0
-    assert f1 >= 0.6, (p, r, f1)
+    assert f1 >= 0.67, (p, r, f1)
 
 
 def test_sana_claim_chain_runs_from_the_ministry_down_to_the_letter(sana_doc):
@@ -240,17 +258,12 @@ def test_conjoined_report_ends_the_first_content(nlp):
 
 def test_training_is_deterministic_on_a_small_subset(nlp, shared):
     """benchmarks/train_claims.py gives identical weights on two runs over the same 10 items."""
-    import importlib.util
-
     from eventwire.analysis.claims import Lexicon
 
     path = shared / "data" / "attribution-polnear-dev.jsonl"
-    script = Path(__file__).resolve().parent.parent / "benchmarks" / "train_claims.py"
-    if not path.exists() or not script.exists():
-        pytest.skip("dev file or training script missing")
-    spec = importlib.util.spec_from_file_location("train_claims", script)
-    train = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(train)
+    if not path.exists():
+        pytest.skip("dev file missing")
+    train = _train_claims()
     with path.open(encoding="utf-8") as fh:
         items = [json.loads(line) for line in fh.readlines()[:10]]
     docs = [nlp(it["text"]) for it in items]
@@ -422,3 +435,52 @@ def test_a_verb_coordinated_with_the_cue_is_not_its_content(nlp):
             "injured following a military drone attack.")
     for c in _claims(nlp, text):
         assert "killed" not in c["content_text"], c
+
+
+def test_component_runs_two_documents_from_two_threads_at_once(nlp, sana_doc, shared):
+    """Two threads sharing the one component on two different Docs get what one thread gets: the
+    per-document state lives in the context object of each call."""
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [(shared / "examples" / "sana-2018-06-16.txt").read_text(encoding="utf-8"),
+             ('"We will not stop," the minister said on Monday. "Never."\n\n'
+              "Residents said the shelling continued, and the army denied striking the hospital. "
+              "According to a military source, the convoy was hit. The letter said the raid was illegal.\n\n"
+              "PENCE: Well, we will see what the voters decide tomorrow.")]
+    comp = nlp.get_pipe("eventwire_claims")
+    docs = [nlp(t) for t in texts]
+    alone = [comp.find(d) for d in docs]
+    assert all(alone)
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible, so any shared state shows
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for _ in range(6):
+                assert list(pool.map(comp.find, docs)) == alone
+                assert list(pool.map(comp.find, docs[::-1])) == alone[::-1]
+    finally:
+        sys.setswitchinterval(old)
+
+
+def test_config_names_the_data_through_registered_loaders(nlp):
+    """The factory's config refers to the lexicon and the cue model by registered loader (no
+    path), and a pipeline rebuilt from the config finds the same claims."""
+    import spacy
+    from spacy.lang.en import English
+    from thinc.api import Config
+
+    from eventwire.analysis.claims import MODEL_FILE, CueModel, Lexicon
+
+    cfg = nlp.config["components"]["eventwire_claims"]
+    assert cfg["lexicon"] == {"@misc": "eventwire.claims_lexicon.v1"}
+    assert cfg["model"] == {"@misc": "eventwire.claims_cue_model.v1", "name": MODEL_FILE}
+    assert isinstance(spacy.registry.misc.get("eventwire.claims_lexicon.v1")(), Lexicon)
+    assert isinstance(spacy.registry.misc.get("eventwire.claims_cue_model.v1")(MODEL_FILE), CueModel)
+    blank = spacy.blank("en")
+    blank.add_pipe("eventwire_claims")
+    rebuilt = English.from_config(Config().from_str(blank.config.to_str()))
+    comp = rebuilt.get_pipe("eventwire_claims")
+    assert comp.model is not None and comp.threshold == comp.model.threshold and comp.lex.verbs
+    doc = nlp("The Foreign Ministry said in a statement that the strike was a violation of the law.")
+    assert comp.find(doc) == nlp.get_pipe("eventwire_claims").find(doc)
