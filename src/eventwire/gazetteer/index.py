@@ -133,17 +133,19 @@ _lock = threading.Lock()
 
 
 def load(cache_dir: str | os.PathLike | None = None, build_if_missing: bool = True,
-         progress: bool = True) -> Gazetteer:
-    """The compiled gazetteer for the current sources (built first if missing), shared per process."""
+         progress: bool = True, supplement: list[dict[str, str]] | None = None) -> Gazetteer:
+    """The compiled gazetteer for the current sources (built first if missing), shared per process.
+
+    `supplement`: a saved pipeline's supplement rows, in place of the packaged ones."""
     from eventwire.gazetteer.builder import build, gazetteer_path
 
-    path = gazetteer_path(cache_dir)
+    path = gazetteer_path(cache_dir, supplement)
     with _lock:
         g = _open.get(str(path))
         if g is None:
             if not path.is_file():
                 if not build_if_missing:
                     raise FileNotFoundError(f"no compiled gazetteer at {path}: run `eventwire gazetteer build`")
-                build(cache_dir, progress=progress)
+                build(cache_dir, progress=progress, supplement=supplement)
             g = _open[str(path)] = Gazetteer(path)
         return g
