@@ -105,6 +105,8 @@ class PlaceFinder:
         self.fuzzy_threshold = fuzzy_threshold
 
     def __call__(self, surface: str, fuzzy: bool, by_key: bool = True) -> list[dict]:
+        """Readings of `surface`: exact names first (`by_key` also lets a transliteration key match),
+        then, with `fuzzy`, notable places of a close spelling."""
         lex = self.lex
         if surface.lower().rstrip(".") in lex.skip:  # "Nov." as "Nov"
             return []
@@ -117,14 +119,14 @@ class PlaceFinder:
         out = []
         one_word = len(surface.split()) == 1
         words = name_words(surface)
-        for gid, kind, by_key in hits:
+        for gid, kind, keyed in hits:
             p = gaz.place(gid)
             if p and p.get("feature_code") == "ADM2" and one_word and len(p["name"].split()) > 1:
                 continue  # "Brown" is a surname far more often than Brown County
             if p and p.get("lat") is not None:
                 # matched only through another name of the place ("Philadelphia", an old name of Amman)
                 alt = kind == "name" and other_name(words, p["name"])
-                out.append({**p, "_kind": kind, "_match": 0.92 if by_key else 1.0, "_loose": by_key, "_alt": alt})
+                out.append({**p, "_kind": kind, "_match": 0.92 if keyed else 1.0, "_loose": keyed, "_alt": alt})
         if not out and fuzzy and len(surface) >= 6:
             for gid, sim in gaz.fuzzy(surface, self.fuzzy_threshold):
                 p = gaz.place(gid)
