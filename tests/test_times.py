@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -208,3 +209,48 @@ def test_anaphoric_day_reads_the_last_explicit_date(tnlp, text: str, phrase: str
     """'that date', 'that night', 'the next day' count from the last date the text named, even two
     sentences back, never from publication (PUB is June 16)."""
     assert one(tnlp, text, phrase)["date"] == iso
+
+
+def test_two_threads_give_the_times_one_thread_gives(tnlp, shared):
+    """The component keeps no per-document state: two documents at once on one component give what
+    each gives alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    lines = (shared / "data" / "geo-trnews.jsonl").read_text(encoding="utf-8").split("\n")[:8]
+    docs = []
+    for line in lines:
+        doc = tnlp.make_doc(json.loads(line)["text"])
+        doc._.ew_meta = {"published": PUB}
+        for name, proc in tnlp.pipeline:
+            if name == "eventwire_times":
+                break
+            doc = proc(doc)
+        docs.append(doc)
+    comp = tnlp.get_pipe("eventwire_times")
+
+    def times(doc):
+        out = comp(doc.copy())
+        return [(s.start_char, s.end_char, s._.ew_time) for s in out.spans["times"]]
+
+    alone = [times(d) for d in docs]
+    assert all(alone) and alone[0] != alone[1]
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns every few bytecodes: state shared between calls shows
+    try:
+        with ThreadPoolExecutor(max_workers=len(docs)) as pool:
+            for _round in range(6):
+                assert list(pool.map(times, docs)) == alone
+    finally:
+        sys.setswitchinterval(switch)
+
+
+def test_times_component_rebuilds_from_its_config(tnlp):
+    """The config names the lexicon through a registered loader (no path) and rebuilds the layer."""
+    from spacy.lang.en import English
+
+    cfg = tnlp.get_pipe_config("eventwire_times")
+    assert cfg["lexicon"] == {"@misc": "eventwire.times_lexicon.v1"}
+    blank = English()
+    blank.add_pipe("eventwire_times", config={k: v for k, v in cfg.items() if k != "factory"})
+    rebuilt = English.from_config(blank.config)
+    assert rebuilt.get_pipe("eventwire_times").triggers == tnlp.get_pipe("eventwire_times").triggers

@@ -46,6 +46,7 @@ class Gazetteer:
         self.meta = {k: json.loads(v) for k, v in self._db().execute("SELECT k, v FROM meta")}
         self._fuzzy_keys: dict[str, list[int]] = {}
         self._fuzzy_blocks: dict[str, list[str]] = {}
+        self._fuzzy_lock = threading.Lock()
         self.lookup = lru_cache(maxsize=50_000)(self._lookup)
         self.place = lru_cache(maxsize=50_000)(self._place)
 
@@ -102,6 +103,12 @@ class Gazetteer:
         block = self._fuzzy_blocks.get(first)
         if block is not None:
             return block
+        with self._fuzzy_lock:  # two threads filling one block would list a key's places twice
+            block = self._fuzzy_blocks.get(first)
+            return block if block is not None else self._fill_fuzzy_block(first)
+
+    def _fill_fuzzy_block(self, first: str) -> list[str]:
+        """Read one block and publish it (under the lock), its keys' places listed once."""
         rows = self._db().execute(
             "SELECT DISTINCT n.key, n.gid FROM names n JOIN places p ON p.gid = n.gid "
             "WHERE n.key >= ? AND n.key < ? AND n.abbr = 0 AND n.kind = 'name' AND length(n.key) >= 5 "
@@ -133,17 +140,19 @@ _lock = threading.Lock()
 
 
 def load(cache_dir: str | os.PathLike | None = None, build_if_missing: bool = True,
-         progress: bool = True) -> Gazetteer:
-    """The compiled gazetteer for the current sources (built first if missing), shared per process."""
+         progress: bool = True, supplement: list[dict[str, str]] | None = None) -> Gazetteer:
+    """The compiled gazetteer for the current sources (built first if missing), shared per process.
+
+    `supplement`: a saved pipeline's supplement rows, in place of the packaged ones."""
     from eventwire.gazetteer.builder import build, gazetteer_path
 
-    path = gazetteer_path(cache_dir)
+    path = gazetteer_path(cache_dir, supplement)
     with _lock:
         g = _open.get(str(path))
         if g is None:
             if not path.is_file():
                 if not build_if_missing:
                     raise FileNotFoundError(f"no compiled gazetteer at {path}: run `eventwire gazetteer build`")
-                build(cache_dir, progress=progress)
+                build(cache_dir, progress=progress, supplement=supplement)
             g = _open[str(path)] = Gazetteer(path)
         return g
