@@ -300,13 +300,13 @@ def test_named_person_gets_the_country_they_act_for(nlp):
 def test_role_held_on_the_articles_date():
     """Phoenix's dated roles (data/phoenix_people.csv): the role that covers the day, else the entry's
     undated role, else the latest."""
-    from eventwire.analysis.actors import _people, role_on
+    from eventwire.analysis.actors.lexicon import people, role_on
 
-    baradei = _people()["mohamed elbaradei"]  # IAEA (UN) 1997-2009, Egypt's government in 2013
+    baradei = people()["mohamed elbaradei"]  # IAEA (UN) 1997-2009, Egypt's government in 2013
     assert role_on(baradei, "2005-03-01") == ("UNO", "IGO")
     assert role_on(baradei, "2013-07-20") == ("EGY", "GOV")
     assert role_on(baradei, "2011-01-01")[0] == "EGY"  # between offices: the undated role
-    putin = _people()["vladimir putin"]
+    putin = people()["vladimir putin"]
     assert role_on(putin, "1995-01-01") == ("RUS", "ELI") and role_on(putin, "2018-06-16") == ("RUS", "GOV")
 
 
