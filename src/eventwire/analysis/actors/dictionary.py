@@ -8,6 +8,8 @@ and never changes it, so threads can share it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -25,9 +27,11 @@ _PEOPLE_ENDINGS = "nibtk"
 class ActorDictionary:
     """PhraseMatchers over every dictionary alias, with the info each match stands for."""
 
-    def __init__(self, vocab: Vocab, make_doc, lex: ActorLexicon) -> None:
+    def __init__(self, vocab: Vocab, make_doc: Callable[[str], Doc], lex: ActorLexicon) -> None:
         self._make_doc = make_doc
-        self.infos: list[dict] = []
+        self._strings = vocab.strings
+        # match id -> the info of its alias, so a Doc of another Vocab (a rebuilt pipeline) still matches
+        self._info_of: dict[int, dict] = {}
         self.cs = PhraseMatcher(vocab, attr="ORTH")
         self.ci = PhraseMatcher(vocab, attr="LOWER")
         # entity -> the lower-case head nouns of its multi-word aliases ("coalition" of "US-led
@@ -43,8 +47,8 @@ class ActorDictionary:
             return
         if case_sensitive is None:
             case_sensitive = len(doc) == 1 and alias != alias.lower()
-        key = f"A{len(self.infos)}"
-        self.infos.append(info)
+        key = f"A{len(self._info_of)}"
+        self._info_of[self._strings.add(key)] = info
         (self.cs if case_sensitive else self.ci).add(key, [doc])
 
     def _load_named(self, lex: ActorLexicon) -> None:
@@ -110,7 +114,7 @@ class ActorDictionary:
         found = []
         for matcher in (self.cs, self.ci):
             for key, s, e in matcher(doc):
-                found.append((s, e, self.infos[int(doc.vocab.strings[key][1:])]))
+                found.append((s, e, self._info_of[key]))
         found.sort(key=lambda m: (-(m[1] - m[0]), _RANK.get(m[2]["match"], 9), m[0]))
         tok: dict[int, Match] = {}
         for s, e, info in found:
