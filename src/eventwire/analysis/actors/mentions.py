@@ -15,6 +15,7 @@ from typing import Any
 from spacy.tokens import Span, Token
 
 from eventwire.analysis.actors.context import ActorDoc
+from eventwire.analysis.actors.dictionary import Match
 
 # dependency labels (spaCy's English parser) of left modifiers that belong to a head's phrase
 LEFT_DEPS = {"det", "amod", "compound", "poss", "nummod", "quantmod", "nmod", "predet", "npadvmod",
@@ -47,6 +48,7 @@ def head_info(ctx: ActorDoc, t: Token) -> dict | None:
 
 
 def is_subject(t: Token) -> bool:
+    """A subject, an agent ("by the army") or a subject's conjunct."""
     if t.dep_ in SUBJ or (t.dep_ == "pobj" and t.head.dep_ == "agent"):
         return True
     return t.dep_ == "conj" and t.head.dep_ in SUBJ
@@ -152,11 +154,11 @@ def extent(ctx: ActorDoc, i: int, lo: int) -> int:
 def _not_an_actor(ctx: ActorDoc, t: Token, kind: str) -> bool:
     """A place, a country that modifies a non-actor or belongs to a title, a kind of place."""
     i, cand = t.i, ctx.cand
-    # a known place is an actor only as a metonym subject (a capital: "Damascus said"); a name in
-    # the actor dictionary ("Bush") is not the town of that name; country names are actors
-    head_in_place = i in ctx.topo and not (kind == "person" and i in ctx.matches)
-    if (kind == "capital" or (head_in_place and kind in ("org", "person", "norp"))) \
-            and (not is_subject(t) or kind != "capital"):
+    if kind == "capital":
+        return not is_subject(t)  # a capital is an actor only as a metonym subject ("Damascus said")
+    # a tagged name of a known place is no actor, but a name in the actor dictionary ("Bush") is
+    # not the town of that name; country names are actors
+    if i in ctx.topo and kind in ("org", "person", "norp") and not (kind == "person" and i in ctx.matches):
         return True
     if kind == "country":
         if t.dep_ in ("compound", "amod", "nmod", "npadvmod") and t.head.i > i:
@@ -208,7 +210,7 @@ def mention(ctx: ActorDoc, i: int) -> Mention | None:
     return men
 
 
-def _first_info(ctx: ActorDoc, men: Mention, m: tuple | None, hi: dict | None, first: int) -> None:
+def _first_info(ctx: ActorDoc, men: Mention, m: Match | None, hi: dict | None, first: int) -> None:
     """What a mention's own words say: a dictionary entry, a demonym, a country, a capital's
     government, a tagged group of people; a head noun's entry waits for its modifiers."""
     doc, kind, t = ctx.doc, men.kind, ctx.doc[men.head]
