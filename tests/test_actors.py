@@ -300,13 +300,13 @@ def test_named_person_gets_the_country_they_act_for(nlp):
 def test_role_held_on_the_articles_date():
     """Phoenix's dated roles (data/phoenix_people.csv): the role that covers the day, else the entry's
     undated role, else the latest."""
-    from eventwire.analysis.actors import _people, role_on
+    from eventwire.analysis.actors.lexicon import people, role_on
 
-    baradei = _people()["mohamed elbaradei"]  # IAEA (UN) 1997-2009, Egypt's government in 2013
+    baradei = people()["mohamed elbaradei"]  # IAEA (UN) 1997-2009, Egypt's government in 2013
     assert role_on(baradei, "2005-03-01") == ("UNO", "IGO")
     assert role_on(baradei, "2013-07-20") == ("EGY", "GOV")
     assert role_on(baradei, "2011-01-01")[0] == "EGY"  # between offices: the undated role
-    putin = _people()["vladimir putin"]
+    putin = people()["vladimir putin"]
     assert role_on(putin, "1995-01-01") == ("RUS", "ELI") and role_on(putin, "2018-06-16") == ("RUS", "GOV")
 
 
@@ -355,3 +355,77 @@ def test_a_kind_of_place_is_no_actor(actors_nlp, shared):
     # with a party named in the phrase its people are the actor (PLOVER dev codes them as the target)
     text = "The United Nations on Tuesday reduced food supplies to the biggest Cambodian refugee camp in Thailand."
     assert [a["country"] for a in find(actors_of(actors_nlp, text), "refugee")] == ["KHM"]
+
+
+# ---------------------------------------------------------------- one component, many threads
+def _parsed_before_actors(nlp, text: str, published: str):
+    """The article as the actors layer receives it: metadata set, every layer before actors run."""
+    from eventwire.analysis import prepare
+    from eventwire.ingest.article import Article
+
+    doc, _ = prepare(nlp, Article(text=text, published=published))
+    for name, proc in nlp.pipeline:
+        if name == "eventwire_actors":
+            return doc
+        doc = proc(doc)
+    raise AssertionError("no actors layer in the pipeline")
+
+
+def _actor_spans(doc) -> list[tuple]:
+    return [(sp.start, sp.end, json.dumps(sp._.ew_actor, sort_keys=True)) for sp in doc.spans["actors"]]
+
+
+def test_threads_share_one_component(nlp):
+    """Per-document state lives in a per-call context, not on the component: two threads running the
+    layer at once on two different articles get what running them one after the other gets."""
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+    from pathlib import Path
+
+    rows = [json.loads(line) for line in (Path(__file__).parent / "data" / "linking" / "labelled.jsonl")
+            .open(encoding="utf-8")]
+    # two long articles with different datelines, outlets and paragraph breaks: what a phrase may
+    # not cross and the country context differ (the old component, which kept them on itself,
+    # failed every round of this test)
+    texts = ["DAMASCUS, July 22 (SANA) - " + "\n\n".join(r["text"] for r in rows[:12]),
+             "BEIRUT (Reuters) - " + " ".join(r["text"] for r in rows[-12:])]
+    docs = [_parsed_before_actors(nlp, t, rows[0]["published"]) for t in texts]
+    proc = nlp.get_pipe("eventwire_actors")
+    serial = [_actor_spans(proc(d)) for d in docs]
+    assert serial[0] and serial[1] and serial[0] != serial[1]
+
+    def five_runs(doc) -> list[list[tuple]]:  # keeps both threads inside the layer most of the time
+        return [_actor_spans(proc(doc)) for _ in range(5)]
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible, inside each run
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for _ in range(4):
+                assert list(pool.map(five_runs, docs)) == [[s] * 5 for s in serial]
+    finally:
+        sys.setswitchinterval(interval)
+
+
+# ---------------------------------------------------------------- spaCy's shape
+def test_config_names_the_lexicon_and_round_trips(nlp):
+    """The factory config names its data by a registered loader (no path); a pipeline rebuilt from
+    the printed config has an equal component that finds the same actors."""
+    import spacy
+    from spacy.lang.en import English
+    from thinc.api import Config
+
+    from eventwire.analysis.actors import ActorLexicon
+
+    cfg = nlp.config["components"]["eventwire_actors"]
+    assert cfg["lexicon"] == {"@misc": "eventwire.actors_lexicon.v1"}
+    blank = spacy.blank("en")
+    blank.add_pipe("eventwire_actors", config={"pronouns": "all"})
+    rebuilt = English.from_config(Config().from_str(blank.config.to_str()))
+    old, new = blank.get_pipe("eventwire_actors"), rebuilt.get_pipe("eventwire_actors")
+    assert isinstance(new.lexicon, ActorLexicon) and new.lexicon == old.lexicon
+    assert new.options == old.options and not new.options.cross_sentence_pronouns_only
+    doc = _parsed_before_actors(nlp, "DAMASCUS, June 16 (SANA) - The Foreign Ministry condemned the "
+                                "US-led coalition. Its warplanes struck Syrian army positions.", "2018-06-16")
+    ours = _actor_spans(old(doc))
+    assert len(ours) >= 4 and _actor_spans(new(doc)) == ours

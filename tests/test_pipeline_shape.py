@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-# actors.py (being rewritten in issue 12) still requires token.pos, which the model's attribute_ruler
-# sets without declaring it; its factory should require token.tag as places and framing do.
+# Layers with a known analyze_pipes problem, and the attributes it names (none left: the actors
+# layer reads token.pos, which the model's attribute_ruler sets from token.tag without declaring
+# it, so actors requires token.tag, as places and framing do).
 NOT_YET: dict[str, list[str]] = {}
 
 
@@ -22,3 +23,14 @@ def test_config_holds_no_machine_path(nlp):
 def test_analyze_pipes_reports_no_problems(nlp):
     problems = {k: v for k, v in nlp.analyze_pipes(pretty=False)["problems"].items() if v}
     assert problems == {k: v for k, v in NOT_YET.items() if k in nlp.pipe_names}
+
+
+def test_actors_requires_what_it_reads():
+    """Without the tagger, parser and NER before it, analyze_pipes names each input the actors layer
+    reads (the parse, sentences, tags, entities) and the spans of the layers before it."""
+    import spacy
+
+    blank = spacy.blank("en")
+    blank.add_pipe("eventwire_actors")
+    problems = set(blank.analyze_pipes(pretty=False)["problems"]["eventwire_actors"])
+    assert {"token.tag", "token.dep", "token.head", "doc.sents", "doc.ents", "token.ent_type", "doc.spans"} <= problems
