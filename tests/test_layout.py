@@ -1,5 +1,5 @@
-"""The layout stays readable: no module over 600 lines, no function over 80, in the packages that
-only parse input and format output (api, cli, batch, services; issue 17)."""
+"""The layout stays readable: no module over 600 lines, no function over 80, anywhere in the package
+except generated migrations (issue 17)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 
 PKG = Path(__file__).resolve().parent.parent / "src" / "eventwire"
-CHECKED = ("api", "cli", "batch", "services")
+CHECKED = ("api", "cli", "batch", "services", "analysis", "link", "store", "gazetteer", "ingest", "data")
 MAX_MODULE, MAX_FUNCTION = 600, 80
 
 
 def _modules() -> list[Path]:
-    return sorted(p for d in CHECKED for p in (PKG / d).rglob("*.py") if "__pycache__" not in p.parts)
+    """Every module of the package, the migrations Alembic writes aside."""
+    return sorted(p for p in PKG.rglob("*.py") if not {"__pycache__", "migrations"} & set(p.parts))
 
 
 def _functions(tree: ast.AST):
@@ -35,4 +36,4 @@ def test_module_and_function_sizes(path: Path) -> None:
 def test_the_checked_packages_exist() -> None:
     """A renamed package would make the test above check nothing."""
     assert all((PKG / d / "__init__.py").exists() for d in CHECKED)
-    assert len(_modules()) > 20
+    assert len(_modules()) > 100

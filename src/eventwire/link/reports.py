@@ -16,6 +16,7 @@ are importable from here.
 from __future__ import annotations
 
 import calendar
+import logging
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -68,6 +69,8 @@ ASSERTING_STATUS = frozenset({"reported", "alleged"})
 # Windows wider than this (a year, an open range) are too vague to block on.
 MAX_WINDOW_DAYS = 62
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -391,6 +394,8 @@ def reports_from_documents(docs) -> list[Report]:
     for d in docs:
         try:
             out.extend(fuse_sentence_events(reports_from_document(d, start=len(out))))
-        except Exception:  # noqa: BLE001 - a malformed stored document drops only itself
+        except Exception as exc:  # noqa: BLE001 - a malformed stored document drops only itself, loudly
+            art = (d.get("article") or {}).get("id") if isinstance(d, Mapping) else None
+            _log.warning("linking skips stored document %s: %s: %s", art, type(exc).__name__, exc)
             continue
     return out
