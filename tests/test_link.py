@@ -390,3 +390,18 @@ def test_unresolved_village_is_place_evidence():
         d["places"][0]["country"] = "SYR"
     res = link_events([a, b, other])
     assert res.assignment["u1:e0"] == res.assignment["u2:e0"] != res.assignment["u4:e0"]
+
+
+def test_a_year_wholly_after_the_article_does_not_date_the_incident():
+    """'Germany pledged to grow its army by 2030' (a real NYT report of 2016-06-07 in bench-news):
+    the year was clipped to the article's day into a window ending before it began, and the incident
+    showed date 2030-01-01 with end date 2016-06-07. The event is dated by publication instead."""
+    base = {"article": {"id": "a1", "published": "2016-06-07",
+                        "text": "Germany pledged on Tuesday to expand its military by 2030."}}
+    future = {**base, "events": [{"id": "e1", "type": "MOBILIZE", "status": "reported",
+                                  "date": "2030-01-01", "date_precision": "year"}]}
+    (rep,) = reports_from_documents([future])
+    assert rep.lo is not None and rep.lo <= rep.hi == date_window({"date": "2016-06-07"}, None)[1]
+    assert rep.date_precision == "publication"
+    (inc,) = link_events([future]).incidents
+    assert inc["date"] <= "2016-06-07" and not (inc.get("end_date") and inc["end_date"] < inc["date"])

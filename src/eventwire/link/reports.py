@@ -229,6 +229,11 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
         if _statement_dated(ev, claims.get(ev.get("claim")), doc.get("times") or ()):
             ev = {**ev, "date_precision": "statement"}  # dated by its statement: happened by that day
         lo, hi = date_window(ev, published)
+        if lo is not None and hi is not None and lo > hi:
+            # a month or year wholly after the article ("a force of 10,000 by 2030") is a plan's
+            # deadline, not the day of what it reports: that is dated by publication, as undated
+            ev = {**ev, "date_precision": "publication"}
+            lo, hi = date_window({**ev, "date": None}, published)
         pl = places.get(ev.get("place"))
         if pl and pl.get("kind") == "demonym":
             pl = None
