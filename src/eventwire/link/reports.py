@@ -201,6 +201,17 @@ def _claim_chain(claims: dict[str, dict], cid: str | None) -> list[dict]:
     return chain
 
 
+def _event_window(ev: dict, published: str | None) -> tuple[dict, int | None, int | None]:
+    """The event and its day window. A month or year wholly after the article ("a force of 10,000
+    by 2030") is a plan's deadline, not the day of what it reports: that is dated by publication,
+    as an undated event is."""
+    lo, hi = date_window(ev, published)
+    if lo is not None and hi is not None and lo > hi:
+        ev = {**ev, "date_precision": "publication"}
+        lo, hi = date_window({**ev, "date": None}, published)
+    return ev, lo, hi
+
+
 def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
     """One report per linkable event of a contract document (a dict); bad items are skipped."""
     art = doc.get("article") or {}
@@ -228,12 +239,7 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
             continue
         if _statement_dated(ev, claims.get(ev.get("claim")), doc.get("times") or ()):
             ev = {**ev, "date_precision": "statement"}  # dated by its statement: happened by that day
-        lo, hi = date_window(ev, published)
-        if lo is not None and hi is not None and lo > hi:
-            # a month or year wholly after the article ("a force of 10,000 by 2030") is a plan's
-            # deadline, not the day of what it reports: that is dated by publication, as undated
-            ev = {**ev, "date_precision": "publication"}
-            lo, hi = date_window({**ev, "date": None}, published)
+        ev, lo, hi = _event_window(ev, published)
         pl = places.get(ev.get("place"))
         if pl and pl.get("kind") == "demonym":
             pl = None
