@@ -492,3 +492,18 @@ def test_a_group_saying_it_was_behind_the_attack_accepts_it_and_a_location_is_no
     claim2 = _doc("i3", "reuters", actors=(), speaker=isis, cue="according to", status="alleged", text=text2)
     g, why = _grade([claim2, _doc("i4", "afp", actors=())])
     assert g != "confirmed", why
+
+
+def test_one_speaker_under_a_surname_and_a_full_name_does_not_compete_with_itself():
+    """Issue 13: a speaker named in full, then by surname ("Geoff Garin" ... "Garin said") is one speaker;
+    two speakers with different names still compete."""
+    full = {"id": "a6", "text": "Geoff Garin", "name": "Geoff Garin", "entity": "geoff_garin", "country": "USA",
+            "sector": "OPP"}
+    g, why = _grade([_doc("s1", "reuters", actors=(ARMY,), speaker=full, status="alleged"),
+                     _doc("s2", "afp", actors=(RUSSIA,), speaker=dict(full, id="a7", text="Garin", name="Garin",
+                                                                      entity="garin"), status="alleged")])
+    assert "competing" not in why, why
+    g, why = _grade([_doc("t1", "reuters", actors=(ARMY,), speaker=full, status="alleged"),
+                     _doc("t2", "afp", actors=(RUSSIA,), speaker=dict(full, id="a7", text="Mark Hale", name="Mark Hale",
+                                                                      entity="mark_hale"), status="alleged")])
+    assert g == "contested" and "competing" in why, why

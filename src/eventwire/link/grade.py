@@ -128,6 +128,25 @@ def acceptance(r: Report, deniers: frozenset = frozenset()) -> str | None:
     return who if who in sides and who not in deniers and says_own_action(cue) else None
 
 
+def _name_words(key: str) -> frozenset[str]:
+    """The words of a person's or body's key ("e:geoff_garin" -> {geoff, garin}); none for a country."""
+    if key.startswith("c:"):
+        return frozenset()
+    return frozenset(w for w in re.split(r"[\W_]+", key[2:].lower()) if len(w) > 1)
+
+
+def _merge_speakers(by_speaker: dict[str, set[str]]) -> dict[str, set[str]]:
+    """One speaker under two keys is one speaker: a key whose words are all in another's ("garin" and
+    "geoff_garin", a surname after the full name) joins it, so a speaker never competes with itself."""
+    keys = sorted(by_speaker, key=lambda k: (-len(_name_words(k)), k))
+    out: dict[str, set[str]] = {}
+    for k in keys:
+        words = _name_words(k)
+        into = next((o for o in out if words and words < _name_words(o)), None) if words else None
+        out.setdefault(into or k, set()).update(by_speaker[k])
+    return out
+
+
 def grade_incident(reports: Sequence[Report], origins: dict[str, Origin],
                    per_report: dict[str, list[str]], asides: Sequence[Report] = ()) -> tuple[str, str]:
     """(grade, reason) for one machine-built incident. `asides`: unlinked mentions, in the incident's
@@ -169,7 +188,7 @@ def grade_incident(reports: Sequence[Report], origins: dict[str, Origin],
         sides = _sides(r.actors) - ({who} if who else set())
         if who and sides:
             by_speaker.setdefault(who, set()).update(sides)
-    items = sorted(by_speaker.items())
+    items = sorted(_merge_speakers(by_speaker).items())
     for i, (sa, a) in enumerate(items):
         for sb, b in items[i + 1:]:
             if not a & b:
