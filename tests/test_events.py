@@ -211,6 +211,14 @@ def test_the_setting_of_an_act_on_a_party_is_no_second_recipient(nlp):
     assert any("army" in r for r in recips) and not any("Goma" in r for r in recips)
 
 
+def test_a_conjunct_of_a_recipients_appositive_is_a_recipient(nlp):
+    # written for this test: the parser hangs "and the ..." on the appositive name
+    doc, evs = _events(nlp, "The United States imposed sanctions against the Chinese technology company "
+                            "Huawei and the Iranian Ministry of Intelligence on Friday.")
+    recips = [r for e in evs if e["type"] == "SANCTION" for r in _roles(doc, e)[1]]
+    assert any("Ministry of Intelligence" in r for r in recips), recips
+
+
 def test_controller_through_adjective_and_passive(nlp, shared):
     items = _items(shared, {"PLOVER-GSR01-AGREE-0034", "PLOVER-GSR01-THREATEN-0014"})
     if len(items) < 2:

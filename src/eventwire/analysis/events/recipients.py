@@ -22,7 +22,7 @@ def late_recipients(ctx: DocContext, c: Cand) -> None:
     """Recipients from weaker evidence, added once the events of a sentence are settled (so they
     never decide whether an event is kept); then one party per phrase (`_one_per_party`)."""
     _weaker_recipients(ctx, c)
-    c.recipients = _one_per_party(ctx, c.recipients)
+    c.recipients = _one_per_party(ctx, c.recipients + _appositive_conjuncts(ctx, c))
 
 
 def _weaker_recipients(ctx: DocContext, c: Cand) -> None:
@@ -62,6 +62,19 @@ def _weaker_recipients(ctx: DocContext, c: Cand) -> None:
         c.recipients = _other_party(ctx, c)
 
 
+def _appositive_conjuncts(ctx: DocContext, c: Cand) -> list[Token]:
+    """'sanctions against the Russian space organization Glavkosmos and the ISRO': the parser hangs
+    the coordination on the nearest noun, the appositive name, so its conjuncts are parties of the
+    recipient's own phrase."""
+    out: list[Token] = []
+    for r in c.recipients:
+        for a in r.children:
+            if a.dep_ == "appos":
+                out += [x for x in conjuncts(a)[1:] if resolvable(ctx, x) and x not in c.actors
+                        and x not in c.recipients and x not in out]
+    return out
+
+
 def _one_per_party(ctx: DocContext, recips: list[Token]) -> list[Token]:
     """Drop recipient heads that only restate or locate another one: the setting of an act on a
     party ("detained dozens of demonstrators in Yerevan", "surrendered to the police in Camarines
@@ -83,7 +96,7 @@ def _one_per_party(ctx: DocContext, recips: list[Token]) -> list[Token]:
         """Reached from another recipient up its own phrase through an appositive."""
         x = spans[k].root if spans[k] is not None else recips[k]
         appos = False
-        while x.head.i != x.i and x.dep_ not in CLAUSAL:
+        while x.head.i != x.i and x.dep_ not in CLAUSAL and x.dep_ != "conj":
             appos = appos or x.dep_ == "appos"
             x = x.head
             if any(j != k and holds(j, x) for j in range(len(recips))):
