@@ -199,6 +199,26 @@ def test_fallback_recipient_is_an_actor_in_the_event_phrase(nlp):
     assert all(ev["recipients"] == [] for ev in evs)
 
 
+def test_the_setting_of_an_act_on_a_party_is_no_second_recipient(nlp):
+    # written for this test, not taken from a dev file: the place where people are seized is
+    # where the act happened; alone, a place stays the recipient
+    doc, evs = _events(nlp, "Kenyan police arrested dozens of protesters in Nairobi on Tuesday.")
+    (ev,) = [e for e in evs if e["type"] == "COERCE"]
+    recips = _roles(doc, ev)[1]
+    assert any("protesters" in r for r in recips) and not any("Nairobi" in r for r in recips)
+    doc, evs = _events(nlp, "The rebels surrendered to the army in Goma on Monday.")
+    recips = [r for e in evs for r in _roles(doc, e)[1]]
+    assert any("army" in r for r in recips) and not any("Goma" in r for r in recips)
+
+
+def test_a_conjunct_of_a_recipients_appositive_is_a_recipient(nlp):
+    # written for this test: the parser hangs "and the ..." on the appositive name
+    doc, evs = _events(nlp, "The United States imposed sanctions against the Chinese technology company "
+                            "Huawei and the Iranian Ministry of Intelligence on Friday.")
+    recips = [r for e in evs if e["type"] == "SANCTION" for r in _roles(doc, e)[1]]
+    assert any("Ministry of Intelligence" in r for r in recips), recips
+
+
 def test_controller_through_adjective_and_passive(nlp, shared):
     items = _items(shared, {"PLOVER-GSR01-AGREE-0034", "PLOVER-GSR01-THREATEN-0014"})
     if len(items) < 2:

@@ -15,12 +15,18 @@ from eventwire.analysis.events.lexicon import Lexicon
 from eventwire.analysis.events.parties import owner, party_noun, resolvable
 from eventwire.analysis.events.place_time import clause_tokens
 from eventwire.analysis.events.roles import _given_to, prep_objs
-from eventwire.analysis.events.tokens import SUBJ, conjuncts, dative, lemma_of
+from eventwire.analysis.events.tokens import CLAUSAL, SUBJ, conjuncts, dative, lemma_of
 
 
 def late_recipients(ctx: DocContext, c: Cand) -> None:
     """Recipients from weaker evidence, added once the events of a sentence are settled (so they
-    never decide whether an event is kept)."""
+    never decide whether an event is kept); then one party per phrase (`_one_per_party`)."""
+    _weaker_recipients(ctx, c)
+    c.recipients = _one_per_party(ctx, c.recipients + _appositive_conjuncts(ctx, c))
+
+
+def _weaker_recipients(ctx: DocContext, c: Cand) -> None:
+    """The rules of `late_recipients`, strongest first; each one that finds a party ends the search."""
     if any(resolvable(ctx, r) or party_noun(ctx, r) for r in c.recipients):
         return
     owners = [o for r in c.recipients if (o := owner(ctx, r)) is not None and o not in c.actors]
@@ -54,6 +60,61 @@ def late_recipients(ctx: DocContext, c: Cand) -> None:
     c.recipients = [x for r in _fallback_recipients(ctx, c) for x in conjuncts(r) if x not in c.actors]
     if not c.recipients:
         c.recipients = _other_party(ctx, c)
+
+
+def _appositive_conjuncts(ctx: DocContext, c: Cand) -> list[Token]:
+    """'sanctions against the Russian space organization Glavkosmos and the ISRO': the parser hangs
+    the coordination on the nearest noun, the appositive name, so its conjuncts are parties of the
+    recipient's own phrase."""
+    out: list[Token] = []
+    for r in c.recipients:
+        for a in r.children:
+            if a.dep_ == "appos":
+                out += [x for x in conjuncts(a)[1:] if resolvable(ctx, x) and x not in c.actors
+                        and x not in c.recipients and x not in out]
+    return out
+
+
+def _one_per_party(ctx: DocContext, recips: list[Token]) -> list[Token]:
+    """Drop recipient heads that only restate or locate another one: the setting of an act on a
+    party ("detained dozens of demonstrators in Yerevan", "surrendered to the police in Camarines
+    Norte": the place is where, a CAMEO coder marks the one phrase) and an appositive of a party
+    ("the Sudanese Foreign Minister, Professor Ibrahim Ahmed Ghandour": one person, not two). A
+    place stays the recipient when it is the only one ("intervened in Syria")."""
+    if len(recips) < 2:
+        return recips
+    spans = [ctx.actor_at(r) for r in recips]
+
+    def locative(r: Token) -> bool:
+        return r.dep_ == "pobj" and r.head.lower_ == "in" and r.head.dep_ == "prep"
+
+    def holds(j: int, x: Token) -> bool:
+        o = spans[j]
+        return o.start <= x.i < o.end if o is not None else recips[j].i == x.i
+
+    def restates(k: int) -> bool:
+        """Reached from another recipient up its own phrase through an appositive."""
+        x = spans[k].root if spans[k] is not None else recips[k]
+        appos = False
+        while x.head.i != x.i and x.dep_ not in CLAUSAL and x.dep_ != "conj":
+            appos = appos or x.dep_ == "appos"
+            x = x.head
+            if any(j != k and holds(j, x) for j in range(len(recips))):
+                return appos
+        return False
+
+    def country(r: Token) -> str | None:
+        sp = ctx.actor_at(r)
+        return (sp._.ew_actor or {}).get("country") if sp is not None else None
+
+    kept = [r for k, r in enumerate(recips) if not restates(k)]
+    parties = [r for r in kept if not locative(r)]
+    if not parties:
+        return kept
+    # "inspectors to the Esfahan facilities in central Iran": a setting that alone says whose
+    # the recipient is (it has no country of its own) stays
+    known = any(country(r) for r in parties)
+    return [r for r in kept if not locative(r) or not known and country(r)]
 
 
 def _other_party(ctx: DocContext, c: Cand) -> list[Token]:
