@@ -1,6 +1,6 @@
 """Incident linking, grades, dates, places and statuses on real published reports.
 
-The set is tests/data/real_incidents (156 reports of 38 real incidents; see its README).
+The set is tests/data/real_incidents (181 reports of 43 real incidents; see its README).
 Every text goes through the real chain: the eventwire pipeline (`analyse_many`), a temporary
 SQLite store (`repo.store_document` with a `CopyIndex`, as `eventwire ingest` stores: near-copies
 get the store's `copy_of` mark), then `store.incidents.relink`
