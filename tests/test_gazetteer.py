@@ -75,3 +75,20 @@ def test_fuzzy_fallback_has_a_threshold(gaz):
     hits = gaz.fuzzy("Damascuss", 88)
     assert any(g == 170654 for g, _ in hits)
     assert gaz.fuzzy("Xqzwvvbn", 88) == []
+
+
+
+def test_fuzzy_table_lists_each_notable_key_once_in_key_order(gaz):
+    """The build's fuzzy table is the notable places' own names, (key, place) once each, in key order:
+    the list `fuzzy` compares against, as scanning every name would give it."""
+    from eventwire.gazetteer.builder import FUZZY_PLACES
+
+    db = gaz._db()
+    for first in ("d", "k", "m"):
+        scanned = db.execute(
+            "SELECT DISTINCT n.key, n.gid FROM names n JOIN places p ON p.gid = n.gid "
+            "WHERE n.key >= ? AND n.key < ? AND n.abbr = 0 AND n.kind = 'name' AND length(n.key) >= 5 "
+            f"AND ({FUZZY_PLACES})", (first, chr(ord(first) + 1))).fetchall()
+        table = db.execute("SELECT key, gid FROM fuzzy WHERE key >= ? AND key < ? ORDER BY rowid",
+                           (first, chr(ord(first) + 1))).fetchall()
+        assert table == scanned and len(table) > 100

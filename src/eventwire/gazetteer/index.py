@@ -97,8 +97,8 @@ class Gazetteer:
     def _fuzzy_block(self, first: str) -> list[str]:
         """Keys of the notable entries (admin units, countries, towns >= 15k) starting with `first`.
 
-        Blocked by first letter (a misspelling rarely changes it) and loaded on first use through
-        the key index, so no process pays for the whole list up front.
+        Blocked by first letter (a misspelling rarely changes it) and read on first use from the
+        build's fuzzy table, so no process pays for the whole list up front.
         """
         block = self._fuzzy_blocks.get(first)
         if block is not None:
@@ -108,12 +108,10 @@ class Gazetteer:
             return block if block is not None else self._fill_fuzzy_block(first)
 
     def _fill_fuzzy_block(self, first: str) -> list[str]:
-        """Read one block and publish it (under the lock), its keys' places listed once."""
-        rows = self._db().execute(
-            "SELECT DISTINCT n.key, n.gid FROM names n JOIN places p ON p.gid = n.gid "
-            "WHERE n.key >= ? AND n.key < ? AND n.abbr = 0 AND n.kind = 'name' AND length(n.key) >= 5 "
-            "AND (p.fcode IN ('PCLI', 'ADM1', 'CONT', 'LCTY') OR p.pop >= 15000 OR p.source = 'supplement')",
-            (first, chr(ord(first) + 1)))
+        """Read one block of the build's fuzzy table and publish it (under the lock), its keys'
+        places listed once."""
+        rows = self._db().execute("SELECT key, gid FROM fuzzy WHERE key >= ? AND key < ? ORDER BY rowid",
+                                  (first, chr(ord(first) + 1)))
         block = []
         for k, g in rows:
             if k not in self._fuzzy_keys:

@@ -103,15 +103,26 @@ class PlaceFinder:
         self.lex = lex
         self._gaz = gaz
         self.fuzzy_threshold = fuzzy_threshold
+        # news repeats its names: each surface is read once per gazetteer (readings are never
+        # changed in place)
+        self._readings = lru_cache(maxsize=50_000)(self._read)
+        self._read_from: Gazetteer | None = None
 
     def __call__(self, surface: str, fuzzy: bool, by_key: bool = True) -> list[dict]:
         """Readings of `surface`: exact names first (`by_key` also lets a transliteration key match),
         then, with `fuzzy`, notable places of a close spelling."""
+        gaz = self._gaz()
+        if gaz is not self._read_from:  # a pipeline loaded from disk brings its own gazetteer
+            self._readings.cache_clear()
+            self._read_from = gaz
+        return list(self._readings(surface, fuzzy, by_key))
+
+    def _read(self, surface: str, fuzzy: bool, by_key: bool) -> tuple[dict, ...]:
         lex = self.lex
         if surface.lower().rstrip(".") in lex.skip:  # "Nov." as "Nov"
-            return []
+            return ()
         if surface.lower() in lex.unit_words or surface.lower() in lex.modifiers or lex.article_prefix.match(surface):
-            return []  # "Pazigyi Village", "Metro Vancouver", "Al-Ahli": a type word or a qualifier is no name
+            return ()  # "Pazigyi Village", "Metro Vancouver", "Al-Ahli": a type word or a qualifier is no name
         gaz = self._gaz()
         hits = gaz.lookup(surface)
         if not by_key:
@@ -132,4 +143,4 @@ class PlaceFinder:
                 p = gaz.place(gid)
                 if p and p.get("lat") is not None:
                     out.append({**p, "_kind": "name", "_match": sim / 100.0 * 0.9, "_loose": True, "_fuzzy": True})
-        return out
+        return tuple(out)
