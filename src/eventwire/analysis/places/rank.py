@@ -126,6 +126,9 @@ class Ranking:
         self.g_of = np.array([r[1] for r in rows])
         self.base = np.array([self.fixed(live[r[0]], r[2]) for r in rows])
         self.idx_of = [np.flatnonzero(self.mi_of == mi) for mi in range(len(live))]
+        # the rows grouped by name, for the best support of each name (a max per group of columns)
+        order = np.argsort(self.g_of, kind="stable")
+        self.group_cols = order, np.flatnonzero(np.r_[True, self.g_of[order][1:] != self.g_of[order][:-1]])
         self.dateline_g = {group_of[m.text.lower()] for m in live if m.source == "dateline"}
 
     def _relations(self, full_text: str) -> None:
@@ -195,7 +198,8 @@ class Ranking:
         # "Lebanon" and "Boone County" are both in Indiana, though neither alone says so
         contrib = self.rel * (q * self.weight)[None, :]
         per_group = np.zeros((len(self.rows), self.n_groups))
-        np.maximum.at(per_group.T, g_of, contrib.T)
+        order, starts = self.group_cols
+        per_group[:, g_of[order][starts]] = np.maximum(np.maximum.reduceat(contrib[:, order], starts, axis=1), 0.0)
         support = per_group.sum(axis=1)
         mass, seen_g, setting_g = self._countries(prob)
         setting: Counter = Counter()
