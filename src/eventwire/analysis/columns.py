@@ -19,7 +19,7 @@ def string_columns(doc: Doc, attrs: list[int]) -> list[list[str]]:
     strings = doc.vocab.strings
     names: dict[int, str] = {}
     out = []
-    for col in doc.to_array(attrs).T.tolist():
+    for col in doc.to_array(attrs).reshape(len(doc), len(attrs)).T.tolist():  # 1-D for one attribute
         for h in set(col) - names.keys():
             names[h] = strings[h]
         out.append([names[h] for h in col])

@@ -46,6 +46,14 @@ class ActorDoc:
     ctx_country: str | None  # the document's country, for an institution without one
     ents: dict[int, Span] = field(default_factory=dict)  # token -> tagged name (PERSON, ORG, NORP)
     cand: dict[int, str] = field(default_factory=dict)  # token -> kind of the actor it may head
+    sent_ids: list[int] = field(default_factory=list)  # token -> index of its sentence, made on first use
+
+    def sent_no(self, i: int) -> int:
+        """The index of token i's sentence: comparing these is comparing ``Token.sent`` spans,
+        which spaCy rebuilds on every access."""
+        if not self.sent_ids:
+            self.sent_ids = [k for k, s in enumerate(self.doc.sents) for _ in range(s.start, s.end)]
+        return self.sent_ids[i]
 
     @classmethod
     def read(cls, doc: Doc, lex: ActorLexicon, dic: ActorDictionary, options: Options) -> ActorDoc:
