@@ -203,8 +203,7 @@ class FramingComponent:
         for f in ["<bias>", *span_features(span, rules)]:
             ws = tc.get(f)
             if ws:
-                for k, v in enumerate(ws):
-                    scores[k] += v
+                scores = [x + v for x, v in zip(scores, ws, strict=True)]  # scores[k] += v for every label
         return labels[max(range(len(labels)), key=scores.__getitem__)]
 
     # ----- assembly
