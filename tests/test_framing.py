@@ -144,3 +144,26 @@ def test_ptc_heldout_floor(fnlp, shared):
                      "framing": framing})
     m, _ = score.score("framing", items, docs)
     assert m["si_f1"] >= 0.25, m
+
+
+def test_token_scores_equal_the_weights_of_token_features(fnlp):
+    """The run-time scorer sums the same weights as the training features, to the last bit."""
+    import math
+
+    from eventwire.analysis import framing_features as ff
+
+    comp = fnlp.get_pipe("eventwire_framing")
+    doc = fnlp("The so-called \"opposition\" is a terrorist regime, the worst ever!\n"
+               "Daesh terrorists shelled the town. Sovereignty, safety and territorial integrity matter?")
+    inq, _ = ff._quoted(doc, comp.quote_max)
+    rules = comp.rules(doc)
+    tt = ff.token_table(doc, rules, comp.bias, inq)
+    sent = ff.sentence_scores(tt, comp.model.sent)
+    w = comp.model.sent.all
+    for s, p in zip(doc.sents, sent, strict=True):
+        z = w.get("<bias>", 0.0) + sum(w.get(f, 0.0) for f in ff.sentence_features(s, comp.bias, inq))
+        assert p == 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+    w = comp.model.si.all
+    want = [sum(w.get(f, 0.0) for f in fs) + w.get("<bias>", 0.0)
+            for fs in ff.token_features(doc, rules, comp.bias, comp.quote_max, sent)]
+    assert comp.token_scores(doc, rules) == want

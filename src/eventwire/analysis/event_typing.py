@@ -91,7 +91,7 @@ class TypeModel:
             meta = json.loads(str(z["meta"]))
             w = z["weights"].astype(float)
             bias = [float(x) for x in z["bias"]]
-        return cls({f: list(w[i]) for i, f in enumerate(meta["features"])}, bias, meta["classes"],
+        return cls({f: w[i].tolist() for i, f in enumerate(meta["features"])}, bias, meta["classes"],  # floats
                    meta.get("tied"))
 
     def probs(self, feats: list[str]) -> list[float]:
@@ -104,8 +104,7 @@ class TypeModel:
                 continue
             row = self.weights.get(f)
             if row is not None:
-                for j, v in enumerate(row):
-                    s[j] += v
+                s = [x + v for x, v in zip(s, row, strict=True)]  # s[j] += v for every class
         m = max(s)
         e = [math.exp(x - m) for x in s]
         z = sum(e)

@@ -35,20 +35,20 @@ from spacy.tokens import Doc, Span
 
 import eventwire.analysis.extensions  # noqa: F401
 from eventwire import records
+from eventwire.analysis import framing_features as ff
+from eventwire.analysis.framing_features import FeatureWeights, Rule, _quoted, span_features
+from eventwire.analysis.framing_features import sentence_features as sentence_features  # for train_framing.py
+from eventwire.analysis.framing_features import token_features as token_features  # for train_framing.py
 from eventwire.data import data_path, read_csv, read_yaml
 
 log = logging.getLogger(__name__)
 
 TECHNIQUES: tuple[str, ...] = get_args(records.Technique)
-QUOTES_OPEN = {'"', "“", "«", "„"}
-QUOTES_CLOSE = {'"', "”", "»", "“"}
 TRIM = {"PUNCT", "SPACE", "CCONJ", "DET", "ADP"}
 WEAK = ("Repetition", "Doubt")  # yield to another technique found on the same words
 
 if not Doc.has_extension("ew_framing_summary"):
     Doc.set_extension("ew_framing_summary", default=None)
-
-Rule = tuple[int, int, str]  # token start, token end (exclusive), technique
 
 
 # ------------------------------------------------------------------------------------------ data
@@ -108,8 +108,8 @@ class LinearModel:
     """Shipped weights: per-token span scores and per-span technique scores (plain dicts)."""
 
     def __init__(self, name: str | None):
-        self.si: dict[str, float] = {}
-        self.sent: dict[str, float] = {}
+        self.si = FeatureWeights({})
+        self.sent = FeatureWeights({})
         self.tc: dict[str, list[float]] = {}
         self.tc_labels: list[str] = []
         self.meta: dict[str, Any] = {}
@@ -118,150 +118,17 @@ class LinearModel:
         import numpy as np  # only to read the .npz; scoring is plain Python
 
         with data_path(name).open("rb") as fh, np.load(fh, allow_pickle=False) as z:
-            self.si = dict(zip(z["si_features"].tolist(), z["si_weights"].astype(float).tolist(), strict=True))
+            self.si = FeatureWeights(dict(zip(z["si_features"].tolist(), z["si_weights"].astype(float).tolist(),
+                                              strict=True)))
             self.tc = dict(zip(z["tc_features"].tolist(), z["tc_weights"].astype(float).tolist(), strict=True))
             if "sent_features" in z:
-                self.sent = dict(zip(z["sent_features"].tolist(), z["sent_weights"].astype(float).tolist(),
-                                     strict=True))
+                self.sent = FeatureWeights(dict(zip(z["sent_features"].tolist(),
+                                                    z["sent_weights"].astype(float).tolist(), strict=True)))
             self.tc_labels = z["tc_labels"].tolist()
             self.meta = json.loads(str(z["meta"]))
 
     def __bool__(self) -> bool:
-        return bool(self.si)
-
-
-# -------------------------------------------------------------------------------------- features
-
-def _bucket(n: int, edges: tuple[int, ...]) -> int:
-    return sum(n >= e for e in edges)
-
-
-def _quoted(doc: Doc, max_tokens: int) -> tuple[list[bool], list[tuple[int, int]]]:
-    """Tokens inside double quotes, and the short quoted stretches (scare-quote candidates)."""
-    inside = [False] * len(doc)
-    short: list[tuple[int, int]] = []
-    for sent in doc.sents:
-        open_at = None
-        for t in sent:
-            if open_at is None and t.text in QUOTES_OPEN:
-                open_at = t.i
-            elif open_at is not None and t.text in QUOTES_CLOSE:
-                for j in range(open_at + 1, t.i):
-                    inside[j] = True
-                if 0 < t.i - open_at - 1 <= max_tokens:
-                    short.append((open_at + 1, t.i))
-                open_at = None
-    return inside, short
-
-
-def sentence_features(sent: Span, bias: frozenset[str], inq: list[bool]) -> list[str]:
-    """Features of one sentence for the sentence model: its lemmas, bias-word count, length, quotes."""
-    f = {"l=" + t.lemma_.lower() for t in sent if t.is_alpha}
-    nb = sum(1 for t in sent if t.lower_ in bias or t.lemma_.lower() in bias)
-    f.add(f"nb={min(nb, 5)}")
-    f.add(f"len={_bucket(len(sent), (6, 12, 20, 30, 45))}")
-    if sent[-1].text in ("!", "?"):
-        f.add("end" + sent[-1].text)
-    if any(inq[sent.start:sent.end]):
-        f.add("quote")
-    return sorted(f)
-
-
-def sentence_scores(doc: Doc, weights: dict[str, float], bias: frozenset[str], quote_max: int) -> list[float]:
-    """Probability that each sentence carries framing, from the sentence model's weights."""
-    inq, _ = _quoted(doc, quote_max)
-    b = weights.get("<bias>", 0.0)
-    out = []
-    for sent in doc.sents:
-        z = b + sum(weights.get(f, 0.0) for f in sentence_features(sent, bias, inq))
-        out.append(1 / (1 + math.exp(-max(-30.0, min(30.0, z)))))
-    return out
-
-
-def token_features(doc: Doc, rules: list[Rule], bias: frozenset[str], quote_max: int,
-                   sent_scores: list[float] | None = None) -> list[list[str]]:
-    """Features of every token for the span model (train_framing.py uses this same function).
-
-    ``sent_scores`` (one probability per sentence, from the sentence model) gives each token the
-    decile of its sentence's score, alone and with the token's part of speech.
-    """
-    n = len(doc)
-    rule_at: list[str | None] = [None] * n
-    for s, e, tech in rules:
-        for j in range(s, e):
-            rule_at[j] = tech
-    inq, _ = _quoted(doc, quote_max)
-    low = [t.lower_ for t in doc]
-    lem = [t.lemma_.lower() for t in doc]
-    pos = [t.pos_ for t in doc]
-    isb = [low[i] in bias or lem[i] in bias for i in range(n)]
-    content = Counter(lem[i] for i in range(n) if pos[i] in ("NOUN", "ADJ", "VERB", "PROPN"))
-    feats: list[list[str]] = [[] for _ in range(n)]
-    for si, sent in enumerate(doc.sents):
-        s0, s1 = sent.start, sent.end
-        nb = sum(isb[s0:s1])
-        nr = sum(1 for j in range(s0, s1) if rule_at[j])
-        words = s1 - s0
-        sf = [f"sb={_bucket(nb, (1, 2, 3, 5))}", f"sr={_bucket(nr, (1, 2, 4))}",
-              f"sl={_bucket(words, (6, 12, 20, 30, 45))}", "title" if si == 0 else "body",
-              f"sq={any(inq[s0:s1])}"]
-        last = doc[s1 - 1].text
-        if last in ("!", "?"):
-            sf.append("s" + last)
-        ss = None
-        if sent_scores is not None and si < len(sent_scores):
-            ss = min(9, max(0, int(sent_scores[si] * 10)))
-            sf.append(f"ss={ss}")
-        for i in range(s0, s1):
-            t = doc[i]
-            p1 = low[i - 1] if i > s0 else "<s>"
-            n1 = low[i + 1] if i + 1 < s1 else "</s>"
-            pp = pos[i - 1] if i > s0 else "<s>"
-            pn = pos[i + 1] if i + 1 < s1 else "</s>"
-            rel = (i - s0) * 4 // max(1, words)
-            f = ["w=" + low[i], "l=" + lem[i], "p=" + pos[i], "t=" + t.tag_, "d=" + t.dep_,
-                 "w-1=" + p1, "w+1=" + n1, "pp=" + pp + "|" + pos[i], "pn=" + pos[i] + "|" + pn,
-                 "hl=" + t.head.lemma_.lower(), f"rel={rel}", *sf,
-                 "w-2=" + (low[i - 2] if i - 2 >= s0 else "<s>"), "w+2=" + (low[i + 2] if i + 2 < s1 else "</s>")]
-            if t.is_alpha:
-                f.append("suf=" + low[i][-3:])
-            if ss is not None:
-                f.append(f"ss={ss}|{pos[i]}")
-            if isb[i]:
-                f.append("bias")
-            if i > s0 and isb[i - 1]:
-                f.append("bias-1")
-            if i + 1 < s1 and isb[i + 1]:
-                f.append("bias+1")
-            if rule_at[i]:
-                f.append("rule=" + rule_at[i])
-            if inq[i]:
-                f.append("inq")
-            if t.is_upper and len(t) > 1:
-                f.append("caps")
-            if pos[i] in ("NOUN", "ADJ", "VERB", "PROPN"):
-                f.append(f"rep={_bucket(content[lem[i]], (2, 3, 5))}")
-            feats[i] = f
-    return feats
-
-
-def span_features(span: Span, rules: list[Rule]) -> list[str]:
-    """Features of one span for the technique model."""
-    f = [f"len={_bucket(len(span), (2, 3, 5, 8, 13, 21))}"]
-    for t in span:
-        if not t.is_punct:
-            f.append("w=" + t.lower_)
-            f.append("l=" + t.lemma_.lower())
-        f.append("p=" + t.pos_)
-    f.append("first=" + span[0].lower_)
-    f.append("last=" + span[-1].lower_)
-    f.append("root=" + span.root.lemma_.lower())
-    for s, e, tech in rules:
-        if s < span.end and e > span.start:
-            f.append("rule=" + tech)
-    if span.start > 0 and span.doc[span.start - 1].text in QUOTES_OPEN:
-        f.append("quoted")
-    return f
+        return bool(self.si.all)
 
 
 # ------------------------------------------------------------------------------------- component
@@ -296,8 +163,8 @@ class FramingComponent:
         self.max_gap = max_gap if max_gap >= 0 else int(meta.get("max_gap", 1))
 
     # ----- rules
-    def rules(self, doc: Doc) -> list[Rule]:
-        """All rule matches (token offsets), before overlap resolution."""
+    def rules(self, doc: Doc, short: list[tuple[int, int]] | None = None) -> list[Rule]:
+        """All rule matches (token offsets), before overlap resolution (``short``: from _quoted)."""
         out = list(self.terms.find(doc))
         for mid, s, e in self.matcher(doc):
             tech, extend = self.pattern_info[doc.vocab.strings[mid]]
@@ -306,7 +173,8 @@ class FramingComponent:
             elif extend == "clause":
                 e = _clause_end(doc, s, e)
             out.append((s, e, tech))
-        _, short = _quoted(doc, self.quote_max)
+        if short is None:
+            _, short = _quoted(doc, self.quote_max)
         for s, e in short:
             span = doc[s:e]
             if any(t.pos_ in ("VERB", "AUX") for t in span) or doc[s - 2:s - 1].text == ":":
@@ -318,13 +186,13 @@ class FramingComponent:
         return out
 
     # ----- model
-    def token_scores(self, doc: Doc, rules: list[Rule]) -> list[float]:
-        """Log-odds that each token lies inside a framing span."""
-        sent = sentence_scores(doc, self.model.sent, self.bias, self.quote_max) if self.model.sent else None
-        feats = token_features(doc, rules, self.bias, self.quote_max, sent)
-        w = self.model.si
-        bias = w.get("<bias>", 0.0)
-        return [sum(w.get(f, 0.0) for f in fs) + bias for fs in feats]
+    def token_scores(self, doc: Doc, rules: list[Rule], inq: list[bool] | None = None) -> list[float]:
+        """Log-odds that each token lies inside a framing span (``inq``: from _quoted)."""
+        if inq is None:
+            inq, _ = _quoted(doc, self.quote_max)
+        tt = ff.token_table(doc, rules, self.bias, inq)
+        sent = ff.sentence_scores(tt, self.model.sent) if self.model.sent else None
+        return ff.token_scores(tt, sent, self.model.si)
 
     def model_spans(self, doc: Doc, scores: list[float]) -> list[tuple[int, int]]:
         return decode(doc, scores, logit(self.threshold), logit(self.seed_threshold), self.max_gap)
@@ -335,8 +203,7 @@ class FramingComponent:
         for f in ["<bias>", *span_features(span, rules)]:
             ws = tc.get(f)
             if ws:
-                for k, v in enumerate(ws):
-                    scores[k] += v
+                scores = [x + v for x, v in zip(scores, ws, strict=True)]  # scores[k] += v for every label
         return labels[max(range(len(labels)), key=scores.__getitem__)]
 
     # ----- assembly
@@ -349,8 +216,9 @@ class FramingComponent:
             doc.spans[self.spans_key] = []
             doc._.ew_framing_summary = summary(doc, [])
             return
-        rules = self.rules(doc)
-        scores = self.token_scores(doc, rules) if self.model else None
+        inq, short = _quoted(doc, self.quote_max)
+        rules = self.rules(doc, short)
+        scores = self.token_scores(doc, rules, inq) if self.model else None
         found: dict[tuple[int, int, str], None] = {}
         if self.use_rules:
             for s, e, tech in _resolve(rules):

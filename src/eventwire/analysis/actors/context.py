@@ -46,6 +46,21 @@ class ActorDoc:
     ctx_country: str | None  # the document's country, for an institution without one
     ents: dict[int, Span] = field(default_factory=dict)  # token -> tagged name (PERSON, ORG, NORP)
     cand: dict[int, str] = field(default_factory=dict)  # token -> kind of the actor it may head
+    sents: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of each sentence, on first use
+    sent_ids: list[int] = field(default_factory=list)  # token -> index of its sentence, on first use
+
+    def sent_no(self, i: int) -> int:
+        """The index of token i's sentence: comparing these is comparing ``Token.sent`` spans,
+        which spaCy rebuilds on every access."""
+        if not self.sent_ids:
+            self.sents = [(s.start, s.end) for s in self.doc.sents]
+            self.sent_ids = [k for k, (a, b) in enumerate(self.sents) for _ in range(a, b)]
+        return self.sent_ids[i]
+
+    def sent_span(self, i: int) -> tuple[int, int]:
+        """(start, end) token offsets of token i's sentence: ``Token.sent.start`` / ``.end``."""
+        k = self.sent_no(i)  # first: it fills self.sents
+        return self.sents[k]
 
     @classmethod
     def read(cls, doc: Doc, lex: ActorLexicon, dic: ActorDictionary, options: Options) -> ActorDoc:

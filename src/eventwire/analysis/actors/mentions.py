@@ -12,10 +12,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from spacy.attrs import POS
 from spacy.tokens import Span, Token
 
 from eventwire.analysis.actors.context import ActorDoc
 from eventwire.analysis.actors.dictionary import Match
+from eventwire.analysis.columns import string_columns
 
 # dependency labels (spaCy's English parser) of left modifiers that belong to a head's phrase
 LEFT_DEPS = {"det", "amod", "compound", "poss", "nummod", "quantmod", "nmod", "predet", "npadvmod",
@@ -78,9 +80,12 @@ def candidates(ctx: ActorDoc) -> dict[int, str]:
     """Token -> the kind of actor it may head. Adds unknown acronyms to ``ctx.ents``."""
     doc, matches, ents = ctx.doc, ctx.matches, ctx.ents
     cand: dict[int, str] = {}
-    for t in doc:
-        i = t.i
+    pos = string_columns(doc, [POS])[0]
+    for i in range(len(doc)):
         m = matches.get(i)
+        if not m and pos[i] not in ("NOUN", "PROPN") and i not in ents:
+            continue  # no branch below takes it: spare making its Token
+        t = doc[i]
         if m and m[1] - 1 == i:
             cand[i] = "person" if m[2].get("kind") == "person" else _MATCH_KIND[m[2]["match"]]
             continue
@@ -123,7 +128,7 @@ def phrase_heads(ctx: ActorDoc) -> list[int]:
                 and not any(j in cand for j in range(i + 1, t.head.i))):
             continue
         if t.dep_ in MOD_DEPS and t.head.i > i and t.head.i in cand and cand[t.head.i] != "demonym" \
-                and t.head.sent == t.sent:
+                and ctx.sent_no(t.head.i) == ctx.sent_no(i):
             continue
         heads.append(i)
     return sorted(heads)
@@ -190,7 +195,7 @@ def mention(ctx: ActorDoc, i: int) -> Mention | None:
     ent = ctx.ents.get(i)
     if kind in ("person", "org", "norp") and ent is not None and not m:
         first = ent.start
-    start = min(first, extent(ctx, i, t.sent.start))
+    start = min(first, extent(ctx, i, ctx.sent_span(i)[0]))
     if _not_an_actor(ctx, t, kind):
         return None
     hi = head_info(ctx, t) if kind in ("institution", "title", "group") else None

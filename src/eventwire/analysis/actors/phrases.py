@@ -69,7 +69,7 @@ def quantity_start(ctx: ActorDoc, men: Mention) -> int:
     if start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 1].dep_ == "prep":
         q = doc[start - 1].head
         if q.i == start - 2 and (q.lower_ in ctx.lex.quantity_heads or q.like_num) \
-                and q.sent == doc[men.head].sent and not any(j in ctx.barrier for j in range(q.left_edge.i, start)):
+                and ctx.sent_no(q.i) == ctx.sent_no(men.head) and not any(j in ctx.barrier for j in range(q.left_edge.i, start)):
             return q.left_edge.i
     return start
 
@@ -78,7 +78,7 @@ def phrase_end(ctx: ActorDoc, men: Mention) -> int:
     """Where the grown phrase ends: past appositives, "of"/locative complements and brackets."""
     doc, heads = ctx.doc, ctx.lex.heads
     head = doc[men.head]
-    sent_end = head.sent.end
+    sent_end = ctx.sent_span(men.head)[1]
     end = bracket_end(doc, men.end, sent_end)
     for child in sorted(head.rights, key=lambda c: c.i):
         if child.i < end or child.dep_ == "punct":

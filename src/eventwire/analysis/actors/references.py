@@ -8,10 +8,12 @@ country they live in.
 
 from __future__ import annotations
 
+from spacy.attrs import LOWER
 from spacy.tokens import Token
 
 from eventwire.analysis.actors.context import ActorDoc, top
 from eventwire.analysis.actors.mentions import SUBJ, Mention, is_subject
+from eventwire.analysis.columns import string_columns
 
 
 def antecedent(ctx: ActorDoc, before: list[Mention], t: Token, plural: bool) -> Mention | None:
@@ -28,7 +30,8 @@ def antecedent(ctx: ActorDoc, before: list[Mention], t: Token, plural: bool) -> 
     cands = [m for m in before if ok(m)]
     if not cands:
         return None
-    same = [m for m in cands if doc[m.head].sent == t.sent]
+    here = ctx.sent_no(t.i)
+    same = [m for m in cands if ctx.sent_no(m.head) == here]
     subj = [m for m in same if is_subject(doc[m.head])]
     if subj:
         return subj[-1]
@@ -36,7 +39,7 @@ def antecedent(ctx: ActorDoc, before: list[Mention], t: Token, plural: bool) -> 
         return same[-1]
     prev_subj = [m for m in cands if is_subject(doc[m.head])]
     last_sent = cands[-1]
-    if prev_subj and doc[prev_subj[-1].head].sent == doc[last_sent.head].sent:
+    if prev_subj and ctx.sent_no(prev_subj[-1].head) == ctx.sent_no(last_sent.head):
         return prev_subj[-1]
     return last_sent
 
@@ -170,11 +173,13 @@ def pronoun_subjects(ctx: ActorDoc, mentions: list[Mention]) -> list[Mention]:
     doc, options = ctx.doc, ctx.options
     extra = []
     taken = {(m.start, m.end) for m in mentions}
-    for t in doc:
-        lw = t.lower_
-        if lw in ("it", "they") and t.dep_ in SUBJ and (t.i, t.i + 1) not in taken and options.pronouns:
+    for i, lw in enumerate(string_columns(doc, [LOWER])[0]):
+        if lw not in ("it", "they"):
+            continue
+        t = doc[i]
+        if t.dep_ in SUBJ and (t.i, t.i + 1) not in taken and options.pronouns:
             ante = antecedent(ctx, [m for m in mentions if m.end <= t.i], t, lw == "they")
-            if ante is not None and options.cross_sentence_pronouns_only and doc[ante.head].sent == t.sent:
+            if ante is not None and options.cross_sentence_pronouns_only and ctx.sent_no(ante.head) == ctx.sent_no(i):
                 ante = None  # the antecedent is in the same sentence: a role finder sees it there
             if ante is not None:
                 extra.append(Mention(t.i, t.i + 1, t.i, dict(ante.info), "pronoun",

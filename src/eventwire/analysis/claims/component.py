@@ -6,6 +6,7 @@ learns of a document lives in a ``DocContext`` made per call, so threads can sha
 
 from __future__ import annotations
 
+from spacy.attrs import LEMMA, LOWER, POS, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -16,7 +17,8 @@ from eventwire.analysis.claims.lexicon import Lexicon
 from eventwire.analysis.claims.marks import colon_labels, colon_quotes, dash_quotes
 from eventwire.analysis.claims.nesting import chains, nest
 from eventwire.analysis.claims.speakers import resolve
-from eventwire.analysis.claims.verb_claims import claim_at
+from eventwire.analysis.claims.verb_claims import claim_at, may_cue
+from eventwire.analysis.columns import lowered, string_columns
 
 
 class ClaimsComponent:
@@ -40,10 +42,13 @@ class ClaimsComponent:
         """The claims of a Doc; what it learns of this document lives in a `DocContext`, not on self."""
         ctx = DocContext.read(doc, self.lex, self.model, self.threshold, self.veto)
         raw: list[dict] = []
+        low, lemma, pos, tag = string_columns(doc, [LOWER, LEMMA, POS, TAG])
+        lemma = lowered(lemma)
+        gate = [may_cue(ctx, *a) for a in zip(low, lemma, pos, tag, strict=True)]
         for sent in doc.sents:
             ctx.sent = sent
-            for tok in sent:
-                c = claim_at(ctx, tok)
+            for i in range(sent.start, sent.end):
+                c = claim_at(ctx, doc[i]) if gate[i] else None
                 if c:
                     raw.append(c)
         raw.extend(colon_labels(ctx))

@@ -62,15 +62,21 @@ def cue_prob(ctx: DocContext, tok: Token) -> float:
 def model_cue(ctx: DocContext, tok: Token, sure: bool) -> tuple[Cue, list[Token]] | None:
     """A cue the lexicon lacks: a verb the model has seen reporting, or an unseen verb of a reporting
     WordNet class, or a light verb with its object, when the model is sure of the context."""
-    if ctx.model is None:
-        return None  # lexicon cues only
-    lemma = tok.lemma_.lower()
-    seen = ctx.model.weights.get("l=" + lemma)
-    known = seen > 0.0 if seen is not None else reporting_class(ctx, lemma)
-    if not sure or not (known or (lemma in ctx.lex.light_verbs and light_object(ctx, tok))):
+    if not sure or not model_candidate(ctx, tok):
         return None
     args = "clause" if any(c.dep_ == "ccomp" for c in tok.children) else "object"
     return Cue((tok.lemma_.lower(),), "indirect", False, args), [tok]
+
+
+def model_candidate(ctx: DocContext, tok: Token) -> bool:
+    """Whether the model may add this token as a cue when sure of its context: a verb it has seen
+    reporting, an unseen verb of a reporting WordNet class, or a light verb with its object."""
+    if ctx.model is None:
+        return False  # lexicon cues only
+    lemma = tok.lemma_.lower()
+    seen = ctx.model.weights.get("l=" + lemma)
+    known = seen > 0.0 if seen is not None else reporting_class(ctx, lemma)
+    return known or (lemma in ctx.lex.light_verbs and light_object(ctx, tok) is not None)
 
 
 def _left_frame(first: Token, ctoks: list[Token]) -> Token:

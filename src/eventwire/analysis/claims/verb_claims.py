@@ -13,12 +13,14 @@ from eventwire.analysis.claims import phrase_claims
 from eventwire.analysis.claims.contents import content_of, extend_quotes
 from eventwire.analysis.claims.context import DocContext
 from eventwire.analysis.claims.cues import (
+    VERB_TAGS,
     cue_prob,
     cue_span,
     framing_verb,
     left_aux,
     licensed,
     match_cue,
+    model_candidate,
     model_cue,
 )
 from eventwire.analysis.claims.lexicon import Cue
@@ -29,6 +31,20 @@ FALLBACK_DEPS = ("dobj", "xcomp", "ccomp", "prep", "oprd", "attr", "acomp", "adv
 REL_PRONOUNS = ("which", "what", "that", "who")
 
 
+def may_cue(ctx: DocContext, low: str, lemma: str, pos: str, tag: str) -> bool:
+    """Whether claim_at can find a claim at a token with these attributes (lemma lower-cased).
+
+    A cheap test of every token, so the cue tests below run on the few that pass: it lets through
+    every token that a hedge, a denial noun, a reporting noun, a lexicon cue or the model could
+    take as a cue (without a model, or below its threshold, the model takes only verbs).
+    """
+    lex = ctx.lex
+    return (pos == "VERB" or low == "according" or ctx.threshold <= 0.0
+            or low in lex.hedge_adverbs or low in lex.hedge_passives or lemma in lex.hedge_passives
+            or (pos == "NOUN" and (lemma in lex.denial_nouns or lemma in lex.nouns))
+            or (tag in VERB_TAGS and lemma in lex.verbs))
+
+
 def claim_at(ctx: DocContext, tok: Token) -> dict | None:
     """The claim whose cue this token is, if any (a token inside a quotation is never one)."""
     if ctx.quotes.containing(tok.idx):
@@ -37,6 +53,8 @@ def claim_at(ctx: DocContext, tok: Token) -> dict | None:
     if other:
         return other
     m = match_cue(ctx, tok)
+    if not m and not model_candidate(ctx, tok):
+        return None  # neither the lexicon nor the model can take it: spare the model's features
     p = cue_prob(ctx, tok)
     sure = p >= ctx.threshold
     if m and ctx.model is not None and tok.pos_ == "VERB" and p < ctx.veto:

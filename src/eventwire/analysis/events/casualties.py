@@ -201,7 +201,12 @@ def _toll_event(t: Token, cands: list[Cand]) -> Cand | None:
 
 def count_casualties(ctx: DocContext, sent: Span, cands: list[Cand]) -> None:
     """Counts of killed and injured, on the event they belong to in the sentence."""
-    for t in sent:
+    lex, doc = ctx.lex, sent.doc
+    low, lem, pos = ctx.low, ctx.lem, ctx.pos
+    for i in range(sent.start, sent.end):
+        if pos[i] != "NOUN" or lem[i] not in lex.toll_nouns:
+            continue  # what _toll_count tests first
+        t = doc[i]
         found = _toll_count(ctx.lex, t)
         if found is None:
             continue
@@ -211,7 +216,13 @@ def count_casualties(ctx: DocContext, sent: Span, cands: list[Cand]) -> None:
         if ev is not None and getattr(ev, key)["min"] is None and getattr(ev, key)["max"] is None:
             setattr(ev, key, {"min": rng[0], "max": rng[1]})
     for key, table in (("killed", ctx.lex.killed), ("injured", ctx.lex.injured)):
-        for t in sent:
+        nouns, adjectives = table.get("nouns", ()), table.get("adjectives", ())
+        for i in range(sent.start, sent.end):
+            # the tokens _victims can start from: a verb, a casualty noun or adjective
+            if not (pos[i] == "VERB" or (pos[i] == "NOUN" and lem[i] in nouns)
+                    or (pos[i] == "ADJ" and (low[i] in adjectives or lem[i] in adjectives))):
+                continue
+            t = doc[i]
             for v in _victims(ctx.lex, t, table):
                 rng = _quantity(ctx.lex, v)
                 if rng is None:

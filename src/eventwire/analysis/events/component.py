@@ -55,7 +55,7 @@ class EventsComponent:
         """One sentence, job by job: triggers, modality, roles, frames, typing, recipients, casualties."""
         lex = ctx.lex
         cands = find_triggers(ctx, sent, self.typing if self.typer.active else None)
-        cands += obligations(lex, sent, cands)
+        cands += obligations(ctx, sent, cands)
         if not cands:
             return []
         for c in cands:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from spacy.attrs import DEP, LEMMA, LOWER, POS
 from spacy.tokens import Doc, Span, Token
 
+from eventwire.analysis.columns import lowered, string_columns
 from eventwire.analysis.events.lexicon import Lexicon
 from eventwire.analysis.extensions import meta
 
@@ -30,6 +32,10 @@ class DocContext:
     def __init__(self, doc: Doc, lex: Lexicon):
         self.doc = doc
         self.lex = lex
+        # lower-case form, lower-cased lemma, part of speech and dependency of every token, for the
+        # per-token tests
+        self.low, lem, self.pos, self.dep = string_columns(doc, [LOWER, LEMMA, POS, DEP])
+        self.lem = lowered(lem)
         m = meta(doc)
         self.title = m.get("title")
         self.published = (m.get("published") or "")[:10] or None

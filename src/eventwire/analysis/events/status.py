@@ -36,10 +36,9 @@ def claim_of(ctx: DocContext, start: int, attributing: bool = False) -> tuple[in
     for i, cl in enumerate(ctx.doc._.ew_claims or []):
         if not isinstance(cl, dict) or not cl.get("content"):
             continue
-        if attributing and not _attributes(ctx, cl):
-            continue
         s, e = cl["content"][0], cl["content"][1]
-        if s <= start < e and (best_len is None or e - s < best_len):
+        # whether it attributes is asked last: it reads the cue's tokens, the rest is arithmetic
+        if s <= start < e and (best_len is None or e - s < best_len) and (not attributing or _attributes(ctx, cl)):
             best, best_len = i, e - s
     return best, (ctx.doc._.ew_claims[best] if best is not None else None)
 

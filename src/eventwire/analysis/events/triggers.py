@@ -75,8 +75,12 @@ def find_triggers(ctx: DocContext, sent: Span, cameo: TypingLexicon | None = Non
     lex = ctx.lex
     out: list[Cand] = []
     consumed: set[int] = set()
-    for tok in sent:
-        lem = lemma_of(tok)
+    doc, lems, pos = sent.doc, ctx.lem, ctx.pos
+    for i in range(sent.start, sent.end):
+        lem = lems[i]
+        if lem not in lex.transfer and pos[i] != "VERB":
+            continue  # neither branch below can take it
+        tok = doc[i]
         if lem in lex.transfer and (lem not in lex.verbs or lem in lex.light_verbs):
             e = _transfer(ctx, tok)
             m = match(tok, lex.verbs[lem], noun=False) if lem in lex.verbs else None
@@ -112,13 +116,14 @@ def find_triggers(ctx: DocContext, sent: Span, cameo: TypingLexicon | None = Non
             typ = cameo.cameo_type(lem)
             if typ is not None:  # a verb only the CAMEO dictionary knows: the type model decides
                 out.append(Cand(tok, typ, None, [], "verb", set(), origin="cameo"))
-    for tok in sent:
-        if tok.i in consumed or tok.pos_ not in ("NOUN", "PROPN"):
+    for i in range(sent.start, sent.end):
+        if i in consumed or pos[i] not in ("NOUN", "PROPN"):
             continue
-        lem = lemma_of(tok)
+        lem = lems[i]
         entries = lex.nouns.get(lem)
         if not entries:
             continue
+        tok = doc[i]
         if tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN"):
             continue  # "attack helicopter", "protest movement"
         m = match(tok, entries, noun=True)
@@ -174,15 +179,17 @@ def _cyber(lex: Lexicon, tok: Token) -> str | None:
     return None
 
 
-def obligations(lex: Lexicon, sent: Span, cands: list[Cand]) -> list[Cand]:
+def obligations(ctx: DocContext, sent: Span, cands: list[Cand]) -> list[Cand]:
     """'X said Y must Z': X demands that Y Z (a REQUEST), PLOVER's reading of a stated obligation."""
     out = []
+    lex, doc, pos, dep = ctx.lex, sent.doc, ctx.pos, ctx.dep
     oblig = lex.modality.get("obligation", set())
     reporting = lex.modality.get("reporting", set())
     have = {c.tok.i for c in cands}
-    for tok in sent:
-        if tok.pos_ not in ("VERB", "AUX") or tok.dep_ != "ccomp":
+    for i in range(sent.start, sent.end):
+        if pos[i] not in ("VERB", "AUX") or dep[i] != "ccomp":
             continue
+        tok = doc[i]
         if not any(c.dep_ == "aux" and lemma_of(c) in oblig and lemma_of(c) not in ("have", "need") for c in tok.children):
             continue
         if lemma_of(tok.head) not in reporting:

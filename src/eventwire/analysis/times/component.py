@@ -14,12 +14,14 @@ from functools import lru_cache
 from typing import Any
 
 import spacy
+from spacy.attrs import IS_DIGIT, LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 import eventwire.analysis.extensions  # noqa: F401
+from eventwire.analysis.columns import string_columns
 from eventwire.analysis.extensions import doc_text
 from eventwire.analysis.times.dates import _GRAN_RANK, _PAST, Info, _info, _month_end, _valid, parse_published
 from eventwire.analysis.times.grammar import Grammar, _dateparser
@@ -90,9 +92,11 @@ class TimesComponent:
         """Matcher hits, run only on windows around trigger tokens (a month, a digit, 'ago'...):
         running every pattern over every token costs more than the rest of the layer."""
         windows: list[list[int]] = []
-        for tok in doc:
-            if tok.lower_ in self.triggers or tok.is_digit or (tok.text[:1].isdigit() and len(tok.text) <= 10):
-                s, e = max(0, tok.i - self.window[0]), min(len(doc), tok.i + self.window[1])
+        low, text = string_columns(doc, [LOWER, ORTH])
+        digit = doc.to_array([IS_DIGIT]).tolist() if len(doc) else []
+        for i in range(len(doc)):
+            if low[i] in self.triggers or digit[i] or (text[i][:1].isdigit() and len(text[i]) <= 10):
+                s, e = max(0, i - self.window[0]), min(len(doc), i + self.window[1])
                 if windows and s <= windows[-1][1]:
                     windows[-1][1] = e
                 else:
