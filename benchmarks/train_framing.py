@@ -15,7 +15,7 @@ Models (read at run time as plain dicts by analysis/framing.py):
   `framing.sentence_features`. The token model learns from its scores, so the scores it sees in
   training come from sentence models that did not see that article (out-of-fold), as at run time;
 * span model: binary logistic regression per token (inside a gold span or not) over
-  `framing.token_features` (the same function the component calls);
+  `framing.token_features` (the component scores the same features from per-family weights, `framing_features.token_scores`, and a test checks the two agree);
 * technique model: softmax regression over `framing.span_features` of each gold span.
 All are fit with full-batch Adam in numpy, fixed seed, fixed iteration count: same command, same
 weights.
