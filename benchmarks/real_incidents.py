@@ -57,11 +57,20 @@ def analyse(rows: list[dict]) -> list[dict]:
     return [d.to_dict() for d in analyse_many(arts)]
 
 
-def store_and_link(docs: list[dict]) -> list[dict]:
+def store_and_link(docs: list[dict], present: dict[str, str] | None = None) -> list[dict]:
     """Save the documents in a temporary SQLite store, link them as `eventwire link` does, and
-    read the incidents back as `eventwire incidents` lists them."""
+    read the incidents back as `eventwire incidents` lists them.
+
+    A text the store already holds under another id (a mirror's exact copy) is not stored again:
+    `eventwire ingest` answers `already present` and names nothing else. `present` (if given) gets
+    report id -> the stored article with that text, so the report is scored by that article's
+    incidents, which is what a user is pointed to."""
+    from sqlalchemy import select
+
+    from eventwire.ingest.article import fingerprint
     from eventwire.store import incidents as istore
     from eventwire.store import open_store, repo
+    from eventwire.store import schema as s
     from eventwire.store.dedup import CopyIndex
     from eventwire.store.queries import list_incidents
 
@@ -70,7 +79,10 @@ def store_and_link(docs: list[dict]) -> list[dict]:
         engine = open_store(f"sqlite:///{Path(tmp) / 'real.db'}")
         with engine.begin() as conn:
             for d in docs:
-                repo.store_document(conn, d, copies=copies)
+                if repo.store_document(conn, d, copies=copies) == repo.PRESENT and present is not None:
+                    fp = fingerprint(d["article"]["text"])
+                    present[d["article"]["id"]] = conn.execute(
+                        select(s.articles.c.id).where(s.articles.c.fingerprint == fp)).scalar_one()
         with engine.connect() as conn:
             istore.relink(conn)
             conn.commit()
@@ -196,9 +208,12 @@ def main(argv: list[str] | None = None) -> int:
             with open(args.docs, "w", encoding="utf-8") as fh:
                 fh.writelines(json.dumps(d, ensure_ascii=False) + "\n" for d in docs)
     t1 = time.perf_counter()
-    incs = store_and_link(docs)
+    present: dict[str, str] = {}
+    incs = store_and_link(docs, present)
     t2 = time.perf_counter()
     of_event = {(r["article"], r["event"]): i for i in incs for r in i["reports"]}
+    for copy, stored in present.items():  # an exact copy's events are its stored twin's
+        of_event.update({(copy, e): i for (a, e), i in list(of_event.items()) if a == stored})
     main = main_events(rows, gold, docs, of_event)
     results = {}
     for split in ("all", "tune", "holdout", "fresh"):

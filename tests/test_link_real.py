@@ -165,6 +165,15 @@ def analysed(nlp):
         "caps": "GAZA: About 500 Palestinians were killed in a blast at a hospital in Gaza City on Tuesday.",
         "prayers": "Security forces opened fire after Friday prayers in the city of Zahedan on September 30, "
                    "killing at least 66 people.",
+        # session 11, from the real reports r154, r027, r158 and r168 of tests/data/real_incidents
+        "org": "The Islamic Resistance in Iraq was behind the drone strike that killed three American troops "
+               "at an installation in Jordan, U.S. officials said Wednesday.",
+        "village": "A total of 51 people, including an eight-year-old boy, were killed in the Russian missile "
+                   "strike on the village of Hroza, Kharkiv Oblast, on 5 October.",
+        "dueto": "The names of the children and teenagers who died on July 27 on a football field in Majdal "
+                 "Shams due to a rocket strike have been released.",
+        "frame": 'Benjamin Netanyahu admitted to a "tragic mistake" after an Israeli strike on a tent camp full '
+                 "of Palestinians in Gaza triggered global condemnation.",
     }
     published = {"ngo": "2022-10-21", "prayers": "2022-10-21", "relcl": "2019-06-04", "night": "2022-07-30"}
     arts = [Article(text=t, id=k, published=published.get(k, "2017-03-27")) for k, t in texts.items()]
@@ -507,3 +516,21 @@ def test_one_speaker_under_a_surname_and_a_full_name_does_not_compete_with_itsel
                      _doc("t2", "afp", actors=(RUSSIA,), speaker=dict(full, id="a7", text="Mark Hale", name="Mark Hale",
                                                                       entity="mark_hale"), status="alleged")])
     assert g == "contested" and "competing" in why, why
+
+
+def _place(doc: dict, ev: dict) -> dict:
+    return next(p for p in doc["places"] if p["id"] == ev["place"])
+
+
+def test_a_place_in_a_groups_name_is_not_where_its_attack_was(analysed):
+    doc = analysed["org"]  # "the Islamic Resistance in Iraq ... at an installation in Jordan"
+    assert _place(doc, _assault(doc))["country"] == "JOR"
+    doc = analysed["village"]  # "the village of Hroza, Kharkiv Oblast": places the parser calls ORG
+    assert _place(doc, _assault(doc))["country"] == "UKR"
+
+
+def test_an_attack_named_as_the_cause_of_deaths_or_with_its_own_attacker_and_target_is_an_event(analysed):
+    assert _assault(analysed["dueto"])["trigger"]["text"] == "strike"  # "died ... due to a rocket strike"
+    ev = _assault(analysed["frame"])  # "after an Israeli strike on a tent camp ... triggered condemnation"
+    acts = {a["id"]: a for a in analysed["frame"]["actors"]}
+    assert ev["trigger"]["text"] == "strike" and {acts[a]["country"] for a in ev["actors"]} == {"ISR"}

@@ -243,7 +243,13 @@ class Typer:
         out = []
         for c in cands:
             toll = c.killed.get("min") is not None or c.injured.get("min") is not None
-            if c.unlikely and not toll and not c.attested:
+            if c.unlikely and not toll and not c.attested and not _own_frame(c):
                 continue
             out.append(c)
         return out
+
+
+def _own_frame(c: Cand) -> bool:
+    """A named attack with its own attacker and target ("an Israeli strike on a tent camp"): it
+    happened, even where the sentence's main event is something said about it."""
+    return c.kind == "noun" and c.type == "ASSAULT" and bool(c.actors) and bool(c.recipients)

@@ -14,6 +14,9 @@ from eventwire.analysis.events.context import DocContext
 from eventwire.analysis.events.lexicon import Lexicon
 from eventwire.analysis.events.tokens import lemma_of
 
+# first words of the two-word prepositions that name a cause ("due to", "owing to", "because of")
+CAUSAL_PREPS = ("due", "owing", "because")
+
 
 def attested(lex: Lexicon, c: Cand) -> bool:
     """An act its frame says happened: the object of a verb of countering ("repelled an attack",
@@ -80,9 +83,14 @@ def casualty_frame(lex: Lexicon, t: Token) -> Token | None:
             return k
     x = t
     for _ in range(3):
-        if x.dep_ != "pobj" or x.head.lower_ not in ("in", "by", "of", "from"):
+        if x.dep_ != "pobj":
             return None
-        h = x.head.head
+        p = x.head
+        if p.dep_ == "pcomp" and p.head.lower_ in CAUSAL_PREPS:
+            p = p.head  # "died due to a rocket strike", "killed because of shelling": climb to 'due'
+        elif p.lower_ not in ("in", "by", "of", "from", *CAUSAL_PREPS):  # the parser hangs it on either
+            return None
+        h = p.head
         lem = lemma_of(h)
         if lem in cas or h.lower_ in cas:
             return h
