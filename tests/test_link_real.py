@@ -174,6 +174,19 @@ def analysed(nlp):
                  "Shams due to a rocket strike have been released.",
         "frame": 'Benjamin Netanyahu admitted to a "tragic mistake" after an Israeli strike on a tent camp full '
                  "of Palestinians in Gaza triggered global condemnation.",
+        # r014, r121, r119 and r123, and a PLOVER dev sentence
+        "munition": "Russian forces dropped a bomb on a theatre where civilians were being sheltered in the "
+                    "besieged city of Mariupol.",
+        "colon": "New Delhi: The death toll in a Taliban suicide attack at a mosque in the high-security zone in "
+                 "Pakistan's restive northwestern Peshawar city mounted to 61 on Monday (January 30, 2023).",
+        "leftdead": "The outlawed Tehreek-e-Taliban Pakistan (TTP) or Pakistani Taliban have claimed responsibility "
+                    "for the suicide bomb attack at a mosque in a northwestern Peshawar city on Monday that left at "
+                    "least 47 dead and more than 150 injured, mostly policemen.",
+        "occurred": "The terrorist group, Islamic State in Khorasan Province (IS-K), has claimed responsibility for "
+                    "the suicide attack that occurred at a Jamiat Ulema Islam-Fazl (JUI-F) workers' convention in "
+                    "Pakistan.",
+        "actorplace": "Security forces in Guinea have tortured scores of Sierra Leonean and Liberian refugees, whom "
+                      "authorities blame for a border conflict, Human Rights Watch (HWR) said Thursday.",
     }
     published = {"ngo": "2022-10-21", "prayers": "2022-10-21", "relcl": "2019-06-04", "night": "2022-07-30"}
     arts = [Article(text=t, id=k, published=published.get(k, "2017-03-27")) for k, t in texts.items()]
@@ -534,3 +547,25 @@ def test_an_attack_named_as_the_cause_of_deaths_or_with_its_own_attacker_and_tar
     ev = _assault(analysed["frame"])  # "after an Israeli strike on a tent camp ... triggered condemnation"
     acts = {a["id"]: a for a in analysed["frame"]["actors"]}
     assert ev["trigger"]["text"] == "strike" and {acts[a]["country"] for a in ev["actors"]} == {"ISR"}
+
+
+def test_a_munition_sent_at_a_target_is_an_attack_whatever_the_verb(analysed):
+    ev = _assault(analysed["munition"])  # "dropped a bomb on a theatre": no verb list names "drop"
+    assert ev["trigger"]["text"] == "dropped" and ev["mode"] == "explosives" and ev["status"] == "reported"
+
+
+def test_a_place_and_a_colon_opening_the_text_is_a_dateline_not_a_speaker(analysed):
+    ev = _assault(analysed["colon"])  # "New Delhi: The death toll ...": told in the outlet's voice
+    assert ev["status"] == "reported" and ev["claim"] is None
+
+
+def test_an_attack_that_left_people_dead_or_occurred_somewhere_is_an_event_claimed_by_its_speaker(analysed):
+    for key in ("leftdead", "occurred"):  # "claimed responsibility for the attack ... that left 47 dead"
+        ev = _assault(analysed[key])
+        assert ev["status"] == "alleged" and ev["claim"] is not None, key
+
+
+def test_a_place_that_says_where_an_actor_is_can_be_where_it_acted(analysed):
+    doc = analysed["actorplace"]  # "Security forces in Guinea have tortured ...": Guinea is where
+    ev = _assault(doc)
+    assert _place(doc, ev)["country"] == "GIN"

@@ -29,7 +29,21 @@ def attested(lex: Lexicon, c: Cand) -> bool:
     heads = [t.head, t.head.head] if t.dep_ in ("dobj", "pobj", "xcomp") else []
     if any(lemma_of(h) in lex.counter_verbs for h in heads):
         return True
-    return c.kind == "noun" and (dispersed_by(lex, t) is not None or casualty_frame(lex, t) is not None)
+    return c.kind == "noun" and (dispersed_by(lex, t) is not None or casualty_frame(lex, t) is not None
+                                 or occurred(lex, t))
+
+
+def occurred(lex: Lexicon, t: Token) -> bool:
+    """A named act said to have happened in a relative clause ("the suicide attack that occurred at a
+    workers' convention", "the blast which took place on Monday")."""
+    for k in t.children:
+        if k.dep_ != "relcl" or k.pos_ not in ("VERB", "AUX"):
+            continue
+        lem = lemma_of(k)
+        if lem in lex.occurrence_verbs or any(f"{lem} {lemma_of(g)}" in lex.occurrence_verbs
+                                              for g in k.children if g.dep_ == "dobj"):
+            return True
+    return False
 
 
 def dispersed_by(lex: Lexicon, t: Token) -> Token | None:
@@ -65,6 +79,8 @@ def framed(ctx: DocContext, c: Cand) -> bool:
             return True
     if c.light is not None or c.actors or c.recipients or c.denied_by is not None:
         return True
+    if c.type in CONFLICT_ACTS and occurred(ctx.lex, t):
+        return True
     if c.type in CONFLICT_ACTS and t.dep_ == "dobj" and _situated(ctx, t) and any(
             e.type == "ACCUSE" and e.mode == "disapprove" for e in ctx.lex.verbs.get(lemma_of(t.head), ())):
         return True  # "condemned an attack near Beni in which 36 were killed"
@@ -79,8 +95,14 @@ def casualty_frame(lex: Lexicon, t: Token) -> Token | None:
         for k in ("verbs", "nouns", "adjectives"):
             cas |= table.get(k, set())
     for k in t.children:  # "an attack that killed at least 35": the toll's cause told the other way round
-        if k.dep_ == "relcl" and k.pos_ == "VERB" and lemma_of(k) in cas:
-            return k
+        if k.dep_ != "relcl" or k.pos_ != "VERB":
+            continue
+        for v in (k, *(c for c in k.children if c.dep_ == "conj" and c.pos_ == "VERB")):
+            if lemma_of(v) in cas:
+                return v  # "which claimed 32 lives and wounded 150 others": the toll's verb may be the second
+            if lemma_of(v) == "leave" and any(lemma_of(g) in cas or g.lower_ in cas for g in v.subtree
+                                              if g.i > v.i):
+                return v  # "an attack that left at least 47 dead"
     x = t
     for _ in range(3):
         if x.dep_ != "pobj":

@@ -66,6 +66,7 @@ class Lexicon:
     location_nouns: frozenset[str] = frozenset()
     background_markers: frozenset[str] = frozenset()
     harm_verbs: frozenset[str] = frozenset()
+    occurrence_verbs: frozenset[str] = frozenset()
     # words the rules read as grammar (modality, denial, counter-attack, casualty, light verbs):
     # never an event on the CAMEO dictionary's word alone
     grammar: frozenset[str] = frozenset()
@@ -172,6 +173,7 @@ def load_lexicon(triggers: str = "lexicons/triggers.yaml",
     lex.location_nouns = word_list(words, "location_nouns")
     lex.background_markers = word_list(words, "background_markers")
     lex.harm_verbs = word_list(words, "harm_verbs")
+    lex.occurrence_verbs = word_list(words, "occurrence_verbs")
     lex.grammar = frozenset(lex.counter_verbs | lex.denial_verbs | lex.toll_verbs | lex.light_verbs
                             | set().union(*lex.modality.values()) | lex.killed.get("verbs", set())
                             | lex.injured.get("verbs", set()))

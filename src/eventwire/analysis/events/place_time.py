@@ -79,7 +79,7 @@ def place_of(ctx: DocContext, c: Cand) -> list[int] | None:
             continue
         act = ctx.actor_tok.get(x.i)
         if act is not None and (act.end - act.start) > (sp.end - sp.start) and act.start <= sp.start \
-                and sp.end <= act.end:
+                and sp.end <= act.end and not _where_they_are(ctx.lex, x, sp):
             continue  # a name inside an actor's name ("the Azov battalion", "the Kherson brigade")
         if _in_org_name(ctx, x, sp):
             continue  # "the Islamic Resistance in Iraq", "27th Brigade of Kherson": part of a group's name
@@ -100,6 +100,16 @@ def place_of(ctx: DocContext, c: Cand) -> list[int] | None:
             if unresolved is None:
                 unresolved = [sp.start_char, sp.end_char]
     return unresolved or origin
+
+
+def _where_they_are(lex: Lexicon, x: Token, sp: Span) -> bool:
+    """Is a place inside an actor's phrase only where that actor is ("protesters in Zahedan",
+    "police in Nairobi"): the object of a place preposition after a common noun?"""
+    h = x
+    while h.head.i != h.i and sp.start <= h.head.i < sp.end:
+        h = h.head
+    up = h.head
+    return h.dep_ == "pobj" and up.lower_ in lex.place_preps and up.head.pos_ == "NOUN"
 
 
 def _in_org_name(ctx: DocContext, x: Token, sp: Span) -> bool:

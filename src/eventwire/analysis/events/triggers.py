@@ -111,6 +111,10 @@ def find_triggers(ctx: DocContext, sent: Span, cameo: TypingLexicon | None = Non
                     ectx = []
                 out.append(Cand(tok, typ, mode, ectx, "verb", used))
                 consumed |= used
+        elif tok.pos_ == "VERB" and lem not in lex.verbs and tok.dep_ not in NOT_PREDICATE \
+                and _munition_at_target(lex, tok):
+            # "dropped a bomb on a theatre", "lobbed grenades at the police": a munition sent at a target
+            out.append(Cand(tok, "ASSAULT", None, ["military"], "verb", set()))  # mode: `assault_mode`
         elif cameo is not None and tok.pos_ == "VERB" and lem not in lex.verbs and lem not in lex.grammar \
                 and tok.dep_ not in NOT_PREDICATE:
             typ = cameo.cameo_type(lem)
@@ -142,6 +146,19 @@ def find_triggers(ctx: DocContext, sent: Span, cameo: TypingLexicon | None = Non
         out.append(Cand(tok, typ, mode, list(e.context), "noun", used))
         consumed |= used
     return [c for c in out if c.tok.i not in consumed or c.kind == "verb"]
+
+
+# prepositions that name what a munition was sent at ("dropped bombs on", "fired rockets into")
+TARGET_PREPS = ("on", "at", "into", "onto", "upon", "against", "toward", "towards")
+
+
+def _munition_at_target(lex: Lexicon, tok: Token) -> bool:
+    """Does the verb send a munition at a target: a direct object that is a munition and a target
+    phrase ('on/at/into X') on the verb or the object? Any verb will do (drop, lob, hurl, rain,
+    fire), so the frame carries where no verb list does."""
+    objs = [k for k in tok.children if k.dep_ == "dobj" and lemma_of(k) in lex.instruments]
+    return any(k.dep_ == "prep" and k.lower_ in TARGET_PREPS and any(g.dep_ == "pobj" for g in k.children)
+               for holder in (tok, *objs) for k in holder.children) if objs else False
 
 
 def _military_strike(lex: Lexicon, tok: Token) -> bool:
@@ -215,6 +232,8 @@ def assault_mode(lex: Lexicon, c: Cand) -> None:
             words += [g for g in k.subtree]
         if k.dep_ in ("advcl", "xcomp") and lemma_of(k) in ("use", "fire"):
             words += list(k.subtree)
+    # last, the munition it sent ("dropped barrel bombs": the helicopters above still say aerial)
+    words += [g for k in c.tok.children if k.dep_ == "dobj" and lemma_of(k) in lex.instruments for g in k.subtree]
     for w in words:
         m = lex.mode_cues.get(lemma_of(w)) or lex.mode_cues.get(w.lower_)
         if m:
