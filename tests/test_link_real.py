@@ -4,6 +4,7 @@ two events of one article stay apart, and the analysis fixes real reports showed
 from __future__ import annotations
 
 import importlib.util
+import json
 import random
 from pathlib import Path
 
@@ -569,3 +570,26 @@ def test_a_place_that_says_where_an_actor_is_can_be_where_it_acted(analysed):
     doc = analysed["actorplace"]  # "Security forces in Guinea have tortured ...": Guinea is where
     ev = _assault(doc)
     assert _place(doc, ev)["country"] == "GIN"
+
+
+def _real_reports(ids: set[str]) -> list:
+    from eventwire.ingest.article import Article
+
+    rows = [json.loads(line) for line in (Path(__file__).parent / "data" / "real_incidents" / "reports.jsonl")
+            .read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [Article(text=r["text"], id=r["id"], title=r.get("title"), published=r.get("published"))
+            for r in rows if r["id"] in ids]
+
+
+def test_a_groups_claim_of_responsibility_for_the_attack_confirms_the_articles_lead_attack(nlp):
+    """r191 (PTI): "The Baloch Liberation Army (BLA) ... has claimed responsibility for the attack": no
+    event of its own, so it speaks for the article's lead attack. "At the time of writing, no group has
+    claimed responsibility for the attack" (r174) and "No group has claimed responsibility" (r181)
+    confirm nothing."""
+    from eventwire.analysis import analyse_many
+
+    docs = {d.article.id: d.to_dict() for d in analyse_many(_real_reports({"r174", "r181", "r191"}), nlp=nlp)}
+    lead = next(i for i in link_events([docs["r191"]]).incidents if i["reports"][0]["event"] == "e0")
+    assert lead["grade"] == "confirmed" and "bla" in lead["grade_reason"], lead["grade_reason"]
+    for rid in ("r174", "r181"):
+        assert all(i["grade"] != "confirmed" for i in link_events([docs[rid]]).incidents), rid

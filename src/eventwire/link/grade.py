@@ -109,7 +109,17 @@ def acceptance(r: Report, deniers: frozenset = frozenset()) -> str | None:
     the claim asserts the event with a cue of acceptance and the speaker is the event's perpetrator
     (or the event names none: "IS claimed responsibility for the attack"). A denial, a third party's
     blame ("Russia accused Kyiv of the strike") or a plain statement is never an acceptance."""
-    if not r.asserting or not r.speakers:
+    if not r.asserting:
+        return None
+    if r.lead:
+        # the article's claim of responsibility for "the attack" speaks for its lead event
+        sides = _sides(r.actors)
+        for v in r.resp_voices:
+            who = identity(v["actor"])
+            if who and (not sides or who in sides) and who not in deniers \
+                    and accepts_responsibility(v["cue"], v["content"], who in sides):
+                return who
+    if not r.speakers:
         return None
     sp = r.speakers[0]
     who = identity(sp["actor"]) if sp.get("actor") else None

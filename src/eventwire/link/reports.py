@@ -133,6 +133,9 @@ class Report:
     art_names: frozenset = frozenset()         # skeletons of the capitalised words of its article and title
     art_provinces: tuple = ()                  # the article's province-level place records (not the dateline)
     lead: bool = False                         # its article's first event of its type (what the article is about)
+    # the article's claims of responsibility that name no event of their own ("the BLA has claimed
+    # responsibility for the attack"): speaker records, read for the lead event's grade
+    resp_voices: tuple = ()
 
     @property
     def asserting(self) -> bool:
@@ -192,6 +195,35 @@ def _range(v: Any) -> tuple[int | None, int | None]:
     return lo, hi
 
 
+NEGATIONS = frozenset({"not", "n't", "never", "no"})
+# the acts a group claims responsibility for (attacks, abductions): a claim is read for these only
+RESPONSIBILITY_TYPES = frozenset({"ASSAULT", "COERCE"})
+
+
+def _responsibility_voices(doc: dict, actors: dict[str, dict], text: str) -> tuple:
+    """Speaker records of the article's claims whose content is a responsibility ("X claimed
+    responsibility for the attack", "X has taken responsibility"): such a claim points at the
+    article's incident instead of holding an event. Negated cues ("has not claimed") and denials
+    are left out; whether the cue accepts is `grade.accepts_responsibility`'s call."""
+    out = []
+    for c in doc.get("claims") or []:
+        if not isinstance(c, dict) or c.get("denial"):
+            continue
+        cue = c.get("cue") if isinstance(c.get("cue"), dict) else {}
+        sp = c.get("speaker") if isinstance(c.get("speaker"), dict) else {}
+        content = c.get("content") if isinstance(c.get("content"), dict) else {}
+        s, e = content.get("start"), content.get("end")
+        said = text[s:e] if isinstance(s, int) and isinstance(e, int) and 0 <= s < e else ""
+        cue_text = (cue.get("text") or "").lower()
+        if sp.get("actor") not in actors or NEGATIONS & set(cue_text.replace("n't", " n't").split()):
+            continue
+        if "responsib" not in f"{cue_text} {said[:40].lower()}":
+            continue
+        out.append({"text": sp.get("text") or "", "kind": c.get("kind"), "claim": c.get("id"),
+                    "cue": cue_text, "actor": actors[sp["actor"]], "content": said})
+    return tuple(out)
+
+
 def _claim_chain(claims: dict[str, dict], cid: str | None) -> list[dict]:
     chain, seen = [], set()
     while cid and cid in claims and cid not in seen:
@@ -230,6 +262,7 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
     art_names = article_names(f"{title} {text}")
     place_spans = frozenset((p.get("start"), p.get("end")) for p in places.values() if isinstance(p, dict))
     art_provinces = _article_provinces(doc)
+    resp_voices = _responsibility_voices(doc, actors, text)
     out: list[Report] = []
     for ev in doc.get("events") or []:
         if not isinstance(ev, dict) or not ev.get("id") or not ev.get("type"):
@@ -290,6 +323,7 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
             and pl.get("kind") in (None, "toponym") else "",
             perp=actor_profile(acts), targ=actor_profile(recs), art_names=art_names,
             art_provinces=art_provinces, lead=not any(o.type == str(ev["type"]) for o in out),
+            resp_voices=resp_voices if str(ev["type"]) in RESPONSIBILITY_TYPES else (),
         ))
     return out
 

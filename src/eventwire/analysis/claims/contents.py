@@ -61,7 +61,31 @@ def content_of(ctx: DocContext, tok: Token, last: Token, cue: Cue, speaker: Toke
     colon = _after_colon(ctx, r1)
     if colon:
         return colon
+    fronted = _fronted_clause(ctx, tok, cue, speaker, kids)
+    if fronted:
+        return fronted
     return _argument_content(ctx, tok, last, cue, kids, r1)
+
+
+def _fronted_clause(ctx: DocContext, tok: Token, cue: Cue, speaker: Token | None,
+                    kids: list[Token]) -> CharSpan | None:
+    """"A missile attack killed four people, the authorities said": what was said comes first, and
+    the parser (reading "attack killed ..." as a reduced relative) gives the verb a second subject
+    instead of a clause. The fronted part is a dependent of the cue before a comma and the speaker,
+    with a verb of its own."""
+    if cue.args != "clause" or speaker is None or speaker.i > tok.i:
+        return None
+    doc = tok.doc
+    left = speaker.left_edge.i
+    comma = left - 1
+    if comma < 0 or doc[comma].text != ",":
+        return None
+    parts = [c for c in kids if c.i < comma and c.dep_ in ("nsubj", "nsubjpass", "dep")
+             and c.i != speaker.i]
+    if not parts or not any(t.pos_ in ("VERB", "AUX") for c in parts for t in c.subtree):
+        return None
+    s = min(c.left_edge.idx for c in parts)
+    return extend_quotes(ctx, *trim(ctx.text, s, doc[comma].idx), tok)
 
 
 def _region(ctx: DocContext, tok: Token, last: Token, cue: Cue, speaker: Token | None,

@@ -19,6 +19,11 @@ def subject(ctx: DocContext, tok: Token, depth: int = 0) -> Token | None:
         # second subject is never the speaker
         outside = [c for c in subjects if not ctx.quotes.containing(c.idx)]
         subjects = outside or subjects
+        before = [c for c in subjects if c.i < tok.i]
+        if len(before) > 1:
+            # "A missile attack killed four people, the authorities said": of two subjects before the
+            # verb, the one next to it speaks; the other is what was said, misparsed
+            return before[-1]
     if subjects:
         return subjects[0]
     if depth < 3 and tok.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl") and tok.head.pos_ in ("VERB", "AUX"):
