@@ -224,6 +224,20 @@ def _responsibility_voices(doc: dict, actors: dict[str, dict], text: str) -> tup
     return tuple(out)
 
 
+def _speakers(chain: list[dict], actors: dict[str, dict]) -> list[dict]:
+    """Speaker records of a claim chain, innermost first: who, how (kind, cue) and the actor."""
+    out = []
+    for c in chain:
+        sp = c.get("speaker") or {}
+        cue = c.get("cue") if isinstance(c.get("cue"), dict) else {}
+        rec = {"text": sp.get("text") or "", "kind": c.get("kind"), "claim": c.get("id"),
+               "cue": (cue.get("text") or "").lower()}
+        if sp.get("actor") in actors:
+            rec["actor"] = actors[sp["actor"]]
+        out.append(rec)
+    return out
+
+
 def _claim_chain(claims: dict[str, dict], cid: str | None) -> list[dict]:
     chain, seen = [], set()
     while cid and cid in claims and cid not in seen:
@@ -285,16 +299,7 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
         sent = ev.get("sentence") or {}
         s0, s1 = sent.get("start"), sent.get("end")
         sentence = text[s0:s1] if isinstance(s0, int) and isinstance(s1, int) and 0 <= s0 < s1 else ""
-        chain = _claim_chain(claims, ev.get("claim"))
-        speakers = []
-        for c in chain:
-            sp = c.get("speaker") or {}
-            cue = c.get("cue") if isinstance(c.get("cue"), dict) else {}
-            rec = {"text": sp.get("text") or "", "kind": c.get("kind"), "claim": c.get("id"),
-                   "cue": (cue.get("text") or "").lower()}
-            if sp.get("actor") in actors:
-                rec["actor"] = actors[sp["actor"]]
-            speakers.append(rec)
+        speakers = _speakers(_claim_chain(claims, ev.get("claim")), actors)
         out.append(Report(
             key=f"{aid}:{ev['id']}", article=aid, event=str(ev["id"]), idx=start + len(out),
             outlet_id=outlet.get("id"), outlet_name=outlet.get("name"),
