@@ -593,3 +593,13 @@ def test_a_groups_claim_of_responsibility_for_the_attack_confirms_the_articles_l
     assert lead["grade"] == "confirmed" and "bla" in lead["grade_reason"], lead["grade_reason"]
     for rid in ("r174", "r181"):
         assert all(i["grade"] != "confirmed" for i in link_events([docs[rid]]).incidents), rid
+
+
+def test_the_accuseds_denial_of_any_involvement_contests_the_articles_lead_attack(nlp):
+    """r161 (Reuters copy): the IDF says Hezbollah fired the rocket; "Hezbollah denied any involvement"
+    names no event, so it is a denial of the article's lead attack by its alleged perpetrator."""
+    from eventwire.analysis import analyse_many
+
+    doc = next(iter(analyse_many(_real_reports({"r161"}), nlp=nlp))).to_dict()
+    lead = next(i for i in link_events([doc]).incidents if i["reports"][0]["event"] == "e0")
+    assert lead["grade"] == "contested" and "hezbollah" in lead["grade_reason"], lead["grade_reason"]

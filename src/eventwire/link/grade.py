@@ -138,6 +138,18 @@ def acceptance(r: Report, deniers: frozenset = frozenset()) -> str | None:
     return who if who in sides and who not in deniers and says_own_action(cue) else None
 
 
+def _denied_in_article(reports: Sequence[Report], perps: set[str]) -> str | None:
+    """The alleged perpetrator that denies, in an article of the incident, without naming an event
+    ("Hezbollah denied any involvement"): such a denial is about the article's lead attack."""
+    for r in reports:
+        if not r.lead:
+            continue
+        hit = sorted({k for v in r.deny_voices if (k := identity(v["actor"]))} & perps)
+        if hit:
+            return hit[0]
+    return None
+
+
 def _name_words(key: str) -> frozenset[str]:
     """The words of a person's or body's key ("e:geoff_garin" -> {geoff, garin}); none for a country."""
     if key.startswith("c:"):
@@ -188,6 +200,9 @@ def grade_incident(reports: Sequence[Report], origins: dict[str, Origin],
         hit = deniers & (perps | _sides(r.actors))
         if hit:
             return "contested", f"denied by the alleged perpetrator {sorted(hit)[0][2:]}"
+    hit = _denied_in_article(reports, perps)
+    if hit:
+        return "contested", f"denied by the alleged perpetrator {hit[2:]}"
     # contested: competing claims of responsibility (speakers blaming different sides)
     by_speaker: dict[str, set[str]] = {}
     for r in reports:

@@ -136,6 +136,7 @@ class Report:
     # the article's claims of responsibility that name no event of their own ("the BLA has claimed
     # responsibility for the attack"): speaker records, read for the lead event's grade
     resp_voices: tuple = ()
+    deny_voices: tuple = ()                    # and its denials that hold no event ("X denied any involvement")
 
     @property
     def asserting(self) -> bool:
@@ -200,28 +201,34 @@ NEGATIONS = frozenset({"not", "n't", "never", "no"})
 RESPONSIBILITY_TYPES = frozenset({"ASSAULT", "COERCE"})
 
 
-def _responsibility_voices(doc: dict, actors: dict[str, dict], text: str) -> tuple:
-    """Speaker records of the article's claims whose content is a responsibility ("X claimed
-    responsibility for the attack", "X has taken responsibility"): such a claim points at the
-    article's incident instead of holding an event. Negated cues ("has not claimed") and denials
-    are left out; whether the cue accepts is `grade.accepts_responsibility`'s call."""
-    out = []
+def _article_voices(doc: dict, actors: dict[str, dict], text: str) -> tuple[tuple, tuple]:
+    """Speaker records of the article's claims that point at its incident instead of holding an
+    event: claims of responsibility ("X claimed responsibility for the attack", "has taken
+    responsibility"; a negated cue is left out, and whether the cue accepts is
+    `grade.accepts_responsibility`'s call) and denials whose content holds no event ("Hezbollah
+    denied any involvement", "denied any connection with the rocket attack")."""
+    triggers = [e["trigger"]["start"] for e in doc.get("events") or [] if isinstance(e, dict)
+                and isinstance(e.get("trigger"), dict) and isinstance(e["trigger"].get("start"), int)]
+    resp, denials = [], []
     for c in doc.get("claims") or []:
-        if not isinstance(c, dict) or c.get("denial"):
+        if not isinstance(c, dict):
             continue
         cue = c.get("cue") if isinstance(c.get("cue"), dict) else {}
         sp = c.get("speaker") if isinstance(c.get("speaker"), dict) else {}
         content = c.get("content") if isinstance(c.get("content"), dict) else {}
         s, e = content.get("start"), content.get("end")
-        said = text[s:e] if isinstance(s, int) and isinstance(e, int) and 0 <= s < e else ""
-        cue_text = (cue.get("text") or "").lower()
-        if sp.get("actor") not in actors or NEGATIONS & set(cue_text.replace("n't", " n't").split()):
+        if sp.get("actor") not in actors or not (isinstance(s, int) and isinstance(e, int) and 0 <= s < e):
             continue
-        if "responsib" not in f"{cue_text} {said[:40].lower()}":
-            continue
-        out.append({"text": sp.get("text") or "", "kind": c.get("kind"), "claim": c.get("id"),
-                    "cue": cue_text, "actor": actors[sp["actor"]], "content": said})
-    return tuple(out)
+        said, cue_text = text[s:e], (cue.get("text") or "").lower()
+        rec = {"text": sp.get("text") or "", "kind": c.get("kind"), "claim": c.get("id"),
+               "cue": cue_text, "actor": actors[sp["actor"]], "content": said}
+        if c.get("denial"):
+            if not any(s <= t < e for t in triggers):
+                denials.append(rec)
+        elif "responsib" in f"{cue_text} {said[:40].lower()}" \
+                and not NEGATIONS & set(cue_text.replace("n't", " n't").split()):
+            resp.append(rec)
+    return tuple(resp), tuple(denials)
 
 
 def _speakers(chain: list[dict], actors: dict[str, dict]) -> list[dict]:
@@ -276,7 +283,7 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
     art_names = article_names(f"{title} {text}")
     place_spans = frozenset((p.get("start"), p.get("end")) for p in places.values() if isinstance(p, dict))
     art_provinces = _article_provinces(doc)
-    resp_voices = _responsibility_voices(doc, actors, text)
+    resp_voices, deny_voices = _article_voices(doc, actors, text)
     out: list[Report] = []
     for ev in doc.get("events") or []:
         if not isinstance(ev, dict) or not ev.get("id") or not ev.get("type"):
@@ -329,6 +336,7 @@ def reports_from_document(doc: dict, start: int = 0) -> list[Report]:
             perp=actor_profile(acts), targ=actor_profile(recs), art_names=art_names,
             art_provinces=art_provinces, lead=not any(o.type == str(ev["type"]) for o in out),
             resp_voices=resp_voices if str(ev["type"]) in RESPONSIBILITY_TYPES else (),
+            deny_voices=deny_voices if str(ev["type"]) in RESPONSIBILITY_TYPES else (),
         ))
     return out
 
