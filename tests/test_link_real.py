@@ -603,3 +603,17 @@ def test_the_accuseds_denial_of_any_involvement_contests_the_articles_lead_attac
     doc = next(iter(analyse_many(_real_reports({"r161"}), nlp=nlp))).to_dict()
     lead = next(i for i in link_events([doc]).incidents if i["reports"][0]["event"] == "e0")
     assert lead["grade"] == "contested" and "hezbollah" in lead["grade_reason"], lead["grade_reason"]
+
+
+def test_calling_the_reports_fabricated_is_a_denial_that_contests_the_attack(nlp):
+    """r192 and r196 (two AFP stories): witnesses say a junta airstrike hit a school; "the junta
+    denounced reports of the airstrike as 'fabricated news'": a claim that calls reports untrue is a
+    denial, here by the alleged perpetrator, so the incident is contested."""
+    from eventwire.analysis import analyse_many
+
+    docs = [d.to_dict() for d in analyse_many(_real_reports({"r192", "r196"}), nlp=nlp)]
+    assert any(c.get("denial") and "junta" in (c.get("speaker") or {}).get("text", "")
+               for d in docs for c in d["claims"])
+    lead = next(i for i in link_events(docs).incidents
+                if any(r["article"] == "r192" and r["event"] == "e0" for r in i["reports"]))
+    assert lead["grade"] == "contested" and "MMR" in lead["grade_reason"], lead["grade_reason"]

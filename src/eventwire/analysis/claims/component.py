@@ -16,6 +16,7 @@ from eventwire.analysis.claims.cue_model import MODEL_FILE, CueModel
 from eventwire.analysis.claims.lexicon import Lexicon
 from eventwire.analysis.claims.marks import colon_labels, colon_quotes, dash_quotes
 from eventwire.analysis.claims.nesting import chains, nest
+from eventwire.analysis.claims.phrase_claims import calls_reports_false
 from eventwire.analysis.claims.speakers import resolve
 from eventwire.analysis.claims.verb_claims import claim_at, may_cue
 from eventwire.analysis.columns import lowered, string_columns
@@ -54,6 +55,9 @@ class ClaimsComponent:
         raw.extend(colon_labels(ctx))
         raw.extend(dash_quotes(ctx))
         raw.extend(colon_quotes(ctx, raw))
+        for c in raw:
+            if not c.get("denial") and calls_reports_false(ctx, c):
+                c["denial"] = True  # "the junta said reports of the strike were fabricated news"
         claims = nest(ctx, raw)
         resolve(ctx, claims)
         chains(ctx, claims)

@@ -54,6 +54,8 @@ class Lexicon:
     not_cue_adverbs: frozenset[str] = frozenset()
     weekdays: frozenset[str] = frozenset()
     trail_words: tuple[str, ...] = ()
+    falsity_words: frozenset[str] = frozenset()
+    report_nouns: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls) -> Lexicon:
@@ -78,7 +80,7 @@ class Lexicon:
         lex.wordnet = {r["lemma"]: tuple(r["classes"].split()) for r in read_csv("lexicons/wordnet_classes.csv")}
         words = read_yaml(WORDS_FILE)
         for key in ("generic_subjects", "physical_targets", "chain_determiners", "speech_verbs", "link_preps",
-                    "not_cue_adverbs", "weekdays"):
+                    "not_cue_adverbs", "weekdays", "falsity_words", "report_nouns"):
             setattr(lex, key, frozenset(str(w).lower() for w in words[key]["words"]))
         lex.trail_words = tuple(str(w).lower() for w in words["trail_words"]["words"])  # order: trimmed in turn
         return lex

@@ -130,3 +130,27 @@ def _complement_relcl(v: Token) -> bool:
         return False
     return any(g.dep_ in SUBJ and g.lower_ != "that" for g in kids) and \
         any(g.dep_ in ("dobj", "attr", "ccomp", "xcomp") and g.lower_ != "that" for g in kids)
+
+
+def calls_reports_false(ctx: DocContext, claim: dict) -> bool:
+    """Does the claim's content call a report untrue ("reports of the strike were fabricated news",
+    "denounced reports of the airstrike as fabricated", "the allegations are baseless")? Then the
+    speaker denies what the reports tell: the claim is a denial. A negated falsity word ("not
+    false") does not count."""
+    cont = claim.get("content")
+    if not cont:
+        return False
+    span = ctx.doc.char_span(cont[0], cont[1], alignment_mode="expand")
+    if span is None or not any(t.lower_ in ctx.lex.report_nouns for t in span):
+        return False
+    return any(t.lower_ in ctx.lex.falsity_words and _predicated(t)
+               and not any(k.dep_ == "neg" for h in (t, t.head) for k in h.children) for t in span)
+
+
+def _predicated(t: Token) -> bool:
+    """Is the falsity word said of something ("were fabricated news", "are baseless", "denounced ...
+    as fabricated"), not a description inside an accusation ("charged him with filing a false report")?"""
+    if any(k.dep_ in ("nsubj", "nsubjpass") for k in t.children):
+        return True  # "reports ... were fabricated": the parser made it the verb of the report
+    x = t.head if t.dep_ in ("amod", "compound") else t
+    return x.dep_ in ("acomp", "attr", "oprd") or (x.dep_ == "pobj" and x.head.lower_ == "as")
