@@ -188,8 +188,15 @@ def analysed(nlp):
                     "Pakistan.",
         "actorplace": "Security forces in Guinea have tortured scores of Sierra Leonean and Liberian refugees, whom "
                       "authorities blame for a border conflict, Human Rights Watch (HWR) said Thursday.",
+        # r174 and r181
+        "leftsubj": "A suspected suicide blast during a religious procession in Balochistan's Mastung district left "
+                    "53 dead, including a police officer, with dozens injured.",
+        "clock": "On September 30, at around 0700 local time, an explosion occurred at the 'Kaaj Higher Education "
+                 "Center' in the predominantly Hazara area of Dasht-e Barchi, Kabul, with significant casualties "
+                 "among female students who were sitting exams at the time.",
     }
-    published = {"ngo": "2022-10-21", "prayers": "2022-10-21", "relcl": "2019-06-04", "night": "2022-07-30"}
+    published = {"ngo": "2022-10-21", "prayers": "2022-10-21", "relcl": "2019-06-04", "night": "2022-07-30",
+                 "clock": "2022-10-01"}
     arts = [Article(text=t, id=k, published=published.get(k, "2017-03-27")) for k, t in texts.items()]
     return {k: d.to_dict() for k, d in zip(texts, analyse_many(arts, nlp=nlp), strict=True)}
 
@@ -617,3 +624,14 @@ def test_calling_the_reports_fabricated_is_a_denial_that_contests_the_attack(nlp
     lead = next(i for i in link_events(docs).incidents
                 if any(r["article"] == "r192" and r["event"] == "e0" for r in i["reports"]))
     assert lead["grade"] == "contested" and "MMR" in lead["grade_reason"], lead["grade_reason"]
+
+
+def test_a_blast_that_left_people_dead_is_an_attack(analysed):
+    assert _assault(analysed["leftsubj"])["trigger"]["text"] == "blast"
+
+
+def test_a_clock_time_is_not_a_year_and_a_village_abroad_is_not_the_one_the_text_places(analysed):
+    doc = analysed["clock"]  # "at around 0700 local time ... Dasht-e Barchi, Kabul"
+    assert all(not (t.get("date") or "").startswith("0") for t in doc["times"])
+    assert _assault(doc)["date"] == "2022-09-30"
+    assert all(p.get("country") in (None, "AFG") for p in doc["places"])  # not Barchi, Italy

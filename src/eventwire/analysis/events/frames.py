@@ -94,15 +94,17 @@ def casualty_frame(lex: Lexicon, t: Token) -> Token | None:
     for table in (lex.killed, lex.injured):
         for k in ("verbs", "nouns", "adjectives"):
             cas |= table.get(k, set())
+    def left_dead(v: Token) -> bool:  # "left at least 47 dead", "left 53 dead and dozens injured"
+        return lemma_of(v) == "leave" and any(lemma_of(g) in cas or g.lower_ in cas for g in v.subtree if g.i > v.i)
+
+    if t.dep_ == "nsubj" and left_dead(t.head):
+        return t.head  # "a suicide blast during a procession left 53 dead"
     for k in t.children:  # "an attack that killed at least 35": the toll's cause told the other way round
         if k.dep_ != "relcl" or k.pos_ != "VERB":
             continue
         for v in (k, *(c for c in k.children if c.dep_ == "conj" and c.pos_ == "VERB")):
-            if lemma_of(v) in cas:
+            if lemma_of(v) in cas or left_dead(v):
                 return v  # "which claimed 32 lives and wounded 150 others": the toll's verb may be the second
-            if lemma_of(v) == "leave" and any(lemma_of(g) in cas or g.lower_ in cas for g in v.subtree
-                                              if g.i > v.i):
-                return v  # "an attack that left at least 47 dead"
     x = t
     for _ in range(3):
         if x.dep_ != "pobj":

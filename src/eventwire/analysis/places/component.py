@@ -17,7 +17,13 @@ from spacy.util import ensure_path
 import eventwire.analysis.extensions  # noqa: F401
 from eventwire.analysis.extensions import doc_text, meta
 from eventwire.analysis.places.candidates import Mention, PlaceFinder
-from eventwire.analysis.places.evidence import country_evidence, fix_pairs, pair_context, short_forms
+from eventwire.analysis.places.evidence import (
+    country_evidence,
+    drop_foreign_villages,
+    fix_pairs,
+    pair_context,
+    short_forms,
+)
 from eventwire.analysis.places.held import held_by
 from eventwire.analysis.places.lexicon import PlacesLexicon, build_lexicon
 from eventwire.analysis.places.rank import Ranking, Weights
@@ -72,6 +78,7 @@ class PlacesComponent:
         base_countries = country_evidence(mentions, outlet)
         pair_ctx = pair_context(full_text, mentions, self.lexicon)
         short_forms(mentions)
+        drop_foreign_villages(full_text, mentions, pair_ctx)
         fix_pairs(mentions, pair_ctx)
         live = [m for m in mentions if m.cands]
         if live:

@@ -48,8 +48,7 @@ def _drop_foreign_guesses(mentions: list[Mention], named: Counter, own: dict[int
         if not m.cands or m.source == "dateline":
             continue
         loose = all(c.get("_loose") for c in m.cands)
-        small = all((c.get("feature_code") or "PPL").startswith("PPL") and c.get("feature_code") != "PPLC"
-                    and (c.get("population") or 0) < 10_000 for c in m.cands)
+        small = all(_small(c) for c in m.cands)
         others = named - own.get(id(m), Counter())
         # a small place abroad is dropped only against a story clearly set elsewhere (two names)
         if (loose and others) or (small and sum(others.values()) >= 2.0):
@@ -99,6 +98,29 @@ def short_forms(mentions: list[Mention]) -> None:
         if extra and m.kind == "toponym":
             have = {c["geonameid"] for c in m.cands}
             m.cands = m.cands + [c for c in extra if c["geonameid"] not in have]
+
+
+def _small(c: dict) -> bool:
+    """A village or hamlet (a populated place of under 10,000 people, not a capital)."""
+    return (c.get("feature_code") or "PPL").startswith("PPL") and c.get("feature_code") != "PPLC" \
+        and (c.get("population") or 0) < 10_000
+
+
+def drop_foreign_villages(full_text: str, mentions: list[Mention], pair_ctx: PairContext) -> None:
+    """"Dasht-e Barchi, Kabul": when the text puts a name in a place and the gazetteer knows the name
+    only as villages of other countries, none of them is it: the name stays unresolved (and
+    `held.held_by` may still give it the holder's country). Not in a list ("Crockett, Palestine and
+    Houston", "the Middle East, Italy and ..."), where the comma joins siblings."""
+    for k, m in enumerate(mentions[:-1]):
+        if id(m) not in pair_ctx or not m.cands or not all(_small(c) for c in m.cands):
+            continue
+        units, ccs = pair_ctx[id(m)]
+        if any(c.get("country") in ccs for c in m.cands):
+            continue
+        after = full_text[mentions[k + 1].end:mentions[k + 1].end + 12]
+        if re.match(r"\s*(?:,\s*[A-Z]|(?:and|or|&)\b)", after):
+            continue
+        m.cands = []
 
 
 def fix_pairs(mentions: list[Mention], pair_ctx: PairContext) -> None:

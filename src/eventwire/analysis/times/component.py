@@ -203,11 +203,11 @@ class TimesComponent:
             return None
         low = text.lower()
         if not (any(w in low.split() for w in g.months) or any(w in low for w in g.weekdays)
-                or re.search(r"\b\d{4}\b", low)):
+                or re.search(r"\b(?:1[5-9]|20)\d\d\b", low)):
             return None  # dateparser reads too much into vague words ("the season", "days")
         got = _dateparser(text, base.isoformat())
-        if got is None:
-            return None
+        if got is None or not "1500" <= got[0][:4] <= "2099":
+            return None  # "at around 0700 local time" is a clock, not the year 700
         return {"date": got[0], "end_date": None, "granularity": got[1], "kind": "relative",
                 "direction": _PAST, "source": "dateparser"}
 

@@ -45,7 +45,7 @@ class Grammar:
         M, W, U = alt(self.months), alt(self.weekdays), alt(self.units)
         N = rf"(?:\d{{1,3}}|{alt(self.numbers)})"
         D = r"(\d{1,2})(?:st|nd|rd|th)?"
-        Y = r"(\d{4})"
+        Y = r"((?:1[5-9]|20)\d\d)"  # the years the patterns file takes (15xx-20xx): "0700 local time" is a clock
         E = r"(?:(early|mid|late|end|beginning|start|middle)(?: of)?[ -]?)?"
         P = rf"(?: (?:{alt(self.parts)}))?"
         self.rules: list[tuple[str, re.Pattern]] = [(name, re.compile(rx)) for name, rx in (
