@@ -111,19 +111,17 @@ def acceptance(r: Report, deniers: frozenset = frozenset()) -> str | None:
     blame ("Russia accused Kyiv of the strike") or a plain statement is never an acceptance."""
     if not r.asserting:
         return None
-    if r.lead:
+    sides = _sides(r.actors)
+    for v in r.resp_voices if r.lead else ():
         # the article's claim of responsibility for "the attack" speaks for its lead event
-        sides = _sides(r.actors)
-        for v in r.resp_voices:
-            who = identity(v["actor"])
-            if who and (not sides or who in sides) and who not in deniers \
-                    and accepts_responsibility(v["cue"], v["content"], who in sides):
-                return who
+        who = identity(v["actor"])
+        if who and (not sides or who in sides) and who not in deniers \
+                and accepts_responsibility(v["cue"], v["content"], who in sides):
+            return who
     if not r.speakers:
         return None
     sp = r.speakers[0]
     who = identity(sp["actor"]) if sp.get("actor") else None
-    sides = _sides(r.actors)
     if who and not sides and any(_first_person(a) for a in r.actors):
         sides = {who}  # "our forces unintentionally hit...", said the prime minister: the speaker's side
     if not who or (sides and who not in sides):

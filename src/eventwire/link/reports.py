@@ -220,8 +220,7 @@ def _article_voices(doc: dict, actors: dict[str, dict], text: str) -> tuple[tupl
         if sp.get("actor") not in actors or not (isinstance(s, int) and isinstance(e, int) and 0 <= s < e):
             continue
         said, cue_text = text[s:e], (cue.get("text") or "").lower()
-        rec = {"text": sp.get("text") or "", "kind": c.get("kind"), "claim": c.get("id"),
-               "cue": cue_text, "actor": actors[sp["actor"]], "content": said}
+        rec = {**_speakers([c], actors)[0], "content": said}
         if c.get("denial"):
             if not any(s <= t < e for t in triggers):
                 denials.append(rec)

@@ -29,8 +29,9 @@ def _direct(speaker: dict | None, cue: list[int], content: list[int]) -> dict:
 def colon_labels(ctx: DocContext) -> list[dict]:
     """'PENCE: Well, ...' (transcripts) and 'Pence: Flowers won't be at debate' (headlines)."""
     doc, text = ctx.doc, ctx.raw
+    places = {i for sp in doc.spans.get("places", []) for i in range(sp.start, sp.end)}
     out = []
-    for s, e in paragraphs(text):
+    for n, (s, e) in enumerate(paragraphs(text)):
         lead = s
         while lead < e and text[lead] in " \t\xa0\"“":
             lead += 1
@@ -39,6 +40,9 @@ def colon_labels(ctx: DocContext) -> list[dict]:
         if not m or m.group(1).lower() in ctx.lex.not_speakers:
             continue
         colon = lead + m.end(1)
+        label = doc.char_span(lead, colon, alignment_mode="expand")
+        if n == 0 and label is not None and all(t.i in places for t in label if t.is_alpha):
+            continue  # "New Delhi: The death toll ...": a place opening the article is its dateline
         cs, ce = trim(text, colon + 1, e)
         if ce - cs < 12 or len(text[cs:ce].split()) < 3:
             continue

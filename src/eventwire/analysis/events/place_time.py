@@ -102,12 +102,18 @@ def place_of(ctx: DocContext, c: Cand) -> list[int] | None:
     return unresolved or origin
 
 
-def _where_they_are(lex: Lexicon, x: Token, sp: Span) -> bool:
-    """Is a place inside an actor's phrase only where that actor is ("protesters in Zahedan",
-    "police in Nairobi"): the object of a place preposition after a common noun?"""
+def _top(x: Token, sp: Span) -> Token:
+    """The token of the place span `sp` (holding `x`) whose head lies outside it: the span's role in the clause."""
     h = x
     while h.head.i != h.i and sp.start <= h.head.i < sp.end:
         h = h.head
+    return h
+
+
+def _where_they_are(lex: Lexicon, x: Token, sp: Span) -> bool:
+    """Is a place inside an actor's phrase only where that actor is ("protesters in Zahedan",
+    "police in Nairobi"): the object of a place preposition after a common noun?"""
+    h = _top(x, sp)
     up = h.head
     return h.dep_ == "pobj" and up.lower_ in lex.place_preps and up.head.pos_ == "NOUN"
 
@@ -132,9 +138,7 @@ def _in_org_name(ctx: DocContext, x: Token, sp: Span) -> bool:
         ent = next((e for e in x.doc.ents if e.start <= x.i < e.end), None)
         if ent is not None and any(org_word(t) for t in ent):
             return True
-    h = x
-    while h.head.i != h.i and sp.start <= h.head.i < sp.end:
-        h = h.head
+    h = _top(x, sp)
     up = h.head
     return h.dep_ == "pobj" and up.lower_ in ("in", "of") and up.head.ent_type_ == "ORG" and org_word(up.head)
 
@@ -142,9 +146,7 @@ def _in_org_name(ctx: DocContext, x: Token, sp: Span) -> bool:
 def _names_a_kind(ctx: DocContext, x: Token, sp: Span) -> bool:
     """Is this place a modifier of a location noun that names its own place with 'of'
     ('the Red Sea port city of Hodeida', 'the Syrian province of Idlib')?"""
-    h = x
-    while h.head.i != h.i and sp.start <= h.head.i < sp.end:
-        h = h.head
+    h = _top(x, sp)
     if h.dep_ not in ("compound", "amod", "nmod") or lemma_of(h.head) not in ctx.lex.location_nouns:
         return False
     return any(k.dep_ == "prep" and k.lower_ == "of" and any(
@@ -153,9 +155,7 @@ def _names_a_kind(ctx: DocContext, x: Token, sp: Span) -> bool:
 
 def _origin(x: Token, sp: Span) -> bool:
     """Is this place the object of 'from' / 'out of' (an origin, not the place of the event)?"""
-    h = x
-    while h.head.i != h.i and sp.start <= h.head.i < sp.end:
-        h = h.head
+    h = _top(x, sp)
     up = h.head
     if up.pos_ != "ADP":
         return False
@@ -164,9 +164,7 @@ def _origin(x: Token, sp: Span) -> bool:
 
 def _locative(lex: Lexicon, x: Token, sp: Span, c: Cand) -> bool:
     """Is this place where the event happened: 'in/near/between X', 'X countryside', 'shelled X'?"""
-    h = x
-    while h.head.i != h.i and sp.start <= h.head.i < sp.end:
-        h = h.head
+    h = _top(x, sp)
     for _ in range(4):
         if h.dep_ in ("dobj", "nsubjpass") and h.head.i == c.tok.i and c.type == "ASSAULT":
             return True

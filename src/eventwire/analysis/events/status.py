@@ -18,8 +18,6 @@ def _attributes(ctx: DocContext, cl: dict) -> bool:
     sp = cl.get("speaker")
     if isinstance(sp, dict) and isinstance(sp.get("end"), int) and sp["end"] <= ctx.dateline_end:
         return False  # "GAZA: About 500 ...": the dateline is not a speaker
-    if isinstance(sp, dict) and _place_line_head(ctx, sp):
-        return False  # "New Delhi: The death toll ...": a place opening a line with a colon is a dateline
     if cl.get("kind") in ("according_to", "document"):
         return True
     cue = cl.get("cue")
@@ -30,20 +28,6 @@ def _attributes(ctx: DocContext, cl: dict) -> bool:
         return True
     return any(x.text == ":" or x.lower_ in ("reportedly", "allegedly") or lemma_of(x) in ctx.lex.cue_words
                for x in sp)
-
-
-def _place_line_head(ctx: DocContext, sp: dict) -> bool:
-    """Is the speaker a place name that opens a line, followed by a colon (a dateline in any case)?"""
-    start, end = sp.get("start"), sp.get("end")
-    if not isinstance(start, int) or not isinstance(end, int) or end <= start:
-        return False
-    text = ctx.doc.text
-    if text[:start].strip(" \t") and not text[:start].rstrip(" \t").endswith("\n"):
-        return False
-    if not text[end:].lstrip(" \t").startswith(":"):
-        return False
-    span = ctx.doc.char_span(start, end, alignment_mode="expand")
-    return span is not None and all(t.i in ctx.place_tok for t in span if not t.is_punct)
 
 
 def claim_of(ctx: DocContext, start: int, attributing: bool = False) -> tuple[int | None, dict | None]:

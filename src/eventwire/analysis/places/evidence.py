@@ -114,7 +114,7 @@ def drop_foreign_villages(full_text: str, mentions: list[Mention], pair_ctx: Pai
     for k, m in enumerate(mentions[:-1]):
         if id(m) not in pair_ctx or not m.cands or not all(_small(c) for c in m.cands):
             continue
-        units, ccs = pair_ctx[id(m)]
+        ccs = pair_ctx[id(m)][1]
         if any(c.get("country") in ccs for c in m.cands):
             continue
         after = full_text[mentions[k + 1].end:mentions[k + 1].end + 12]
