@@ -60,10 +60,52 @@ def classes(wn: Path) -> dict[str, list[str]]:
     return out
 
 
+# noun lexicographer files of parties: people and bodies (noun.person, noun.group)
+PARTY_LEXNAMES = {18: "person", 14: "group"}
+NOUNS_OUT = ROOT / "src" / "eventwire" / "data" / "lexicons" / "wordnet_party_nouns.csv"
+
+
+def party_nouns(wn: Path) -> dict[str, str]:
+    """Single-word nouns whose most frequent sense names people or a body of them ("trucker",
+    "secessionist", "household", "agency"): lemma -> person | group."""
+    files = lexfiles(wn / "data.noun")
+    out: dict[str, str] = {}
+    with (wn / "index.noun").open(encoding="latin-1") as fh:
+        for line in fh:
+            if line.startswith("  "):
+                continue
+            parts = line.split()
+            lemma = parts[0]
+            if "_" in lemma or not lemma.isalpha():
+                continue
+            n_ptr = int(parts[3])
+            offsets = [int(o) for o in parts[4 + n_ptr + 2:]]
+            name = PARTY_LEXNAMES.get(files.get(offsets[0], -1)) if offsets else None
+            if name:
+                out[lemma] = name
+    return out
+
+
+def write_party_nouns(wn: Path, path: Path) -> int:
+    rows = [(lemma, cls, "WordNet 3.0") for lemma, cls in sorted(party_nouns(wn).items())]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write("# Nouns whose most frequent WordNet 3.0 sense names people (noun.person) or a body of them"
+                 " (noun.group).\n"
+                 "# Source: Princeton WordNet 3.0 (Debian wordnet-base), made by"
+                 " benchmarks/build_wordnet_classes.py.\n"
+                 "# WordNet 3.0 Copyright 2006 by Princeton University. All rights reserved."
+                 " Licence: WordNet 3.0 (see SOURCES.md).\n")
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(("lemma", "class", "source"))
+        w.writerows(rows)
+    return len(rows)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--wordnet", type=Path, default=Path("/usr/share/wordnet"))
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--nouns-out", type=Path, default=NOUNS_OUT)
     args = ap.parse_args()
     rows = [(lemma, " ".join(names), "WordNet 3.0") for lemma, names in sorted(classes(args.wordnet).items())]
     with args.out.open("w", encoding="utf-8", newline="") as fh:
@@ -76,6 +118,7 @@ def main() -> None:
         w.writerow(("lemma", "classes", "source"))
         w.writerows(rows)
     print(f"wrote {args.out}: {len(rows)} rows")
+    print(f"wrote {args.nouns_out}: {write_party_nouns(args.wordnet, args.nouns_out)} rows")
 
 
 if __name__ == "__main__":

@@ -34,7 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import train_events as te  # noqa: E402
 
 KEYS = {"events": ("type_p", "type_r", "type_f1", "actor_country_accuracy", "recipient_country_accuracy"),
-        "penta": ("penta_accuracy", "penta_macro_f1", "conflict_accuracy")}
+        "penta": ("penta_accuracy", "penta_macro_f1", "conflict_accuracy"),
+        "actors": ("target_overlap_p", "target_overlap_r", "target_overlap_f1", "source_overlap_f1")}
 
 
 def scorer():
@@ -135,23 +136,47 @@ def tfidf_cv(plover: list[dict], penta: list[dict], k: int) -> dict:
 
 
 # ------------------------------------------------------------------ the events layer
-def model_cv(nlp, plover: list[dict], penta: list[dict], k: int, penta_weight: float, l2: float) -> dict:
-    p_rows, q_rows = te.collect(nlp, plover), te.collect(nlp, penta)
+def model_cv(nlp, plover: list[dict], penta: list[dict], conflibert: list[dict], k: int, penta_weight: float,
+             l2: float, roles_weight: float, dump: Path | None = None) -> dict:
+    """Each fold's model is fit on the other folds of all three files and run on its own fold; a
+    ConfliBERT sentence is in the fold of its penta twin (the same sentence), so the model that
+    reads it never saw it in either file."""
+    untwinned = te.pair_roles(penta, conflibert) if roles_weight > 0 else conflibert
+    twin_fold = {it["_twin"]: it["id"] for it in penta if it.get("_twin")}
+    if roles_weight <= 0:  # the fold grouping still holds; only the role labels are left out
+        by_words = {te.words(it["text"]): it["id"] for it in penta}
+        twin_fold = {it["id"]: by_words[w] for it in conflibert if (w := te.words(it["text"])) in by_words}
+        for it in penta:
+            it.pop("_roles", None)
+        untwinned = []
+    for it in conflibert:
+        it["_fold_id"] = twin_fold.get(it["id"])
+    p_rows, q_rows, r_rows = te.collect(nlp, plover), te.collect(nlp, penta), te.collect(nlp, untwinned)
     typer = nlp.get_pipe("eventwire_events").typer
     docs: dict[str, dict] = {}
+    roles_docs: dict[str, dict] = {}
     for f in range(k):
         def tr(items, rows, f=f):
-            keep = [i for i, it in enumerate(items) if te.fold(it["id"], k) != f]
+            keep = [i for i, it in enumerate(items) if te.fold(te.group(it), k) != f]
             return [items[i] for i in keep], [rows[i] for i in keep]
 
-        data = te.training_rows(*tr(plover, p_rows), *tr(penta, q_rows), penta_weight=penta_weight)
+        r_items, r_kept = tr(untwinned, r_rows)
+        data = te.training_rows(*tr(plover, p_rows), *tr(penta, q_rows), penta_weight=penta_weight,
+                                roles=r_items, r_rows=r_kept, roles_weight=roles_weight)
         typer.model = te.fit(data, l2=l2)
         test = [it for it in plover + penta if te.fold(it["id"], k) == f]
         for it, d in zip(test, outputs(nlp, test), strict=True):
             docs[it["id"]] = d
+        test = [it for it in conflibert if te.fold(te.group(it), k) == f]
+        for it, d in zip(test, outputs(nlp, test), strict=True):
+            roles_docs[it["id"]] = d
     typer.model = None
+    if dump is not None:
+        with dump.open("w", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(roles_docs[it["id"]]) + "\n" for it in conflibert)
     return {"events": scored("events", plover, [docs[it["id"]] for it in plover]),
-            "penta": scored("penta", penta, [docs[it["id"]] for it in penta])}
+            "penta": scored("penta", penta, [docs[it["id"]] for it in penta]),
+            "actors": scored("actors", conflibert, [roles_docs[it["id"]] for it in conflibert])}
 
 
 def cross_corpus(nlp, plover: list[dict], penta: list[dict], penta_weight: float, l2: float) -> dict:
@@ -171,12 +196,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folds", type=int, default=te.FOLDS)
     ap.add_argument("--penta-weight", type=float, default=te.PENTA_WEIGHT)
     ap.add_argument("--l2", type=float, default=te.L2)
+    ap.add_argument("--roles-weight", type=float, default=te.ROLES_WEIGHT,
+                    help="weight of the ConfliBERT role labels in training (0: not used)")
+    ap.add_argument("--dump-actors", type=Path, help="write the cross-validated ConfliBERT documents here")
     ap.add_argument("--no-baselines", action="store_true", help="only the cross-validated model")
     ap.add_argument("--json", action="store_true", help="print only the JSON line")
     args = ap.parse_args(argv)
-    plover, penta = te.read(te.PLOVER), te.read(te.PENTA)
+    plover, penta, conflibert = te.read(te.PLOVER), te.read(te.PENTA), te.read(te.CONFLIBERT)
     nlp = te.build_nlp(learned=False)
-    res: dict[str, dict] = {"cross_validated": model_cv(nlp, plover, penta, args.folds, args.penta_weight, args.l2)}
+    res: dict[str, dict] = {"cross_validated": model_cv(nlp, plover, penta, conflibert, args.folds,
+                                                        args.penta_weight, args.l2, args.roles_weight,
+                                                        args.dump_actors)}
     if not args.no_baselines:
         res["rules_only"] = {"events": scored("events", plover, outputs(nlp, plover)),
                              "penta": scored("penta", penta, outputs(nlp, penta))}

@@ -2,9 +2,10 @@
 
     .venv/bin/python benchmarks/train_events.py            # writes src/eventwire/data/events/type_model.npz
 
-Data: ../shared/data/events-plover-dev.jsonl (one sentence, full PLOVER labels) and
-events-cameo-penta-dev.jsonl (one sentence, the CAMEO penta class of its main event). Neither is
-copied into the repo; only weights learnt from them are shipped.
+Data: ../shared/data/events-plover-dev.jsonl (one sentence, full PLOVER labels),
+events-cameo-penta-dev.jsonl (one sentence, the CAMEO penta class of its main event) and
+actors-conflibert-dev.jsonl (the main event's source and target spans). None is copied into the
+repo; only weights learnt from them are shipped.
 
 Rows: every event candidate the rules of ``analysis/events.py`` keep in a sentence (lexicon
 triggers and verbs the CAMEO dictionary codes), with ``event_typing.features`` (the function the
@@ -16,6 +17,11 @@ component calls). Labels, over the 16 PLOVER types and NONE:
 * penta (weak supervision, partial labels): the sentence's main candidate (the rules' type in the
   gold class, else nearest the root) may be any type of the gold class; every other candidate
   any type of a class no more conflictual (the scorer takes the most conflictual class), or NONE.
+  Most penta sentences are also in the ConfliBERT actors file (``actors-conflibert-dev.jsonl``,
+  the same sentences tokenised), which marks the main event's source and target spans: where
+  one candidate's parties are those spans, that candidate is the main one.
+* ConfliBERT (roles only): a sentence with no penta twin has one candidate whose parties are the
+  labelled source/target; it is an event of some type (any of the 16).
 
 Model: multinomial logistic regression with partial-label likelihood (log of the probability of
 the allowed set), L2, full-batch Adam in numpy from zero, fixed iterations: no random state.
@@ -26,6 +32,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -35,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 PLOVER = SHARED / "data" / "events-plover-dev.jsonl"
 PENTA = SHARED / "data" / "events-cameo-penta-dev.jsonl"
+CONFLIBERT = SHARED / "data" / "actors-conflibert-dev.jsonl"
 OUT = ROOT / "src" / "eventwire" / "data" / "events" / "type_model.npz"
 
 from eventwire.analysis.event_typing import NONE, TypeModel  # noqa: E402
@@ -51,6 +59,7 @@ L2 = 0.003
 ITERS = 300
 LR = 0.05
 PENTA_WEIGHT = 1.0
+ROLES_WEIGHT = 1.0
 FOLDS = 5
 
 
@@ -123,24 +132,121 @@ def plover_labels(item: dict, rows: list[dict]) -> list[np.ndarray]:
     return masks
 
 
-def penta_labels(item: dict, rows: list[dict]) -> list[np.ndarray]:
+def words(text: str) -> str:
+    """A sentence's word characters, lower-cased: the key that finds one sentence in two files
+    tokenised differently ("Kiev killed" / "Kiev killed ,")."""
+    return re.sub(r"\W", "", text).lower()
+
+
+def _word_index(text: str) -> list[int]:
+    return [i for i, ch in enumerate(text) if re.match(r"\w", ch)]
+
+
+def aligned_roles(role_item: dict, text: str) -> tuple[list[list[int]], list[list[int]]] | None:
+    """The labelled source and target spans of a ConfliBERT item, as character ranges of `text`
+    (the same sentence in another tokenisation); reciprocal spans count as both. None when the
+    sentences differ."""
+    src_idx, dst_idx = _word_index(role_item["text"]), _word_index(text)
+    if words(role_item["text"]) != words(text):
+        return None
+    pos = {j: k for k, j in enumerate(src_idx)}
+
+    def mapped(a: int, b: int) -> list[int] | None:
+        ks = [pos[j] for j in range(a, b) if j in pos]
+        return [dst_idx[ks[0]], dst_idx[ks[-1]] + 1] if ks else None
+
+    src: list[list[int]] = []
+    tgt: list[list[int]] = []
+    for sp in role_item.get("spans") or []:
+        m = mapped(sp["start"], sp["end"])
+        if m is None:
+            continue
+        if sp["role"] in ("source", "reciprocal"):
+            src.append(m)
+        if sp["role"] in ("target", "reciprocal"):
+            tgt.append(m)
+    return src, tgt
+
+
+def _overlaps(x: list[int], spans: list[list[int]]) -> bool:
+    return any(min(x[1], s[1]) > max(x[0], s[0]) for s in spans)
+
+
+def role_match(row: dict, roles: tuple[list[list[int]], list[list[int]]]) -> int:
+    """How many of a candidate's sides (actor, recipient) are the labelled source and target; -1
+    when a party sits on the wrong side (the candidate is some other act)."""
+    src, tgt = roles
+    acts, recs = row.get("actors") or [], row.get("recipients") or []
+    if any(_overlaps(a, tgt) and not _overlaps(a, src) for a in acts) or \
+            any(_overlaps(r, src) and not _overlaps(r, tgt) for r in recs):
+        return -1
+    return any(_overlaps(a, src) for a in acts) + any(_overlaps(r, tgt) for r in recs)
+
+
+def _role_main(rows: list[dict], roles: tuple | None) -> int | None:
+    """The candidate whose parties best match the labelled roles (ties: nearest the root)."""
+    if not roles:
+        return None
+    scored = [(role_match(r, roles), -r["depth"], -i) for i, r in enumerate(rows)]
+    best = max(range(len(rows)), key=lambda i: scored[i], default=None)
+    return best if best is not None and scored[best][0] > 0 else None
+
+
+def penta_labels(item: dict, rows: list[dict], roles: tuple | None = None) -> list[np.ndarray]:
     k = int(item["penta"])
     below = {c for c in CLASSES if PENTA_OF[c] <= k}
     masks = [_mask(below) for _ in rows]
     if not rows:
         return masks
     order = sorted(range(len(rows)), key=lambda i: rows[i]["depth"])
-    main = next((i for i in order if PENTA_OF[rows[i]["type"]] == k), order[0])
+    main = _role_main(rows, roles)
+    if main is None:
+        main = next((i for i in order if PENTA_OF[rows[i]["type"]] == k), order[0])
     masks[main] = _mask({c for c in CLASSES if PENTA_OF[c] == k})
+    return masks
+
+
+def role_labels(item: dict, rows: list[dict]) -> list[np.ndarray]:
+    """A ConfliBERT sentence without a penta twin: the candidate whose parties are the labelled
+    roles is an event of some type; the others are left open (the file labels one event)."""
+    masks = [_mask(set(CLASSES)) for _ in rows]
+    main = _role_main(rows, aligned_roles(item, item["text"]))
+    if main is not None:
+        masks[main] = _mask(set(TYPES))
     return masks
 
 
 def dataset(per_item: list[list[dict]], items: list[dict], kind: str) -> list[tuple[list[str], np.ndarray]]:
     out = []
     for it, rows in zip(items, per_item, strict=True):
-        masks = plover_labels(it, rows) if kind == "plover" else penta_labels(it, rows)
-        out += [(r["feats"], m) for r, m in zip(rows, masks, strict=True)]
+        if kind == "plover":
+            masks = plover_labels(it, rows)
+        elif kind == "penta":
+            masks = penta_labels(it, rows, it.get("_roles"))
+        else:
+            masks = role_labels(it, rows)
+        # a ConfliBERT sentence tells nothing of its other candidates: they are left out
+        out += [(r["feats"], m) for r, m in zip(rows, masks, strict=True) if kind != "roles" or not m.all()]
     return out
+
+
+def pair_roles(penta: list[dict], roles: list[dict]) -> list[dict]:
+    """Give each penta item the role spans of its ConfliBERT twin (``_roles``), and return the
+    ConfliBERT items that have no twin (they train as `role_labels`)."""
+    by_words = {words(it["text"]): it for it in roles}
+    used = set()
+    for it in penta:
+        twin = by_words.get(words(it["text"]))
+        if twin is not None:
+            it["_roles"] = aligned_roles(twin, it["text"])
+            it["_twin"] = twin["id"]
+            used.add(twin["id"])
+    return [it for it in roles if it["id"] not in used]
+
+
+def group(item: dict) -> str:
+    """The id a CV fold is drawn by: a ConfliBERT sentence goes with its penta twin."""
+    return item.get("_fold_id") or item["id"]
 
 
 def fit(data: list[tuple[list[str], np.ndarray, float]], l2: float = L2, iters: int = ITERS) -> TypeModel:
@@ -207,16 +313,20 @@ def save(model: TypeModel, path: Path) -> None:
     feats = sorted(model.weights)
     w = np.array([model.weights[f] for f in feats], dtype=np.float32).reshape(len(feats), len(model.classes))
     meta = json.dumps({"features": feats, "classes": model.classes, "tied": model.tied,
-                       "trained_on": [PLOVER.name, PENTA.name], "script": "benchmarks/train_events.py"})
+                       "trained_on": [PLOVER.name, PENTA.name, CONFLIBERT.name], "script": "benchmarks/train_events.py"})
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as fh:
         np.savez_compressed(fh, weights=w, bias=np.array(model.bias, dtype=np.float32), meta=np.array(meta))
 
 
 def training_rows(plover: list[dict], p_rows: list[list[dict]], penta: list[dict], q_rows: list[list[dict]],
-                  penta_weight: float = PENTA_WEIGHT) -> list[tuple[list[str], np.ndarray, float]]:
+                  penta_weight: float = PENTA_WEIGHT, roles: list[dict] | None = None,
+                  r_rows: list[list[dict]] | None = None,
+                  roles_weight: float = ROLES_WEIGHT) -> list[tuple[list[str], np.ndarray, float]]:
     data = [(f, m, 1.0) for f, m in dataset(p_rows, plover, "plover")]
     data += [(f, m, penta_weight) for f, m in dataset(q_rows, penta, "penta")]
+    if roles:
+        data += [(f, m, roles_weight) for f, m in dataset(r_rows or [], roles, "roles")]
     return data
 
 
@@ -227,8 +337,10 @@ def main(argv: list[str] | None = None) -> int:
     if not PLOVER.exists():
         raise SystemExit(f"dev sets not found at {PLOVER.parent}")
     plover, penta = read(PLOVER), read(PENTA)
+    roles = pair_roles(penta, read(CONFLIBERT)) if CONFLIBERT.exists() else []
     nlp = build_nlp(learned=False)
-    data = training_rows(plover, collect(nlp, plover), penta, collect(nlp, penta))
+    data = training_rows(plover, collect(nlp, plover), penta, collect(nlp, penta),
+                         roles=roles, r_rows=collect(nlp, roles))
     model = fit(data)
     save(model, args.out)
     print(f"{len(data)} candidates, {len(model.weights)} features -> {args.out}")

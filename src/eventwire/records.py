@@ -212,6 +212,8 @@ class Event(Record):
     status: Status = "reported"
     claim: str | None = None
     negated: bool = False
+    reciprocal: bool = Field(False, description="A symmetric act (met, held talks with, clashed with): "
+                                                 "every party is listed as an actor and as a recipient.")
     intended: Intended | None = Field(None, description="For a stated intention: the action intended.")
 
     omitted_when_none = frozenset({"intended"})

@@ -223,7 +223,9 @@ class Typer:
             if self.trace is not None:
                 self.trace.append({"feats": feats, "rule_type": c.rule_type or c.type, "type": c.type,
                                    "lemma": c.tok.lemma_.lower(), "text": c.tok.lower_,
-                                   "depth": _depth(c.tok), "trigger": [c.tok.idx, c.tok.idx + len(c.tok)]})
+                                   "depth": _depth(c.tok), "trigger": [c.tok.idx, c.tok.idx + len(c.tok)],
+                                   "actors": [_chars(a, actor_of) for a in c.actors],
+                                   "recipients": [_chars(r, actor_of) for r in c.recipients]})
             if self.model is None:
                 continue
             label, _ = self.model.predict(feats)
@@ -239,14 +241,21 @@ class Typer:
         """Drop the candidates the model found to be no event, once their tolls are known: an act
         with its own toll, or one its frame attests (repelled, dispersed, a toll's cause), happened, and stays, although the
         one-event-a-sentence training data would drop it behind a sentence's main event (a condemnation,
-        the act of repelling or dispersing it)."""
+        the act of repelling or dispersing it, the claim of it)."""
         out = []
         for c in cands:
             toll = c.killed.get("min") is not None or c.injured.get("min") is not None
-            if c.unlikely and not toll and not c.attested and not _own_frame(c):
+            if c.unlikely and not toll and not c.attested and not c.own_deed and not _own_frame(c):
                 continue
             out.append(c)
         return out
+
+
+def _chars(t: Token, actor_of: dict[int, Span]) -> list[int]:
+    """[start, end] characters of a role head's actor span, or of the head word: what training
+    matches against a corpus's labelled role spans."""
+    sp = actor_of.get(t.i)
+    return [sp.start_char, sp.end_char] if sp is not None else [t.idx, t.idx + len(t)]
 
 
 def _own_frame(c: Cand) -> bool:

@@ -43,6 +43,9 @@ class Cand:
     rule_type: str = ""  # the type the dictionary gave, before modality and the type model
     unlikely: bool = False  # the type model reads no event here (kept only if attested or with a toll)
     attested: bool = False  # its frame says it happened ("repelled an attack", "killed in attacks")
+    own_deed: bool = False  # its actor tells of it ("the Houthis claimed that they had attacked")
+    reciprocal: bool = False  # a symmetric act: each party acts on the other ("X met Y", "X and Y agreed")
+    first: Token | None = None  # the first word of a trigger the tokenizer split ("cease" of "cease-fire")
 
     def __post_init__(self) -> None:
         self.rule_type = self.rule_type or self.type

@@ -13,7 +13,7 @@ from eventwire.analysis.event_typing import TypeModel, Typer, typing_lexicon
 from eventwire.analysis.events.candidate import Cand
 from eventwire.analysis.events.casualties import attach_orphans, count_casualties
 from eventwire.analysis.events.context import DocContext
-from eventwire.analysis.events.frames import attested, background, framed, merge
+from eventwire.analysis.events.frames import attested, background, framed, merge, self_reported
 from eventwire.analysis.events.lexicon import Lexicon, load_lexicon
 from eventwire.analysis.events.modality import read_modality, wrap
 from eventwire.analysis.events.recipients import late_recipients
@@ -71,6 +71,7 @@ class EventsComponent:
         cands = _kept(cands)
         for c in cands:
             c.attested = attested(lex, c)
+            c.own_deed = self_reported(lex, c)
         self.typer.apply(cands, sent, ctx.actor_tok, ctx.place_tok)
         cands = _kept(cands)
         for c in cands:

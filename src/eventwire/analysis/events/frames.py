@@ -33,6 +33,36 @@ def attested(lex: Lexicon, c: Cand) -> bool:
                                  or occurred(lex, t))
 
 
+def claimants(lex: Lexicon, t: Token) -> list[Token]:
+    """'The FLN has claimed responsibility for several attacks': who claims (takes, admits)
+    responsibility for an act names themselves its actor, as ACLED and GTD code such claims."""
+    if t.dep_ != "pobj" or t.head.lower_ != "for" or lemma_of(t.head.head) != "responsibility":
+        return []
+    v = t.head.head.head
+    if v.pos_ not in ("VERB", "AUX") or not lemma_of(v).startswith(lex.responsibility_stems):
+        return []
+    # "no group has claimed", "nobody claimed": no claimant
+    return [k for k in v.children if k.dep_ == "nsubj" and k.lower_ not in lex.no_one
+            and not any(d.dep_ == "det" and d.lower_ == "no" for d in k.children)]
+
+
+def self_reported(lex: Lexicon, c: Cand) -> bool:
+    """'The Houthis claimed that they had attacked the airport', 'the BLA has claimed
+    responsibility for the attack': a party telling of its own deed (a claim of responsibility, as
+    ACLED and GTD code it) attests the deed; the claims layer keeps it theirs to vouch for (status
+    alleged)."""
+    t = c.tok
+    if c.type not in DENIABLE or c.negated:
+        return False
+    if c.kind == "noun":
+        return bool(claimants(lex, t))
+    if c.kind != "verb" or t.dep_ != "ccomp" or lemma_of(t.head) not in lex.statement_verbs:
+        return False
+    speaker = [k for k in t.head.children if k.dep_ == "nsubj"]
+    subj = [k for k in t.children if k.dep_ == "nsubj"]
+    return bool(speaker and subj) and subj[0].lower_ in lex.pronouns and speaker[0].lower_ not in lex.pronouns
+
+
 def occurred(lex: Lexicon, t: Token) -> bool:
     """A named act said to have happened in a relative clause ("the suicide attack that occurred at a
     workers' convention", "the blast which took place on Monday")."""
@@ -217,13 +247,19 @@ def _in_toll(lex: Lexicon, t: Token) -> bool:
     return n.dep_ == "pobj" and n.head.lower_ == "of" and lemma_of(n.head.head) in lex.toll_nouns
 
 
+def _purpose_of(a: Cand, b: Cand) -> bool:
+    """'began a sit-in to protest against X': an act of the same type as its purpose restates it."""
+    return a.light is not None and b.tok.head.i == a.light.i and b.tok.dep_ in ("advcl", "xcomp") \
+        and any(k.dep_ == "aux" and k.lower_ == "to" for k in b.tok.children)
+
+
 def merge(cands: list[Cand]) -> None:
     """One act told twice in a clause ('killed ... in a bomb attack') is one event."""
     for a in cands:
         if a.suppressed:
             continue
         for b in cands:
-            if b is a or b.suppressed or b.type != a.type or not a.tok.is_ancestor(b.tok):
+            if b is a or b.suppressed or b.type != a.type or not (a.tok.is_ancestor(b.tok) or _purpose_of(a, b)):
                 continue
             if a.kind == "noun" and any(x.i == a.tok.i for x in b.actors):
                 # "an attack that killed five": the relative clause's subject is the act itself

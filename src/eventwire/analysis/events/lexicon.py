@@ -49,7 +49,13 @@ class Lexicon:
     fallback_preps: set[str] = field(default_factory=set)
     transfer: dict[str, Entry] = field(default_factory=dict)
     reciprocal_types: set[str] = field(default_factory=set)
+    # symmetric acts (VerbNet Co-Agent verbs, their WordNet nouns): verb -> counterpart can be its object
+    reciprocal_verbs: dict[str, bool] = field(default_factory=dict)
+    reciprocal_nouns: set[str] = field(default_factory=set)
     clausal_recipient_types: set[str] = field(default_factory=set)
+    purpose_events: set[str] = field(default_factory=set)
+    responsibility_stems: tuple[str, ...] = ()
+    purpose_types: set[str] = field(default_factory=set)
     threaten_modes: dict[str, str | None] = field(default_factory=dict)
     denial_verbs: set[str] = field(default_factory=set)
     denial_objects: set[str] = field(default_factory=set)
@@ -62,6 +68,7 @@ class Lexicon:
     toll_verbs: set[str] = field(default_factory=set)
     dispersal: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     pronouns: frozenset[str] = frozenset()
+    no_one: frozenset[str] = frozenset()
     place_preps: frozenset[str] = frozenset()
     location_nouns: frozenset[str] = frozenset()
     background_markers: frozenset[str] = frozenset()
@@ -104,6 +111,9 @@ def _read_triggers(lex: Lexicon, data: dict[str, Any]) -> None:
             lex.transfer[v] = Entry(v, (), row["type"], row.get("mode"), tuple(row.get("context") or []))
     lex.reciprocal_types = set(data.get("reciprocal_types") or [])
     lex.clausal_recipient_types = set(data.get("clausal_recipient_types") or [])
+    purpose = data.get("purpose_recipients") or {}
+    lex.purpose_events = set(purpose.get("events") or [])
+    lex.purpose_types = set(purpose.get("purposes") or [])
     lex.threaten_modes = dict(data.get("threaten_modes") or {})
     lex.counter_verbs = {w.split()[0] for w in data.get("counter_verbs") or []}
     lex.instruments = {str(w).split()[-1] for w in data.get("instrument_nouns") or []}
@@ -118,13 +128,17 @@ def _read_triggers(lex: Lexicon, data: dict[str, Any]) -> None:
         lex.dispersal.setdefault(words[0], []).append(tuple(words[1:]))
 
 
-def _read_shared(lex: Lexicon, party_heads: str, denial_cues: str, reporting_verbs: str, noun_cues: str) -> None:
+def _read_shared(lex: Lexicon, party_heads: str, party_wordnet: str, denial_cues: str, reporting_verbs: str,
+                 noun_cues: str) -> None:
     """Tables the events layer shares with the actors and claims layers' data files."""
     # nouns of people and bodies (the actors layer's head nouns, kind group or institution): as the
     # object of an act they name a party even unmodified ("deported children", "investigations
     # against hundreds of banks"), which the actors layer leaves out for want of an owner
     lex.party_nouns = {str(w).lower() for r in read_yaml(party_heads)["heads"]
                        if r.get("kind") in ("group", "institution") for w in r["words"]}
+    # and any noun whose most frequent WordNet sense is people or a body of them ("truckers",
+    # "secessionists", "households"): the same evidence for words the head list never named
+    lex.party_nouns |= {r["lemma"] for r in read_csv(party_wordnet)}
     try:  # nouns that deny when negated ("no operational reporting of a strike"), shared with claims
         lex.denial_nouns = {r["noun"].lower() for r in read_csv(denial_cues)}
     except (FileNotFoundError, KeyError):
@@ -158,17 +172,28 @@ def load_lexicon(triggers: str = "lexicons/triggers.yaml",
                  modality: str = "lexicons/modality.csv",
                  words: str = "lexicons/event_words.yaml",
                  party_heads: str = "lexicons/actor_patterns.yaml",
+                 party_wordnet: str = "lexicons/wordnet_party_nouns.csv",
                  denial_cues: str = "lexicons/denial_cues.csv",
                  reporting_verbs: str = "lexicons/reporting_verbs.csv",
-                 noun_cues: str = "lexicons/noun_cues.csv") -> Lexicon:
+                 noun_cues: str = "lexicons/noun_cues.csv",
+                 responsibility_cues: str = "lexicons/responsibility_cues.csv",
+                 reciprocal_words: str = "lexicons/reciprocal_words.csv") -> Lexicon:
     """The events lexicon from the named package data files (paths relative to eventwire/data)."""
     lex = Lexicon()
     _read_triggers(lex, read_yaml(triggers))
-    _read_shared(lex, party_heads, denial_cues, reporting_verbs, noun_cues)
+    _read_shared(lex, party_heads, party_wordnet, denial_cues, reporting_verbs, noun_cues)
+    # verbs that take responsibility ("claimed", "took", "admitted"), shared with link/grade.py
+    lex.responsibility_stems = tuple(r["stem"].lower() for r in read_csv(responsibility_cues) if r.get("stem"))
+    for r in read_csv(reciprocal_words):
+        if r["pos"] == "verb":
+            lex.reciprocal_verbs[r["word"]] = r["object_counterpart"] == "1"
+        else:
+            lex.reciprocal_nouns.add(r["word"])
     for r in read_csv(modality):
         lex.modality.setdefault(r["kind"], set()).add(r["cue"].lower())
     _read_casualties(lex, casualties)
     lex.pronouns = word_list(words, "pronouns")
+    lex.no_one = word_list(words, "no_one")
     lex.place_preps = word_list(words, "place_prepositions")
     lex.location_nouns = word_list(words, "location_nouns")
     lex.background_markers = word_list(words, "background_markers")

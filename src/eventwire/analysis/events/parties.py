@@ -73,7 +73,7 @@ def resolvable(ctx: DocContext, t: Token) -> bool:
 
 def party_noun(ctx: DocContext, t: Token) -> bool:
     """An unowned noun of people or bodies ("children", "two homeguards"): a party as a recipient."""
-    return t.pos_ == "NOUN" and t.lower_ in ctx.lex.party_nouns
+    return t.pos_ == "NOUN" and (t.lower_ in ctx.lex.party_nouns or lemma_of(t) in ctx.lex.party_nouns)
 
 
 def resolve(ctx: DocContext, t: Token, role: str) -> Span | None:

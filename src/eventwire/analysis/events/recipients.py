@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from eventwire.analysis.event_typing import typing_lexicon
 from eventwire.analysis.events.candidate import Cand
 from eventwire.analysis.events.context import DocContext
 from eventwire.analysis.events.lexicon import Lexicon
@@ -23,6 +24,31 @@ def late_recipients(ctx: DocContext, c: Cand) -> None:
     never decide whether an event is kept); then one party per phrase (`_one_per_party`)."""
     _weaker_recipients(ctx, c)
     c.recipients = _one_per_party(ctx, c.recipients + _appositive_conjuncts(ctx, c))
+    c.reciprocal = bool(c.actors) and (c.reciprocal or bool(_counterparts(ctx.lex, c)))
+
+
+def _symmetric(lex: Lexicon, c: Cand) -> bool:
+    """Whether the act is one of parties dealing with each other: its verb (or light verb's noun)
+    is a VerbNet Co-Agent verb or a WordNet noun of one ("met", "held talks", "clashed")."""
+    words = [c.tok, *([c.light] if c.light is not None else []), *(c.tok.doc[i] for i in c.consumed)]
+    return any(lemma_of(w) in (lex.reciprocal_verbs if w.pos_ in ("VERB", "AUX") else lex.reciprocal_nouns)
+               for w in words)
+
+
+def _counterparts(lex: Lexicon, c: Cand) -> list[Token]:
+    """The recipients named as the other party of a symmetric act: 'with X', 'between X and Y', or
+    the object of a verb whose counterpart can be one ('met Erdogan', 'fought the army')."""
+    if not c.recipients or not _symmetric(lex, c):
+        return []
+    out = []
+    for r in c.recipients:
+        x = r
+        while x.dep_ == "conj" and x.head.i != x.i:
+            x = x.head
+        if x.dep_ == "pobj" and x.head.lower_ in ("with", "between") \
+                or x.dep_ == "dobj" and lex.reciprocal_verbs.get(lemma_of(x.head)):
+            out.append(r)
+    return out
 
 
 def _weaker_recipients(ctx: DocContext, c: Cand) -> None:
@@ -56,10 +82,33 @@ def _weaker_recipients(ctx: DocContext, c: Cand) -> None:
             and all(a.dep_ == "conj" for a in c.actors[1:]):
         # "X and Y agreed / met / signed": with a symmetric act each party is the other's counterpart
         c.actors, c.recipients = c.actors[:1], c.actors[1:]
+        c.reciprocal = True
         return
     c.recipients = [x for r in _fallback_recipients(ctx, c) for x in conjuncts(r) if x not in c.actors]
+    if not c.recipients and c.type in ctx.lex.purpose_events:
+        c.recipients = _beneficiaries(ctx, c)
     if not c.recipients:
         c.recipients = _other_party(ctx, c)
+
+
+def _beneficiaries(ctx: DocContext, c: Cand) -> list[Token]:
+    """The party an act is done for, named by its purpose clause ("earmarked aid to help Haiti
+    cope", "offered to send troops to help the Philippines army", "a mediation effort designed to
+    help the Government and the secessionists"): the object of a verb the CAMEO dictionary codes
+    as helping (a PLOVER type in ``purpose_types``), or the subject of the clause it governs."""
+    cameo = typing_lexicon()
+    heads = _verb_heads(c)
+    heads += [o for h in heads for o in h.children if o.dep_ in ("dobj", "xcomp")]
+    purposes: list[Token] = []
+    for h in heads:
+        purposes += [k for k in h.children if k.dep_ in ("advcl", "xcomp", "acl") and k.pos_ == "VERB"
+                     and k.i > c.tok.i and cameo.cameo_type(lemma_of(k)) in ctx.lex.purpose_types]
+    out: list[Token] = []
+    for k in purposes:
+        objs = [g for g in k.children if g.dep_ in ("dobj", "dative")]
+        objs += [g for x in k.children if x.dep_ in ("ccomp", "xcomp") for g in x.children if g.dep_ in ("nsubj", "dobj")]
+        out += [x for o in objs for x in conjuncts(o) if resolvable(ctx, x) and x not in c.actors and x not in out]
+    return out
 
 
 def _appositive_conjuncts(ctx: DocContext, c: Cand) -> list[Token]:

@@ -23,8 +23,8 @@ def to_record(ctx: DocContext, c: Cand, sent: Span) -> dict:
         "type": c.type, "mode": c.mode, "context": contexts, "actors": actors, "recipients": recips,
         "place": place_of(ctx, c), "date": date, "end_date": end, "date_precision": prec,
         "killed": dict(c.killed), "injured": dict(c.injured),
-        "trigger": [t.idx, t.idx + len(t.text)], "sentence": [sent.start_char, sent.end_char],
-        "status": status, "claim": claim, "negated": c.negated,
+        "trigger": [(c.first or t).idx, t.idx + len(t.text)], "sentence": [sent.start_char, sent.end_char],
+        "status": status, "claim": claim, "negated": c.negated, "reciprocal": c.reciprocal,
     }
     if c.intended:
         ev["intended"] = c.intended
@@ -32,7 +32,8 @@ def to_record(ctx: DocContext, c: Cand, sent: Span) -> dict:
 
 
 def _role_spans(ctx: DocContext, c: Cand) -> tuple[list[list[int]], list[list[int]]]:
-    """The actor and recipient spans the role heads point to; a party is never its own recipient."""
+    """The actor and recipient spans the role heads point to; a party is never its own recipient,
+    except in a symmetric act, where every party is both."""
     actors: list[list[int]] = []
     recips: list[list[int]] = []
     for lst, out, role in ((c.actors, actors, "actor"), (c.recipients, recips, "recipient")):
@@ -43,6 +44,9 @@ def _role_spans(ctx: DocContext, c: Cand) -> tuple[list[list[int]], list[list[in
             k = [sp.start_char, sp.end_char]
             if k not in out:
                 out.append(k)
+    if c.reciprocal:  # each party of a symmetric act acts on the other: all of them on both sides
+        both = actors + [r for r in recips if r not in actors]
+        return both, list(both)
     return actors, [r for r in recips if r not in actors]
 
 

@@ -11,7 +11,7 @@ from spacy.tokens import Token
 
 from eventwire.analysis.events.candidate import AGENT_NOUN_INTRANS, CONFLICT_ACTS, Cand
 from eventwire.analysis.events.context import DocContext
-from eventwire.analysis.events.frames import dispersed_by
+from eventwire.analysis.events.frames import claimants, dispersed_by
 from eventwire.analysis.events.lexicon import Lexicon
 from eventwire.analysis.events.modality import denial_noun
 from eventwire.analysis.events.tokens import NON_PARTY_ENTS, SUBJ, conjuncts, dative, lemma_of, nearby
@@ -92,8 +92,11 @@ def _verb_roles(ctx: DocContext, c: Cand, rp: set[str]) -> tuple[list[Token], li
     else:
         recips = [g for k in t.children if k.dep_ in ("dobj", "dative") and k.i not in c.consumed
                   for g in (dative(k) if k.dep_ == "dative" else [k])]
-    kept = _given_to(ctx, recips + prep_objs(t, {"to"}))
-    recips = [r for r in recips if r in kept]
+    # a verb of giving: the receiver's "to" may hang on the thing given ("returned a sculpture to X")
+    to = prep_objs(t, {"to"}) + ([g for r in recips if r.dep_ == "dobj" for g in prep_objs(r, {"to"})]
+                                 if lemma_of(t) in ctx.lex.transfer else [])
+    kept = _given_to(ctx, recips + to)
+    recips = [r for r in recips if r in kept] + [g for g in to if g not in recips and g.head.head.i != t.i]
     recips += prep_objs(t, rp)
     for k in t.children:  # "urged X", "accused X of", also dobj consumed by a phrase
         if k.dep_ == "dobj" and k.i in c.consumed:
@@ -137,6 +140,8 @@ def _noun_roles(ctx: DocContext, c: Cand, rp: set[str]) -> tuple[list[Token], li
         c.status, c.denied_by = "denied", denier
         if not own and denier.head.pos_ in ("VERB", "AUX"):
             own = subject(ctx.lex, denier.head)[0]
+    if c.type in CONFLICT_ACTS and all(k.ent_type_ in ("DATE", "TIME") for k in own):
+        own += claimants(ctx.lex, t)  # "claimed responsibility for Friday's bombing"
     if c.type == "PROTEST" and not own:
         v = dispersed_by(ctx.lex, t)
         if v is not None and not any(k.dep_ in ("nsubjpass", "auxpass") for k in v.children):

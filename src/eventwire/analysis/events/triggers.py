@@ -58,7 +58,9 @@ def _transfer(ctx: DocContext, tok: Token) -> Entry | None:
         return ctx.actor_at(x) is not None or x.pos_ == "PROPN" or any(
             y.dep_ in ("poss", "compound", "amod") and ctx.actor_at(y) is not None for y in x.children)
 
-    for k in tok.children:
+    # the receiver's phrase may hang on the verb or, as the parser often has it, on the thing given
+    # ("returned a sculpture [to the ambassador]")
+    for k in [*tok.children, *(x for o in objs for x in o.children if x.dep_ == "prep" and x.lower_ == "to")]:
         if k.dep_ == "dative" and any(party(g) for g in dative(k)):
             return entry
         if k.dep_ == "prep" and k.lower_ in ("to", "for") and any(
@@ -81,10 +83,13 @@ def find_triggers(ctx: DocContext, sent: Span, cameo: TypingLexicon | None = Non
         if lem not in lex.transfer and pos[i] != "VERB":
             continue  # neither branch below can take it
         tok = doc[i]
-        if lem in lex.transfer and (lem not in lex.verbs or lem in lex.light_verbs):
-            e = _transfer(ctx, tok)
+        if lem in lex.transfer:
             m = match(tok, lex.verbs[lem], noun=False) if lem in lex.verbs else None
-            if e is not None and (m is None or not m[0].extra):
+            # a light verb's own phrase ("provide aid") wins; so does a full entry that matches
+            # ("hand over medicine"), but one that does not leaves the plain giving ("handed over $4m to")
+            light = lem not in lex.verbs or lem in lex.light_verbs
+            e = _transfer(ctx, tok) if (m is None or light and not m[0].extra) else None
+            if e is not None:
                 out.append(Cand(tok, e.type, e.mode, list(e.context), "verb", set()))
                 continue
         if tok.pos_ == "VERB" and lem in lex.verbs:
@@ -120,11 +125,21 @@ def find_triggers(ctx: DocContext, sent: Span, cameo: TypingLexicon | None = Non
             typ = cameo.cameo_type(lem)
             if typ is not None:  # a verb only the CAMEO dictionary knows: the type model decides
                 out.append(Cand(tok, typ, None, [], "verb", set(), origin="cameo"))
+    out += _noun_triggers(ctx, sent, consumed)
+    return [c for c in out if c.tok.i not in consumed or c.kind == "verb"]
+
+
+def _noun_triggers(ctx: DocContext, sent: Span, consumed: set[int]) -> list[Cand]:
+    """Lexicon nouns in an eventive frame (not modifiers: "attack helicopter"); `consumed` (the
+    words verb triggers took, "launched an attack") grows with the words each noun takes."""
+    lex, doc, lems, pos = ctx.lex, sent.doc, ctx.lem, ctx.pos
+    out: list[Cand] = []
     for i in range(sent.start, sent.end):
         if i in consumed or pos[i] not in ("NOUN", "PROPN"):
             continue
         lem = lems[i]
-        entries = lex.nouns.get(lem)
+        joined = _hyphenated(lex, doc, lems, i, sent.start)
+        entries = joined or lex.nouns.get(lem)
         if not entries:
             continue
         tok = doc[i]
@@ -143,9 +158,18 @@ def find_triggers(ctx: DocContext, sent: Span, cameo: TypingLexicon | None = Non
                 typ, mode = "ASSAULT", "aerial" if "air" in mods else None
             else:
                 typ, mode = "PROTEST", "strike"
-        out.append(Cand(tok, typ, mode, list(e.context), "noun", used))
+        out.append(Cand(tok, typ, mode, list(e.context), "noun", used, first=doc[i - 2] if joined else None))
         consumed |= used
-    return [c for c in out if c.tok.i not in consumed or c.kind == "verb"]
+    return out
+
+
+def _hyphenated(lex: Lexicon, doc, lems: list[str], i: int, start: int) -> list | None:
+    """The entries of a noun the tokenizer split at its hyphen ("cease-fire", "sit-in",
+    "counter-attack"): the word ending at token i, written with the hyphen or without it."""
+    if i - 2 < start or doc[i - 1].text != "-":
+        return None
+    first = lems[i - 2]
+    return lex.nouns.get(f"{first}-{lems[i]}") or lex.nouns.get(first + lems[i])
 
 
 # prepositions that name what a munition was sent at ("dropped bombs on", "fired rockets into")
