@@ -1,5 +1,7 @@
 """Write ``data/lexicons/wordnet_classes.csv``: the WordNet 3.0 lexicographer classes of English
-verbs (verb.communication, verb.cognition, ...), in sense-frequency order.
+verbs (verb.communication, verb.cognition, ...), in sense-frequency order; and
+``data/lexicons/wordnet_party_nouns.csv``: nouns whose most frequent sense is a person or a group
+(the events layer's parties: "truckers", "households").
 
     apt-get install wordnet-base     # Debian: /usr/share/wordnet (Princeton WordNet 3.0)
     .venv/bin/python benchmarks/build_wordnet_classes.py
@@ -37,26 +39,32 @@ def lexfiles(data: Path) -> dict[int, int]:
     return out
 
 
-def classes(wn: Path) -> dict[str, list[str]]:
-    files = lexfiles(wn / "data.verb")
-    out: dict[str, list[str]] = {}
-    with (wn / "index.verb").open(encoding="latin-1") as fh:
+def senses(index: Path):
+    """(lemma, synset offsets in sense-frequency order) of each single plain word of an index file
+    (the models look at one token)."""
+    with index.open(encoding="latin-1") as fh:
         for line in fh:
             if line.startswith("  "):
                 continue
             parts = line.split()
             lemma = parts[0]
             if "_" in lemma or not lemma.isalpha():
-                continue  # single plain words only: the model looks at one token
+                continue
             n_ptr = int(parts[3])
-            offsets = [int(o) for o in parts[4 + n_ptr + 2:]]
-            seen: list[str] = []
-            for off in offsets[:MAX_SENSES]:
-                name = LEXNAMES.get(files.get(off, -1))
-                if name and name not in seen:
-                    seen.append(name)
-            if seen:
-                out[lemma] = seen
+            yield lemma, [int(o) for o in parts[4 + n_ptr + 2:]]
+
+
+def classes(wn: Path) -> dict[str, list[str]]:
+    files = lexfiles(wn / "data.verb")
+    out: dict[str, list[str]] = {}
+    for lemma, offsets in senses(wn / "index.verb"):
+        seen: list[str] = []
+        for off in offsets[:MAX_SENSES]:
+            name = LEXNAMES.get(files.get(off, -1))
+            if name and name not in seen:
+                seen.append(name)
+        if seen:
+            out[lemma] = seen
     return out
 
 
@@ -70,35 +78,25 @@ def party_nouns(wn: Path) -> dict[str, str]:
     "secessionist", "household", "agency"): lemma -> person | group."""
     files = lexfiles(wn / "data.noun")
     out: dict[str, str] = {}
-    with (wn / "index.noun").open(encoding="latin-1") as fh:
-        for line in fh:
-            if line.startswith("  "):
-                continue
-            parts = line.split()
-            lemma = parts[0]
-            if "_" in lemma or not lemma.isalpha():
-                continue
-            n_ptr = int(parts[3])
-            offsets = [int(o) for o in parts[4 + n_ptr + 2:]]
-            name = PARTY_LEXNAMES.get(files.get(offsets[0], -1)) if offsets else None
-            if name:
-                out[lemma] = name
+    for lemma, offsets in senses(wn / "index.noun"):
+        name = PARTY_LEXNAMES.get(files.get(offsets[0], -1)) if offsets else None
+        if name:
+            out[lemma] = name
     return out
 
 
-def write_party_nouns(wn: Path, path: Path) -> int:
-    rows = [(lemma, cls, "WordNet 3.0") for lemma, cls in sorted(party_nouns(wn).items())]
+def write(path: Path, what: str, column: str, table: dict) -> None:
+    """One shipped CSV: lemma, the class column, source; with the WordNet notice on top."""
     with path.open("w", encoding="utf-8", newline="") as fh:
-        fh.write("# Nouns whose most frequent WordNet 3.0 sense names people (noun.person) or a body of them"
-                 " (noun.group).\n"
+        fh.write(f"# {what}\n"
                  "# Source: Princeton WordNet 3.0 (Debian wordnet-base), made by"
                  " benchmarks/build_wordnet_classes.py.\n"
                  "# WordNet 3.0 Copyright 2006 by Princeton University. All rights reserved."
                  " Licence: WordNet 3.0 (see SOURCES.md).\n")
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(("lemma", "class", "source"))
-        w.writerows(rows)
-    return len(rows)
+        w.writerow(("lemma", column, "source"))
+        w.writerows((lemma, " ".join(v) if isinstance(v, list) else v, "WordNet 3.0") for lemma, v in sorted(table.items()))
+    print(f"wrote {path}: {len(table)} rows")
 
 
 def main() -> None:
@@ -107,18 +105,10 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--nouns-out", type=Path, default=NOUNS_OUT)
     args = ap.parse_args()
-    rows = [(lemma, " ".join(names), "WordNet 3.0") for lemma, names in sorted(classes(args.wordnet).items())]
-    with args.out.open("w", encoding="utf-8", newline="") as fh:
-        fh.write("# WordNet 3.0 lexicographer classes of a verb's first three senses, most frequent first.\n"
-                 "# Source: Princeton WordNet 3.0 (Debian wordnet-base), made by"
-                 " benchmarks/build_wordnet_classes.py.\n"
-                 "# WordNet 3.0 Copyright 2006 by Princeton University. All rights reserved."
-                 " Licence: WordNet 3.0 (see SOURCES.md).\n")
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(("lemma", "classes", "source"))
-        w.writerows(rows)
-    print(f"wrote {args.out}: {len(rows)} rows")
-    print(f"wrote {args.nouns_out}: {write_party_nouns(args.wordnet, args.nouns_out)} rows")
+    write(args.out, "WordNet 3.0 lexicographer classes of a verb's first three senses, most frequent first.",
+          "classes", classes(args.wordnet))
+    write(args.nouns_out, "Nouns whose most frequent WordNet 3.0 sense names people (noun.person) or a body of"
+          " them (noun.group).", "class", party_nouns(args.wordnet))
 
 
 if __name__ == "__main__":

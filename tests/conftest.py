@@ -18,6 +18,21 @@ def shared() -> Path:
 
 
 @pytest.fixture(scope="session")
+def benchmark_script():
+    """Loads a script of benchmarks/ as a module: its training splits and labels are what some
+    tests check."""
+    import importlib.util
+
+    def load(name: str):
+        spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    return load
+
+
+@pytest.fixture(scope="session")
 def nlp():
     from eventwire.analysis import get_nlp
 

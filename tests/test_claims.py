@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -97,18 +96,7 @@ def test_denial(nlp):
     assert d2 and "a strike" in d2[0]["content_text"] and d2[0]["parent"] is not None
 
 
-def _train_claims():
-    """benchmarks/train_claims.py as a module (its fold split is the cue model's training split)."""
-    import importlib.util
-
-    bench = Path(__file__).resolve().parent.parent / "benchmarks" / "train_claims.py"
-    spec = importlib.util.spec_from_file_location("train_claims", bench)
-    train = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(train)
-    return train
-
-
-def test_polnear_items_floor(nlp, shared):
+def test_polnear_items_floor(nlp, shared, benchmark_script):
     """Real PolNeAR articles the cue model never saw (train_claims.py's held-out folds, read at
     test time): cue-matched claim F1 stays above a floor (out-of-sample).
 
@@ -125,7 +113,7 @@ def test_polnear_items_floor(nlp, shared):
     path = shared / "data" / "attribution-polnear-dev.jsonl"
     if not path.exists():
         pytest.skip("attribution-polnear-dev.jsonl is missing")
-    train = _train_claims()
+    train = benchmark_script("train_claims")
     with path.open(encoding="utf-8") as fh:
         every = [json.loads(line) for line in fh]
     held = [it for it in every if train.fold(it["id"]) in train.HELD_OUT]
@@ -256,14 +244,14 @@ def test_conjoined_report_ends_the_first_content(nlp):
     assert not any("another step" in c["content_text"] for c in claims if c["cue"]["text"] != "said")
 
 
-def test_training_is_deterministic_on_a_small_subset(nlp, shared):
+def test_training_is_deterministic_on_a_small_subset(nlp, shared, benchmark_script):
     """benchmarks/train_claims.py gives identical weights on two runs over the same 10 items."""
     from eventwire.analysis.claims import Lexicon
 
     path = shared / "data" / "attribution-polnear-dev.jsonl"
     if not path.exists():
         pytest.skip("dev file missing")
-    train = _train_claims()
+    train = benchmark_script("train_claims")
     with path.open(encoding="utf-8") as fh:
         items = [json.loads(line) for line in fh.readlines()[:10]]
     docs = [nlp(it["text"]) for it in items]

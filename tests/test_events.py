@@ -687,23 +687,11 @@ def test_one_component_on_two_docs_from_two_threads(nlp):
         sys.setswitchinterval(old)
 
 
-def _train_events():
-    """benchmarks/train_events.py as a module."""
-    import importlib.util
-    from pathlib import Path
-
-    bench = Path(__file__).resolve().parent.parent / "benchmarks" / "train_events.py"
-    spec = importlib.util.spec_from_file_location("train_events", bench)
-    train = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(train)
-    return train
-
-
-def test_training_takes_the_main_event_from_conflibert_roles(shared):
+def test_training_takes_the_main_event_from_conflibert_roles(shared, benchmark_script):
     """A penta sentence and its ConfliBERT twin (tokenised apart): the labelled source and target
     carry over, and the candidate whose parties they are is the sentence's main event (not the
     toll's verb nearer the root)."""
-    te = _train_events()
+    te = benchmark_script("train_events")
     ids = {"cameo-train-0001", "cameo-train-0127"}
     penta = [it for it in te.read(te.PENTA) if it["id"] in ids]
     roles = [it for it in te.read(te.CONFLIBERT) if it["id"] in {"conflibert-cameo-train-0001", "conflibert-cameo-train-0114"}]
