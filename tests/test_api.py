@@ -726,3 +726,20 @@ def test_timeline_bins_follow_the_incident_filters(client):
     unit = next(p for p in op["parameters"] if p["name"] == "unit")["schema"]
     assert {"enum": ["day", "week", "month", "year"], "type": "string"} in unit["anyOf"]
     assert {"200", "400", "422", "500"} <= set(op["responses"])
+
+
+def test_article_page_tells_a_symmetric_act_as_between(tmp_path, shared, nlp):
+    """A meeting (ConfliBERT dev sentence 0256, a real news sentence) lists both parties on both
+    sides (`reciprocal`); the page says "between" them instead of "by X against X"."""
+    item = next(json.loads(line) for line in (shared / "data" / "actors-conflibert-dev.jsonl").open(encoding="utf-8")
+                if '"conflibert-cameo-train-0256"' in line)
+    src = tmp_path / "meet.jsonl"
+    src.write_text(json.dumps({"id": "meet", "text": item["text"], "published": "2018-07-11"}) + "\n", encoding="utf-8")
+    db = str(tmp_path / "ew.db")
+    res = CliRunner().invoke(cli, ["ingest", str(src), "--db", db], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    client = TestClient(_app(db), base_url="http://127.0.0.1")
+    page = client.get("/articles/meet").text
+    assert "between Benjamin Netanyahu, Vladimir Putin" in page and "against Benjamin Netanyahu" not in page
+    (ev,) = client.get("/api/events").json()["items"]  # the API row says so too (events.reciprocal, 0012)
+    assert ev["reciprocal"] is True and ev["type"] == "CONSULT"

@@ -40,7 +40,8 @@ from eventwire.store.queries.search import (
 # ---------------------------------------------------------------- events
 
 _EVENT_COLS = ("id", "type", "mode", "context", "actors", "recipients", "place", "date", "end_date",
-               "date_precision", "killed", "injured", "trigger", "sentence", "status", "claim", "negated")
+               "date_precision", "killed", "injured", "trigger", "sentence", "status", "claim", "negated",
+               "reciprocal")
 SMALL_BOX_DEG2 = 1.0  # a box this small (about a city) over a long window: read it by position first
 LONG_WINDOW_DAYS = 180
 
