@@ -5,7 +5,8 @@ Writes ``Doc._.ew_events``: plain dicts with ``type``, ``mode``, ``context``,
 ``place`` ([start, end] of a place span or None), ``date``/``end_date``/
 ``date_precision``, ``killed``/``injured`` ({min, max}), ``trigger``,
 ``sentence``, ``status``, ``claim`` (index into ``Doc._.ew_claims``),
-``negated`` and, where the event is a stated intention, ``intended``
+``negated``, ``reciprocal`` (a symmetric act, "X met Y": every party is an actor and a
+recipient) and, where the event is a stated intention, ``intended``
 ({type, mode} of the action intended).
 
 One module per job, run in this order for each sentence by ``component.py``:
