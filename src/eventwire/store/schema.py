@@ -166,7 +166,7 @@ events = Table(
     Column("status", String(16), nullable=False),
     Column("claim", String(16)),
     Column("negated", Boolean, nullable=False, default=False),
-    Column("reciprocal", Boolean, nullable=False, default=False, server_default=false(),
+    Column("reciprocal", Boolean, nullable=False, server_default=false(),
            comment="a symmetric act: every party is an actor and a recipient (0012)"),
     # flat copies of the ranges and the place, for linking and filtering in SQL
     Column("killed_min", Integer),
