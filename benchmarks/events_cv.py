@@ -141,16 +141,11 @@ def model_cv(nlp, plover: list[dict], penta: list[dict], conflibert: list[dict],
     """Each fold's model is fit on the other folds of all three files and run on its own fold; a
     ConfliBERT sentence is in the fold of its penta twin (the same sentence), so the model that
     reads it never saw it in either file."""
-    untwinned = te.pair_roles(penta, conflibert) if roles_weight > 0 else conflibert
-    twin_fold = {it["_twin"]: it["id"] for it in penta if it.get("_twin")}
+    untwinned = te.pair_roles(penta, conflibert)
     if roles_weight <= 0:  # the fold grouping still holds; only the role labels are left out
-        by_words = {te.words(it["text"]): it["id"] for it in penta}
-        twin_fold = {it["id"]: by_words[w] for it in conflibert if (w := te.words(it["text"])) in by_words}
         for it in penta:
             it.pop("_roles", None)
         untwinned = []
-    for it in conflibert:
-        it["_fold_id"] = twin_fold.get(it["id"])
     p_rows, q_rows, r_rows = te.collect(nlp, plover), te.collect(nlp, penta), te.collect(nlp, untwinned)
     typer = nlp.get_pipe("eventwire_events").typer
     docs: dict[str, dict] = {}

@@ -139,7 +139,7 @@ def words(text: str) -> str:
 
 
 def _word_index(text: str) -> list[int]:
-    return [i for i, ch in enumerate(text) if re.match(r"\w", ch)]
+    return [m.start() for m in re.finditer(r"\w", text)]
 
 
 def aligned_roles(role_item: dict, text: str) -> tuple[list[list[int]], list[list[int]]] | None:
@@ -231,17 +231,19 @@ def dataset(per_item: list[list[dict]], items: list[dict], kind: str) -> list[tu
 
 
 def pair_roles(penta: list[dict], roles: list[dict]) -> list[dict]:
-    """Give each penta item the role spans of its ConfliBERT twin (``_roles``), and return the
-    ConfliBERT items that have no twin (they train as `role_labels`)."""
-    by_words = {words(it["text"]): it for it in roles}
-    used = set()
-    for it in penta:
-        twin = by_words.get(words(it["text"]))
-        if twin is not None:
-            it["_roles"] = aligned_roles(twin, it["text"])
-            it["_twin"] = twin["id"]
-            used.add(twin["id"])
-    return [it for it in roles if it["id"] not in used]
+    """Give each penta item the role spans of its ConfliBERT twin (``_roles``) and each ConfliBERT
+    item its twin's id to be grouped by (``_fold_id``, see `group`); return the ConfliBERT items
+    that have no twin (they train as `role_labels`)."""
+    twin_of = {words(it["text"]): it for it in penta}
+    alone = []
+    for it in roles:
+        twin = twin_of.get(words(it["text"]))
+        if twin is None:
+            alone.append(it)
+            continue
+        it["_fold_id"] = twin["id"]  # a sentence the file holds twice goes with its twin too
+        twin.setdefault("_roles", aligned_roles(it, twin["text"]))
+    return alone
 
 
 def group(item: dict) -> str:

@@ -48,14 +48,13 @@ class Lexicon:
     bounds: dict[str, str] = field(default_factory=dict)
     fallback_preps: set[str] = field(default_factory=set)
     transfer: dict[str, Entry] = field(default_factory=dict)
-    reciprocal_types: set[str] = field(default_factory=set)
     # symmetric acts (VerbNet Co-Agent verbs, their WordNet nouns): verb -> counterpart can be its object
     reciprocal_verbs: dict[str, bool] = field(default_factory=dict)
     reciprocal_nouns: set[str] = field(default_factory=set)
     clausal_recipient_types: set[str] = field(default_factory=set)
     purpose_events: set[str] = field(default_factory=set)
-    responsibility_stems: tuple[str, ...] = ()
     purpose_types: set[str] = field(default_factory=set)
+    responsibility_stems: tuple[str, ...] = ()
     threaten_modes: dict[str, str | None] = field(default_factory=dict)
     denial_verbs: set[str] = field(default_factory=set)
     denial_objects: set[str] = field(default_factory=set)
@@ -109,7 +108,6 @@ def _read_triggers(lex: Lexicon, data: dict[str, Any]) -> None:
     for row in data.get("transfer_verbs") or []:
         for v in row["verbs"]:
             lex.transfer[v] = Entry(v, (), row["type"], row.get("mode"), tuple(row.get("context") or []))
-    lex.reciprocal_types = set(data.get("reciprocal_types") or [])
     lex.clausal_recipient_types = set(data.get("clausal_recipient_types") or [])
     purpose = data.get("purpose_recipients") or {}
     lex.purpose_events = set(purpose.get("events") or [])

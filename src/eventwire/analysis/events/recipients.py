@@ -78,11 +78,10 @@ def _weaker_recipients(ctx: DocContext, c: Cand) -> None:
         if subj:
             c.recipients = subj
             return
-    if c.type in ctx.lex.reciprocal_types and len(c.actors) > 1 \
-            and all(a.dep_ == "conj" for a in c.actors[1:]):
-        # "X and Y agreed / met / signed": with a symmetric act each party is the other's counterpart
-        c.actors, c.recipients = c.actors[:1], c.actors[1:]
-        c.reciprocal = True
+    if len(c.actors) > 1 and all(a.dep_ == "conj" for a in c.actors[1:]) and _symmetric(ctx.lex, c):
+        # "X and Y agreed / met / held talks": in a symmetric act each party is the other's
+        # counterpart (`to_record` lists every party on both sides)
+        c.recipients, c.reciprocal = [], True
         return
     c.recipients = [x for r in _fallback_recipients(ctx, c) for x in conjuncts(r) if x not in c.actors]
     if not c.recipients and c.type in ctx.lex.purpose_events:

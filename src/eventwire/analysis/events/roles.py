@@ -14,7 +14,15 @@ from eventwire.analysis.events.context import DocContext
 from eventwire.analysis.events.frames import claimants, dispersed_by
 from eventwire.analysis.events.lexicon import Lexicon
 from eventwire.analysis.events.modality import denial_noun
-from eventwire.analysis.events.tokens import NON_PARTY_ENTS, SUBJ, conjuncts, dative, lemma_of, nearby
+from eventwire.analysis.events.tokens import (
+    NON_PARTY_ENTS,
+    SUBJ,
+    conjuncts,
+    dative,
+    lemma_of,
+    nearby,
+    receivers_on,
+)
 
 REL_PRONOUNS = {"who", "which", "that", "whom"}
 # where moved forces go or come from ("withdrew troops from X", "sent troops to X", "deployed into X")
@@ -92,11 +100,9 @@ def _verb_roles(ctx: DocContext, c: Cand, rp: set[str]) -> tuple[list[Token], li
     else:
         recips = [g for k in t.children if k.dep_ in ("dobj", "dative") and k.i not in c.consumed
                   for g in (dative(k) if k.dep_ == "dative" else [k])]
-    # a verb of giving: the receiver's "to" may hang on the thing given ("returned a sculpture to X")
-    to = prep_objs(t, {"to"}) + ([g for r in recips if r.dep_ == "dobj" for g in prep_objs(r, {"to"})]
-                                 if lemma_of(t) in ctx.lex.transfer else [])
-    kept = _given_to(ctx, recips + to)
-    recips = [r for r in recips if r in kept] + [g for g in to if g not in recips and g.head.head.i != t.i]
+    on_thing = receivers_on([r for r in recips if r.dep_ == "dobj"]) if lemma_of(t) in ctx.lex.transfer else []
+    kept = _given_to(ctx, recips + prep_objs(t, {"to"}) + on_thing)
+    recips = [r for r in recips if r in kept] + on_thing
     recips += prep_objs(t, rp)
     for k in t.children:  # "urged X", "accused X of", also dobj consumed by a phrase
         if k.dep_ == "dobj" and k.i in c.consumed:

@@ -16,6 +16,13 @@ def lemma_of(t: Token) -> str:
     return t.lemma_.lower()
 
 
+def receivers_on(things: list[Token]) -> list[Token]:
+    """'returned a sculpture [to the ambassador]': the receiver of a giving verb, as the parser often
+    hangs it, on the thing given (the object of a 'to' on the verb's object)."""
+    return [g for o in things for k in o.children if k.dep_ == "prep" and k.lower_ == "to"
+            for g in k.children if g.dep_ == "pobj"]
+
+
 def dative(k: Token) -> list[Token]:
     """The receiver(s) a 'dative' dependent names: itself ("gave Syria aid"), or, when the parser
     hangs the preposition as the dative ("gives equipment to Nicaragua"), its object."""

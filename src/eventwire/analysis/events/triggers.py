@@ -9,14 +9,14 @@ model to decide. Also: stated obligations read as demands, and an assault's mode
 
 from __future__ import annotations
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from eventwire.analysis.event_typing import TypingLexicon
 from eventwire.analysis.events.candidate import Cand
 from eventwire.analysis.events.context import DocContext
 from eventwire.analysis.events.lexicon import Entry, Lexicon
 from eventwire.analysis.events.modality import denial_noun
-from eventwire.analysis.events.tokens import dative, lemma_of, nearby
+from eventwire.analysis.events.tokens import dative, lemma_of, nearby, receivers_on
 
 # where a verb is no predication but a modifier or an argument ("the wounded", "US-backed")
 NOT_PREDICATE = ("amod", "compound", "dobj", "nsubj", "nsubjpass", "pobj", "oprd", "acomp")
@@ -58,9 +58,9 @@ def _transfer(ctx: DocContext, tok: Token) -> Entry | None:
         return ctx.actor_at(x) is not None or x.pos_ == "PROPN" or any(
             y.dep_ in ("poss", "compound", "amod") and ctx.actor_at(y) is not None for y in x.children)
 
-    # the receiver's phrase may hang on the verb or, as the parser often has it, on the thing given
-    # ("returned a sculpture [to the ambassador]")
-    for k in [*tok.children, *(x for o in objs for x in o.children if x.dep_ == "prep" and x.lower_ == "to")]:
+    if any(party(g) for g in receivers_on(objs)):
+        return entry
+    for k in tok.children:
         if k.dep_ == "dative" and any(party(g) for g in dative(k)):
             return entry
         if k.dep_ == "prep" and k.lower_ in ("to", "for") and any(
@@ -163,7 +163,7 @@ def _noun_triggers(ctx: DocContext, sent: Span, consumed: set[int]) -> list[Cand
     return out
 
 
-def _hyphenated(lex: Lexicon, doc, lems: list[str], i: int, start: int) -> list | None:
+def _hyphenated(lex: Lexicon, doc: Doc, lems: list[str], i: int, start: int) -> list[Entry] | None:
     """The entries of a noun the tokenizer split at its hyphen ("cease-fire", "sit-in",
     "counter-attack"): the word ending at token i, written with the hyphen or without it."""
     if i - 2 < start or doc[i - 1].text != "-":
