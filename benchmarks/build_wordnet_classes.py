@@ -1,7 +1,8 @@
 """Write ``data/lexicons/wordnet_classes.csv``: the WordNet 3.0 lexicographer classes of English
 verbs (verb.communication, verb.cognition, ...), in sense-frequency order; and
-``data/lexicons/wordnet_party_nouns.csv``: nouns whose most frequent sense is a person or a group
-(the events layer's parties: "truckers", "households").
+``data/lexicons/wordnet_noun_classes.csv``: the class of a noun's most frequent sense (noun.person
+and noun.group name the events layer's parties, "truckers", "households"; the others say what
+kind of thing an event's argument is, "gave euros" against "sent a letter").
 
     apt-get install wordnet-base     # Debian: /usr/share/wordnet (Princeton WordNet 3.0)
     .venv/bin/python benchmarks/build_wordnet_classes.py
@@ -68,21 +69,21 @@ def classes(wn: Path) -> dict[str, list[str]]:
     return out
 
 
-# noun lexicographer files of parties: people and bodies (noun.person, noun.group)
-PARTY_LEXNAMES = {18: "person", 14: "group"}
-NOUNS_OUT = ROOT / "src" / "eventwire" / "data" / "lexicons" / "wordnet_party_nouns.csv"
+# every noun lexicographer file (WordNet lexnames(5WN)): the class of an event's argument
+NOUN_LEXNAMES = {3: "tops", 4: "act", 5: "animal", 6: "artifact", 7: "attribute", 8: "body", 9: "cognition",
+                 10: "communication", 11: "event", 12: "feeling", 13: "food", 14: "group", 15: "location",
+                 16: "motive", 17: "object", 18: "person", 19: "phenomenon", 20: "plant", 21: "possession",
+                 22: "process", 23: "quantity", 24: "relation", 25: "shape", 26: "state", 27: "substance",
+                 28: "time"}
+NOUN_CLASSES_OUT = ROOT / "src" / "eventwire" / "data" / "lexicons" / "wordnet_noun_classes.csv"
 
 
-def party_nouns(wn: Path) -> dict[str, str]:
-    """Single-word nouns whose most frequent sense names people or a body of them ("trucker",
-    "secessionist", "household", "agency"): lemma -> person | group."""
+def noun_classes(wn: Path) -> dict[str, str]:
+    """Single-word nouns -> the lexicographer class of their most frequent sense ("euro":
+    possession, "tent": artifact, "letter": communication): what kind of thing an argument is."""
     files = lexfiles(wn / "data.noun")
-    out: dict[str, str] = {}
-    for lemma, offsets in senses(wn / "index.noun"):
-        name = PARTY_LEXNAMES.get(files.get(offsets[0], -1)) if offsets else None
-        if name:
-            out[lemma] = name
-    return out
+    return {lemma: NOUN_LEXNAMES[f] for lemma, offsets in senses(wn / "index.noun")
+            if offsets and (f := files.get(offsets[0], -1)) in NOUN_LEXNAMES}
 
 
 def write(path: Path, what: str, column: str, table: dict) -> None:
@@ -103,12 +104,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--wordnet", type=Path, default=Path("/usr/share/wordnet"))
     ap.add_argument("--out", type=Path, default=OUT)
-    ap.add_argument("--nouns-out", type=Path, default=NOUNS_OUT)
+    ap.add_argument("--noun-classes-out", type=Path, default=NOUN_CLASSES_OUT)
     args = ap.parse_args()
     write(args.out, "WordNet 3.0 lexicographer classes of a verb's first three senses, most frequent first.",
           "classes", classes(args.wordnet))
-    write(args.nouns_out, "Nouns whose most frequent WordNet 3.0 sense names people (noun.person) or a body of"
-          " them (noun.group).", "class", party_nouns(args.wordnet))
+    write(args.noun_classes_out, "WordNet 3.0 lexicographer class of a noun's most frequent sense.", "class",
+          noun_classes(args.wordnet))
 
 
 if __name__ == "__main__":

@@ -242,6 +242,28 @@ def test_wordnet_person_noun_is_a_recipient(nlp, shared):
     assert any(r.endswith("inmate") for r in _roles(doc, ev)[1])
 
 
+def test_party_named_in_the_phrase_of_a_quantity_or_an_act(nlp, shared):
+    """A recipient that is no party itself points at one through 'of' or 'with': "hundreds of
+    banks", "mediation efforts with the truckers" (WordNet person and group nouns count)."""
+    for cid, want in (("conflibert-cameo-train-0799", "banks"), ("conflibert-cameo-train-0887", "truckers")):
+        doc, evs = _events(nlp, _conflibert(shared, cid)["text"])
+        assert any(r.endswith(want) for e in evs for r in _roles(doc, e)[1]), cid
+
+
+def test_cutting_a_cooperative_act_is_a_sanction(nlp, shared):
+    """A verb of cutting or stopping whose object is aid, cooperation or talks withdraws it
+    (CAMEO 16x, PLOVER SANCTION); the party that loses it is the recipient."""
+    for cid, want in (("conflibert-cameo-train-0847", "the Colombian army"),  # "sharply reduced military aid to ..."
+                      ("conflibert-cameo-train-0858", "50 , 000 people")):  # "reduced humanitarian aid for ..."
+        doc, evs = _events(nlp, _conflibert(shared, cid)["text"])
+        (ev,) = [e for e in evs if e["type"] == "SANCTION"]
+        assert ev["mode"] == "withdraw" and doc.text[ev["trigger"][0]:ev["trigger"][1]] == "reduced", cid
+        assert any(r.startswith(want) for r in _roles(doc, ev)[1]), cid
+    # the same verb with an object that is no cooperative act is no sanction
+    _, evs = _events(nlp, "The central bank reduced interest rates on Tuesday.")
+    assert all(e["type"] != "SANCTION" for e in evs)
+
+
 def test_giving_verb_is_an_event_with_its_receiver(nlp, shared):
     text = _conflibert(shared, "conflibert-cameo-train-0522")["text"]  # "... returned two paintings to the government of Brazil"
     doc, evs = _events(nlp, text)
@@ -473,6 +495,19 @@ def test_cameo_dictionary_maps_to_plover():
     assert lex.cameo_type("meet") == "CONSULT"
     assert lex.cameo_type("worry") is None  # 01x: a statement, no PLOVER type
     assert lex.cameo_type("no-such-verb") is None
+
+
+def test_thing_arguments_carry_their_wordnet_class():
+    """The type model sees what kind of thing an argument is ("gave euros" against "sent a
+    letter"), so an object it never saw still has evidence; the shipped model has learnt weights
+    for that evidence."""
+    from eventwire.analysis.event_typing import TypeModel, typing_lexicon
+
+    nouns = typing_lexicon().nouns
+    assert (nouns["euro"], nouns["letter"], nouns["tent"], nouns["platoon"]) == (
+        "quantity", "communication", "artifact", "group")
+    model = TypeModel.load()
+    assert model is not None and sum(k.startswith(("ac=", "act=", "pc=")) for k in model.weights) > 20
 
 
 def test_tied_features_score_the_class_they_name():

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -41,6 +41,7 @@ class TypingLexicon:
     cameo: dict[str, str]
     cameo_plover: dict[str, str]
     modals: frozenset[str] = frozenset()
+    nouns: dict[str, str] = field(default_factory=dict)
 
     def cameo_type(self, lemma: str) -> str | None:
         """The PLOVER type of a verb by its CAMEO code (longest matching prefix), if it has one."""
@@ -60,7 +61,8 @@ def typing_lexicon() -> TypingLexicon:
     cameo = {r["verb"]: r["cameo"] for r in read_csv("lexicons/cameo_verbs.csv")}
     cp = {r["prefix"]: r["type"] for r in read_csv("lexicons/cameo_plover.csv")}
     modals = frozenset(str(w).lower() for w in read_yaml("lexicons/event_words.yaml")["modal_auxiliaries"]["words"])
-    return TypingLexicon(wn, cameo, cp, modals)
+    nouns = {r["lemma"]: r["class"] for r in read_csv("lexicons/wordnet_noun_classes.csv")}
+    return TypingLexicon(wn, cameo, cp, modals, nouns)
 
 
 class TypeModel:
@@ -175,14 +177,22 @@ def features(c: Cand, sent: Span, actor_of: dict[int, Span], places: dict[int, S
     for k in kids:
         dep = k.dep_
         if dep in ARG_DEPS:
-            f.append("a=" + dep + "|" + _arg_kind(k, actor_of, places))
+            kind = _arg_kind(k, actor_of, places)
+            f.append("a=" + dep + "|" + kind)
+            if kind == "thing":  # what kind of thing: "gave euros" (possession), "sent a letter" (communication)
+                nc = lex.nouns.get(k.lemma_.lower(), "none")
+                f.append("ac=" + dep + "|" + nc)
+                f.append("act=" + dep + "|" + nc + "|" + rt)
             if dep in ("dobj", "nsubjpass", "attr"):
                 f.append("obj=" + k.lemma_.lower())
         elif dep == "prep":
             f.append("p=" + k.lower_)
             for g in k.children:
                 if g.dep_ == "pobj":
-                    f.append("pa=" + k.lower_ + "|" + _arg_kind(g, actor_of, places))
+                    kind = _arg_kind(g, actor_of, places)
+                    f.append("pa=" + k.lower_ + "|" + kind)
+                    if kind == "thing":
+                        f.append("pc=" + k.lower_ + "|" + lex.nouns.get(g.lemma_.lower(), "none"))
                     f.append("po=" + k.lower_ + "|" + g.lemma_.lower())
         elif dep in ("amod", "compound", "nmod") and k.i < t.i:
             f.append("m=" + k.lemma_.lower())

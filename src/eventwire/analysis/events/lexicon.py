@@ -48,6 +48,9 @@ class Lexicon:
     bounds: dict[str, str] = field(default_factory=dict)
     fallback_preps: set[str] = field(default_factory=set)
     transfer: dict[str, Entry] = field(default_factory=dict)
+    # verbs that reduce or stop the cooperative act they take as object ("reduced aid"): SANCTION
+    withdrawal_verbs: set[str] = field(default_factory=set)
+    withdrawal_of: set[str] = field(default_factory=set)
     # symmetric acts (VerbNet Co-Agent verbs, their WordNet nouns): verb -> counterpart can be its object
     reciprocal_verbs: dict[str, bool] = field(default_factory=dict)
     reciprocal_nouns: set[str] = field(default_factory=set)
@@ -109,6 +112,9 @@ def _read_triggers(lex: Lexicon, data: dict[str, Any]) -> None:
         for v in row["verbs"]:
             lex.transfer[v] = Entry(v, (), row["type"], row.get("mode"), tuple(row.get("context") or []))
     lex.clausal_recipient_types = set(data.get("clausal_recipient_types") or [])
+    withdrawal = data.get("withdrawal") or {}
+    lex.withdrawal_verbs = set(withdrawal.get("verbs") or [])
+    lex.withdrawal_of = set(withdrawal.get("of_types") or [])
     purpose = data.get("purpose_recipients") or {}
     lex.purpose_events = set(purpose.get("events") or [])
     lex.purpose_types = set(purpose.get("purposes") or [])
@@ -136,7 +142,7 @@ def _read_shared(lex: Lexicon, party_heads: str, party_wordnet: str, denial_cues
                        if r.get("kind") in ("group", "institution") for w in r["words"]}
     # and any noun whose most frequent WordNet sense is people or a body of them ("truckers",
     # "secessionists", "households"): the same evidence for words the head list never named
-    lex.party_nouns |= {r["lemma"] for r in read_csv(party_wordnet)}
+    lex.party_nouns |= {r["lemma"] for r in read_csv(party_wordnet) if r["class"] in ("person", "group")}
     try:  # nouns that deny when negated ("no operational reporting of a strike"), shared with claims
         lex.denial_nouns = {r["noun"].lower() for r in read_csv(denial_cues)}
     except (FileNotFoundError, KeyError):
@@ -170,7 +176,7 @@ def load_lexicon(triggers: str = "lexicons/triggers.yaml",
                  modality: str = "lexicons/modality.csv",
                  words: str = "lexicons/event_words.yaml",
                  party_heads: str = "lexicons/actor_patterns.yaml",
-                 party_wordnet: str = "lexicons/wordnet_party_nouns.csv",
+                 party_wordnet: str = "lexicons/wordnet_noun_classes.csv",
                  denial_cues: str = "lexicons/denial_cues.csv",
                  reporting_verbs: str = "lexicons/reporting_verbs.csv",
                  noun_cues: str = "lexicons/noun_cues.csv",

@@ -49,12 +49,12 @@ def owner(ctx: DocContext, t: Token) -> Token | None:
     for k in t.children:
         if k.dep_ in ("prep", "agent") and k.lower_ == "by":
             for g in k.children:
-                if g.dep_ == "pobj" and resolvable(ctx, g):
+                if g.dep_ == "pobj" and (resolvable(ctx, g) or party_noun(ctx, g)):
                     return g
-    for k in t.children:  # "the resignation of President X": the party the act is about
-        if k.dep_ == "prep" and k.lower_ == "of":
+    for k in t.children:  # "the resignation of President X", "hundreds of banks", "efforts with the truckers"
+        if k.dep_ == "prep" and k.lower_ in ("of", "with"):
             for g in k.children:
-                if g.dep_ == "pobj" and resolvable(ctx, g):
+                if g.dep_ == "pobj" and (resolvable(ctx, g) or party_noun(ctx, g)):
                     return g
     return None
 

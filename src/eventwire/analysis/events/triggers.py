@@ -125,8 +125,28 @@ def find_triggers(ctx: DocContext, sent: Span, cameo: TypingLexicon | None = Non
             typ = cameo.cameo_type(lem)
             if typ is not None:  # a verb only the CAMEO dictionary knows: the type model decides
                 out.append(Cand(tok, typ, None, [], "verb", set(), origin="cameo"))
-    out += _noun_triggers(ctx, sent, consumed)
+    out += _withdrawals(ctx, _noun_triggers(ctx, sent, consumed), {c.tok.i for c in out})
     return [c for c in out if c.tok.i not in consumed or c.kind == "verb"]
+
+
+def _withdrawals(ctx: DocContext, nouns: list[Cand], verb_triggers: set[int]) -> list[Cand]:
+    """'reduced humanitarian aid to 50,000 people', 'halted its cooperation': a cooperative act
+    that is the object of a verb of cutting or stopping is that verb's SANCTION (CAMEO 16x)."""
+    out = []
+    for c in nouns:
+        v = c.tok.head
+        if c.type in ctx.lex.withdrawal_of and c.tok.dep_ == "dobj" and v.pos_ == "VERB" \
+                and v.i not in verb_triggers and _phrasal(v) in ctx.lex.withdrawal_verbs:
+            out.append(Cand(v, "SANCTION", "withdraw", [], "verb", {c.tok.i}))
+        else:
+            out.append(c)
+    return out
+
+
+def _phrasal(v: Token) -> str:
+    """A verb's lemma with its particle ("scale back", "cut off")."""
+    prt = [k.lower_ for k in v.children if k.dep_ == "prt"]
+    return lemma_of(v) + (" " + prt[0] if prt else "")
 
 
 def _noun_triggers(ctx: DocContext, sent: Span, consumed: set[int]) -> list[Cand]:

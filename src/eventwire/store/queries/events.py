@@ -229,7 +229,7 @@ def list_events(conn: Connection, filters: EventFilters | None = None) -> list[d
                 first = e.date.concat("").desc()
         if cond is not None:
             q = q.where(cond)
-        q = q.order_by(first, e.lat.desc(), e.lon.desc()).offset(bindparam("f_offset", values["f_offset"], Integer))
+        q = q.order_by(first, *_coords_desc(e.lat, e.lon, sqlite)).offset(bindparam("f_offset", values["f_offset"], Integer))
         if f.limit is not None:
             q = q.limit(bindparam("f_limit", f.limit, Integer))
         return _page_statement(q, sqlite)
@@ -269,7 +269,14 @@ def _page_statement(q, sqlite: bool):
                    *(a[c].label("a_" + c) for c in _ARTICLE_COLS))
             .select_from(page.outerjoin(s.places, and_(p.article_id == pc.article_id, p.id == pc.place))
                          .outerjoin(s.articles, a.id == pc.article_id))
-            .order_by(first, pc.lat.desc(), pc.lon.desc()))
+            .order_by(first, *_coords_desc(pc.lat, pc.lon, sqlite)))
+
+
+def _coords_desc(lat, lon, sqlite: bool) -> list:
+    """The page's tie order after the date, with events that have no place last on both engines
+    (SQLite sorts NULLs last in DESC order by itself; PostgreSQL would put them first, and a page
+    cut by `limit` would then hold other events)."""
+    return [lat.desc(), lon.desc()] if sqlite else [lat.desc().nulls_last(), lon.desc().nulls_last()]
 
 
 def _event_page(conn: Connection, stmt, values: dict[str, Any], sqlite: bool) -> list[dict]:
