@@ -264,6 +264,16 @@ def test_cutting_a_cooperative_act_is_a_sanction(nlp, shared):
     assert all(e["type"] != "SANCTION" for e in evs)
 
 
+def test_easing_a_restriction_is_a_concession(nlp, shared):
+    """Lifting or easing a restriction, a sanction or a boycott concedes (CAMEO 08x, PLOVER CONCEDE)."""
+    for cid, trigger in (("conflibert-cameo-train-0496", "ease"),  # "Authorities ease curfew as businesses reopen ..."
+                         ("conflibert-cameo-train-0569", "lifted")):  # "Musicians have lifted a seven - month boycott of ..."
+        doc, evs = _events(nlp, _conflibert(shared, cid)["text"])
+        assert [(e["type"], doc.text[e["trigger"][0]:e["trigger"][1]]) for e in evs] == [("CONCEDE", trigger)], cid
+    doc, evs = _events(nlp, _conflibert(shared, "conflibert-cameo-train-0569")["text"])
+    assert _roles(doc, evs[0])[1] == ["the University of the Streets"]
+
+
 def test_giving_verb_is_an_event_with_its_receiver(nlp, shared):
     text = _conflibert(shared, "conflibert-cameo-train-0522")["text"]  # "... returned two paintings to the government of Brazil"
     doc, evs = _events(nlp, text)

@@ -48,9 +48,8 @@ class Lexicon:
     bounds: dict[str, str] = field(default_factory=dict)
     fallback_preps: set[str] = field(default_factory=set)
     transfer: dict[str, Entry] = field(default_factory=dict)
-    # verbs that reduce or stop the cooperative act they take as object ("reduced aid"): SANCTION
-    withdrawal_verbs: set[str] = field(default_factory=set)
-    withdrawal_of: set[str] = field(default_factory=set)
+    # (verb, type of its object act) -> (type, mode): "reduced aid" SANCTION, "eased the curfew" CONCEDE
+    acts_on_acts: dict[tuple[str, str], tuple[str, str | None]] = field(default_factory=dict)
     # symmetric acts (VerbNet Co-Agent verbs, their WordNet nouns): verb -> counterpart can be its object
     reciprocal_verbs: dict[str, bool] = field(default_factory=dict)
     reciprocal_nouns: set[str] = field(default_factory=set)
@@ -112,9 +111,10 @@ def _read_triggers(lex: Lexicon, data: dict[str, Any]) -> None:
         for v in row["verbs"]:
             lex.transfer[v] = Entry(v, (), row["type"], row.get("mode"), tuple(row.get("context") or []))
     lex.clausal_recipient_types = set(data.get("clausal_recipient_types") or [])
-    withdrawal = data.get("withdrawal") or {}
-    lex.withdrawal_verbs = set(withdrawal.get("verbs") or [])
-    lex.withdrawal_of = set(withdrawal.get("of_types") or [])
+    for row in data.get("acts_on_acts") or []:
+        for v in row["verbs"]:
+            for t in row["of_types"]:
+                lex.acts_on_acts[(v, t)] = (row["type"], row.get("mode"))
     purpose = data.get("purpose_recipients") or {}
     lex.purpose_events = set(purpose.get("events") or [])
     lex.purpose_types = set(purpose.get("purposes") or [])
