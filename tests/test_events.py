@@ -264,6 +264,19 @@ def test_cutting_a_cooperative_act_is_a_sanction(nlp, shared):
     assert all(e["type"] != "SANCTION" for e in evs)
 
 
+def test_phrase_verb_outside_its_phrases(nlp):
+    """A preposition before the verb is no part of its phrase ("On Nov. 2, X called Y" is not
+    "called on"), and a verb the lexicon knows only in phrases still has the CAMEO dictionary's
+    sense (041: discuss by telephone) for the type model to weigh."""
+    # conflibert-cameo-train-0007 in its published spelling (the corpus splits "Nov." and "Syria-related")
+    doc, evs = _events(nlp, "On Nov. 2, US Secretary of State Rex Tillerson called Russian Foreign Minister Sergey "
+                            "Lavrov to discuss a number of Syria-related topics.")
+    (ev,) = [e for e in evs if doc.text[e["trigger"][0]:e["trigger"][1]] == "called"]
+    assert ev["type"] == "CONSULT" and _roles(doc, ev)[1] == ["Russian Foreign Minister Sergey Lavrov"]
+    _, evs = _events(nlp, "The opposition called on the government to resign.")
+    assert [e["type"] for e in evs if e["type"] == "REQUEST"]
+
+
 def test_easing_a_restriction_is_a_concession(nlp, shared):
     """Lifting or easing a restriction, a sanction or a boycott concedes (CAMEO 08x, PLOVER CONCEDE)."""
     for cid, trigger in (("conflibert-cameo-train-0496", "ease"),  # "Authorities ease curfew as businesses reopen ..."

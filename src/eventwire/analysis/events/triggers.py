@@ -34,6 +34,8 @@ def match(tok: Token, entries: list[Entry], noun: bool) -> tuple[Entry, set[int]
             hit = [x for x in near if (lemma_of(x) == w or x.lower_ == w) and x.i not in used]
             if noun:
                 hit = [x for x in hit if x.i < tok.i]
+            else:  # a verb's particle or preposition follows it ("called on X"; not "On Nov. 2, X called Y")
+                hit = [x for x in hit if x.i > tok.i or x.pos_ not in ("ADP", "PART")]
             if not hit:
                 ok = False
                 break
@@ -116,6 +118,13 @@ def find_triggers(ctx: DocContext, sent: Span, cameo: TypingLexicon | None = Non
                     ectx = []
                 out.append(Cand(tok, typ, mode, ectx, "verb", used))
                 consumed |= used
+            elif cameo is not None and lem not in lex.grammar and lem not in lex.dispersal \
+                    and not (any(k.dep_ == "xcomp" for k in tok.children) and not any(k.dep_ == "dobj" for k in tok.children)) \
+                    and (typ := cameo.cameo_type(lem)) is not None:
+                # a verb the lexicon knows only in phrases, used outside them ("called Lavrov", not
+                # "called for"): the CAMEO dictionary's sense, for the type model to decide. Not
+                # when its only complement is a verb ("failing to uphold": the act is there)
+                out.append(Cand(tok, typ, None, [], "verb", set(), origin="cameo"))
         elif tok.pos_ == "VERB" and lem not in lex.verbs and tok.dep_ not in NOT_PREDICATE \
                 and _munition_at_target(lex, tok):
             # "dropped a bomb on a theatre", "lobbed grenades at the police": a munition sent at a target
@@ -125,7 +134,9 @@ def find_triggers(ctx: DocContext, sent: Span, cameo: TypingLexicon | None = Non
             typ = cameo.cameo_type(lem)
             if typ is not None:  # a verb only the CAMEO dictionary knows: the type model decides
                 out.append(Cand(tok, typ, None, [], "verb", set(), origin="cameo"))
-    out += _acts_on_acts(ctx, _noun_triggers(ctx, sent, consumed), {c.tok.i for c in out})
+    nouns = _acts_on_acts(ctx, _noun_triggers(ctx, sent, consumed), {c.tok.i for c in out if c.origin != "cameo"})
+    acting = {c.tok.i for c in nouns if c.kind == "verb"}  # an act on an act wins over the dictionary's sense
+    out = [c for c in out if c.tok.i not in acting] + nouns
     return [c for c in out if c.tok.i not in consumed or c.kind == "verb"]
 
 
