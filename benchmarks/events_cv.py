@@ -137,7 +137,7 @@ def tfidf_cv(plover: list[dict], penta: list[dict], k: int) -> dict:
 
 # ------------------------------------------------------------------ the events layer
 def model_cv(nlp, plover: list[dict], penta: list[dict], conflibert: list[dict], k: int, penta_weight: float,
-             l2: float, roles_weight: float, dump: Path | None = None) -> dict:
+             l2: float, roles_weight: float, dump: Path | None = None, dump_events: Path | None = None) -> dict:
     """Each fold's model is fit on the other folds of all three files and run on its own fold; a
     ConfliBERT sentence is in the fold of its penta twin (the same sentence), so the model that
     reads it never saw it in either file."""
@@ -169,6 +169,9 @@ def model_cv(nlp, plover: list[dict], penta: list[dict], conflibert: list[dict],
     if dump is not None:
         with dump.open("w", encoding="utf-8") as fh:
             fh.writelines(json.dumps(roles_docs[it["id"]]) + "\n" for it in conflibert)
+    if dump_events is not None:
+        with dump_events.open("w", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(docs[it["id"]]) + "\n" for it in plover + penta)
     return {"events": scored("events", plover, [docs[it["id"]] for it in plover]),
             "penta": scored("penta", penta, [docs[it["id"]] for it in penta]),
             "actors": scored("actors", conflibert, [roles_docs[it["id"]] for it in conflibert])}
@@ -194,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--roles-weight", type=float, default=te.ROLES_WEIGHT,
                     help="weight of the ConfliBERT role labels in training (0: not used)")
     ap.add_argument("--dump-actors", type=Path, help="write the cross-validated ConfliBERT documents here")
+    ap.add_argument("--dump-events", type=Path, help="write the cross-validated PLOVER and penta documents here")
     ap.add_argument("--no-baselines", action="store_true", help="only the cross-validated model")
     ap.add_argument("--json", action="store_true", help="print only the JSON line")
     args = ap.parse_args(argv)
@@ -201,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     nlp = te.build_nlp(learned=False)
     res: dict[str, dict] = {"cross_validated": model_cv(nlp, plover, penta, conflibert, args.folds,
                                                         args.penta_weight, args.l2, args.roles_weight,
-                                                        args.dump_actors)}
+                                                        args.dump_actors, args.dump_events)}
     if not args.no_baselines:
         res["rules_only"] = {"events": scored("events", plover, outputs(nlp, plover)),
                              "penta": scored("penta", penta, outputs(nlp, penta))}

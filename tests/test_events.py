@@ -299,6 +299,20 @@ def test_giving_verb_is_an_event_with_its_receiver(nlp, shared):
     assert evs == []
 
 
+def test_sending_goods_is_aid_sending_words_is_not(nlp):
+    """Verbs of sending and handing out give aid when goods change hands, to a party or to people
+    ("distributed supplies ... to people who had fled"); a letter or a message sent is no aid (its
+    WordNet class is communication)."""
+    # cameo-train-0202 (penta) and -0347, as published
+    doc, evs = _events(nlp, "Israel Defense Forces had distributed supplies including 300 tents, food, medicine and "
+                            "clothing to people who had fled to the Golan Heights area near the Israeli border.")
+    (ev,) = evs
+    assert ev["type"] == "AID" and _roles(doc, ev)[1][0].startswith("people")
+    _, evs = _events(nlp, "Saudi King Salman bin Abdulaziz Al Saud has sent a condolence message to President Dr. "
+                          "Ashraf Ghani following Wednesday's terrorist assault in Kabul.")
+    assert not [e for e in evs if e["type"] == "AID"]
+
+
 def test_fallback_recipient_is_an_actor_in_the_event_phrase(nlp):
     doc, evs = _events(nlp, "Croatia has opened its borders to refugees from Serbia.")
     (ev,) = evs

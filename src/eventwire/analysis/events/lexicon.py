@@ -48,6 +48,8 @@ class Lexicon:
     bounds: dict[str, str] = field(default_factory=dict)
     fallback_preps: set[str] = field(default_factory=set)
     transfer: dict[str, Entry] = field(default_factory=dict)
+    # giving verb -> the WordNet classes of what is no thing given ("a letter": communication)
+    transfer_not_things: dict[str, frozenset[str]] = field(default_factory=dict)
     # (verb, type of its object act) -> (type, mode): "reduced aid" SANCTION, "eased the curfew" CONCEDE
     acts_on_acts: dict[tuple[str, str], tuple[str, str | None]] = field(default_factory=dict)
     # symmetric acts (VerbNet Co-Agent verbs, their WordNet nouns): verb -> counterpart can be its object
@@ -110,6 +112,7 @@ def _read_triggers(lex: Lexicon, data: dict[str, Any]) -> None:
     for row in data.get("transfer_verbs") or []:
         for v in row["verbs"]:
             lex.transfer[v] = Entry(v, (), row["type"], row.get("mode"), tuple(row.get("context") or []))
+            lex.transfer_not_things[v] = frozenset(row.get("not_things") or ())
     lex.clausal_recipient_types = set(data.get("clausal_recipient_types") or [])
     for row in data.get("acts_on_acts") or []:
         for v in row["verbs"]:

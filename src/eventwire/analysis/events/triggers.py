@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
-from eventwire.analysis.event_typing import TypingLexicon
+from eventwire.analysis.event_typing import TypingLexicon, typing_lexicon
 from eventwire.analysis.events.candidate import Cand
 from eventwire.analysis.events.context import DocContext
 from eventwire.analysis.events.lexicon import Entry, Lexicon
 from eventwire.analysis.events.modality import denial_noun
+from eventwire.analysis.events.parties import party_noun
 from eventwire.analysis.events.tokens import dative, lemma_of, nearby, receivers_on
 
 # where a verb is no predication but a modifier or an argument ("the wounded", "US-backed")
@@ -55,9 +56,12 @@ def _transfer(ctx: DocContext, tok: Token) -> Entry | None:
     objs = [k for k in tok.children if k.dep_ == "dobj"]
     if not objs or any(lemma_of(o) in ctx.lex.nouns or o.pos_ == "PRON" for o in objs):
         return None
+    abstract = ctx.lex.transfer_not_things.get(lemma_of(tok))
+    if abstract and all(typing_lexicon().nouns.get(lemma_of(o)) in abstract for o in objs):
+        return None  # "sent a letter", "gave a speech", "gave Putin a deadline": no resource changes hands
 
     def party(x: Token) -> bool:
-        return ctx.actor_at(x) is not None or x.pos_ == "PROPN" or any(
+        return ctx.actor_at(x) is not None or x.pos_ == "PROPN" or party_noun(ctx, x) or any(
             y.dep_ in ("poss", "compound", "amod") and ctx.actor_at(y) is not None for y in x.children)
 
     if any(party(g) for g in receivers_on(objs)):
