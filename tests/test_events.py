@@ -313,6 +313,20 @@ def test_sending_goods_is_aid_sending_words_is_not(nlp):
     assert not [e for e in evs if e["type"] == "AID"]
 
 
+def test_thing_acted_on_names_whom_it_is_aimed_at(nlp, shared):
+    """'pledged his country's support to the Palestinian people': the act's object is a thing, and
+    the party it is aimed at is the recipient, unless the thing names its own party ("a fresh offer
+    from Afganistan for direct talks": rejecting the offer rejects Afganistan)."""
+    for cid, want in (("conflibert-cameo-train-0039", ["the Palestinian people"]),
+                      ("conflibert-cameo-train-0417", ["Syrian refugees", "vulnerable Jordanians"])):
+        doc, evs = _events(nlp, _conflibert(shared, cid)["text"])
+        assert [_roles(doc, e)[1] for e in evs] == [want], cid
+    text = next(json.loads(line)["text"] for line in (shared / "data" / "events-plover-dev.jsonl").open(encoding="utf-8")
+                if '"PLOVER-GSR01-REJECT-0026"' in line)
+    doc, evs = _events(nlp, text)
+    assert [_roles(doc, e)[1] for e in evs] == [["Afganistan"]]
+
+
 def test_fallback_recipient_is_an_actor_in_the_event_phrase(nlp):
     doc, evs = _events(nlp, "Croatia has opened its borders to refugees from Serbia.")
     (ev,) = evs

@@ -39,6 +39,8 @@ class Lexicon:
     instruments: set[str] = field(default_factory=set)
     party_nouns: set[str] = field(default_factory=set)
     light_verbs: set[str] = field(default_factory=set)
+    # prepositions by which a thing an act is about names whom it is aimed at ("support to X")
+    aim_preps: set[str] = field(default_factory=set)
     counter_verbs: set[str] = field(default_factory=set)
     modality: dict[str, set[str]] = field(default_factory=dict)
     killed: dict[str, set[str]] = field(default_factory=dict)
@@ -109,6 +111,7 @@ def _read_triggers(lex: Lexicon, data: dict[str, Any]) -> None:
             lex.mode_cues[w.lower()] = mode
     lex.light_verbs = set(data.get("light_verbs") or [])
     lex.fallback_preps = set(data.get("fallback_recipient_preps") or [])
+    lex.aim_preps = set(data.get("aim_preps") or [])
     for row in data.get("transfer_verbs") or []:
         for v in row["verbs"]:
             lex.transfer[v] = Entry(v, (), row["type"], row.get("mode"), tuple(row.get("context") or []))

@@ -34,8 +34,9 @@ def _antecedent(ctx: DocContext, t: Token) -> Span | None:
 
 def owner(ctx: DocContext, t: Token) -> Token | None:
     """The party a non-party noun belongs to ("Serbia's suppression", "a U.S. request", "calls by
-    Belarus's rulers"): a possessor, a name compounded onto it, or its 'by' agent. None when the
-    noun is itself a party (an actor, a name, a pronoun) or has no such owner."""
+    Belarus's rulers", "an offer from Afghanistan"): a possessor, a name compounded onto it, or its
+    'by' or 'from' agent. None when the noun is itself a party (an actor, a name, a pronoun) or has
+    no such owner."""
     if not (t.pos_ == "NOUN" or t.pos_ == "VERB" and t.dep_ in ("dobj", "pobj")) or resolvable(ctx, t) \
             or t.lower_ in ctx.lex.pronouns:
         return None
@@ -46,8 +47,8 @@ def owner(ctx: DocContext, t: Token) -> Token | None:
         if k.dep_ in ("compound", "nmod") and k.i < t.i and (
                 ctx.actor_at(k) is not None or k.pos_ == "PROPN" and k.ent_type_ in ("GPE", "ORG", "NORP")):
             return k
-    for k in t.children:
-        if k.dep_ in ("prep", "agent") and k.lower_ == "by":
+    for k in t.children:  # "calls by X", "an offer from X"
+        if k.dep_ in ("prep", "agent") and k.lower_ in ("by", "from"):
             for g in k.children:
                 if g.dep_ == "pobj" and (resolvable(ctx, g) or party_noun(ctx, g)):
                     return g

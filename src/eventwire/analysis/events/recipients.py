@@ -1,7 +1,7 @@
 """Recipients from weaker evidence, added once a sentence's events are settled.
 
-They never decide whether an event is kept: the owner of an object ("a U.S. request"), a
-protest's aim, a threat's condition, a demand's that-clause, a symmetric act's second party,
+They never decide whether an event is kept: the owner of an object ("a U.S. request"), the
+party it is aimed at ("support to X"), a protest's aim, a threat's condition, a demand's that-clause, a symmetric act's second party,
 then the nearest party in the event's own phrase, then the nearest other actor of its clause.
 """
 
@@ -53,6 +53,10 @@ def _counterparts(lex: Lexicon, c: Cand) -> list[Token]:
 
 def _weaker_recipients(ctx: DocContext, c: Cand) -> None:
     """The rules of `late_recipients`, strongest first; each one that finds a party ends the search."""
+    aimed = [[] if _owned(ctx, r) else [x for x in _aimed_at(ctx, r) if x not in c.actors] for r in c.recipients]
+    if any(aimed):  # "pledged support to the Palestinian people", "condolences for the British people"
+        c.recipients = [x for r, a in zip(c.recipients, aimed, strict=True) for x in (a or [r])]
+        return
     if any(resolvable(ctx, r) or party_noun(ctx, r) for r in c.recipients):
         return
     owners = [o for r in c.recipients if (o := owner(ctx, r)) is not None and o not in c.actors]
@@ -88,6 +92,34 @@ def _weaker_recipients(ctx: DocContext, c: Cand) -> None:
         c.recipients = _beneficiaries(ctx, c)
     if not c.recipients:
         c.recipients = _other_party(ctx, c)
+
+
+def _owned(ctx: DocContext, thing: Token) -> bool:
+    """Whether a thing names a party it belongs to ('Trump's invitation', 'the JIA demand', 'the
+    evacuation of children', 'an offer from Afghanistan'); the actor's own does not count ('his
+    country's support', 'its commitment')."""
+    def party(x: Token) -> bool:
+        return ctx.actor_at(x) is not None or x.pos_ == "PROPN" or party_noun(ctx, x)
+
+    def own(k: Token) -> bool:
+        return k.lower_ in ctx.lex.pronouns or any(g.dep_ == "poss" and g.lower_ in ctx.lex.pronouns for g in k.children)
+    for k in thing.children:
+        if k.dep_ == "poss" and not own(k) or k.dep_ in ("compound", "nmod") and k.i < thing.i and party(k):
+            return True
+        if k.dep_ in ("prep", "agent") and k.lower_ in ("of", "by", "from") and any(
+                g.dep_ == "pobj" and party(g) for g in k.children):
+            return True
+    return False
+
+
+def _aimed_at(ctx: DocContext, thing: Token) -> list[Token]:
+    """The parties a thing the act is about is directed at: 'support to X', 'condolences for X',
+    'commitment to X', 'a ban on X' (each conjunct a party: a name, an actor or a person noun)."""
+    if thing.pos_ != "NOUN" or thing.dep_ == "appos" or ctx.actor_at(thing) is not None or party_noun(ctx, thing):
+        return []  # an appositive restates a party ("the University of the Streets, a jazz venue on ...")
+    return [x for k in thing.children if k.dep_ == "prep" and k.lower_ in ctx.lex.aim_preps
+            for g in k.children if g.dep_ == "pobj" for x in conjuncts(g)
+            if resolvable(ctx, x) or party_noun(ctx, x)]
 
 
 def _beneficiaries(ctx: DocContext, c: Cand) -> list[Token]:
