@@ -285,6 +285,9 @@ def test_easing_a_restriction_is_a_concession(nlp, shared):
         assert [(e["type"], doc.text[e["trigger"][0]:e["trigger"][1]]) for e in evs] == [("CONCEDE", trigger)], cid
     doc, evs = _events(nlp, _conflibert(shared, "conflibert-cameo-train-0569")["text"])
     assert _roles(doc, evs[0])[1] == ["the University of the Streets"]
+    # the party of the act acted on: the owner of what is boycotted, not a name later in the sentence
+    doc, evs = _events(nlp, _conflibert(shared, "conflibert-cameo-train-0568")["text"])  # "... lifts 4 - Year boycott of U.S. products after Trump 's exit ."
+    assert [(e["type"], _roles(doc, e)[1]) for e in evs] == [("CONCEDE", ["U.S."])]
 
 
 def test_giving_verb_is_an_event_with_its_receiver(nlp, shared):

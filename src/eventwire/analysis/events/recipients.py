@@ -87,11 +87,34 @@ def _weaker_recipients(ctx: DocContext, c: Cand) -> None:
         # counterpart (`to_record` lists every party on both sides)
         c.recipients, c.reciprocal = [], True
         return
+    acted = [x for x in _act_noun_parties(ctx, c) if x not in c.actors]
+    if acted:  # "lifts 4-year boycott of U.S. products", "halted its aid to the rebels"
+        c.recipients = acted
+        return
     c.recipients = [x for r in _fallback_recipients(ctx, c) for x in conjuncts(r) if x not in c.actors]
     if not c.recipients and c.type in ctx.lex.purpose_events:
         c.recipients = _beneficiaries(ctx, c)
     if not c.recipients:
         c.recipients = _other_party(ctx, c)
+
+
+def _act_noun_parties(ctx: DocContext, c: Cand) -> list[Token]:
+    """The parties of the act noun a verb acts on ("eased the ban on aid agencies", "lifted a
+    boycott of U.S. products"): its aimed-at or 'of' complement, or that thing's owner."""
+    out: list[Token] = []
+    doc = c.tok.doc
+    for i in sorted(c.consumed):
+        if doc[i].pos_ != "NOUN":
+            continue
+        for k in doc[i].children:
+            if k.dep_ != "prep" or k.lower_ not in ctx.lex.aim_preps | {"of"}:
+                continue
+            for g in (g for g in k.children if g.dep_ == "pobj"):
+                for x in conjuncts(g):
+                    y = x if resolvable(ctx, x) or party_noun(ctx, x) else owner(ctx, x)
+                    if y is not None and y not in out:
+                        out.append(y)
+    return out
 
 
 def _owned(ctx: DocContext, thing: Token) -> bool:
