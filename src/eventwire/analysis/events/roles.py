@@ -232,4 +232,5 @@ def _given_to(ctx: DocContext, parties: list[Token]) -> list[Token]:
     if not any((p.dep_ == "dative" or p.dep_ == "pobj" and p.head.lower_ == "to") and ctx.actor_at(p) is not None
                for p in parties):
         return parties
-    return [p for p in parties if p.dep_ != "dobj" or ctx.actor_at(p) is not None or p.pos_ == "PROPN"]
+    return [p for p in parties if p.dep_ != "dobj" or ctx.actor_at(p) is not None
+            or p.pos_ == "PROPN" and not any(ch.isdigit() for ch in p.text)]  # "donated USD1 million": an amount
