@@ -330,6 +330,15 @@ def test_thing_acted_on_names_whom_it_is_aimed_at(nlp, shared):
     assert [_roles(doc, e)[1] for e in evs] == [["Afganistan"]]
 
 
+def test_a_thing_done_by_a_party_is_that_partys(nlp, shared):
+    """'rejected an appeal lodged by the Administrative Centre ...': the agent of a passive
+    participle on the thing acted on is whom the act is aimed at, as a possessor would be."""
+    for cid, want in (("conflibert-cameo-train-0108", "the Administrative Centre of the Russian branch"),
+                      ("conflibert-cameo-train-1067", "Trump")):
+        doc, evs = _events(nlp, _conflibert(shared, cid)["text"])
+        assert any(want in r for e in evs for r in _roles(doc, e)[1]), cid
+
+
 def test_fallback_recipient_is_an_actor_in_the_event_phrase(nlp):
     doc, evs = _events(nlp, "Croatia has opened its borders to refugees from Serbia.")
     (ev,) = evs

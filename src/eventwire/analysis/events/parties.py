@@ -34,8 +34,8 @@ def _antecedent(ctx: DocContext, t: Token) -> Span | None:
 
 def owner(ctx: DocContext, t: Token) -> Token | None:
     """The party a non-party noun belongs to ("Serbia's suppression", "a U.S. request", "calls by
-    Belarus's rulers", "an offer from Afghanistan"): a possessor, a name compounded onto it, or its
-    'by' or 'from' agent. None when the noun is itself a party (an actor, a name, a pronoun) or has
+    Belarus's rulers", "an offer from Afghanistan", "the policy imposed by X"): a possessor, a name
+    compounded onto it, its 'by' or 'from' agent, or the agent of a passive participle on it. None when the noun is itself a party (an actor, a name, a pronoun) or has
     no such owner."""
     if not (t.pos_ == "NOUN" or t.pos_ == "VERB" and t.dep_ in ("dobj", "pobj")) or resolvable(ctx, t) \
             or t.lower_ in ctx.lex.pronouns:
@@ -52,6 +52,13 @@ def owner(ctx: DocContext, t: Token) -> Token | None:
             for g in k.children:
                 if g.dep_ == "pobj" and (resolvable(ctx, g) or party_noun(ctx, g)):
                     return g
+    for k in t.children:  # "the policy imposed by X": the agent of a passive participle on it
+        if k.dep_ == "acl" and k.tag_ == "VBN":
+            for a in k.children:
+                if a.dep_ == "agent":
+                    for g in a.children:
+                        if g.dep_ == "pobj" and resolvable(ctx, g):
+                            return g
     for k in t.children:  # "the resignation of President X", "hundreds of banks", "efforts with the truckers"
         if k.dep_ == "prep" and k.lower_ in ("of", "with"):
             for g in k.children:
