@@ -35,8 +35,8 @@ def _antecedent(ctx: DocContext, t: Token) -> Span | None:
 def owner(ctx: DocContext, t: Token) -> Token | None:
     """The party a non-party noun belongs to ("Serbia's suppression", "a U.S. request", "calls by
     Belarus's rulers", "an offer from Afghanistan", "the policy imposed by X"): a possessor, a name
-    compounded onto it, its 'by' or 'from' agent, or the agent of a passive participle on it. None when the noun is itself a party (an actor, a name, a pronoun) or has
-    no such owner."""
+    compounded onto it, or its 'by' or 'from' agent (or that of a passive participle on it). None
+    when the noun is itself a party (an actor, a name, a pronoun) or has no such owner."""
     if not (t.pos_ == "NOUN" or t.pos_ == "VERB" and t.dep_ in ("dobj", "pobj")) or resolvable(ctx, t) \
             or t.lower_ in ctx.lex.pronouns:
         return None
@@ -47,18 +47,12 @@ def owner(ctx: DocContext, t: Token) -> Token | None:
         if k.dep_ in ("compound", "nmod") and k.i < t.i and (
                 ctx.actor_at(k) is not None or k.pos_ == "PROPN" and k.ent_type_ in ("GPE", "ORG", "NORP")):
             return k
-    for k in t.children:  # "calls by X", "an offer from X"
+    participles = [k for k in t.children if k.dep_ == "acl" and k.tag_ == "VBN"]
+    for k in (k for h in (t, *participles) for k in h.children):  # "calls by X", "the policy imposed by X"
         if k.dep_ in ("prep", "agent") and k.lower_ in ("by", "from"):
             for g in k.children:
                 if g.dep_ == "pobj" and (resolvable(ctx, g) or party_noun(ctx, g)):
                     return g
-    for k in t.children:  # "the policy imposed by X": the agent of a passive participle on it
-        if k.dep_ == "acl" and k.tag_ == "VBN":
-            for a in k.children:
-                if a.dep_ == "agent":
-                    for g in a.children:
-                        if g.dep_ == "pobj" and resolvable(ctx, g):
-                            return g
     for k in t.children:  # "the resignation of President X", "hundreds of banks", "efforts with the truckers"
         if k.dep_ == "prep" and k.lower_ in ("of", "with"):
             for g in k.children:
