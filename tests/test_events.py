@@ -339,6 +339,25 @@ def test_a_thing_done_by_a_party_is_that_partys(nlp, shared):
         assert any(want in r for e in evs for r in _roles(doc, e)[1]), cid
 
 
+def test_who_is_sent_somewhere_is_not_whom_the_act_is_aimed_at(nlp, shared):
+    """'has sent seven military experts to Saudi Arabia', 'is dispatching a team to Detroit': with
+    a verb of sending and a party it goes to, the people sent are what moves, not a recipient."""
+    for cid, sent, dest in (("conflibert-cameo-train-0792", "military experts", "Saudi Arabia"),
+                            ("conflibert-cameo-train-0793", "a team", "Detroit")):
+        doc, evs = _events(nlp, _conflibert(shared, cid)["text"])
+        recips = [r for e in evs for r in _roles(doc, e)[1]]
+        assert any(dest in r for r in recips) and not any(sent in r for r in recips), (cid, recips)
+
+
+def test_an_attack_told_as_the_cause_of_deaths_keeps_its_attacker(nlp, shared):
+    """'At least 23 civilians were killed ... as Syrian government forces launched air strikes':
+    the strikes merge into the killing, and their light verb's subject is the killing's actor."""
+    doc, evs = _events(nlp, _conflibert(shared, "conflibert-cameo-train-0037")["text"])
+    (ev,) = [e for e in evs if e["type"] == "ASSAULT"]
+    assert ev["killed"]["min"] == 23
+    assert any("Syrian government forces" in a for a in _roles(doc, ev)[0])
+
+
 def test_fallback_recipient_is_an_actor_in_the_event_phrase(nlp):
     doc, evs = _events(nlp, "Croatia has opened its borders to refugees from Serbia.")
     (ev,) = evs

@@ -273,7 +273,8 @@ def merge(cands: list[Cand]) -> None:
             if a.type not in CONFLICT_ACTS and a.recipients and b.recipients \
                     and {x.i for x in a.recipients} != {x.i for x in b.recipients}:
                 continue  # "urged X ..., calling on Y": two demands to two parties
-            if b.own_actor and b.actors and not a.actors:
+            if (b.own_actor or b.light is not None) and b.actors and not a.actors:
+                # "23 were killed as forces launched air strikes": the light verb's subject acts
                 a.actors = b.actors
             b.suppressed = True
             a.merged += [x for x in (b.tok, b.light, *b.merged) if x is not None]

@@ -140,9 +140,10 @@ def _aimed_at(ctx: DocContext, thing: Token) -> list[Token]:
     'commitment to X', 'a ban on X' (each conjunct a party: a name, an actor or a person noun)."""
     if thing.pos_ != "NOUN" or thing.dep_ == "appos" or ctx.actor_at(thing) is not None or party_noun(ctx, thing):
         return []  # an appositive restates a party ("the University of the Streets, a jazz venue on ...")
-    return [x for k in thing.children if k.dep_ == "prep" and k.lower_ in ctx.lex.aim_preps
+    # "concern for President Buhari's health": a thing aimed at is its owner's
+    return [y for k in thing.children if k.dep_ == "prep" and k.lower_ in ctx.lex.aim_preps
             for g in k.children if g.dep_ == "pobj" for x in conjuncts(g)
-            if resolvable(ctx, x) or party_noun(ctx, x)]
+            if (y := x if resolvable(ctx, x) or party_noun(ctx, x) else owner(ctx, x)) is not None]
 
 
 def _beneficiaries(ctx: DocContext, c: Cand) -> list[Token]:

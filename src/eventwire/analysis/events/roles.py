@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from eventwire.analysis.event_typing import typing_lexicon
 from eventwire.analysis.events.candidate import AGENT_NOUN_INTRANS, CONFLICT_ACTS, Cand
 from eventwire.analysis.events.context import DocContext
 from eventwire.analysis.events.frames import claimants, dispersed_by
 from eventwire.analysis.events.lexicon import Lexicon
 from eventwire.analysis.events.modality import denial_noun
+from eventwire.analysis.events.parties import resolvable
 from eventwire.analysis.events.tokens import (
     NON_PARTY_ENTS,
     SUBJ,
@@ -229,8 +231,19 @@ def _own_forces(ctx: DocContext, r: Token, c: Cand) -> bool:
 def _given_to(ctx: DocContext, parties: list[Token]) -> list[Token]:
     """'returned six Iraqi artifacts to the government of Iraq': with a party the object goes to,
     an object that is no actor itself (only its modifier is) is the thing given, not a party."""
-    if not any((p.dep_ == "dative" or p.dep_ == "pobj" and p.head.lower_ == "to") and ctx.actor_at(p) is not None
-               for p in parties):
+    to = [p for p in parties if p.dep_ == "dative" or p.dep_ == "pobj" and p.head.lower_ == "to"]
+    if not any(ctx.actor_at(p) is not None for p in to):
+        if any(resolvable(ctx, p) for p in to):  # "dispatched a team to Detroit": the team is sent
+            return [p for p in parties if p.dep_ != "dobj" or not _sent(ctx, p.head)]
         return parties
-    return [p for p in parties if p.dep_ != "dobj" or ctx.actor_at(p) is not None
-            or p.pos_ == "PROPN" and not any(ch.isdigit() for ch in p.text)]  # "donated USD1 million": an amount
+    return [p for p in parties if p.dep_ != "dobj" or (ctx.actor_at(p) is not None
+            or p.pos_ == "PROPN" and not any(ch.isdigit() for ch in p.text))  # "donated USD1 million": an amount
+            and not _sent(ctx, p.head)]
+
+
+def _sent(ctx: DocContext, v: Token) -> bool:
+    """A verb of sending or handing over ('dispatched a team to Detroit', 'returned the prisoners to
+    X'): with a party it goes to, its object is what moves, whether a thing or people (WordNet's
+    motion verbs and the lexicon's verbs of giving)."""
+    lem = lemma_of(v)
+    return lem in ctx.lex.transfer or "motion" in typing_lexicon().wordnet.get(lem, ())
