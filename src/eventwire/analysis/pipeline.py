@@ -32,7 +32,7 @@ _cache: dict[tuple, Language] = {}
 
 def _register() -> None:
     """Import the layer modules so their factories exist even without entry points."""
-    from eventwire.analysis import actors, claims, events, framing, places, times  # noqa: F401
+    from eventwire.analysis import actors, claims, clitics, events, framing, places, times  # noqa: F401
 
 
 FAILURE_KEY = "ew_failure"
@@ -92,6 +92,7 @@ def build_nlp(settings: Settings | None = None, layers: tuple[str, ...] | None =
     # the same annotations as the model's own components, in a fifth less time (docs/benchmarks.md)
     attribute_index.index_attribute_ruler(nlp)
     lemma_memo.memo_lemmatizer(nlp)
+    nlp.add_pipe("eventwire_clitics", first=True)  # before the model reads the tokens
     for name in layers if layers is not None else selected_layers(settings):
         set_machine_paths(nlp.add_pipe(name), settings)
     # The eventwire layers (plain callables) report to the default handler. Not

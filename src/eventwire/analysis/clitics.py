@@ -1,0 +1,53 @@
+"""A possessive written apart from its word ("Sudan ’ s government"), read as the clitic it is.
+
+Tokenised corpora (ConfliBERT's CAMEO sentences, text copied out of PDFs) put spaces around the
+apostrophe. spaCy then sees a quote mark and a stray "s": the parser loses the possessive
+("President Buhari ’ s health" parses as two clauses) and with it whose act or thing it is. This
+component, first in the pipeline, joins such an apostrophe and "s" into one token (its text
+keeps the spaces, so every offset stays that of the input) and gives that token's lexeme the
+features the model reads for "'s" (norm, prefix, suffix, shape), so the tagger and the parser
+read it exactly as they read "Sudan's".
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+APOSTROPHES = ("’", "'", "ʼ")  # not ‘, which opens a quotation
+FEATURES = ("norm_", "prefix_", "suffix_", "shape_")
+
+
+class SpacedClitics:
+    """Joins "X ’ s" into "X" + one possessive token that the model reads as "'s"."""
+
+    def __init__(self, nlp: Language):
+        ref = nlp.vocab["'s"]
+        for a in APOSTROPHES:
+            for s in ("s", "S"):
+                lex = nlp.vocab[f"{a} {s}"]
+                for f in FEATURES:
+                    setattr(lex, f, getattr(ref, f))
+        self._cues = tuple(f" {a} s" for a in APOSTROPHES) + tuple(f" {a} S" for a in APOSTROPHES)
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        if not any(c in text for c in self._cues):
+            return doc
+        spans = []
+        for i in range(1, len(doc) - 1):
+            a, s, before = doc[i], doc[i + 1], doc[i - 1]
+            if a.text in APOSTROPHES and a.whitespace_ == " " and s.text in ("s", "S") \
+                    and before.whitespace_ and not before.is_punct and not before.is_space \
+                    and (i + 2 == len(doc) or s.whitespace_ or doc[i + 2].is_punct):
+                spans.append(doc[i:i + 2])
+        if spans:
+            with doc.retokenize() as rt:
+                for sp in spans:
+                    rt.merge(sp)
+        return doc
+
+
+@Language.factory("eventwire_clitics", assigns=["token.orth"])
+def make_clitics(nlp: Language, name: str) -> SpacedClitics:
+    return SpacedClitics(nlp)
