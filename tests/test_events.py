@@ -358,6 +358,16 @@ def test_an_attack_told_as_the_cause_of_deaths_keeps_its_attacker(nlp, shared):
     assert any("Syrian government forces" in a for a in _roles(doc, ev)[0])
 
 
+def test_they_of_a_conjoined_report_is_the_shared_subject(nlp, shared):
+    """'Ivory Coast rebels ... rejected a Senegalese peace plan, and said they also opposed the
+    deployment': 'they' is the rebels (the subject 'said' shares with 'rejected'), not the
+    adjective of the plan, the last actor before the pronoun."""
+    text = next(json.loads(line)["text"] for line in (shared / "data" / "events-plover-dev.jsonl").open(encoding="utf-8")
+                if '"PLOVER-GSR01-REJECT-0029"' in line)
+    doc, evs = _events(nlp, text)
+    assert evs and all(_roles(doc, e)[0] == ["Ivory Coast rebels"] for e in evs), [_roles(doc, e) for e in evs]
+
+
 def test_fallback_recipient_is_an_actor_in_the_event_phrase(nlp):
     doc, evs = _events(nlp, "Croatia has opened its borders to refugees from Serbia.")
     (ev,) = evs

@@ -18,18 +18,19 @@ def _antecedent(ctx: DocContext, t: Token) -> Span | None:
     while h.head.i != h.i and h.dep_ not in ("ccomp",):
         h = h.head
     if h.dep_ == "ccomp":
-        for k in h.head.children:
+        v = h.head
+        while not any(k.dep_ == "nsubj" for k in v.children) and v.dep_ == "conj" and v.head.i != v.i:
+            v = v.head  # "X rejected the plan and said they ...": the conjoined verbs share X
+        for k in v.children:
             if k.dep_ in ("nsubj",) and k.i != t.i:
                 sp = ctx.actor_at(k)
                 if sp is not None:
                     return sp
-    best = None
     for i in range(t.i - 1, max(-1, t.i - 60), -1):
         sp = ctx.actor_tok.get(i)
         if sp is not None and sp.end <= t.i:
-            best = sp
-            break
-    return best
+            return sp
+    return None
 
 
 def owner(ctx: DocContext, t: Token) -> Token | None:
