@@ -11,6 +11,8 @@ read it exactly as they read "Sudan's".
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -28,14 +30,14 @@ class SpacedClitics:
                 lex = nlp.vocab[f"{a} {s}"]
                 for f in FEATURES:
                     setattr(lex, f, getattr(ref, f))
-        self._cues = tuple(f" {a} s" for a in APOSTROPHES) + tuple(f" {a} S" for a in APOSTROPHES)
+        self._marks = [nlp.vocab.strings.add(a) for a in APOSTROPHES]
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
-        if not any(c in text for c in self._cues):
-            return doc
         spans = []
-        for i in range(1, len(doc) - 1):
+        marks = numpy.isin(doc.to_array(ORTH), self._marks)  # in C: most tokens are no apostrophe
+        for i in numpy.flatnonzero(marks).tolist():
+            if not 0 < i < len(doc) - 1:
+                continue
             a, s, before = doc[i], doc[i + 1], doc[i - 1]
             if a.text in APOSTROPHES and a.whitespace_ == " " and s.text in ("s", "S") \
                     and before.whitespace_ and not before.is_punct and not before.is_space \
