@@ -39,7 +39,7 @@ class SpacedClitics:
             if not 0 < i < len(doc) - 1:
                 continue
             a, s, before = doc[i], doc[i + 1], doc[i - 1]
-            if a.text in APOSTROPHES and a.whitespace_ == " " and s.text in ("s", "S") \
+            if a.whitespace_ == " " and s.text in ("s", "S") \
                     and before.whitespace_ and not before.is_punct and not before.is_space \
                     and (i + 2 == len(doc) or s.whitespace_ or doc[i + 2].is_punct):
                 spans.append(doc[i:i + 2])

@@ -230,15 +230,19 @@ def _own_forces(ctx: DocContext, r: Token, c: Cand) -> bool:
 
 def _given_to(ctx: DocContext, parties: list[Token]) -> list[Token]:
     """'returned six Iraqi artifacts to the government of Iraq': with a party the object goes to,
-    an object that is no actor itself (only its modifier is) is the thing given, not a party."""
+    an object that is no actor itself (only its modifier is) is the thing given, not a party; so
+    is any object of a verb of sending ('dispatched a team to Detroit': the team is sent)."""
     to = [p for p in parties if p.dep_ == "dative" or p.dep_ == "pobj" and p.head.lower_ == "to"]
-    if not any(ctx.actor_at(p) is not None for p in to):
-        if any(resolvable(ctx, p) for p in to):  # "dispatched a team to Detroit": the team is sent
-            return [p for p in parties if p.dep_ != "dobj" or not _sent(ctx, p.head)]
+    if not any(resolvable(ctx, p) for p in to):
         return parties
-    return [p for p in parties if p.dep_ != "dobj" or (ctx.actor_at(p) is not None
-            or p.pos_ == "PROPN" and not any(ch.isdigit() for ch in p.text))  # "donated USD1 million": an amount
-            and not _sent(ctx, p.head)]
+    named = any(ctx.actor_at(p) is not None for p in to)
+
+    def theme(p: Token) -> bool:
+        if _sent(ctx, p.head):
+            return True
+        return named and ctx.actor_at(p) is None and not (
+            p.pos_ == "PROPN" and not any(ch.isdigit() for ch in p.text))  # "donated USD1 million": an amount
+    return [p for p in parties if p.dep_ != "dobj" or not theme(p)]
 
 
 def _sent(ctx: DocContext, v: Token) -> bool:
